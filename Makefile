@@ -1,0 +1,49 @@
+# The two commands: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+API_PORT ?= 8000
+SITE_PORT ?= 8080
+MOTO_PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install chromium lint typecheck unit bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: the whole platform on this machine (moto, API, site, event pump, demo data)
+run: $(STAMP)
+	$(BIN)/python -m infrastructure.local --api-port $(API_PORT) --site-port $(SITE_PORT) --moto-port $(MOTO_PORT)
+
+## make test: lint, types and every test (unit, service, API, handlers, browser)
+test: $(STAMP) chromium lint typecheck
+	$(BIN)/python -m pytest
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit tests/api tests/handlers tests/service
+
+bench: $(STAMP)
+	$(BIN)/python bench/cold_start.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache tests/output

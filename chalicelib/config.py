@@ -1,0 +1,60 @@
+"""Settings: one object, read from the environment once.
+
+Nothing here talks to AWS. On AWS the variables come from the function's configuration
+(`.chalice/config.json` and the CDK stack); on the local stack `infrastructure/local` sets
+them before importing the app.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    version: str
+    region: str
+    resource_prefix: str
+    aws_endpoint_url: str | None
+    documents_bucket: str
+    site_url: str
+    mail_from: str
+    user_pool_id: str
+    user_pool_client_id: str
+    data_key_id: str
+    seal_key_id: str
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        values = os.environ if env is None else env
+        stage = values.get("STAGE", "local")
+        prefix = values.get("RESOURCE_PREFIX", f"portal-{stage}-")
+        return cls(
+            stage=stage,
+            version=values.get("APP_VERSION", "0.1.0"),
+            region=values.get("AWS_REGION", values.get("AWS_DEFAULT_REGION", "us-east-1")),
+            resource_prefix=prefix,
+            aws_endpoint_url=values.get("AWS_ENDPOINT_URL") or None,
+            documents_bucket=values.get("DOCUMENTS_BUCKET", f"{prefix}documents"),
+            site_url=values.get("SITE_URL", "http://127.0.0.1:8080").rstrip("/"),
+            mail_from=values.get("MAIL_FROM", "Portal Médico <no-responder@portal-medico.mx>"),
+            user_pool_id=values.get("USER_POOL_ID", ""),
+            user_pool_client_id=values.get("USER_POOL_CLIENT_ID", ""),
+            data_key_id=values.get("DATA_KEY_ID", ""),
+            seal_key_id=values.get("SEAL_KEY_ID", ""),
+        )
+
+    def table_name(self, logical: str) -> str:
+        """Physical name of a table of the resource definition (`infrastructure/definition.py`)."""
+        return f"{self.resource_prefix}{logical}"
+
+    def queue_name(self, logical: str) -> str:
+        return f"{self.resource_prefix}{logical}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()

@@ -1,0 +1,355 @@
+"""The HTTP edge: request parsing, responses, the one error-mapping decorator and OpenAPI.
+
+Routes are registered with `Api.route`, which (1) registers the Chalice route, (2) wraps the
+view in `map_errors` so domain errors and validation errors become the JSON error shape of
+API.md, and (3) records the request and response models for `/v1/openapi.json`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.metrics import MetricUnit
+from chalice.app import Chalice, CORSConfig, Request, Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from chalicelib import errors
+from chalicelib.errors import DomainError, ErrorDetail
+from chalicelib.observability import logger, metrics
+
+M = TypeVar("M", bound=BaseModel)
+View = Callable[..., Any]
+
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    errors.BadRequest: 400,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.InvalidInput: 422,
+    errors.TooManyAttempts: 429,
+}
+
+_CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
+
+# Spanish messages for pydantic's error types; validators raising ValueError("…") supply
+# their own message.
+_VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": "Este campo es obligatorio.",
+    "extra_forbidden": "Este campo no se admite.",
+    "string_type": "Debe ser un texto.",
+    "string_too_short": "El texto es demasiado corto.",
+    "string_too_long": "El texto es demasiado largo.",
+    "string_pattern_mismatch": "El formato no es válido.",
+    "int_type": "Debe ser un número entero.",
+    "int_parsing": "Debe ser un número entero.",
+    "bool_type": "Debe ser verdadero o falso.",
+    "bool_parsing": "Debe ser verdadero o falso.",
+    "decimal_parsing": "Debe ser una cantidad decimal.",
+    "decimal_type": "Debe ser una cantidad decimal.",
+    "date_from_datetime_parsing": "Debe ser una fecha con formato AAAA-MM-DD.",
+    "date_parsing": "Debe ser una fecha con formato AAAA-MM-DD.",
+    "date_type": "Debe ser una fecha con formato AAAA-MM-DD.",
+    "literal_error": "El valor no está entre las opciones permitidas.",
+    "enum": "El valor no está entre las opciones permitidas.",
+    "list_type": "Debe ser una lista.",
+    "too_short": "La lista tiene muy pocos elementos.",
+    "too_long": "La lista tiene demasiados elementos.",
+    "model_type": "Debe ser un objeto JSON.",
+    "dict_type": "Debe ser un objeto JSON.",
+    "greater_than": "El valor es demasiado pequeño.",
+    "greater_than_equal": "El valor es demasiado pequeño.",
+    "less_than": "El valor es demasiado grande.",
+    "less_than_equal": "El valor es demasiado grande.",
+    "value_error": "El valor no es válido.",
+}
+
+
+# --- error and response shapes (also published in the OpenAPI document) -----------------
+
+
+class ErrorDetailOut(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetailOut] = []
+    correlation_id: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(title="Error")
+    error: ErrorOut
+
+
+class _EmptyObject(BaseModel):
+    pass
+
+
+def status_for(error: DomainError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def json_response(
+    body: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def error_body(
+    code: str,
+    message: str,
+    details: list[ErrorDetail] | None = None,
+    correlation_id: str | None = None,
+) -> dict[str, Any]:
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "details": [d.as_dict() for d in details or []],
+    }
+    if correlation_id:
+        error["correlation_id"] = correlation_id
+    return {"error": error}
+
+
+def validation_details(exc: ValidationError) -> list[ErrorDetail]:
+    details = []
+    for item in exc.errors(include_url=False, include_input=False):
+        kind = item["type"]
+        message = _VALIDATION_MESSAGES.get(kind, "El valor no es válido.")
+        context = item.get("ctx") or {}
+        if kind == "value_error" and "error" in context:
+            message = str(context["error"])
+        location = ".".join(str(part) for part in item["loc"])
+        details.append(ErrorDetail(field=location or "body", code=kind, message=message))
+    return details
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def parse(model: type[M], request: Request) -> M:
+    """The request's JSON body as `model`; raises BadRequest or pydantic's ValidationError."""
+    raw = request.raw_body
+    data: Any = {}
+    if raw:
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise errors.BadRequest("El cuerpo de la solicitud no es JSON válido.") from None
+    return model.model_validate(data)
+
+
+def parse_query(model: type[M], request: Request) -> M:
+    """The request's query string as `model`."""
+    return model.model_validate(dict(request.query_params or {}))
+
+
+# --- the error-mapping decorator -----------------------------------------------------------
+
+
+def correlation_id_for(request: Request | None) -> str:
+    if request is not None:
+        supplied = str(request.headers.get("x-correlation-id") or "")
+        if _CORRELATION_ID.match(supplied):
+            return supplied
+        request_id = (request.context or {}).get("requestId")
+        if isinstance(request_id, str) and _CORRELATION_ID.match(request_id):
+            return request_id
+    return str(uuid.uuid4())
+
+
+def map_errors(app: Chalice) -> Callable[[View], View]:
+    """Turn domain errors and validation errors into API.md's JSON errors; 500 otherwise.
+
+    Chalice's REST middleware never sees exceptions, so every route is wrapped in this.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            request = app.current_request
+            correlation_id = correlation_id_for(request)
+            logger.set_correlation_id(correlation_id)
+            headers = {"X-Correlation-Id": correlation_id}
+            started = time.perf_counter()
+            status = 500
+            try:
+                response: Response = view(*args, **kwargs)
+                status = response.status_code
+            except DomainError as exc:
+                status = status_for(exc)
+                response = json_response(
+                    error_body(exc.error_code, exc.error_message, exc.details), status
+                )
+            except ValidationError as exc:
+                status = 422
+                response = json_response(
+                    error_body(
+                        "validation_error", "Revisa los datos marcados.", validation_details(exc)
+                    ),
+                    status,
+                )
+            except Exception:
+                logger.exception("unhandled error", extra={"route": view.__name__})
+                metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
+                metrics.flush_metrics()
+                response = json_response(
+                    error_body(
+                        "internal_error",
+                        "Ocurrió un error inesperado. Intenta de nuevo más tarde; si persiste, "
+                        "comunícate con soporte e indica el código de seguimiento.",
+                        correlation_id=correlation_id,
+                    ),
+                    status,
+                )
+            finally:
+                elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+                logger.info(
+                    "request",
+                    extra={
+                        "route": view.__name__,
+                        "method": getattr(request, "method", None),
+                        "status": status,
+                        "duration_ms": elapsed_ms,
+                    },
+                )
+            response.headers.update(headers)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+# --- routes and their description ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    method: str
+    name: str
+    summary: str
+    tags: tuple[str, ...]
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    authenticated: bool
+    errors: tuple[int, ...]
+
+    @property
+    def path_params(self) -> list[str]:
+        return _PATH_PARAM.findall(self.path)
+
+
+@dataclass
+class Api:
+    """Registers routes on a Chalice app and describes them in OpenAPI 3.1."""
+
+    app: Chalice
+    title: str
+    version: str
+    cors_origin: str | None = None
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.cors_origin:
+            self.app.api.cors = CORSConfig(
+                allow_origin=self.cors_origin,
+                allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
+                expose_headers=["X-Correlation-Id"],
+                max_age=600,
+            )
+
+    def route(
+        self,
+        path: str,
+        method: str = "GET",
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        authorizer: Any = None,
+        errors: tuple[int, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> Callable[[View], View]:
+        """Register `view` for `method path`.
+
+        The view receives the path parameters, `body=` (when `body` is given) and `query=`
+        (when `query` is given) as keyword arguments, and returns a pydantic model, a dict,
+        None (204) or a Chalice Response.
+        """
+
+        def decorate(view: View) -> View:
+            endpoint = Endpoint(
+                path=path,
+                method=method.upper(),
+                name=view.__name__,
+                summary=summary,
+                tags=tags,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                authenticated=authorizer is not None,
+                errors=errors,
+            )
+            self.endpoints.append(endpoint)
+
+            def adapter(**path_params: str) -> Any:
+                request = self.app.current_request
+                assert request is not None  # Chalice sets it before calling a view
+                kwargs: dict[str, Any] = dict(path_params)
+                if body is not None:
+                    kwargs["body"] = parse(body, request)
+                if query is not None:
+                    kwargs["query"] = parse_query(query, request)
+                return to_response(view(**kwargs), status)
+
+            adapter.__name__ = view.__name__
+            route_options: dict[str, Any] = {"methods": [endpoint.method], "name": view.__name__}
+            if authorizer is not None:
+                route_options["authorizer"] = authorizer
+            self.app.route(path, **route_options)(map_errors(self.app)(adapter))
+            return view
+
+        return decorate
+
+    def openapi(self) -> dict[str, Any]:
+        from chalicelib.openapi import build_document
+
+        return build_document(self)
+
+
+def to_response(result: Any, status: int) -> Response:
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(body="", status_code=204)
+    if isinstance(result, BaseModel):
+        return json_response(result.model_dump(mode="json"), status)
+    return json_response(result, status)

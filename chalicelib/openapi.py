@@ -1,0 +1,119 @@
+"""OpenAPI 3.1 document built from the routes registered with `chalicelib.http.Api`.
+
+Built on request (never at import): JSON Schemas come from the pydantic models each route
+declares for its body, query string and answer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+if TYPE_CHECKING:
+    from chalicelib.http import Api, Endpoint
+
+_REF = "#/components/schemas/{model}"
+
+_DESCRIPTIONS = {
+    200: "Correcto",
+    201: "Creado",
+    202: "Aceptado",
+    204: "Sin contenido",
+    400: "Solicitud mal formada (`bad_request`)",
+    401: "Falta la sesión o no es válida (`unauthorized`)",
+    403: "El rol no permite esta acción (`forbidden`)",
+    404: "No existe o no es tuyo (`not_found`)",
+    409: "Conflicto con el estado actual",
+    413: "Contenido demasiado grande",
+    422: "Datos inválidos (`validation_error`, con `details` por campo)",
+    429: "Demasiados intentos (`too_many_attempts`)",
+    500: "Error inesperado (`internal_error`, con `correlation_id`)",
+}
+
+
+def build_document(api: Api) -> dict[str, Any]:
+    from chalicelib.http import ErrorResponse
+
+    wanted: list[tuple[type[BaseModel], JsonSchemaMode]] = [(ErrorResponse, "serialization")]
+    for endpoint in api.endpoints:
+        if endpoint.body is not None:
+            wanted.append((endpoint.body, "validation"))
+        if endpoint.response is not None:
+            wanted.append((endpoint.response, "serialization"))
+    unique = list(dict.fromkeys(wanted))
+    refs, definitions = models_json_schema(unique, ref_template=_REF)
+
+    def ref(model: type[BaseModel], mode: Literal["validation", "serialization"]) -> dict[str, Any]:
+        return dict(refs[(model, mode)])
+
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in api.endpoints:
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(
+            endpoint, ref, ref(ErrorResponse, "serialization")
+        )
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": api.title, "version": api.version},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
+        },
+    }
+
+
+def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": endpoint.name,
+        "summary": endpoint.summary,
+        "tags": list(endpoint.tags),
+    }
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in endpoint.path_params
+    ]
+    if endpoint.query is not None:
+        schema = endpoint.query.model_json_schema(ref_template=_REF)
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            parameters.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
+    if parameters:
+        operation["parameters"] = parameters
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": ref(endpoint.body, "validation")}},
+        }
+    if endpoint.authenticated:
+        operation["security"] = [{"bearerAuth": []}]
+
+    responses: dict[str, Any] = {}
+    success: dict[str, Any] = {"description": _DESCRIPTIONS.get(endpoint.status, "Correcto")}
+    if endpoint.response is not None and endpoint.status != 204:
+        success["content"] = {
+            "application/json": {"schema": ref(endpoint.response, "serialization")}
+        }
+    responses[str(endpoint.status)] = success
+
+    error_statuses = set(endpoint.errors) | {500}
+    if endpoint.body is not None:
+        error_statuses |= {400, 422}
+    if endpoint.query is not None or endpoint.path_params:
+        error_statuses.add(422)
+    if endpoint.authenticated:
+        error_statuses |= {401, 403}
+    for status in sorted(error_statuses):
+        responses[str(status)] = {
+            "description": _DESCRIPTIONS.get(status, "Error"),
+            "content": {"application/json": {"schema": error_ref}},
+        }
+    operation["responses"] = responses
+    return operation

@@ -1,0 +1,178 @@
+"""The one definition of the platform's AWS resources.
+
+Both the local bootstrap (`infrastructure/local/bootstrap.py`, against moto) and the CDK
+stack read this module, and a test asserts that they agree. Names here are logical: the
+physical name is `RESOURCE_PREFIX + name` (see `chalicelib.config.Settings.table_name`).
+Timeouts and receive counts are parameters: minutes on AWS, seconds on the local stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- DynamoDB ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    partition_key: str = "pk"
+    sort_key: str | None = "sk"
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    purpose: str = ""
+
+    @property
+    def key_attributes(self) -> list[str]:
+        names = [self.partition_key] + ([self.sort_key] if self.sort_key else [])
+        for index in self.indexes:
+            names += [index.partition_key] + ([index.sort_key] if index.sort_key else [])
+        return list(dict.fromkeys(names))
+
+
+def _gsi(number: int) -> Index:
+    return Index(f"gsi{number}", f"gsi{number}pk", f"gsi{number}sk")
+
+
+TTL = "expires_at_epoch"
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "accounts",
+        indexes=(_gsi(1),),
+        ttl_attribute=TTL,
+        purpose="accounts, log-in identifiers, one-time tokens, log-in throttles",
+    ),
+    Table("policies", indexes=(_gsi(1),), purpose="insurers, policies, members, catalogues"),
+    Table("claims", indexes=(_gsi(1), _gsi(2)), purpose="claims and their history"),
+    Table("documents", indexes=(_gsi(1),), purpose="uploaded documents and verdicts"),
+    Table("counters", purpose="folio sequences"),
+    Table("care_orders", indexes=(_gsi(1),), purpose="providers' care orders"),
+    Table("invoices", indexes=(_gsi(1),), purpose="CFDI invoices and payment complements"),
+    Table(
+        "payment_references",
+        indexes=(_gsi(1),),
+        ttl_attribute=TTL,
+        purpose="store and bank payment references, payment events",
+    ),
+    Table("memberships", indexes=(_gsi(1),), purpose="plans and memberships"),
+    Table("transactions", indexes=(_gsi(1),), purpose="settlement transactions"),
+    Table("settlements", indexes=(_gsi(1),), purpose="settlements, runs and guards"),
+    Table("agendas", indexes=(_gsi(1),), purpose="clinics, agendas, slots, appointments"),
+    Table("prescriptions", indexes=(_gsi(1),), purpose="prescriptions and sick leaves"),
+    Table(
+        "idempotency",
+        partition_key="id",
+        sort_key=None,
+        ttl_attribute="expiration",
+        purpose="Powertools idempotency records",
+    ),
+    Table("email_outbox", indexes=(_gsi(1),), ttl_attribute=TTL, purpose="emails to send"),
+    Table("audit", indexes=(_gsi(1),), purpose="operator reads and changes"),
+)
+
+# --- SQS -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    consumer: str  # the app.py function that consumes it
+    purpose: str = ""
+
+    @property
+    def dead_letter_name(self) -> str:
+        return f"{self.name}-dlq"
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "document-uploaded",
+        consumer="validate_document",
+        purpose="S3 ObjectCreated under uploads/ for validation",
+    ),
+    Queue(
+        "settlement-tasks", consumer="settle_provider", purpose="one message per provider to settle"
+    ),
+)
+
+# --- S3 ------------------------------------------------------------------------------------
+
+UPLOADS_PREFIX = "uploads/"
+DERIVED_PREFIX = "derived/"
+
+
+@dataclass(frozen=True)
+class Bucket:
+    name: str
+    notify_prefix: str | None = None
+    notify_queue: str | None = None
+    browser_upload: bool = False
+
+
+BUCKETS: tuple[Bucket, ...] = (
+    Bucket(
+        "documents",
+        notify_prefix=UPLOADS_PREFIX,
+        notify_queue="document-uploaded",
+        browser_upload=True,
+    ),
+)
+
+# --- identity, email, keys -----------------------------------------------------------------
+
+ROLES: tuple[str, ...] = ("asegurado", "prestador", "afiliado", "operador")
+USER_POOL_NAME = "users"
+USER_POOL_CLIENT_NAME = "web"
+PASSWORD_MIN_LENGTH = 8
+MAIL_DOMAIN = "portal-medico.mx"
+DATA_KEY_ALIAS = "data"
+SEAL_KEY_ALIAS = "seals"
+SEAL_KEY_SPEC = "ECC_NIST_P256"
+
+# API Gateway's own answers, in API.md's error shape (also used by the local server).
+GATEWAY_RESPONSES: dict[str, tuple[int, str, str]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", "No encontramos lo que buscas."),
+    "UNAUTHORIZED": (401, "unauthorized", "Inicia sesión para continuar."),
+    "ACCESS_DENIED": (403, "forbidden", "No tienes permiso para realizar esta acción."),
+    "THROTTLED": (
+        429,
+        "too_many_attempts",
+        "Demasiadas solicitudes. Espera unos segundos y vuelve a intentarlo.",
+    ),
+    "DEFAULT_4XX": (400, "bad_request", "La solicitud no es válida."),
+    "DEFAULT_5XX": (500, "internal_error", "Ocurrió un error inesperado. Intenta más tarde."),
+}
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Numbers that differ between AWS and the local stack."""
+
+    consumer_timeout_seconds: dict[str, int] = field(default_factory=dict)
+    visibility_factor: int = 6
+    max_receive_count: int = 5
+    message_retention_seconds: int = 14 * 24 * 3600
+    noncurrent_version_retention_days: int = 30
+    abandoned_upload_days: int = 1
+
+    def visibility_timeout(self, queue: Queue) -> int:
+        return self.visibility_factor * self.consumer_timeout_seconds[queue.consumer]
+
+
+AWS = Parameters(consumer_timeout_seconds={"validate_document": 60, "settle_provider": 300})
+# Locally a message that keeps failing must reach its DLQ within seconds.
+LOCAL = Parameters(
+    consumer_timeout_seconds={"validate_document": 1, "settle_provider": 1},
+    visibility_factor=1,
+)

@@ -1,0 +1,104 @@
+"""Serves `static_site/`, its generated `config.js` and the local outbox pages."""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from infrastructure.local.outbox import Outbox
+
+SITE_ROOT = Path(__file__).resolve().parents[2] / "static_site"
+
+
+def config_js(api_url: str) -> str:
+    config = {"apiUrl": api_url.rstrip("/"), "environment": "local"}
+    return f"export default Object.freeze({json.dumps(config)});\n"
+
+
+def content_security_policy(connect_sources: list[str]) -> str:
+    connect = " ".join(["'self'", *connect_sources])
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        f"connect-src {connect}; frame-src 'self' {' '.join(connect_sources)}; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    def __init__(
+        self, *args: Any, api_url: str, connect_sources: list[str], outbox: Outbox, **kwargs: Any
+    ) -> None:
+        self.api_url = api_url
+        self.connect_sources = connect_sources
+        self.outbox = outbox
+        super().__init__(*args, directory=str(SITE_ROOT), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", content_security_policy(self.connect_sources))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _send(self, status: int, body: str, content_type: str) -> None:
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == "/config.js":
+            self._send(200, config_js(self.api_url), "text/javascript; charset=utf-8")
+        elif path == "/__local/outbox.json":
+            body = json.dumps(self.outbox.messages(), ensure_ascii=False)
+            self._send(200, body, "application/json; charset=utf-8")
+        elif path in {"/__local/outbox", "/__local/outbox/"}:
+            self._send(200, outbox_page(self.outbox.messages()), "text/html; charset=utf-8")
+        else:
+            super().do_GET()
+
+
+def outbox_page(messages: list[dict[str, Any]]) -> str:
+    rows = []
+    for message in messages:
+        body = message["html"] or f"<pre>{html.escape(message['text'])}</pre>"
+        # The email's own HTML is shown in a sandboxed frame: no scripts, no same origin.
+        rows.append(
+            "<article class='card'>"
+            f"<h2>{html.escape(message['subject'])}</h2>"
+            f"<p class='meta'>Para: {html.escape(', '.join(message['to']))} · "
+            f"{html.escape(message['sent_at'])}</p>"
+            f"<iframe sandbox='allow-popups allow-top-navigation-by-user-activation' "
+            f"title='{html.escape(message['subject'])}' srcdoc='{html.escape(body)}'></iframe>"
+            "</article>"
+        )
+    content = "".join(rows) or "<p>No se ha enviado ningún correo todavía.</p>"
+    return (
+        "<!doctype html><html lang='es'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Correos enviados (local)</title>"
+        "<link rel='stylesheet' href='/css/portal.css'></head><body>"
+        "<main class='container'><h1>Correos enviados (entorno local)</h1>"
+        f"<p><a href='/__local/outbox.json'>Ver en JSON</a></p>{content}</main></body></html>"
+    )
+
+
+def make_site_server(
+    host: str, port: int, *, api_url: str, connect_sources: list[str], outbox: Outbox
+) -> ThreadingHTTPServer:
+    mimetypes.add_type("text/javascript", ".js")
+    handler = partial(SiteHandler, api_url=api_url, connect_sources=connect_sources, outbox=outbox)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,105 @@
+// The one API client of the portals: base URL from config.js, bearer token, JSON errors.
+import config from "/config.js";
+
+const TOKEN_KEY = "portal.id_token";
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = [], correlationId = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+    this.correlationId = correlationId;
+  }
+}
+
+export function apiUrl(path) {
+  return `${config.apiUrl}${path}`;
+}
+
+export function getToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+export async function request(method, path, body = undefined) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const token = getToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response;
+  try {
+    response = await fetch(apiUrl(path), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network_error",
+      "No pudimos comunicarnos con el servidor. Revisa tu conexión e inténtalo de nuevo.");
+  }
+  if (response.status === 204) return null;
+  let payload = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (!response.ok) {
+    const error = (payload && payload.error) || {};
+    throw new ApiError(
+      response.status,
+      error.code || "unexpected_response",
+      error.message || "Ocurrió un error inesperado. Inténtalo de nuevo más tarde.",
+      error.details || [],
+      error.correlation_id || response.headers.get("X-Correlation-Id"),
+    );
+  }
+  return payload;
+}
+
+export const api = {
+  get: (path) => request("GET", path),
+  post: (path, body = {}) => request("POST", path, body),
+  put: (path, body = {}) => request("PUT", path, body),
+  patch: (path, body = {}) => request("PATCH", path, body),
+  delete: (path) => request("DELETE", path),
+};
+
+// Shows an error for a person: the Spanish message, the fields to fix, and the tracking code.
+export function showError(container, error) {
+  container.replaceChildren();
+  container.hidden = false;
+  container.classList.add("alert", "alert-error");
+  container.setAttribute("role", "alert");
+  const message = document.createElement("p");
+  message.textContent = error instanceof ApiError
+    ? error.message
+    : "Ocurrió un error inesperado. Inténtalo de nuevo más tarde.";
+  container.append(message);
+  if (error instanceof ApiError && error.details.length) {
+    const list = document.createElement("ul");
+    for (const detail of error.details) {
+      const item = document.createElement("li");
+      item.textContent = detail.field ? `${detail.field}: ${detail.message}` : detail.message;
+      list.append(item);
+    }
+    container.append(list);
+  }
+  if (error instanceof ApiError && error.correlationId && error.status >= 500) {
+    const code = document.createElement("p");
+    code.className = "small";
+    code.textContent = `Código de seguimiento: ${error.correlationId}`;
+    container.append(code);
+  }
+}
+
+export function clearError(container) {
+  container.replaceChildren();
+  container.hidden = true;
+}
