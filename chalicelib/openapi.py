@@ -117,3 +117,18 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         }
     operation["responses"] = responses
     return operation
+
+
+def undocumented_routes(routes: dict[str, dict[str, Any]], document: dict[str, Any]) -> list[str]:
+    """`METHOD path` of every Chalice route (`app.routes`) that the document does not describe."""
+    described = {
+        (path, method.upper())
+        for path, operations in document.get("paths", {}).items()
+        for method in operations
+    }
+    return sorted(
+        f"{method} {path}"
+        for path, methods in routes.items()
+        for method in methods
+        if (path, method) not in described
+    )

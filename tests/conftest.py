@@ -1,0 +1,34 @@
+"""Shared fixtures.
+
+(a) `aws`: moto in-process (`mock_aws`) with every resource of the definition created.
+(b) `local_stack`: the whole local stack as a separate process on free ports (HTTP, browser).
+(c) `page`: a headless Chromium page (Debian's /usr/bin/chromium through Playwright).
+
+The environment below is set before anything imports `chalicelib`: PynamoDB models and
+Powertools read it when their modules load.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "STAGE": "test",
+        "RESOURCE_PREFIX": "portal-test-",
+        "SITE_URL": "http://127.0.0.1:8080",
+        "POWERTOOLS_SERVICE_NAME": "portal-medico",
+        "POWERTOOLS_METRICS_NAMESPACE": "PortalMedicoTest",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+
+pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.stack", "tests.fixtures.browser"]

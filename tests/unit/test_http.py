@@ -1,0 +1,172 @@
+"""The error-mapping decorator and parsing, through a small app built the same way as app.py."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from chalice.app import Chalice
+from chalice.test import Client
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib import errors
+from chalicelib.http import Api, status_for
+
+
+class Greeting(BaseModel):
+    name: str = Field(min_length=2, max_length=20)
+    age: int
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def email_has_at(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError("El correo debe contener @.")
+        return value
+
+
+class GreetingOut(BaseModel):
+    message: str
+
+
+class Paging(BaseModel):
+    limit: int = 20
+
+
+def make_app() -> Chalice:
+    app = Chalice(app_name="errors-test")
+    api = Api(app, title="t", version="1", cors_origin="http://site.test")
+
+    @api.route("/greetings", "POST", summary="s", body=Greeting, response=GreetingOut, status=201)
+    def greet(body: Greeting) -> GreetingOut:
+        return GreetingOut(message=f"Hola {body.name}")
+
+    @api.route("/things/{thing_id}", summary="s")
+    def thing(thing_id: str) -> dict[str, Any]:
+        raise errors.NotFound()
+
+    @api.route("/conflict", "POST", summary="s")
+    def conflict() -> None:
+        raise errors.Conflict("Ya existe.", code="already_there")
+
+    @api.route("/boom", summary="s")
+    def boom() -> None:
+        raise RuntimeError("secret internal detail /srv/app.py line 12")
+
+    @api.route("/empty", "DELETE", summary="s", status=204)
+    def empty() -> None:
+        return None
+
+    @api.route("/paged", summary="s", query=Paging)
+    def paged(query: Paging) -> dict[str, int]:
+        return {"limit": query.limit}
+
+    return app
+
+
+@pytest.fixture
+def client() -> Any:
+    with Client(make_app()) as test_client:
+        yield test_client
+
+
+def post(client: Any, path: str, body: Any) -> Any:
+    raw = body if isinstance(body, str) else json.dumps(body)
+    return client.http.post(path, body=raw, headers={"Content-Type": "application/json"})
+
+
+def test_valid_body_reaches_the_view_and_answers_its_status(client: Any) -> None:
+    response = post(client, "/greetings", {"name": "Ana", "age": 30, "email": "a@b.mx"})
+    assert response.status_code == 201
+    assert json.loads(response.body) == {"message": "Hola Ana"}
+    assert response.headers["Access-Control-Allow-Origin"] == "http://site.test"
+
+
+def test_invalid_fields_answer_422_with_a_detail_per_field(client: Any) -> None:
+    response = post(client, "/greetings", {"name": "A", "age": "muchos", "email": "sin-arroba"})
+    assert response.status_code == 422
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "validation_error"
+    by_field = {d["field"]: d for d in error["details"]}
+    assert set(by_field) == {"name", "age", "email"}
+    assert by_field["name"]["code"] == "string_too_short"
+    assert by_field["age"]["message"] == "Debe ser un número entero."
+    assert by_field["email"]["message"] == "El correo debe contener @."
+
+
+def test_missing_field_is_named(client: Any) -> None:
+    response = post(client, "/greetings", {"name": "Ana", "age": 3})
+    assert response.status_code == 422
+    details = json.loads(response.body)["error"]["details"]
+    assert details == [
+        {"field": "email", "code": "missing", "message": "Este campo es obligatorio."}
+    ]
+
+
+@pytest.mark.parametrize("raw", ["{not json", "\xff", ""])
+def test_malformed_json_answers_400_or_422_never_500(client: Any, raw: str) -> None:
+    response = post(client, "/greetings", raw)
+    assert response.status_code in {400, 422}
+    assert json.loads(response.body)["error"]["code"] in {"bad_request", "validation_error"}
+
+
+def test_json_that_is_not_an_object_is_a_validation_error(client: Any) -> None:
+    response = post(client, "/greetings", [1, 2])
+    assert response.status_code == 422
+
+
+def test_domain_errors_map_to_their_status_and_code(client: Any) -> None:
+    response = client.http.get("/things/abc")
+    assert response.status_code == 404
+    assert json.loads(response.body) == {
+        "error": {"code": "not_found", "message": "No encontramos lo que buscas.", "details": []}
+    }
+    response = client.http.post("/conflict")
+    assert response.status_code == 409
+    assert json.loads(response.body)["error"] == {
+        "code": "already_there",
+        "message": "Ya existe.",
+        "details": [],
+    }
+
+
+def test_unknown_exception_is_a_500_with_correlation_id_and_no_trace(client: Any) -> None:
+    response = client.http.get("/boom", headers={"X-Correlation-Id": "test-correlation-1"})
+    assert response.status_code == 500
+    body = response.body.decode()
+    error = json.loads(body)["error"]
+    assert error["code"] == "internal_error"
+    assert error["correlation_id"] == "test-correlation-1"
+    assert response.headers["X-Correlation-Id"] == "test-correlation-1"
+    for leak in ("Traceback", "RuntimeError", "secret internal detail", "/srv/app.py"):
+        assert leak not in body
+
+
+def test_a_correlation_id_is_made_when_none_is_supplied(client: Any) -> None:
+    response = client.http.get("/boom", headers={"X-Correlation-Id": "bad id with spaces"})
+    generated = json.loads(response.body)["error"]["correlation_id"]
+    assert generated != "bad id with spaces"
+    assert len(generated) >= 8
+
+
+def test_none_answers_204_without_body(client: Any) -> None:
+    response = client.http.delete("/empty")
+    assert response.status_code == 204
+    assert response.body == b""
+
+
+def test_query_string_is_parsed_and_validated(client: Any) -> None:
+    assert json.loads(client.http.get("/paged?limit=5").body) == {"limit": 5}
+    response = client.http.get("/paged?limit=cinco")
+    assert response.status_code == 422
+    assert json.loads(response.body)["error"]["details"][0]["field"] == "limit"
+
+
+def test_status_for_walks_the_class_hierarchy() -> None:
+    class QuotaExhausted(errors.Conflict):
+        code = "internet_quota_exhausted"
+
+    assert status_for(QuotaExhausted()) == 409
+    assert status_for(errors.DomainError()) == 400
