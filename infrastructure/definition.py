@@ -76,6 +76,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("email_outbox", indexes=(_gsi(1),), ttl_attribute=TTL, purpose="emails to send"),
     Table("audit", indexes=(_gsi(1),), purpose="operator reads and changes"),
+    Table("affiliates", indexes=(_gsi(1),), purpose="affiliate registry: NSS, credential serial"),
 )
 
 # --- SQS -----------------------------------------------------------------------------------
@@ -101,6 +102,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue(
         "settlement-tasks", consumer="settle_provider", purpose="one message per provider to settle"
     ),
+    Queue("email-outbox", consumer="send_email", purpose="outbox emails to send through SES"),
 )
 
 # --- S3 ------------------------------------------------------------------------------------
@@ -131,6 +133,8 @@ BUCKETS: tuple[Bucket, ...] = (
 ROLES: tuple[str, ...] = ("asegurado", "prestador", "afiliado", "operador")
 USER_POOL_NAME = "users"
 USER_POOL_CLIENT_NAME = "web"
+# Custom attributes of the pool (`custom:<name>` in tokens): an operator's insurer scope.
+USER_POOL_CUSTOM_ATTRIBUTES: tuple[str, ...] = ("insurers",)
 PASSWORD_MIN_LENGTH = 8
 MAIL_DOMAIN = "portal-medico.mx"
 DATA_KEY_ALIAS = "data"
@@ -152,6 +156,27 @@ GATEWAY_RESPONSES: dict[str, tuple[int, str, str]] = {
 }
 
 
+# --- schedules -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Schedule:
+    consumer: str  # the app.py function that runs
+    aws_expression: str
+    local_interval_seconds: int | None  # None: never run by the local pump (run it by hand)
+    purpose: str = ""
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule(
+        "resend_pending_emails",
+        "rate(5 minutes)",
+        local_interval_seconds=15,
+        purpose="re-enqueue outbox emails whose queue message was lost",
+    ),
+)
+
+
 # --- parameters ----------------------------------------------------------------------------
 
 
@@ -170,9 +195,11 @@ class Parameters:
         return self.visibility_factor * self.consumer_timeout_seconds[queue.consumer]
 
 
-AWS = Parameters(consumer_timeout_seconds={"validate_document": 60, "settle_provider": 300})
+AWS = Parameters(
+    consumer_timeout_seconds={"validate_document": 60, "settle_provider": 300, "send_email": 30}
+)
 # Locally a message that keeps failing must reach its DLQ within seconds.
 LOCAL = Parameters(
-    consumer_timeout_seconds={"validate_document": 1, "settle_provider": 1},
+    consumer_timeout_seconds={"validate_document": 1, "settle_provider": 1, "send_email": 1},
     visibility_factor=1,
 )
