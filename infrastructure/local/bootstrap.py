@@ -174,8 +174,12 @@ def _user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
                 "RequireSymbols": False,
             }
         },
-        UsernameAttributes=["email"],
-        AutoVerifiedAttributes=[],
+        # The username is the account id; people log in with an email, NSS or RUT that the
+        # accounts context resolves to it.
+        Schema=[
+            {"Name": name, "AttributeDataType": "String", "Mutable": True}
+            for name in d.USER_POOL_CUSTOM_ATTRIBUTES
+        ],
     )["UserPool"]["Id"]
     client_id: str = cognito.create_user_pool_client(
         UserPoolId=pool_id,
