@@ -1,0 +1,115 @@
+"""`python -m chalicelib.documents`: JSON out, exit 0 accepted / 1 rejected / 2 usage."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chalicelib.documents.__main__ import main
+from tests.unit.documents import builders
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    code = main(argv)
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_validate_prints_the_verdict_and_exits_0_when_accepted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "estado.pdf"
+    path.write_bytes(builders.statement_pdf())
+    code, body = _run(
+        [
+            "validate",
+            str(path),
+            "--kind",
+            "bank_statement",
+            "--clabe",
+            builders.STATEMENT_CLABE,
+            "--holder",
+            "Jorge Alberto Ramírez Soto",
+            "--today",
+            "2026-06-15",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert body["status"] == "aceptado"
+    assert body["code"] == "ok"
+    assert body["reasons"] == []
+    assert set(body) == {"status", "code", "reasons", "facts"}
+
+
+def test_validate_exits_1_with_the_first_reason_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "protegido.pdf"
+    path.write_bytes(builders.encrypted_pdf())
+    code, body = _run(["validate", str(path), "--kind", "pdf"], capsys)
+    assert code == 1
+    assert body["status"] == "rechazado"
+    assert body["code"] == "pdf_encrypted"
+    assert body["reasons"][0]["code"] == "pdf_encrypted"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "missing-file.pdf", "--kind", "pdf"],
+        ["validate", "x.pdf", "--kind", "spreadsheet"],
+        ["validate", "x.pdf"],
+        ["validate", "x.pdf", "--kind", "pdf", "--today", "15/06/2026"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        code: int | str | None = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    assert code == 2
+
+
+def test_check_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, body = _run(["check-name", "receta.pdf"], capsys)
+    assert (code, body["valid"], body["code"]) == (0, True, "ok")
+    code, body = _run(["check-name", "receta médica.pdf"], capsys)
+    assert (code, body["valid"], body["code"]) == (1, False, "file_name_invalid")
+    assert "un espacio" in str(body["message"])
+    code, body = _run(["check-name", "--owner", "operator_transactions", "carga.csv"], capsys)
+    assert code == 0
+
+
+def test_the_module_runs_as_a_command(tmp_path: Path) -> None:
+    path = tmp_path / "informe.pdf"
+    path.write_bytes(builders.make_pdf())
+    done = subprocess.run(
+        [sys.executable, "-m", "chalicelib.documents", "validate", str(path), "--kind", "pdf"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "aceptado"
+
+
+def test_importing_the_package_loads_no_heavy_parser() -> None:
+    code = (
+        "import sys, chalicelib.documents, chalicelib.documents.validation, "
+        "chalicelib.documents.names, chalicelib.documents.limits\n"
+        "print(sorted(m for m in ('pypdf', 'lxml', 'PIL', 'clabe') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
