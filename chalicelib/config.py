@@ -26,6 +26,9 @@ class Settings:
     user_pool_client_id: str
     data_key_id: str
     seal_key_id: str
+    cursor_secret: str
+    jwks_url: str
+    cognito_revoke_tokens: bool
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -45,6 +48,11 @@ class Settings:
             user_pool_client_id=values.get("USER_POOL_CLIENT_ID", ""),
             data_key_id=values.get("DATA_KEY_ID", ""),
             seal_key_id=values.get("SEAL_KEY_ID", ""),
+            cursor_secret=values.get("CURSOR_SECRET", "local-cursor-secret"),
+            jwks_url=values.get("COGNITO_JWKS_URL", ""),
+            # RevokeToken is what AWS offers; the local stack's Cognito lacks it (our own
+            # refresh-token denylist applies everywhere).
+            cognito_revoke_tokens=values.get("COGNITO_REVOKE_TOKENS", "true") == "true",
         )
 
     def table_name(self, logical: str) -> str:
@@ -58,3 +66,11 @@ class Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings.from_env()
+
+
+def issuer(settings: Settings) -> str:
+    return f"https://cognito-idp.{settings.region}.amazonaws.com/{settings.user_pool_id}"
+
+
+def jwks_url(settings: Settings) -> str:
+    return settings.jwks_url or f"{issuer(settings)}/.well-known/jwks.json"

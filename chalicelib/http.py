@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Chalice, CORSConfig, Request, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
 from chalicelib import errors
 from chalicelib.errors import DomainError, ErrorDetail
@@ -132,7 +132,8 @@ def error_body(
     return {"error": error}
 
 
-def validation_details(exc: ValidationError) -> list[ErrorDetail]:
+def validation_details(exc: ValidationError, *, skip: int = 0) -> list[ErrorDetail]:
+    """One detail per error; `skip` drops leading location parts (a union's tag)."""
     details = []
     for item in exc.errors(include_url=False, include_input=False):
         kind = item["type"]
@@ -140,7 +141,7 @@ def validation_details(exc: ValidationError) -> list[ErrorDetail]:
         context = item.get("ctx") or {}
         if kind == "value_error" and "error" in context:
             message = str(context["error"])
-        location = ".".join(str(part) for part in item["loc"])
+        location = ".".join(str(part) for part in item["loc"][skip:])
         details.append(ErrorDetail(field=location or "body", code=kind, message=message))
     return details
 
@@ -157,7 +158,22 @@ def parse(model: type[M], request: Request) -> M:
             data = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             raise errors.BadRequest("El cuerpo de la solicitud no es JSON válido.") from None
+    if issubclass(model, RootModel):
+        # A tagged union reports errors under the tag ("MX.rfc"); name the field only.
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            tagged = isinstance(data, dict) and bool(exc.errors()) and all(
+                len(e["loc"]) > 1 and e["loc"][0] == data.get(_tag(model)) for e in exc.errors()
+            )
+            raise errors.InvalidInput(details=validation_details(exc, skip=1 if tagged else 0))
     return model.model_validate(data)
+
+
+def _tag(model: type[BaseModel]) -> str | None:
+    field = model.model_fields.get("root")
+    discriminator = field.discriminator if field else None
+    return discriminator if isinstance(discriminator, str) else None
 
 
 def parse_query(model: type[M], request: Request) -> M:

@@ -1,0 +1,98 @@
+"""PynamoDB models of the accounts table (only repository.py imports this module).
+
+One table, several item types, each keyed by a prefix:
+`ACCOUNT#<id>/PROFILE` (the account), `LOGIN#<kind>#<value>/LOGIN` (a unique identifier that
+points at an account: email, NSS, RUT, RFC, policy titular), `TOKEN#<sha256>/TOKEN` (one-time
+tokens), `THROTTLE#<identifier>/LOGIN` (failed log-ins), `REVOKED#<sha256>/REFRESH` (logged-out
+refresh tokens), `MFA#<sha256>/MFA` (a log-in waiting for its TOTP code).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class AccountModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()  # pendiente | activa
+    email = UnicodeAttribute()
+    full_name = UnicodeAttribute()
+    secondary_email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    insurer_ids = ListAttribute[str](null=True)
+    details = JSONAttribute(null=True)  # role-specific data (RFC, RUT, NSS, policy, …)
+    privacy = JSONAttribute(null=True)  # [{notice, version, accepted_at}]
+    activation_hash = UnicodeAttribute(null=True)
+    reset_hash = UnicodeAttribute(null=True)
+    email_change_hash = UnicodeAttribute(null=True)
+    totp_secret = UnicodeAttribute(null=True)  # KMS ciphertext, base64
+    totp_enrolled = BooleanAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)
+    created_at = UnicodeAttribute()
+    activated_at = UnicodeAttribute(null=True)
+
+
+class LoginModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+
+
+class TokenModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    purpose = UnicodeAttribute()  # activation | reset | email_change
+    account_id = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used = BooleanAttribute()
+    new_email = UnicodeAttribute(null=True)
+    expires_at_epoch = NumberAttribute()
+
+
+class ThrottleModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    failures = NumberAttribute()
+    window_started = UnicodeAttribute()
+    expires_at_epoch = NumberAttribute()
+
+
+class RevokedTokenModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at_epoch = NumberAttribute()
+
+
+class MfaSessionModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+    sealed_refresh_token = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    attempts = NumberAttribute()
+    enrolling = BooleanAttribute()
+    expires_at_epoch = NumberAttribute()

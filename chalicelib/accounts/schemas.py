@@ -1,0 +1,235 @@
+"""Request and response bodies of the accounts and authentication routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    RootModel,
+    StringConstraints,
+    field_validator,
+)
+
+from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$"),
+]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _email(value: str) -> str:
+    return normalize_email(value)
+
+
+class InsuredRegistration(_Strict):
+    full_name: Text
+    policy_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)
+    ]
+    email: EmailStr
+    secondary_email: EmailStr | None = None
+    accept_privacy_broker: bool
+    accept_privacy_insurer: bool
+
+    _normalize = field_validator("email", "secondary_email")(
+        lambda v: _email(v) if isinstance(v, str) else v
+    )
+
+    @field_validator("accept_privacy_broker", "accept_privacy_insurer")
+    @classmethod
+    def _accepted(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("Debes aceptar el aviso de privacidad para registrarte.")
+        return value
+
+
+class MexicanProviderRegistration(_Strict):
+    country: Literal["MX"]
+    rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    full_name: Text
+    email: EmailStr
+    fiscal_regime: Literal["612", "626"]
+    jalisco_cedular: bool = False
+    phone: Phone | None = None
+
+    _normalize = field_validator("email")(_email)
+
+    @field_validator("rfc")
+    @classmethod
+    def _rfc(cls, value: str) -> str:
+        return check_rfc(value).rfc
+
+
+class ChileanProviderRegistration(_Strict):
+    country: Literal["CL"]
+    rut: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    full_name: Text
+    email: EmailStr
+    phone: Phone | None = None
+
+    _normalize = field_validator("email")(_email)
+
+    @field_validator("rut")
+    @classmethod
+    def _rut(cls, value: str) -> str:
+        return check_rut(value)
+
+
+class ProviderRegistration(
+    RootModel[
+        Annotated[
+            MexicanProviderRegistration | ChileanProviderRegistration,
+            Field(discriminator="country"),
+        ]
+    ]
+):
+    """Mexico (RFC) or Chile (RUT), by `country`."""
+
+
+class AffiliateRegistration(_Strict):
+    nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    credential_serial: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)
+    ]
+    phone: Phone
+    email: EmailStr
+
+    _normalize = field_validator("email")(_email)
+
+    @field_validator("nss")
+    @classmethod
+    def _nss(cls, value: str) -> str:
+        return check_nss(value)
+
+
+class Reactivation(_Strict):
+    nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    credential_serial: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)
+    ]
+    email: EmailStr
+
+    _normalize = field_validator("email")(_email)
+
+    @field_validator("nss")
+    @classmethod
+    def _nss(cls, value: str) -> str:
+        return check_nss(value)
+
+
+class Accepted(BaseModel):
+    message: str
+
+
+class Activation(_Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: Password
+
+
+class IdentifierRequest(_Strict):
+    identifier: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)
+    ]
+
+
+class Login(_Strict):
+    identifier: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)
+    ]
+    password: Password
+
+
+class TotpEnrollment(BaseModel):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class LoginResult(BaseModel):
+    """Either the tokens, or a TOTP challenge (operators)."""
+
+    id_token: str | None = None
+    access_token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = None
+    role: str | None = None
+    challenge: Literal["totp"] | None = None
+    session: str | None = None
+    enrollment: TotpEnrollment | None = None
+
+
+class TotpAnswer(_Strict):
+    session: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
+
+
+class RefreshRequest(_Strict):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+
+
+class Refreshed(BaseModel):
+    id_token: str
+    access_token: str
+    expires_in: int
+
+
+class PasswordResetConfirm(_Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    password: Password
+
+
+class Done(BaseModel):
+    message: str
+
+
+class Profile(BaseModel):
+    id: str
+    role: str
+    email: str
+    full_name: str
+    secondary_email: str | None = None
+    phone: str | None = None
+    insurers: list[str] = []
+    policy_number: str | None = None
+    rfc: str | None = None
+    rut: str | None = None
+    nss_masked: str | None = None
+    credential_serial: str | None = None
+    fiscal_regime: str | None = None
+    jalisco_cedular: bool | None = None
+    rfc_check_digit_warning: bool | None = None
+
+
+class ProfileUpdate(_Strict):
+    secondary_email: EmailStr | Literal[""] | None = None
+    phone: Phone | Literal[""] | None = None
+
+    _normalize = field_validator("secondary_email")(
+        lambda v: _email(v) if isinstance(v, str) and v else v
+    )
+
+
+class PasswordChange(_Strict):
+    current_password: Password
+    new_password: Password
+
+
+class EmailChange(_Strict):
+    email: EmailStr
+
+    _normalize = field_validator("email")(_email)
+
+
+class TokenOnly(_Strict):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]

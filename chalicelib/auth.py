@@ -1,0 +1,61 @@
+"""Who is calling: the principal the authorizer passes to routes, and one-line checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import errors
+
+ROLES = ("asegurado", "prestador", "afiliado", "operador")
+
+
+@dataclass(frozen=True)
+class Principal:
+    account_id: str
+    role: str
+    insurer_ids: tuple[str, ...] = ()
+
+    def as_context(self) -> dict[str, str]:
+        """What the authorizer hands API Gateway (string values only)."""
+        return {"role": self.role, "insurers": ",".join(self.insurer_ids)}
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    groups = [g for g in claims.get("cognito:groups", []) if g in ROLES]
+    if len(groups) != 1:
+        raise errors.Unauthorized()
+    insurers = tuple(i for i in str(claims.get("custom:insurers", "")).split(",") if i)
+    return Principal(
+        account_id=str(claims.get("cognito:username") or claims["sub"]),
+        role=groups[0],
+        insurer_ids=insurers,
+    )
+
+
+def principal_from_context(context: dict[str, Any] | None) -> Principal:
+    """The principal from API Gateway's request context (set by the authorizer)."""
+    authorizer = (context or {}).get("authorizer") or {}
+    account_id = authorizer.get("principalId")
+    role = authorizer.get("role")
+    if not account_id or role not in ROLES:
+        raise errors.Unauthorized()
+    insurers = tuple(i for i in str(authorizer.get("insurers", "")).split(",") if i)
+    return Principal(account_id=str(account_id), role=str(role), insurer_ids=insurers)
+
+
+def require_role(principal: Principal, *roles: str) -> None:
+    if principal.role not in roles:
+        raise errors.Forbidden()
+
+
+def require_owner(principal: Principal, owner_account_id: str) -> None:
+    """Another user's record answers 404, so ids cannot be probed."""
+    if principal.account_id != owner_account_id:
+        raise errors.NotFound()
+
+
+def require_insurer(principal: Principal, insurer_id: str) -> None:
+    """An operator reaches only the insurers it works for; others answer 404."""
+    if insurer_id not in principal.insurer_ids:
+        raise errors.NotFound()

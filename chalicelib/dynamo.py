@@ -1,0 +1,133 @@
+"""DynamoDB plumbing shared by the repositories: table metadata, transactions, cursors.
+
+Repositories turn what DynamoDB says (a failed condition, a cancelled transaction) into
+domain errors here, at the edge, so services never see botocore or PynamoDB exceptions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from chalicelib import errors
+from chalicelib.config import get_settings
+
+if TYPE_CHECKING:
+    from pynamodb.connection import Connection
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+# PynamoDB (and botocore with it) is imported inside the functions: the API's import path
+# must not pay for it (see bench/cold_start.py).
+
+T = TypeVar("T")
+
+_CONFLICT_RETRIES = 4
+
+
+def table_meta(logical: str) -> Any:
+    """PynamoDB `Meta` for a table of the resource definition (read at class creation)."""
+    settings = get_settings()
+    return type(
+        "Meta",
+        (),
+        {
+            "table_name": settings.table_name(logical),
+            "region": settings.region,
+            "host": settings.aws_endpoint_url,
+            "billing_mode": "PAY_PER_REQUEST",
+            "max_retry_attempts": 3,
+        },
+    )
+
+
+def connection() -> Connection:
+    from pynamodb.connection import Connection
+
+    settings = get_settings()
+    return Connection(region=settings.region, host=settings.aws_endpoint_url)
+
+
+def is_condition_failure(exc: Exception) -> bool:
+    from pynamodb.exceptions import DeleteError, PutError, UpdateError
+
+    if (
+        isinstance(exc, DeleteError)
+        and exc.cause_response_code == "ConditionalCheckFailedException"
+    ):
+        return True
+    if isinstance(exc, (PutError, UpdateError)):
+        return exc.cause_response_code == "ConditionalCheckFailedException"
+    return False
+
+
+def cancellation_codes(exc: TransactWriteError) -> list[str | None]:
+    return [reason.code if reason else None for reason in exc.cancellation_reasons or []]
+
+
+def transact(build: Callable[[TransactWrite], T], *, conflict: errors.DomainError) -> T:
+    """Run one DynamoDB transaction built by `build`.
+
+    A condition that fails raises `conflict`; a cancellation for a concurrent transaction
+    (`TransactionConflict`) is retried with jittered backoff, then answered with `conflict`.
+    """
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    for attempt in range(_CONFLICT_RETRIES):
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                result = build(transaction)
+            return result
+        except TransactWriteError as exc:
+            codes = cancellation_codes(exc)
+            if "ConditionalCheckFailed" in codes:
+                raise conflict from None
+            if "TransactionConflict" in codes or exc.cause_response_code in {
+                "TransactionConflictException",
+                "TransactionInProgressException",
+            }:
+                time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter only
+                continue
+            raise
+    raise conflict
+
+
+# --- opaque, tamper-proof cursors ------------------------------------------------------------
+
+
+def _cursor_key() -> bytes:
+    secret = get_settings().cursor_secret
+    return hashlib.sha256(secret.encode("utf-8")).digest()
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    payload = base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode())
+    mac = hmac.new(_cursor_key(), payload, hashlib.sha256).hexdigest()[:32]
+    return f"{payload.decode()}.{mac}"
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    payload, _, mac = cursor.rpartition(".")
+    expected = hmac.new(_cursor_key(), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    if not payload or not hmac.compare_digest(mac, expected):
+        raise errors.BadRequest("El cursor de paginación no es válido.", code="invalid_cursor")
+    try:
+        value = json.loads(base64.urlsafe_b64decode(payload.encode()))
+    except ValueError:
+        raise errors.BadRequest(
+            "El cursor de paginación no es válido.", code="invalid_cursor"
+        ) from None
+    if not isinstance(value, dict):
+        raise errors.BadRequest("El cursor de paginación no es válido.", code="invalid_cursor")
+    return value

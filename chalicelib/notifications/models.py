@@ -1,0 +1,38 @@
+"""PynamoDB models of the email outbox (only repository.py imports this module)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class PendingIndex(GlobalSecondaryIndex["OutboxEmailModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class OutboxEmailModel(Model):
+    Meta = table_meta("email_outbox")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    email_id = UnicodeAttribute()
+    recipients = ListAttribute[str]()  # a list of strings, stored as a DynamoDB list
+    subject = UnicodeAttribute()
+    text = UnicodeAttribute()
+    html = UnicodeAttribute()
+    template = UnicodeAttribute()
+    status = UnicodeAttribute()  # pendiente | enviado
+    created_at = UnicodeAttribute()
+    sent_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    expires_at_epoch = NumberAttribute(null=True)
+    pending = PendingIndex()

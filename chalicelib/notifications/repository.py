@@ -1,0 +1,111 @@
+"""Outbox persistence: the only module that touches the outbox's PynamoDB models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from chalicelib import dynamo
+from chalicelib.clock import iso
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+PENDING = "OUTBOX#pendiente"
+SENT_RETENTION = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class OutboxEmail:
+    email_id: str
+    recipients: list[str]
+    subject: str
+    text: str
+    html: str
+    status: str
+
+
+def _key(email_id: str) -> str:
+    return f"EMAIL#{email_id}"
+
+
+def stage(
+    transaction: TransactWrite,
+    *,
+    email_id: str,
+    recipients: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    template: str,
+    now: datetime,
+) -> None:
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    item = OutboxEmailModel(
+        pk=_key(email_id),
+        sk="EMAIL",
+        email_id=email_id,
+        recipients=recipients,
+        subject=subject,
+        text=text,
+        html=html,
+        template=template,
+        status="pendiente",
+        created_at=iso(now),
+        gsi1pk=PENDING,
+        gsi1sk=iso(now),
+    )
+    transaction.save(item, condition=OutboxEmailModel.pk.does_not_exist())
+
+
+def get(email_id: str) -> OutboxEmail | None:
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    try:
+        item = OutboxEmailModel.get(_key(email_id), "EMAIL")
+    except OutboxEmailModel.DoesNotExist:
+        return None
+    return OutboxEmail(
+        email_id=item.email_id,
+        recipients=list(item.recipients),
+        subject=item.subject,
+        text=item.text,
+        html=item.html,
+        status=item.status,
+    )
+
+
+def mark_sent(email_id: str, now: datetime) -> bool:
+    """Pending → sent, once. False when it was already sent."""
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
+    try:
+        item.update(
+            actions=[
+                OutboxEmailModel.status.set("enviado"),
+                OutboxEmailModel.sent_at.set(iso(now)),
+                OutboxEmailModel.gsi1pk.remove(),
+                OutboxEmailModel.gsi1sk.remove(),
+                OutboxEmailModel.expires_at_epoch.set(int((now + SENT_RETENTION).timestamp())),
+            ],
+            condition=OutboxEmailModel.status == "pendiente",
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def pending_before(moment: datetime, limit: int = 100) -> list[str]:
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    return [
+        item.email_id
+        for item in OutboxEmailModel.pending.query(
+            PENDING, OutboxEmailModel.gsi1sk < iso(moment), limit=limit
+        )
+    ]

@@ -1,0 +1,89 @@
+"""Email through an outbox: written with the state change, sent by a consumer that retries.
+
+A context stages an email inside its own DynamoDB transaction (`stage_email`), commits,
+then calls `dispatch` to enqueue the ids on SQS `email-outbox`. The `send_email` consumer
+sends each through SES (v1 `send_email`, rendered by our templates) and marks it sent; an SES
+failure leaves it pending and the message comes back. A lost SQS message is found again by
+the `resend_pending_emails` schedule.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from chalicelib import aws
+from chalicelib.clock import now
+from chalicelib.config import get_settings
+from chalicelib.notifications import repository
+from chalicelib.notifications.render import render
+from chalicelib.observability import logger
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+QUEUE = "email-outbox"
+RESEND_AFTER = timedelta(minutes=2)
+
+
+def stage_email(
+    transaction: TransactWrite, recipients: list[str], template: str, values: dict[str, str]
+) -> str:
+    """Add the rendered email to `transaction`; returns its id for `dispatch`."""
+    email = render(template, values)
+    email_id = str(uuid.uuid4())
+    repository.stage(
+        transaction,
+        email_id=email_id,
+        recipients=sorted(set(recipients)),
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        template=template,
+        now=now(),
+    )
+    return email_id
+
+
+@lru_cache(maxsize=1)
+def _queue_url() -> str:
+    settings = get_settings()
+    return aws.sqs().get_queue_url(QueueName=settings.queue_name(QUEUE))["QueueUrl"]
+
+
+def dispatch(email_ids: list[str]) -> None:
+    """Enqueue committed emails. A failure here only delays them (the schedule resends)."""
+    for email_id in email_ids:
+        try:
+            aws.sqs().send_message(QueueUrl=_queue_url(), MessageBody=email_id)
+        except Exception:
+            logger.exception("could not enqueue email", extra={"email_id": email_id})
+
+
+def deliver(email_id: str) -> None:
+    """Send one outbox email through SES unless it was already sent (consumer side)."""
+    email = repository.get(email_id)
+    if email is None or email.status != "pendiente":
+        return
+    aws.ses().send_email(
+        Source=get_settings().mail_from,
+        Destination={"ToAddresses": email.recipients},
+        Message={
+            "Subject": {"Data": email.subject, "Charset": "UTF-8"},
+            "Body": {
+                "Text": {"Data": email.text, "Charset": "UTF-8"},
+                "Html": {"Data": email.html, "Charset": "UTF-8"},
+            },
+        },
+    )
+    repository.mark_sent(email_id, now())
+    logger.info("email sent", extra={"email_id": email_id, "recipients": len(email.recipients)})
+
+
+def resend_pending() -> int:
+    """Enqueue again the emails still pending a while after they were written."""
+    email_ids = repository.pending_before(now() - RESEND_AFTER)
+    dispatch(email_ids)
+    return len(email_ids)

@@ -1,0 +1,43 @@
+"""PynamoDB models of insurers and policies (only repository.py imports this module)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class PolicyNumberIndex(GlobalSecondaryIndex["PolicyModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class InsurerModel(Model):
+    Meta = table_meta("policies")
+
+    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
+    sk = UnicodeAttribute(range_key=True)  # PROFILE
+    insurer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    rfc = UnicodeAttribute()
+
+
+class PolicyModel(Model):
+    Meta = table_meta("policies")
+
+    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
+    sk = UnicodeAttribute(range_key=True)  # POLICY#<number>
+    gsi1pk = UnicodeAttribute()  # POLICYNUM#<number>
+    gsi1sk = UnicodeAttribute()  # INSURER#<id>
+    insurer_id = UnicodeAttribute()
+    policy_number = UnicodeAttribute()
+    titular_name = UnicodeAttribute()
+    members = JSONAttribute()  # [{id, full_name, relationship}]
+    coverages = ListAttribute[str]()
+    by_number = PolicyNumberIndex()

@@ -1,0 +1,86 @@
+"""Insurers and policies: the only module that touches their PynamoDB models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    full_name: str
+    relationship: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    insurer_id: str
+    policy_number: str
+    titular_name: str
+    members: list[Member] = field(default_factory=list)
+    coverages: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Insurer:
+    insurer_id: str
+    name: str
+    rfc: str
+
+
+def save_insurer(insurer: Insurer) -> None:
+    from chalicelib.policies.models import InsurerModel
+
+    InsurerModel(
+        pk=f"INSURER#{insurer.insurer_id}",
+        sk="PROFILE",
+        insurer_id=insurer.insurer_id,
+        name=insurer.name,
+        rfc=insurer.rfc,
+    ).save()
+
+
+def get_insurer(insurer_id: str) -> Insurer | None:
+    from chalicelib.policies.models import InsurerModel
+
+    try:
+        item = InsurerModel.get(f"INSURER#{insurer_id}", "PROFILE")
+    except InsurerModel.DoesNotExist:
+        return None
+    return Insurer(insurer_id=item.insurer_id, name=item.name, rfc=item.rfc)
+
+
+def save_policies(policies: list[Policy]) -> None:
+    from chalicelib.policies.models import PolicyModel
+
+    with PolicyModel.batch_write() as batch:
+        for policy in policies:
+            batch.save(
+                PolicyModel(
+                    pk=f"INSURER#{policy.insurer_id}",
+                    sk=f"POLICY#{policy.policy_number}",
+                    gsi1pk=f"POLICYNUM#{policy.policy_number}",
+                    gsi1sk=f"INSURER#{policy.insurer_id}",
+                    insurer_id=policy.insurer_id,
+                    policy_number=policy.policy_number,
+                    titular_name=policy.titular_name,
+                    members=[m.__dict__ for m in policy.members],
+                    coverages=list(policy.coverages),
+                )
+            )
+
+
+def find_by_number(policy_number: str) -> list[Policy]:
+    """Policies with this number (one per insurer at most)."""
+    from chalicelib.policies.models import PolicyModel
+
+    return [
+        Policy(
+            insurer_id=item.insurer_id,
+            policy_number=item.policy_number,
+            titular_name=item.titular_name,
+            members=[Member(**m) for m in item.members or []],
+            coverages=list(item.coverages or []),
+        )
+        for item in PolicyModel.by_number.query(f"POLICYNUM#{policy_number}", limit=5)
+    ]

@@ -1,0 +1,59 @@
+"""The affiliate registry: the only module that touches its PynamoDB model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AffiliateRecord:
+    member_id: str
+    nss: str
+    credential_serial: str
+    full_name: str
+
+
+def _record(item: object) -> AffiliateRecord:
+    return AffiliateRecord(
+        member_id=item.member_id,  # type: ignore[attr-defined]
+        nss=item.nss,  # type: ignore[attr-defined]
+        credential_serial=item.credential_serial,  # type: ignore[attr-defined]
+        full_name=item.full_name,  # type: ignore[attr-defined]
+    )
+
+
+def save(records: list[AffiliateRecord]) -> None:
+    from chalicelib.registry.models import AffiliateRecordModel
+
+    with AffiliateRecordModel.batch_write() as batch:
+        for record in records:
+            batch.save(
+                AffiliateRecordModel(
+                    pk=f"NSS#{record.nss}",
+                    sk="REGISTRY",
+                    gsi1pk=f"SERIAL#{record.credential_serial}",
+                    gsi1sk=f"NSS#{record.nss}",
+                    member_id=record.member_id,
+                    nss=record.nss,
+                    credential_serial=record.credential_serial,
+                    full_name=record.full_name,
+                )
+            )
+
+
+def find(nss: str) -> AffiliateRecord | None:
+    from chalicelib.registry.models import AffiliateRecordModel
+
+    try:
+        return _record(AffiliateRecordModel.get(f"NSS#{nss}", "REGISTRY"))
+    except AffiliateRecordModel.DoesNotExist:
+        return None
+
+
+def by_serial(credential_serial: str, limit: int = 50) -> list[AffiliateRecord]:
+    from chalicelib.registry.models import AffiliateRecordModel
+
+    return [
+        _record(item)
+        for item in AffiliateRecordModel.by_serial.query(f"SERIAL#{credential_serial}", limit=limit)
+    ]
