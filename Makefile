@@ -47,3 +47,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache tests/output
+
+.PHONY: synth package-size
+
+## make synth: the AWS templates, offline (no AWS account), linted with cfn-lint
+synth: $(STAMP)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} AWS_EC2_METADATA_DISABLED=true \
+	  CDK_DISABLE_CLI_TELEMETRY=true $(BIN)/python infrastructure/cdk_app.py --outdir infrastructure/cdk.out
+	$(BIN)/cfn-lint --non-zero-exit-code error infrastructure/cdk.out/*.template.json
+
+## make package-size: the Lambda deployment package, zipped and unzipped, and what fills it
+package-size: $(STAMP)
+	$(BIN)/python bench/package_size.py

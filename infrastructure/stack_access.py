@@ -1,0 +1,107 @@
+"""What each Lambda function of the Chalice app may touch on AWS.
+
+Least privilege is decided here, per function, in the words of the resource definition
+(logical table and queue names). The stack turns each entry into one IAM role; a function
+the app defines but this table does not know gets a role that can only write its logs, so
+a new handler fails loudly on AWS until someone decides what it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from infrastructure import definition as d
+
+API_HANDLER = "api_handler"  # the name Chalice gives the function behind every route
+AUTHORIZER = "authorizer"  # stands for any built-in `@app.authorizer` of the app
+
+ALL_TABLES: tuple[str, ...] = tuple(table.name for table in d.TABLES)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Grants of one function, by logical name."""
+
+    tables: tuple[str, ...] = ()
+    read_only_tables: tuple[str, ...] = ()
+    documents_read: tuple[str, ...] = ()  # key prefixes
+    documents_write: tuple[str, ...] = ()
+    documents_delete_versions: bool = False  # ARCO deletions remove old versions too
+    send_queues: tuple[str, ...] = ()
+    consume_queue: str | None = None
+    user_pool_admin: bool = False
+    send_email: bool = False
+    data_key: bool = False
+    seal_sign: bool = False
+    seal_verify: bool = False
+
+
+ACCESS: dict[str, Access] = {
+    # Every route is served by one function, so it holds the union of what the routes use.
+    API_HANDLER: Access(
+        tables=ALL_TABLES,
+        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
+        documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
+        documents_delete_versions=True,
+        send_queues=("settlement-tasks", "email-outbox"),
+        user_pool_admin=True,
+        data_key=True,
+        seal_sign=True,
+        seal_verify=True,
+    ),
+    # Verifies JWTs against the pool's public keys (HTTPS); reads nothing else.
+    AUTHORIZER: Access(),
+    "validate_document": Access(
+        tables=(
+            "documents",
+            "claims",
+            "invoices",
+            "care_orders",
+            "accounts",
+            "idempotency",
+            "email_outbox",
+            "audit",
+        ),
+        documents_read=(d.UPLOADS_PREFIX,),
+        documents_write=(d.DERIVED_PREFIX,),
+        send_queues=("email-outbox",),
+        consume_queue="document-uploaded",
+        data_key=True,
+    ),
+    "weekly_settlement": Access(
+        tables=("settlements",),
+        read_only_tables=("transactions", "accounts"),
+        send_queues=("settlement-tasks",),
+    ),
+    "settle_provider": Access(
+        tables=("transactions", "settlements", "idempotency", "email_outbox"),
+        read_only_tables=("accounts",),
+        send_queues=("email-outbox",),
+        consume_queue="settlement-tasks",
+    ),
+    "send_email": Access(
+        tables=("email_outbox", "idempotency"),
+        consume_queue="email-outbox",
+        send_email=True,
+    ),
+    "resend_pending_emails": Access(tables=("email_outbox",), send_queues=("email-outbox",)),
+}
+
+
+def check_access_table() -> None:
+    """Fail synthesis on a name that the resource definition does not have."""
+    tables = set(ALL_TABLES)
+    queues = {queue.name for queue in d.QUEUES}
+    for function, access in ACCESS.items():
+        unknown_tables = set(access.tables + access.read_only_tables) - tables
+        unknown_queues = set(access.send_queues + tuple(filter(None, [access.consume_queue])))
+        unknown_queues -= queues
+        if unknown_tables or unknown_queues:
+            raise ValueError(
+                f"{function}: not in infrastructure/definition.py: "
+                f"tables {sorted(unknown_tables)}, queues {sorted(unknown_queues)}"
+            )
+    for queue in d.QUEUES:
+        consumer = ACCESS.get(queue.consumer)
+        if consumer is None or consumer.consume_queue != queue.name:
+            raise ValueError(f"queue {queue.name}: its consumer {queue.consumer} may not read it")
