@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Final
 
 from chalicelib.documents import limits, magic
+from chalicelib.documents.context import ValidationContext
 from chalicelib.documents.verdict import Verdict, reject
 
 logger = logging.getLogger(__name__)
@@ -42,18 +41,7 @@ class UnknownKind(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class ValidationContext:
-    """What the owner declared, for the rules that compare the file with it."""
-
-    clabe: str | None = None
-    holder: str | None = None
-    issuer_rfc: str | None = None
-    receiver_rfc: str | None = None
-    invoice_uuid: str | None = None
-    # None: inferred from the invoice (an implocal retention means the cedular tax applies).
-    jalisco_cedular: bool | None = None
-    today: date = field(default_factory=date.today)
+__all__ = ["KINDS", "UnknownKind", "ValidationContext", "validate_bytes"]
 
 
 def _type_mismatch(kind: str, detected: str) -> Verdict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 # ---------------------------------------------------------------- PDF
 
@@ -194,3 +195,237 @@ def statement_pdf(
         extra_pages
     )
     return make_pdf(pages)
+
+
+# ---------------------------------------------------------------- CFDI
+
+ISSUER_RFC = "RASJ750312H42"
+RECEIVER_RFC = "SEC0104236T8"
+INVOICE_UUID = "5F3A1B2C-9D8E-4F70-A1B2-C3D4E5F60718"
+_CENT = Decimal("0.01")
+
+
+def _m(value: Decimal) -> str:
+    return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def _stamp(uuid: str | None) -> str:
+    if uuid is None:
+        return ""
+    return (
+        f'<tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
+        f'Version="1.1" UUID="{uuid}" FechaTimbrado="2026-06-01T10:00:05" '
+        'RfcProvCertif="SAT970701NN3" SelloCFD="c2VsbG8=" NoCertificadoSAT="00001000000509846663" '
+        'SelloSAT="c2VsbG9TQVQ="/>'
+    )
+
+
+def cfdi_invoice(
+    amounts: Sequence[str] = ("1000.00",),
+    *,
+    regime: str = "612",
+    isr_rate: str | None = None,
+    cedular: bool = False,
+    cedular_rate: str = "0.03",
+    iva: Sequence[str] | str = "exento",  # per concept: "exento" or "tasa"
+    uuid: str | None = INVOICE_UUID,
+    issuer_rfc: str = ISSUER_RFC,
+    receiver_rfc: str = RECEIVER_RFC,
+    total_delta: str = "0",
+    payment_method: str = "PPD",
+    payment_form: str = "99",
+    addenda: str = "",
+    bom: bool = False,
+    extra_complement: str = "",
+) -> bytes:
+    """A stamped CFDI 4.0 fee invoice whose taxes follow the retention table (by default)."""
+    default_isr = {("612", False): "0.100000", ("612", True): "0.100000"}
+    default_isr |= {("626", False): "0.012500", ("626", True): "0.025000"}
+    isr = Decimal(isr_rate or default_isr.get((regime, cedular), "0.100000"))
+    treatments = [iva] * len(amounts) if isinstance(iva, str) else list(iva)
+    concepts: list[str] = []
+    isr_sum = iva_sum = iva_ret_sum = base_exempt = base_taxed = cedular_sum = Decimal(0)
+    for index, raw in enumerate(amounts):
+        base = Decimal(raw)
+        isr_amount = (base * isr).quantize(_CENT, rounding=ROUND_HALF_UP)
+        isr_sum += isr_amount
+        cedular_sum += (base * Decimal(cedular_rate)).quantize(_CENT, rounding=ROUND_HALF_UP)
+        if treatments[index] == "tasa":
+            iva_amount = (base * Decimal("0.16")).quantize(_CENT, rounding=ROUND_HALF_UP)
+            iva_ret = (base * Decimal("0.106667")).quantize(_CENT, rounding=ROUND_HALF_UP)
+            iva_sum += iva_amount
+            iva_ret_sum += iva_ret
+            base_taxed += base
+            traslado = (
+                f'<cfdi:Traslado Base="{_m(base)}" Impuesto="002" TipoFactor="Tasa" '
+                f'TasaOCuota="0.160000" Importe="{_m(iva_amount)}"/>'
+            )
+            iva_retencion = (
+                f'<cfdi:Retencion Base="{_m(base)}" Impuesto="002" TipoFactor="Tasa" '
+                f'TasaOCuota="0.106667" Importe="{_m(iva_ret)}"/>'
+            )
+        else:
+            base_exempt += base
+            traslado = f'<cfdi:Traslado Base="{_m(base)}" Impuesto="002" TipoFactor="Exento"/>'
+            iva_retencion = ""
+        concepts.append(
+            '<cfdi:Concepto ClaveProdServ="85121600" Cantidad="1" ClaveUnidad="E48" '
+            f'Unidad="Servicio" Descripcion="Consulta cuenta 10{index:04d} paciente ANA TORRES" '
+            f'ValorUnitario="{_m(base)}" Importe="{_m(base)}" ObjetoImp="02">'
+            f"<cfdi:Impuestos><cfdi:Traslados>{traslado}</cfdi:Traslados>"
+            f'<cfdi:Retenciones><cfdi:Retencion Base="{_m(base)}" Impuesto="001" '
+            f'TipoFactor="Tasa" TasaOCuota="{isr:f}" Importe="{_m(isr_amount)}"/>{iva_retencion}'
+            "</cfdi:Retenciones></cfdi:Impuestos></cfdi:Concepto>"
+        )
+    subtotal = sum((Decimal(a) for a in amounts), Decimal(0))
+    doc_traslados = ""
+    if base_exempt:
+        doc_traslados += (
+            f'<cfdi:Traslado Base="{_m(base_exempt)}" Impuesto="002" TipoFactor="Exento"/>'
+        )
+    if base_taxed:
+        doc_traslados += (
+            f'<cfdi:Traslado Base="{_m(base_taxed)}" Impuesto="002" TipoFactor="Tasa" '
+            f'TasaOCuota="0.160000" Importe="{_m(iva_sum)}"/>'
+        )
+    retenciones = f'<cfdi:Retencion Impuesto="001" Importe="{_m(isr_sum)}"/>'
+    if iva_ret_sum:
+        retenciones += f'<cfdi:Retencion Impuesto="002" Importe="{_m(iva_ret_sum)}"/>'
+    total_trasladados = f' TotalImpuestosTrasladados="{_m(iva_sum)}"' if base_taxed else ""
+    local = ""
+    local_withheld = Decimal(0)
+    if cedular:
+        local_withheld = cedular_sum
+        percent = (Decimal(cedular_rate) * 100).quantize(_CENT)
+        local = (
+            '<implocal:ImpuestosLocales xmlns:implocal="http://www.sat.gob.mx/implocal" '
+            f'version="1.0" TotaldeRetenciones="{_m(cedular_sum)}" TotaldeTraslados="0.00">'
+            f'<implocal:RetencionesLocales ImpLocRetenido="Cedular Jalisco" '
+            f'TasadeRetencion="{percent}" Importe="{_m(cedular_sum)}"/></implocal:ImpuestosLocales>'
+        )
+    total = subtotal + iva_sum - isr_sum - iva_ret_sum - local_withheld + Decimal(total_delta)
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Version="4.0" Serie="A" '
+        f'Folio="101" Fecha="2026-06-01T10:00:00" Sello="c2VsbG8=" FormaPago="{payment_form}" '
+        'NoCertificado="30001000000500003416" Certificado="Y2VydA==" '
+        f'SubTotal="{_m(subtotal)}" Moneda="MXN" Total="{_m(total)}" TipoDeComprobante="I" '
+        f'Exportacion="01" MetodoPago="{payment_method}" LugarExpedicion="44100">'
+        f'<cfdi:Emisor Rfc="{issuer_rfc}" Nombre="JORGE ALBERTO RAMIREZ SOTO" '
+        f'RegimenFiscal="{regime}"/>'
+        f'<cfdi:Receptor Rfc="{receiver_rfc}" Nombre="SEGUROS EJEMPLO DEL CENTRO" '
+        'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="601" UsoCFDI="G03"/>'
+        f"<cfdi:Conceptos>{''.join(concepts)}</cfdi:Conceptos>"
+        f'<cfdi:Impuestos TotalImpuestosRetenidos="{_m(isr_sum + iva_ret_sum)}"{total_trasladados}>'
+        f"<cfdi:Retenciones>{retenciones}</cfdi:Retenciones>"
+        f"<cfdi:Traslados>{doc_traslados}</cfdi:Traslados></cfdi:Impuestos>"
+        f"<cfdi:Complemento>{_stamp(uuid)}{local}{extra_complement}</cfdi:Complemento>"
+        f"{addenda}</cfdi:Comprobante>"
+    )
+    return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")
+
+
+def cfdi_expense(
+    amount: str = "850.00", *, iva: bool = True, uuid: str | None = INVOICE_UUID
+) -> bytes:
+    """A pharmacy's invoice to a patient: 16% IVA, no retentions."""
+    base = Decimal(amount)
+    tax = (base * Decimal("0.16")).quantize(_CENT, rounding=ROUND_HALF_UP) if iva else Decimal(0)
+    impuestos = (
+        f'<cfdi:Impuestos><cfdi:Traslados><cfdi:Traslado Base="{_m(base)}" Impuesto="002" '
+        f'TipoFactor="Tasa" TasaOCuota="0.160000" Importe="{_m(tax)}"/></cfdi:Traslados>'
+        "</cfdi:Impuestos>"
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" '
+        'Fecha="2026-06-02T12:00:00" Sello="c2VsbG8=" FormaPago="04" '
+        'NoCertificado="30001000000500003416" Certificado="Y2VydA==" '
+        f'SubTotal="{_m(base)}" Moneda="MXN" Total="{_m(base + tax)}" TipoDeComprobante="I" '
+        'Exportacion="01" MetodoPago="PUE" LugarExpedicion="06600">'
+        '<cfdi:Emisor Rfc="FAR0101017Z5" Nombre="FARMACIA EJEMPLO" RegimenFiscal="601"/>'
+        '<cfdi:Receptor Rfc="TOVA800101AB1" Nombre="ANA SOFIA TORRES VEGA" '
+        'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="605" UsoCFDI="D01"/>'
+        '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="51101500" Cantidad="1" ClaveUnidad="H87" '
+        f'Descripcion="Medicamento" ValorUnitario="{_m(base)}" Importe="{_m(base)}" '
+        f'ObjetoImp="02">{impuestos}</cfdi:Concepto></cfdi:Conceptos>'
+        f'<cfdi:Impuestos TotalImpuestosTrasladados="{_m(tax)}"><cfdi:Traslados>'
+        f'<cfdi:Traslado Base="{_m(base)}" Impuesto="002" TipoFactor="Tasa" '
+        f'TasaOCuota="0.160000" Importe="{_m(tax)}"/></cfdi:Traslados></cfdi:Impuestos>'
+        f"<cfdi:Complemento>{_stamp(uuid)}</cfdi:Complemento></cfdi:Comprobante>"
+    )
+    return body.encode("utf-8")
+
+
+def cfdi_payment(
+    *,
+    related_uuid: str = INVOICE_UUID,
+    previous: str = "900.00",
+    paid: str = "900.00",
+    balance: str = "0.00",
+    amount: str | None = None,
+    total: str | None = None,
+    uuid: str | None = "7A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
+    pagos: bool = True,
+) -> bytes:
+    """A payment complement (type P, Pagos 2.0) paying one related invoice."""
+    amount = amount or paid
+    total = total or amount
+    complement = (
+        '<pago20:Pagos xmlns:pago20="http://www.sat.gob.mx/Pagos20" Version="2.0">'
+        f'<pago20:Totales MontoTotalPagos="{total}"/>'
+        '<pago20:Pago FechaPago="2026-06-20T12:00:00" FormaDePagoP="03" MonedaP="MXN" '
+        f'TipoCambioP="1" Monto="{amount}">'
+        f'<pago20:DoctoRelacionado IdDocumento="{related_uuid}" MonedaDR="MXN" '
+        f'EquivalenciaDR="1" NumParcialidad="1" ImpSaldoAnt="{previous}" ImpPagado="{paid}" '
+        f'ImpSaldoInsoluto="{balance}" ObjetoImpDR="01"/>'
+        "</pago20:Pago></pago20:Pagos>"
+        if pagos
+        else ""
+    )
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" '
+        'Fecha="2026-06-21T09:00:00" Sello="c2VsbG8=" NoCertificado="30001000000500003416" '
+        'Certificado="Y2VydA==" SubTotal="0" Moneda="XXX" Total="0" TipoDeComprobante="P" '
+        'Exportacion="01" LugarExpedicion="44100">'
+        f'<cfdi:Emisor Rfc="{ISSUER_RFC}" Nombre="JORGE ALBERTO RAMIREZ SOTO" RegimenFiscal="612"/>'
+        f'<cfdi:Receptor Rfc="{RECEIVER_RFC}" Nombre="SEGUROS EJEMPLO DEL CENTRO" '
+        'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="601" UsoCFDI="CP01"/>'
+        '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="84111506" Cantidad="1" ClaveUnidad="ACT" '
+        'Descripcion="Pago" ValorUnitario="0" Importe="0" ObjetoImp="01"/></cfdi:Conceptos>'
+        f"<cfdi:Complemento>{complement}{_stamp(uuid)}</cfdi:Complemento></cfdi:Comprobante>"
+    )
+    return body.encode("utf-8")
+
+
+def cfdi33() -> bytes:
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante '
+        b'xmlns:cfdi="http://www.sat.gob.mx/cfd/3" Version="3.3" SubTotal="100" Total="100"/>'
+    )
+
+
+def billion_laughs() -> bytes:
+    entities = "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    return (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+        + entities
+        + ']><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4">&lol9;</cfdi:Comprobante>'
+    ).encode()
+
+
+def external_entity() -> bytes:
+    return (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4">&xxe;</cfdi:Comprobante>'
+    )
+
+
+def huge_xml(size: int = 20 * 1024 * 1024) -> bytes:
+    head = b'<?xml version="1.0"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4">'
+    tail = b"</cfdi:Comprobante>"
+    return head + b"<!-- " + b"x" * (size - len(head) - len(tail) - 9) + b" -->" + tail
