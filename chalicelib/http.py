@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice.app import Chalice, CORSConfig, Request, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 
 from chalicelib import errors
+from chalicelib.auth import Principal, principal_from_context, require_role
 from chalicelib.errors import DomainError, ErrorDetail
 from chalicelib.observability import logger, metrics
 
@@ -163,10 +164,15 @@ def parse(model: type[M], request: Request) -> M:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            tagged = isinstance(data, dict) and bool(exc.errors()) and all(
-                len(e["loc"]) > 1 and e["loc"][0] == data.get(_tag(model)) for e in exc.errors()
+            tagged = (
+                isinstance(data, dict)
+                and bool(exc.errors())
+                and all(
+                    len(e["loc"]) > 1 and e["loc"][0] == data.get(_tag(model)) for e in exc.errors()
+                )
             )
-            raise errors.InvalidInput(details=validation_details(exc, skip=1 if tagged else 0))
+            skip = 1 if tagged else 0
+            raise errors.InvalidInput(details=validation_details(exc, skip=skip)) from None
     return model.model_validate(data)
 
 
@@ -258,6 +264,46 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
     return decorate
 
 
+# Chalice answers some requests itself before any view runs (a body that is not JSON, a
+# method the path does not have) with `{"Code", "Message"}`; they get API.md's shape too.
+_CHALICE_ERRORS: dict[str, tuple[str, str]] = {
+    "UnsupportedMediaType": (
+        "unsupported_media_type",
+        "Envía el contenido en formato JSON (Content-Type: application/json).",
+    ),
+    "MethodNotAllowedError": ("method_not_allowed", "Esta operación no existe para esta ruta."),
+    "BadRequestError": ("bad_request", "La solicitud no es válida."),
+    "NotFoundError": ("not_found", "No encontramos lo que buscas."),
+    "UnauthorizedError": ("unauthorized", "Inicia sesión para continuar."),
+    "ForbiddenError": ("forbidden", "No tienes permiso para realizar esta acción."),
+    "TooManyRequestsError": ("too_many_attempts", "Demasiadas solicitudes. Espera unos segundos."),
+    "ChaliceViewError": ("internal_error", "Ocurrió un error inesperado. Intenta más tarde."),
+}
+
+
+def _chalice_errors_in_our_shape(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    response = get_response(event)
+    body: Any = response.body
+    if response.status_code < 400:
+        return response
+    if isinstance(body, (str, bytes)):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return response
+    if not isinstance(body, dict) or set(body) != {"Code", "Message"}:
+        return response
+    code, message = _CHALICE_ERRORS.get(
+        str(body["Code"]),
+        (
+            "internal_error" if response.status_code >= 500 else "bad_request",
+            "La solicitud no se pudo procesar.",
+        ),
+    )
+    headers = {k: v for k, v in response.headers.items() if isinstance(v, str)}
+    return json_response(error_body(code, message), response.status_code, headers)
+
+
 # --- routes and their description ----------------------------------------------------------
 
 
@@ -274,6 +320,7 @@ class Endpoint:
     status: int
     authenticated: bool
     errors: tuple[int, ...]
+    roles: tuple[str, ...] = ()
 
     @property
     def path_params(self) -> list[str]:
@@ -288,9 +335,11 @@ class Api:
     title: str
     version: str
     cors_origin: str | None = None
+    authorizer: Any = None
     endpoints: list[Endpoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.app.register_middleware(_chalice_errors_in_our_shape, "http")
         if self.cors_origin:
             self.app.api.cors = CORSConfig(
                 allow_origin=self.cors_origin,
@@ -309,18 +358,22 @@ class Api:
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
         status: int = 200,
-        authorizer: Any = None,
+        roles: tuple[str, ...] = (),
         errors: tuple[int, ...] = (),
         tags: tuple[str, ...] = (),
     ) -> Callable[[View], View]:
         """Register `view` for `method path`.
 
-        The view receives the path parameters, `body=` (when `body` is given) and `query=`
-        (when `query` is given) as keyword arguments, and returns a pydantic model, a dict,
-        None (204) or a Chalice Response.
+        The view receives the path parameters, `body=` (when `body` is given), `query=`
+        (when `query` is given) and `principal=` (when `roles` is given: the route then needs
+        a valid token of one of those roles) as keyword arguments, and returns a pydantic
+        model, a dict, None (204) or a Chalice Response.
         """
 
         def decorate(view: View) -> View:
+            authorizer = self.authorizer if roles else None
+            if roles and authorizer is None:
+                raise RuntimeError("set Api.authorizer before registering protected routes")
             endpoint = Endpoint(
                 path=path,
                 method=method.upper(),
@@ -333,6 +386,7 @@ class Api:
                 status=status,
                 authenticated=authorizer is not None,
                 errors=errors,
+                roles=roles,
             )
             self.endpoints.append(endpoint)
 
@@ -340,6 +394,10 @@ class Api:
                 request = self.app.current_request
                 assert request is not None  # Chalice sets it before calling a view
                 kwargs: dict[str, Any] = dict(path_params)
+                if roles:
+                    principal = principal_from_context(request.context)
+                    require_role(principal, *roles)
+                    kwargs["principal"] = principal
                 if body is not None:
                     kwargs["body"] = parse(body, request)
                 if query is not None:
@@ -369,3 +427,35 @@ def to_response(result: Any, status: int) -> Response:
     if isinstance(result, BaseModel):
         return json_response(result.model_dump(mode="json"), status)
     return json_response(result, status)
+
+
+def authorize_request(
+    request: AuthRequest, verify: Callable[[str], Principal]
+) -> AuthResponse | dict[str, Any]:
+    """The built-in authorizer's answer: allow every route for a verified token (API Gateway
+    caches the policy per token for all routes; roles are checked in the routes), an explicit
+    deny for anything else (the gateway then answers 401, see GATEWAY_RESPONSES)."""
+    raw = (request.token or "").strip()
+    if raw.lower().startswith("bearer "):
+        raw = raw[7:].strip()
+    try:
+        principal = verify(raw) if raw else None
+    except errors.Unauthorized:
+        principal = None
+    if principal is None:
+        return {
+            "principalId": "anonymous",
+            "policyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Action": "execute-api:Invoke",
+                        "Effect": "Deny",
+                        "Resource": [request.method_arn],
+                    }
+                ],
+            },
+        }
+    return AuthResponse(
+        routes=["*"], principal_id=principal.account_id, context=principal.as_context()
+    )

@@ -27,6 +27,7 @@ _DESCRIPTIONS = {
     404: "No existe o no es tuyo (`not_found`)",
     409: "Conflicto con el estado actual",
     413: "Contenido demasiado grande",
+    415: "El cuerpo debe ser JSON (`unsupported_media_type`)",
     422: "Datos inválidos (`validation_error`, con `details` por campo)",
     429: "Demasiados intentos (`too_many_attempts`)",
     500: "Error inesperado (`internal_error`, con `correlation_id`)",
@@ -105,7 +106,7 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
 
     error_statuses = set(endpoint.errors) | {500}
     if endpoint.body is not None:
-        error_statuses |= {400, 422}
+        error_statuses |= {400, 415, 422}
     if endpoint.query is not None or endpoint.path_params:
         error_statuses.add(422)
     if endpoint.authenticated:

@@ -145,7 +145,13 @@ SEAL_KEY_SPEC = "ECC_NIST_P256"
 GATEWAY_RESPONSES: dict[str, tuple[int, str, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", "No encontramos lo que buscas."),
     "UNAUTHORIZED": (401, "unauthorized", "Inicia sesión para continuar."),
-    "ACCESS_DENIED": (403, "forbidden", "No tienes permiso para realizar esta acción."),
+    # Our authorizer denies only tokens it cannot verify (roles are checked in the routes,
+    # which answer 403 themselves), so the gateway's denial means "sign in again".
+    "ACCESS_DENIED": (
+        401,
+        "unauthorized",
+        "Tu sesión no es válida o venció. Inicia sesión de nuevo.",
+    ),
     "THROTTLED": (
         429,
         "too_many_attempts",

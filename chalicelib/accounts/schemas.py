@@ -191,6 +191,7 @@ class PasswordResetConfirm(_Strict):
 
 class Done(BaseModel):
     message: str
+    portal: str | None = None
 
 
 class Profile(BaseModel):

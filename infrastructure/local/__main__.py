@@ -76,6 +76,9 @@ def configure_environment(
         "SITE_URL": f"http://{host}:{site_port}",
         "API_URL": f"http://{host}:{api_port}",
         "PAYMENTS_WEBHOOK_SECRET": "whsec_local_demo",
+        "CURSOR_SECRET": "local-cursor-secret",
+        # Cognito's JWKS as the local endpoint serves it; RevokeToken is not offered there.
+        "COGNITO_REVOKE_TOKENS": "false",
     }
     os.environ.update(env)
     return env
@@ -84,7 +87,8 @@ def configure_environment(
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    for noisy in ("werkzeug", "botocore.credentials"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     _check_ports(args.host, {"API": args.api_port, "site": args.site_port, "moto": args.moto_port})
     env = configure_environment(args.host, args.api_port, args.site_port, args.moto_port)
     if args.quiet:
@@ -108,15 +112,19 @@ def main(argv: list[str] | None = None) -> int:
         endpoint_url=env["AWS_ENDPOINT_URL"],
     )
     os.environ.update(outputs)
+    os.environ["COGNITO_JWKS_URL"] = (
+        f"{env['AWS_ENDPOINT_URL']}/{outputs['USER_POOL_ID']}/.well-known/jwks.json"
+    )
 
     from infrastructure.local.demo import load_demo_data
 
     logins = [] if args.no_demo else load_demo_data()
 
     import app as app_module
+    from infrastructure.definition import SCHEDULES
     from infrastructure.local.api_server import make_api_server
     from infrastructure.local.outbox import Outbox
-    from infrastructure.local.pump import EventPump, routes_for_app
+    from infrastructure.local.pump import EventPump, routes_for_app, timers_for_app
     from infrastructure.local.site import make_site_server
 
     api_server = make_api_server(app_module.app, args.host, args.api_port, env["SITE_URL"])
@@ -129,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         outbox=outbox,
     )
     sqs = session.client("sqs", region_name=REGION, endpoint_url=env["AWS_ENDPOINT_URL"])
-    pump = EventPump(sqs, routes_for_app(app_module, sqs, PREFIX), region=REGION)
+    pump = EventPump(
+        sqs,
+        routes_for_app(app_module, sqs, PREFIX),
+        region=REGION,
+        timers=timers_for_app(app_module, SCHEDULES),
+    )
 
     threads = [
         threading.Thread(target=api_server.server.serve_forever, name="api", daemon=True),

@@ -29,6 +29,29 @@ class QueueRoute:
     batch_size: int = 10
 
 
+@dataclass(frozen=True)
+class TimerRoute:
+    """A scheduled handler, run every `interval_seconds` on the local stack."""
+
+    name: str
+    handler: Handler
+    interval_seconds: int
+
+
+def scheduled_event(name: str, region: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": region,
+        "resources": [f"arn:aws:events:{region}:123456789012:rule/{name}"],
+        "detail": {},
+    }
+
+
 class LambdaContext:
     """The attributes handlers and Powertools read from a Lambda context."""
 
@@ -96,9 +119,11 @@ class EventPump:
         *,
         region: str = "us-east-1",
         wait_seconds: int = 1,
+        timers: list[TimerRoute] | None = None,
     ) -> None:
         self._sqs = sqs
         self._routes = routes
+        self._timers = timers or []
         self._region = region
         self._wait_seconds = wait_seconds
         self._stop = threading.Event()
@@ -141,10 +166,23 @@ class EventPump:
                 log.exception("polling %s failed", route.queue_url)
                 self._stop.wait(1)
 
+    def _tick(self, timer: TimerRoute) -> None:
+        while not self._stop.wait(timer.interval_seconds):
+            try:
+                timer.handler(scheduled_event(timer.name, self._region), LambdaContext(timer.name))
+            except Exception:
+                log.exception("scheduled %s failed", timer.name)
+
     def start(self) -> None:
         for route in self._routes:
             thread = threading.Thread(
                 target=self._loop, args=(route,), name=f"pump:{route.queue_arn}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        for timer in self._timers:
+            thread = threading.Thread(
+                target=self._tick, args=(timer,), name=f"timer:{timer.name}", daemon=True
             )
             thread.start()
             self._threads.append(thread)
@@ -172,3 +210,19 @@ def routes_for_app(app_module: Any, sqs: Any, prefix: str) -> list[QueueRoute]:
         ]
         routes.append(QueueRoute(url, arn, getattr(app_module, source.name), source.batch_size))
     return routes
+
+
+def timers_for_app(app_module: Any, schedules: tuple[Any, ...]) -> list[TimerRoute]:
+    """A timer for each scheduled handler that the definition runs on the local stack."""
+    from chalice.app import ScheduledEventConfig
+
+    scheduled = {
+        source.name
+        for source in app_module.app.event_sources
+        if isinstance(source, ScheduledEventConfig)
+    }
+    return [
+        TimerRoute(s.consumer, getattr(app_module, s.consumer), s.local_interval_seconds)
+        for s in schedules
+        if s.local_interval_seconds and s.consumer in scheduled
+    ]

@@ -1,0 +1,783 @@
+"""Accounts and identity: registration, activation, log-in (TOTP for operators), sessions,
+password and email changes. The only door into the accounts context."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from chalicelib import clock, crypto, errors
+from chalicelib.accounts import identity, repository, throttle
+from chalicelib.accounts.identifiers import (
+    check_rfc,
+    classify_identifier,
+    format_rut,
+    mask_nss,
+    normalize_email,
+    normalize_name,
+)
+from chalicelib.accounts.passwords import password_problem
+from chalicelib.accounts.repository import Account, Email, MfaSession, OneTimeToken
+from chalicelib.accounts.schemas import (
+    Accepted,
+    AffiliateRegistration,
+    ChileanProviderRegistration,
+    Done,
+    EmailChange,
+    InsuredRegistration,
+    LoginResult,
+    MexicanProviderRegistration,
+    PasswordChange,
+    Profile,
+    ProfileUpdate,
+    ProviderRegistration,
+    Reactivation,
+    Refreshed,
+    TotpEnrollment,
+)
+from chalicelib.accounts.tokens import new_token, token_hash
+from chalicelib.auth import Principal
+from chalicelib.config import get_settings
+from chalicelib.errors import ErrorDetail
+from chalicelib.notifications import service as notifications
+from chalicelib.policies import service as policies
+from chalicelib.registry import service as registry
+
+ACTIVATION_TTL = timedelta(hours=24)
+RESET_TTL = timedelta(minutes=30)
+EMAIL_CHANGE_TTL = timedelta(hours=24)
+MFA_TTL = timedelta(minutes=5)
+MFA_MAX_ATTEMPTS = 5
+REVOCATION_TTL = timedelta(days=31)
+PRIVACY_NOTICE_VERSIONS = {"broker": "2026-01", "insurer": "2026-01"}
+TOTP_ISSUER = "Portal Médico"
+
+# One answer for every registration and reset request, whatever happened: the email says it.
+ACCEPTED = Accepted(
+    message="Recibimos tu solicitud. Revisa tu correo electrónico: ahí te indicamos cómo "
+    "continuar. Si no lo ves en unos minutos, busca en la carpeta de correo no deseado."
+)
+
+PORTALS = {
+    "asegurado": ("Asegurados", "asegurados"),
+    "prestador": ("Prestadores", "prestadores"),
+    "afiliado": ("Afiliados", "afiliados"),
+    "operador": ("Operadores", "operadores"),
+}
+_MEXICO_CITY = ZoneInfo("America/Mexico_City")
+
+
+class InvalidCredentials(errors.Unauthorized):
+    code = "invalid_credentials"
+    message = "El usuario o la contraseña no son correctos."
+
+
+class InvalidCode(errors.Unauthorized):
+    code = "invalid_code"
+    message = (
+        "El código no es correcto. Revisa tu aplicación de autenticación e inténtalo de nuevo."
+    )
+
+
+class SessionExpired(errors.Unauthorized):
+    code = "session_expired"
+    message = "La verificación venció o ya se usó. Inicia sesión de nuevo."
+
+
+class InvalidRefresh(errors.Unauthorized):
+    code = "invalid_refresh"
+    message = "Tu sesión terminó. Inicia sesión de nuevo."
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _link(page: str, token: str | None = None) -> str:
+    base = f"{get_settings().site_url}/{page}"
+    return f"{base}#token={token}" if token else base
+
+
+def _send(emails: list[Email]) -> None:
+    notifications.dispatch(repository.stage_emails(emails))
+
+
+def _weak_password(field: str, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise errors.InvalidInput(
+            problem, details=[ErrorDetail(field=field, code="password_rejected", message=problem)]
+        )
+
+
+def _activation_email(account: Account, token: str) -> Email:
+    portal, _ = PORTALS[account.role]
+    return Email(
+        account.addresses,
+        "activation",
+        {"name": account.full_name, "portal": portal, "link": _link("activar.html", token)},
+    )
+
+
+def _already_registered(to: str, role: str, detail: str) -> Email:
+    portal, _ = PORTALS[role]
+    return Email(
+        [to],
+        "already_registered",
+        {"portal": portal, "detail": detail, "link": _link("recuperar.html")},
+    )
+
+
+def _not_found(to: str, role: str, detail: str, document: str, page: str) -> Email:
+    portal, _ = PORTALS[role]
+    return Email(
+        [to],
+        "not_found",
+        {"portal": portal, "detail": detail, "document": document, "link": _link(page)},
+    )
+
+
+def _issue_activation(account: Account) -> None:
+    token, hashed = new_token()
+    expires = clock.now() + ACTIVATION_TTL
+    ids = repository.issue_token(
+        OneTimeToken(hashed, "activation", account.account_id, expires),
+        [_activation_email(account, token)],
+    )
+    notifications.dispatch(ids)
+
+
+def _register(account: Account, unique: list[tuple[str, str]], role_label_detail: str) -> None:
+    """Create a pending account with its activation email; a race on a unique value ends as
+    an 'already registered' email."""
+    token, hashed = new_token()
+    expires = clock.now() + ACTIVATION_TTL
+    try:
+        ids = repository.create_account(
+            account,
+            unique,
+            OneTimeToken(hashed, "activation", account.account_id, expires),
+            [_activation_email(account, token)],
+        )
+    except repository.AlreadyExists:
+        _send([_already_registered(account.email, account.role, role_label_detail)])
+        return
+    notifications.dispatch(ids)
+
+
+def _existing_email_account(email: str, role: str) -> bool:
+    """When the email already has an account, tell its owner (or resend a pending
+    activation) and answer True."""
+    existing = repository.find_account("email", email)
+    if existing is None:
+        return False
+    if existing.status == "pendiente" and existing.role == role:
+        _issue_activation(existing)
+    else:
+        _send([_already_registered(email, existing.role, "Este correo ya tiene una cuenta.")])
+    return True
+
+
+def _new_account(role: str, email: str, full_name: str, **fields: object) -> Account:
+    return Account(
+        account_id=str(uuid.uuid4()),
+        role=role,
+        status="pendiente",
+        email=email,
+        full_name=full_name,
+        created_at=clock.iso(clock.now()),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+# --- registration -----------------------------------------------------------------------------
+
+
+def register_insured(body: InsuredRegistration) -> Accepted:
+    """An insured titular registers against the insurer's policy roster."""
+    email = str(body.email)
+    policy = policies.find_policy(body.policy_number)
+    if policy is None or normalize_name(policy.titular_name) != normalize_name(body.full_name):
+        _send(
+            [
+                _not_found(
+                    email,
+                    "asegurado",
+                    "el nombre y el número de póliza no coinciden con los de un titular de "
+                    "nuestras aseguradoras.",
+                    "tu certificado individual (nombre completo del titular y número de póliza)",
+                    "registro/asegurados.html",
+                )
+            ]
+        )
+        return ACCEPTED
+    if _existing_email_account(email, "asegurado"):
+        return ACCEPTED
+    now = clock.iso(clock.now())
+    account = _new_account(
+        "asegurado",
+        email,
+        policy.titular_name,
+        secondary_email=str(body.secondary_email) if body.secondary_email else None,
+        insurer_ids=[policy.insurer_id],
+        details={"policy_number": policy.policy_number, "insurer_id": policy.insurer_id},
+        privacy=[
+            {"notice": notice, "version": version, "accepted_at": now}
+            for notice, version in PRIVACY_NOTICE_VERSIONS.items()
+        ],
+    )
+    _register(
+        account,
+        [("email", email), ("policy", f"{policy.insurer_id}#{policy.policy_number}")],
+        "La póliza ya tiene una cuenta de titular registrada.",
+    )
+    return ACCEPTED
+
+
+def register_provider(body: ProviderRegistration) -> Accepted:
+    """A doctor or clinic registers: Mexico by RFC, Chile by RUT."""
+    data = body.root
+    email = str(data.email)
+    if _existing_email_account(email, "prestador"):
+        return ACCEPTED
+    if isinstance(data, MexicanProviderRegistration):
+        details: dict[str, object] = {
+            "country": "MX",
+            "rfc": data.rfc,
+            "fiscal_regime": data.fiscal_regime,
+            "jalisco_cedular": data.jalisco_cedular,
+            "rfc_check_digit_ok": check_rfc(data.rfc).check_digit_ok,
+        }
+        unique = [("email", email), ("rfc", data.rfc)]
+        taken = "El RFC ya tiene una cuenta registrada."
+    else:
+        assert isinstance(data, ChileanProviderRegistration)
+        details = {"country": "CL", "rut": data.rut}
+        unique = [("email", email), ("rut", data.rut)]
+        taken = "El RUT ya tiene una cuenta registrada."
+    account = _new_account(
+        "prestador", email, normalize_name(data.full_name), phone=data.phone, details=details
+    )
+    _register(account, unique, taken)
+    return ACCEPTED
+
+
+def register_affiliate(body: AffiliateRegistration) -> Accepted:
+    """An affiliate registers with NSS and credential serial, checked against the registry."""
+    email = str(body.email)
+    record = registry.find_affiliate(body.nss)
+    if record is None or registry.normalize_serial(record.credential_serial) != (
+        registry.normalize_serial(body.credential_serial)
+    ):
+        _send(
+            [
+                _not_found(
+                    email,
+                    "afiliado",
+                    "el número de seguridad social y el número de serie de la credencial no "
+                    "coinciden con nuestro registro de afiliados.",
+                    "tu credencial (NSS de 11 dígitos y número de serie)",
+                    "registro/afiliados.html",
+                )
+            ]
+        )
+        return ACCEPTED
+    if repository.account_id_for("nss", body.nss):
+        _send(
+            [
+                _already_registered(
+                    email, "afiliado", "El número de afiliación ya se encuentra registrado."
+                )
+            ]
+        )
+        return ACCEPTED
+    if _existing_email_account(email, "afiliado"):
+        return ACCEPTED
+    account = _new_account(
+        "afiliado",
+        email,
+        record.full_name,
+        phone=body.phone,
+        details={
+            "nss": record.nss,
+            "credential_serial": record.credential_serial,
+            "member_id": record.member_id,
+        },
+    )
+    _register(
+        account,
+        [("email", email), ("nss", record.nss)],
+        "El número de afiliación ya se encuentra registrado.",
+    )
+    return ACCEPTED
+
+
+def create_operator(email: str, full_name: str, insurer_ids: list[str]) -> str:
+    """An operator account (admin command): pending until the emailed activation."""
+    email = normalize_email(email)
+    if not insurer_ids:
+        raise errors.InvalidInput("Indica al menos una aseguradora.")
+    for insurer_id in insurer_ids:
+        if policies.get_insurer(insurer_id) is None:
+            raise errors.NotFound(f"No existe la aseguradora {insurer_id}.")
+    account = _new_account("operador", email, normalize_name(full_name), insurer_ids=insurer_ids)
+    token, hashed = new_token()
+    ids = repository.create_account(
+        account,
+        [("email", email)],
+        OneTimeToken(hashed, "activation", account.account_id, clock.now() + ACTIVATION_TTL),
+        [_activation_email(account, token)],
+    )
+    notifications.dispatch(ids)
+    return account.account_id
+
+
+# --- activation -------------------------------------------------------------------------------
+
+
+def activate(token: str, password: str) -> Done:
+    """Set the first password with the emailed one-time token."""
+    _weak_password("password", password)
+    claimed = repository.claim_token(token_hash(token), "activation", clock.now())
+    account = repository.get_account(claimed.account_id)
+    if account is None:
+        raise repository.TokenRejected()
+    try:
+        identity.create_user(
+            account.account_id, account.email, account.role, account.insurer_ids, password
+        )
+    except Exception:
+        repository.release_token(claimed.token_hash)
+        raise
+    notifications.dispatch(repository.complete_activation(account.account_id, clock.now(), []))
+    _, portal = PORTALS[account.role]
+    return Done(message="Tu cuenta está activa. Ya puedes iniciar sesión.", portal=portal)
+
+
+def _resolve(identifier: str) -> Account | None:
+    classified = classify_identifier(identifier)
+    if classified is None:
+        return None
+    return repository.find_account(*classified)
+
+
+def resend_activation(identifier: str) -> Accepted:
+    """A fresh activation link (the previous one stops working) for a pending account."""
+    account = _resolve(identifier)
+    if account is not None and account.status == "pendiente":
+        _issue_activation(account)
+    return ACCEPTED
+
+
+def reactivate(body: Reactivation) -> Accepted:
+    """An affiliate whose activation went to a wrong email gives the right one."""
+    account = repository.find_account("nss", body.nss)
+    new_email = str(body.email)
+    if account is None or registry.normalize_serial(
+        str(account.details.get("credential_serial", ""))
+    ) != registry.normalize_serial(body.credential_serial):
+        return ACCEPTED
+    if account.status != "pendiente":
+        _send(
+            [
+                _already_registered(
+                    new_email, "afiliado", "El número de afiliación ya se encuentra registrado."
+                )
+            ]
+        )
+        return ACCEPTED
+    if new_email != account.email:
+        try:
+            repository.change_email(account, new_email, [])
+        except repository.AlreadyExists:
+            _send([_already_registered(new_email, "afiliado", "Este correo ya tiene una cuenta.")])
+            return ACCEPTED
+        account.email = new_email
+    _issue_activation(account)
+    return ACCEPTED
+
+
+# --- log-in -----------------------------------------------------------------------------------
+
+
+def _throttle_key(identifier: str) -> str:
+    classified = classify_identifier(identifier)
+    if classified is None:
+        return "raw#" + " ".join(identifier.lower().split())
+    kind, value = classified
+    return f"{kind}#{value}"
+
+
+def _identifier_keys(account: Account) -> list[str]:
+    keys = [f"email#{account.email}"]
+    if account.details.get("nss"):
+        keys.append(f"nss#{account.details['nss']}")
+    if account.details.get("rut"):
+        keys.append(f"rut#{account.details['rut']}")
+    return keys
+
+
+def login(identifier: str, password: str) -> LoginResult:
+    """Email, NSS or RUT and password; operators get a TOTP challenge first."""
+    now = clock.now()
+    key = _throttle_key(identifier)
+    attempts = repository.get_attempts(key)
+    if throttle.is_locked(attempts, now):
+        assert attempts is not None
+        minutes = max(1, int((throttle.window_end(attempts) - now).total_seconds() // 60) + 1)
+        raise errors.TooManyAttempts(
+            "Demasiados intentos fallidos. Por seguridad, espera "
+            f"{minutes} minuto{'s' if minutes != 1 else ''} antes de volver a intentarlo o "
+            "restablece tu contraseña."
+        )
+    account = _resolve(identifier)
+    tokens = None
+    if account is not None and account.status == "activa":
+        tokens = identity.authenticate(account.account_id, password)
+    if account is None or tokens is None:
+        repository.add_failure(key, now)
+        raise InvalidCredentials()
+    if attempts is not None:
+        repository.clear_attempts(key)
+    if account.role == "operador":
+        return _totp_challenge(account, tokens.refresh_token or "", now)
+    return LoginResult(
+        id_token=tokens.id_token,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
+        role=account.role,
+    )
+
+
+def _totp_challenge(account: Account, refresh_token: str, now: datetime) -> LoginResult:
+    import pyotp
+
+    enrollment = None
+    if not account.totp_enrolled:
+        secret = pyotp.random_base32()
+        repository.set_totp_secret(account.account_id, crypto.seal(secret, "totp"))
+        uri = pyotp.TOTP(secret).provisioning_uri(name=account.email, issuer_name=TOTP_ISSUER)
+        enrollment = TotpEnrollment(secret=secret, otpauth_uri=uri, qr_svg=_qr_svg(uri))
+    session, hashed = new_token()
+    repository.create_mfa_session(
+        MfaSession(
+            session_hash=hashed,
+            account_id=account.account_id,
+            sealed_refresh_token=crypto.seal(refresh_token, "mfa-session"),
+            expires_at=now + MFA_TTL,
+            attempts=0,
+            enrolling=enrollment is not None,
+        )
+    )
+    return LoginResult(challenge="totp", session=session, enrollment=enrollment)
+
+
+def _qr_svg(uri: str) -> str:
+    import segno
+
+    return str(segno.make(uri, error="m").svg_inline(scale=4, title="Código QR para tu app"))
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    import pyotp
+
+    totp = pyotp.TOTP(secret)
+    for offset in (-1, 0, 1):
+        moment = now + timedelta(seconds=30 * offset)
+        if hmac.compare_digest(totp.at(moment), code):
+            return int(totp.timecode(moment))
+    return None
+
+
+def complete_totp(session: str, code: str) -> LoginResult:
+    """The operator's second factor: a 6-digit code, once, within 5 minutes and 5 tries."""
+    now = clock.now()
+    hashed = token_hash(session)
+    pending = repository.get_mfa_session(hashed)
+    if pending is None or pending.expires_at <= now:
+        raise SessionExpired()
+    if pending.attempts >= MFA_MAX_ATTEMPTS:
+        repository.consume_mfa_session(hashed)
+        raise SessionExpired()
+    account = repository.get_account(pending.account_id)
+    if account is None or not account.totp_secret:
+        raise SessionExpired()
+    step = _matching_step(crypto.unseal(account.totp_secret, "totp"), code, now)
+    if step is None or not repository.accept_totp_step(
+        account.account_id, step, enroll=pending.enrolling
+    ):
+        repository.count_mfa_failure(hashed)
+        raise InvalidCode()
+    if not repository.consume_mfa_session(hashed):
+        raise SessionExpired()
+    refresh_token = crypto.unseal(pending.sealed_refresh_token, "mfa-session")
+    tokens = identity.refresh(refresh_token)
+    if tokens is None:
+        raise SessionExpired()
+    return LoginResult(
+        id_token=tokens.id_token,
+        access_token=tokens.access_token,
+        refresh_token=refresh_token,
+        expires_in=tokens.expires_in,
+        role=account.role,
+    )
+
+
+def refresh(refresh_token: str) -> Refreshed:
+    """New id and access tokens for a refresh token that was not logged out."""
+    if repository.is_revoked(token_hash(refresh_token)):
+        raise InvalidRefresh()
+    tokens = identity.refresh(refresh_token)
+    if tokens is None:
+        raise InvalidRefresh()
+    return Refreshed(
+        id_token=tokens.id_token, access_token=tokens.access_token, expires_in=tokens.expires_in
+    )
+
+
+def logout(refresh_token: str) -> None:
+    """The refresh token stops working."""
+    repository.revoke_refresh(token_hash(refresh_token), clock.now() + REVOCATION_TTL)
+    identity.revoke(refresh_token)
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+
+def request_password_reset(identifier: str) -> Accepted:
+    """A reset link to the account's addresses (a pending account gets its activation again)."""
+    account = _resolve(identifier)
+    if account is None:
+        return ACCEPTED
+    if account.status == "pendiente":
+        _issue_activation(account)
+        return ACCEPTED
+    token, hashed = new_token()
+    ids = repository.issue_token(
+        OneTimeToken(hashed, "reset", account.account_id, clock.now() + RESET_TTL),
+        [Email(account.addresses, "password_reset", {"link": _link("restablecer.html", token)})],
+    )
+    notifications.dispatch(ids)
+    return ACCEPTED
+
+
+def _notice(account: Account, change: str, sentence: str, to: list[str] | None = None) -> Email:
+    when = clock.now().astimezone(_MEXICO_CITY).strftime("%d/%m/%Y a las %H:%M")
+    return Email(
+        to or account.addresses,
+        "security_notice",
+        {
+            "name": account.full_name,
+            "change": change,
+            "change_sentence": sentence,
+            "when": when,
+            "link": _link("recuperar.html"),
+        },
+    )
+
+
+def confirm_password_reset(token: str, password: str) -> Done:
+    """Set a new password with the emailed token; sessions end and the throttle clears."""
+    _weak_password("password", password)
+    claimed = repository.claim_token(token_hash(token), "reset", clock.now())
+    account = repository.get_account(claimed.account_id)
+    if account is None:
+        raise repository.TokenRejected()
+    try:
+        identity.set_password(account.account_id, password)
+    except Exception:
+        repository.release_token(claimed.token_hash)
+        raise
+    identity.sign_out_everywhere(account.account_id)
+    for key in _identifier_keys(account):
+        repository.clear_attempts(key)
+    notifications.dispatch(
+        repository.clear_reset(
+            account.account_id,
+            [_notice(account, "cambio de contraseña", "la contraseña de tu cuenta se cambió")],
+        )
+    )
+    _, portal = PORTALS[account.role]
+    return Done(message="Listo: tu contraseña se cambió. Ya puedes iniciar sesión.", portal=portal)
+
+
+# --- the signed-in person ---------------------------------------------------------------------
+
+
+def _account_of(principal: Principal) -> Account:
+    account = repository.get_account(principal.account_id)
+    if account is None or account.status != "activa":
+        raise errors.Unauthorized()
+    return account
+
+
+def profile(principal: Principal) -> Profile:
+    """The signed-in person's data."""
+    account = _account_of(principal)
+    details = account.details
+    nss = details.get("nss")
+    rut = details.get("rut")
+    return Profile(
+        id=account.account_id,
+        role=account.role,
+        email=account.email,
+        full_name=account.full_name,
+        secondary_email=account.secondary_email,
+        phone=account.phone,
+        insurers=account.insurer_ids,
+        policy_number=details.get("policy_number"),
+        rfc=details.get("rfc"),
+        rut=format_rut(str(rut)) if rut else None,
+        nss_masked=mask_nss(str(nss)) if nss else None,
+        credential_serial=details.get("credential_serial"),
+        fiscal_regime=details.get("fiscal_regime"),
+        jalisco_cedular=details.get("jalisco_cedular"),
+        rfc_check_digit_warning=(
+            not details["rfc_check_digit_ok"] if "rfc_check_digit_ok" in details else None
+        ),
+    )
+
+
+def update_profile(principal: Principal, body: ProfileUpdate) -> Profile:
+    """Secondary email and phone ("" removes them)."""
+    account = _account_of(principal)
+    changes: dict[str, str | None] = {}
+    if "secondary_email" in body.model_fields_set:
+        secondary = str(body.secondary_email) if body.secondary_email else None
+        if secondary and secondary == account.email:
+            raise errors.InvalidInput(
+                details=[
+                    ErrorDetail(
+                        "secondary_email",
+                        "same_as_primary",
+                        "El correo secundario debe ser distinto del principal.",
+                    )
+                ]
+            )
+        changes["secondary_email"] = secondary
+    if "phone" in body.model_fields_set:
+        changes["phone"] = body.phone or None
+    repository.update_profile(account.account_id, changes)
+    return profile(principal)
+
+
+def change_password(principal: Principal, body: PasswordChange) -> Done:
+    """A new password, with the current one; other sessions end and a notice is sent."""
+    account = _account_of(principal)
+    _weak_password("new_password", body.new_password)
+    if identity.authenticate(account.account_id, body.current_password) is None:
+        raise errors.InvalidInput(
+            "La contraseña actual no es correcta.",
+            code="invalid_current_password",
+            details=[
+                ErrorDetail("current_password", "incorrect", "La contraseña actual no es correcta.")
+            ],
+        )
+    identity.set_password(account.account_id, body.new_password)
+    identity.sign_out_everywhere(account.account_id)
+    _send([_notice(account, "cambio de contraseña", "la contraseña de tu cuenta se cambió")])
+    return Done(message="Tu contraseña se cambió.")
+
+
+def request_email_change(principal: Principal, body: EmailChange) -> Accepted:
+    """A confirmation link to the new address; the email changes when it is opened."""
+    account = _account_of(principal)
+    new_email = str(body.email)
+    if new_email == account.email:
+        raise errors.InvalidInput(
+            details=[ErrorDetail("email", "same_as_current", "Ese ya es tu correo actual.")]
+        )
+    token, hashed = new_token()
+    ids = repository.issue_token(
+        OneTimeToken(
+            hashed, "email_change", account.account_id, clock.now() + EMAIL_CHANGE_TTL, new_email
+        ),
+        [
+            Email(
+                [new_email],
+                "email_change",
+                {"name": account.full_name, "link": _link("confirmar-correo.html", token)},
+            )
+        ],
+    )
+    notifications.dispatch(ids)
+    return Accepted(
+        message=f"Te enviamos un enlace a {new_email}. Tu correo cambiará cuando lo abras."
+    )
+
+
+def confirm_email_change(token: str) -> Done:
+    """Open the link sent to the new address: the account's email (and log-in) changes."""
+    claimed = repository.claim_token(token_hash(token), "email_change", clock.now())
+    account = repository.get_account(claimed.account_id)
+    if account is None or not claimed.new_email:
+        raise repository.TokenRejected()
+    new_email = claimed.new_email
+    old_addresses = account.addresses
+    ids = repository.change_email(
+        account,
+        new_email,
+        [
+            _notice(
+                account,
+                "cambio de correo",
+                f"el correo de tu cuenta cambió a {new_email}",
+                to=sorted({*old_addresses, new_email}),
+            )
+        ],
+    )
+    identity.set_email(account.account_id, new_email)
+    notifications.dispatch(ids)
+    _, portal = PORTALS[account.role]
+    return Done(message=f"Listo: tu correo ahora es {new_email}.", portal=portal)
+
+
+def authenticate_token(id_token: str) -> Principal:
+    """The principal of a valid Cognito id token of this pool and client; else Unauthorized."""
+    from chalicelib.accounts.jwt_verify import InvalidToken, verify_id_token
+    from chalicelib.auth import principal_from_claims
+
+    try:
+        claims = verify_id_token(id_token)
+    except InvalidToken:
+        raise errors.Unauthorized() from None
+    return principal_from_claims(claims)
+
+
+def seed_active_account(
+    role: str,
+    email: str,
+    full_name: str,
+    password: str,
+    *,
+    insurer_ids: list[str] | None = None,
+    details: dict[str, object] | None = None,
+    phone: str | None = None,
+    totp_secret: str | None = None,
+) -> str:
+    """An already active account (seed data and migrations; people register instead)."""
+    email = normalize_email(email)
+    details = dict(details or {})
+    account = _new_account(
+        role,
+        email,
+        normalize_name(full_name),
+        phone=phone,
+        insurer_ids=list(insurer_ids or []),
+        details=details,
+        totp_secret=crypto.seal(totp_secret, "totp") if totp_secret else None,
+        totp_enrolled=bool(totp_secret),
+    )
+    account.status = "activa"
+    account.activated_at = account.created_at
+    unique = [("email", email)]
+    for kind in ("nss", "rut", "rfc"):
+        if details.get(kind):
+            unique.append((kind, str(details[kind])))
+    if details.get("policy_number") and details.get("insurer_id"):
+        unique.append(("policy", f"{details['insurer_id']}#{details['policy_number']}"))
+    repository.create_account(account, unique, None, [])
+    identity.create_user(account.account_id, email, role, account.insurer_ids, password)
+    return account.account_id

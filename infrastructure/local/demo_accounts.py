@@ -1,0 +1,144 @@
+"""Demo insurers, policies, affiliate registry and accounts (API.md "Local stack only")."""
+
+from __future__ import annotations
+
+import uuid
+
+from stdnum import luhn
+
+from chalicelib.accounts import service as accounts
+from chalicelib.policies import service as policies
+from chalicelib.policies.service import Insurer, Member, Policy
+from chalicelib.registry import service as registry
+from chalicelib.registry.service import AffiliateRecord
+from infrastructure.local.demo import DEMO_PASSWORD, DemoLogin
+
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - documented demo secret
+SEC = Insurer("sec", "SEGUROS EJEMPLO DEL CENTRO", "SEC0104236T8")
+ADN = Insurer("adn", "ASEGURADORA DEMO DEL NORTE", "ADN050101AA4")
+BOTH = ["gmm_mayores", "gmm_menores"]
+
+
+def _member(name: str, relationship: str) -> Member:
+    return Member(id=str(uuid.uuid4()), full_name=name, relationship=relationship)
+
+
+def _policy(
+    insurer: Insurer, number: str, titular: str, coverages: list[str], *dependents: tuple[str, str]
+) -> Policy:
+    members = [_member(titular, "titular"), *(_member(n, r) for n, r in dependents)]
+    return Policy(insurer.insurer_id, number, titular, members, coverages)
+
+
+def load() -> list[DemoLogin]:
+    sec_policies = [
+        _policy(
+            SEC,
+            "GMM-2026-0000001",
+            "ANA SOFIA TORRES VEGA",
+            BOTH,
+            ("LUIS TORRES VEGA", "hijo"),
+            ("CARLOS MENDEZ RUIZ", "conyuge"),
+        ),
+        _policy(
+            SEC,
+            "GMM-2026-0048213",
+            "MARIA FERNANDA LOPEZ HERNANDEZ",
+            ["gmm_mayores"],
+            ("SANTIAGO RAMOS LOPEZ", "hijo"),
+        ),
+        *(
+            _policy(SEC, f"GMM-2026-{90000 + n:07d}", f"ASEGURADO PRUEBA {n:03d}", ["gmm_mayores"])
+            for n in range(1, 101)
+        ),
+    ]
+    adn_policies = [
+        _policy(ADN, f"NTE-2026-{n:07d}", f"ASEGURADO NORTE {n:02d}", BOTH) for n in range(1, 21)
+    ]
+    policies.load_roster(SEC, sec_policies)
+    policies.load_roster(ADN, adn_policies)
+
+    registry.load(
+        [
+            AffiliateRecord(
+                str(uuid.uuid4()), "01234567897", "SERIE-0001", "MARIA GUADALUPE HERNANDEZ RUIZ"
+            ),
+            AffiliateRecord(
+                str(uuid.uuid4()), "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ RUIZ"
+            ),
+            *(
+                AffiliateRecord(
+                    str(uuid.uuid4()),
+                    f"{base}{luhn.calc_check_digit(str(base))}",
+                    f"S{base}",
+                    f"AFILIADO PRUEBA {base - 9000000000:03d}",
+                )
+                for base in range(9000000000, 9000000100)
+            ),
+        ]
+    )
+
+    accounts.seed_active_account(
+        "operador",
+        "operador@demo.mx",
+        "OPERADORA DEMO CENTRO",
+        DEMO_PASSWORD,
+        insurer_ids=["sec"],
+        totp_secret=DEMO_TOTP_SECRET,
+    )
+    accounts.seed_active_account(
+        "operador",
+        "operador.norte@demo.mx",
+        "OPERADOR DEMO NORTE",
+        DEMO_PASSWORD,
+        insurer_ids=["adn"],
+        totp_secret=DEMO_TOTP_SECRET,
+    )
+    accounts.seed_active_account(
+        "asegurado",
+        "asegurado@demo.mx",
+        "ANA SOFIA TORRES VEGA",
+        DEMO_PASSWORD,
+        insurer_ids=["sec"],
+        details={"policy_number": "GMM-2026-0000001", "insurer_id": "sec"},
+    )
+    accounts.seed_active_account(
+        "prestador",
+        "prestador@demo.mx",
+        "JORGE ALBERTO RAMIREZ SOTO",
+        DEMO_PASSWORD,
+        insurer_ids=["sec"],
+        details={
+            "country": "MX",
+            "rfc": "RASJ750312H42",
+            "fiscal_regime": "612",
+            "jalisco_cedular": False,
+            "rfc_check_digit_ok": True,
+        },
+    )
+    accounts.seed_active_account(
+        "afiliado",
+        "afiliado@demo.mx",
+        "MARIA GUADALUPE HERNANDEZ RUIZ",
+        DEMO_PASSWORD,
+        phone="5512345678",
+        details={"nss": "01234567897", "credential_serial": "SERIE-0001"},
+    )
+    accounts.seed_active_account(
+        "prestador",
+        "prestador.cl@demo.mx",
+        "CENTRO MEDICO DEMO SPA",
+        DEMO_PASSWORD,
+        details={"country": "CL", "rut": "761234560"},
+    )
+    totp = f"TOTP {DEMO_TOTP_SECRET}"
+    return [
+        DemoLogin("Operadores", "operador@demo.mx", DEMO_PASSWORD, f"aseguradora SEC; {totp}"),
+        DemoLogin(
+            "Operadores", "operador.norte@demo.mx", DEMO_PASSWORD, f"aseguradora ADN; {totp}"
+        ),
+        DemoLogin("Asegurados", "asegurado@demo.mx", DEMO_PASSWORD, "póliza GMM-2026-0000001"),
+        DemoLogin("Prestadores", "prestador@demo.mx", DEMO_PASSWORD, "RFC RASJ750312H42"),
+        DemoLogin("Prestadores", "prestador.cl@demo.mx", DEMO_PASSWORD, "o RUT 76.123.456-0"),
+        DemoLogin("Afiliados", "afiliado@demo.mx", DEMO_PASSWORD, "o NSS 01234567897"),
+    ]
