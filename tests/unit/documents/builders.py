@@ -429,3 +429,70 @@ def huge_xml(size: int = 20 * 1024 * 1024) -> bytes:
     head = b'<?xml version="1.0"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4">'
     tail = b"</cfdi:Comprobante>"
     return head + b"<!-- " + b"x" * (size - len(head) - len(tail) - 9) + b" -->" + tail
+
+
+# ---------------------------------------------------------------- JPEG
+
+GPS_IFD = 0x8825
+
+
+def make_jpeg(
+    size: tuple[int, int] = (640, 480),
+    *,
+    orientation: int | None = 6,
+    gps: bool = True,
+    comment: bytes = b"comentario privado",
+) -> bytes:
+    """A photo-like JPEG with EXIF (orientation, camera, GPS) and a comment segment."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "Telefono"
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif.get_ifd(GPS_IFD)[1] = "N"
+        exif.get_ifd(GPS_IFD)[2] = (19.0, 26.0, 0.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes(), comment=comment)
+    return out.getvalue()
+
+
+def pixel_flood_jpeg(width: int = 65_000, height: int = 65_000) -> bytes:
+    """A tiny JPEG whose frame header claims `width` x `height` pixels."""
+    data = bytearray(make_jpeg((8, 8), orientation=None, gps=False))
+    sof = data.find(b"\xff\xc0")
+    data[sof + 5 : sof + 7] = height.to_bytes(2, "big")
+    data[sof + 7 : sof + 9] = width.to_bytes(2, "big")
+    return bytes(data)
+
+
+def jpeg_zip_polyglot() -> bytes:
+    """A JPEG followed by a ZIP archive: opens as a photo and as an archive."""
+    archive = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("payload.html", "<script>alert(1)</script>")
+    return make_jpeg() + archive.getvalue()
+
+
+# ---------------------------------------------------------------- CSV
+
+CSV_HEADER = (
+    "tipo,id_transaccion,rut_prestador,fecha,valor_total,aporte_financiador,aporte_seguro,"
+    "copago,monto,cuotas,comision_emisor,respuesta_emisor"
+)
+
+
+def transactions_csv(rows: Sequence[str] | None = None, *, header: str = CSV_HEADER) -> bytes:
+    rows = (
+        rows
+        if rows is not None
+        else [
+            "bono,B-1001,76.123.456-0,2026-06-01,30000,12000,15000,3000,,,,",
+            "tarjeta,T-2001,76.123.456-0,2026-06-02T10:30:00,,,,,45000,3,900,aprobada",
+        ]
+    )
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
