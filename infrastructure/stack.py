@@ -30,6 +30,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_s3_notifications as s3_notifications
 from aws_cdk import aws_sam as sam
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -51,6 +52,15 @@ SITE_ORIGIN_MARKER = "https://site-origin.invalid"
 # `@app.on_sqs_message(queue_arn=…)` needs a valid ARN when app.py is imported; the stack
 # replaces whatever the app says with the queue it creates.
 SQS_BATCH_FAILURES = ["ReportBatchItemFailures"]
+# Variables of chalicelib/config.py that the functions do not get from the stack, and why.
+ENVIRONMENT_DEFAULTS_ON_AWS: dict[str, str] = {
+    "APP_VERSION": "the version the code declares",
+    "AWS_REGION": "set by Lambda",
+    "AWS_DEFAULT_REGION": "set by Lambda",
+    "AWS_ENDPOINT_URL": "must stay unset on AWS: it points boto3 at moto locally",
+    "COGNITO_JWKS_URL": "derived from the region and the user pool",
+    "COGNITO_REVOKE_TOKENS": "true by default, which is what AWS supports",
+}
 PLACEHOLDER_ROLE_ARN = "arn:aws:iam::123456789012:role/replaced-by-the-stack"
 STATIC_SITE = Path(__file__).resolve().parents[1] / "static_site"
 
@@ -180,6 +190,15 @@ class PortalStack(cdk.Stack):
         self.buckets = {bucket.name: self._bucket(bucket) for bucket in d.BUCKETS}
         self.user_pool, self.user_pool_client = self._user_pool()
         self.mail_identity, self.mail_configuration_set = self._email()
+        # Signs the API's list cursors; generated once, never leaves AWS.
+        self.cursor_secret = secretsmanager.Secret(
+            self,
+            "CursorSecret",
+            encryption_key=self.data_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+        )
 
         self.chalice = Chalice(
             self,
@@ -500,6 +519,8 @@ class PortalStack(cdk.Stack):
             "USER_POOL_CLIENT_ID": self.user_pool_client.user_pool_client_id,
             "DATA_KEY_ID": self.data_key.key_arn,
             "SEAL_KEY_ID": self.seal_key.key_arn,
+            # Resolved by CloudFormation at deploy time; the template holds only a reference.
+            "CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap(),
         }
 
     def _wire_functions(self) -> dict[str, cdk.CfnResource]:

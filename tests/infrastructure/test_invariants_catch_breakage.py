@@ -1,0 +1,310 @@
+"""Each invariant check fails when the invariant it guards is broken in a template."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template as CdkTemplate
+
+from tests.infrastructure import invariants as inv
+
+Mutation = Callable[[dict[str, Any]], None]
+
+
+def _one(
+    template: dict[str, Any], kind: str, where: Callable[[str, dict[str, Any]], bool]
+) -> dict[str, Any]:
+    found = [
+        props for logical, props in inv.resources(template, kind).items() if where(logical, props)
+    ]
+    assert found, f"nothing to break: no {kind} matches"
+    return found[0]
+
+
+def _queue(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda t: _one(
+        t, "AWS::SQS::Queue", lambda _l, p: str(p.get("QueueName", "")).endswith(name)
+    )
+
+
+def _documents(template: dict[str, Any]) -> dict[str, Any]:
+    return _one(
+        template, "AWS::S3::Bucket", lambda logical, _p: logical.startswith("BucketDocuments")
+    )
+
+
+def _function_role(template: dict[str, Any], function: str) -> dict[str, Any]:
+    role_id = inv.referenced_id(inv.functions(template)[function]["Role"])
+    return inv.resources(template, "AWS::IAM::Role")[str(role_id)]
+
+
+def _first_sqs_event(template: dict[str, Any]) -> dict[str, Any]:
+    _function, _event, props = inv.sqs_events(template)[0]
+    return props
+
+
+def _table(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda t: _one(
+        t, "AWS::DynamoDB::Table", lambda _l, p: p.get("TableName") == f"portal-prod-{name}"
+    )
+
+
+def _add_statement(document: dict[str, Any], statement: dict[str, Any]) -> None:
+    document["Statement"].append(statement)
+
+
+def _csp(template: dict[str, Any]) -> dict[str, Any]:
+    policy = _one(template, "AWS::CloudFront::ResponseHeadersPolicy", lambda _l, _p: True)
+    security: dict[str, Any] = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    return security
+
+
+def _gateway_responses(template: dict[str, Any]) -> dict[str, Any]:
+    api = _one(template, "AWS::Serverless::Api", lambda _l, _p: True)
+    responses: dict[str, Any] = api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"]
+    return responses
+
+
+def _remove_dlq_alarms(template: dict[str, Any]) -> None:
+    for logical in [
+        logical
+        for logical, props in inv.resources(template, "AWS::CloudWatch::Alarm").items()
+        if props.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+    ][:1]:
+        del template["Resources"][logical]
+
+
+def _rate_rule_without_login(template: dict[str, Any]) -> None:
+    acl = _one(template, "AWS::WAFv2::WebACL", lambda _l, _p: True)
+    statements = acl["Rules"][0]["Statement"]["RateBasedStatement"]["ScopeDownStatement"]
+    statements["OrStatement"]["Statements"] = [
+        s for s in statements["OrStatement"]["Statements"] if "login" not in json.dumps(s)
+    ]
+
+
+def _stop_recording_bounces(template: dict[str, Any]) -> None:
+    for destination in inv.resources(
+        template, "AWS::SES::ConfigurationSetEventDestination"
+    ).values():
+        spec = destination["EventDestination"]
+        spec["MatchingEventTypes"] = [e for e in spec["MatchingEventTypes"] if e != "bounce"]
+
+
+# (what is broken, the template to break, how, the check that must notice)
+BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]] = [
+    (
+        "queue-without-dlq",
+        "app",
+        lambda t: _queue("document-uploaded")(t).pop("RedrivePolicy"),
+        inv.queue_problems,
+    ),
+    (
+        "dlq-after-10-receives",
+        "app",
+        lambda t: _queue("settlement-tasks")(t)["RedrivePolicy"].update(maxReceiveCount=10),
+        inv.queue_problems,
+    ),
+    (
+        "visibility-below-6x-timeout",
+        "sample",
+        lambda t: _queue("document-uploaded")(t).update(VisibilityTimeout=60),
+        inv.queue_problems,
+    ),
+    (
+        "missing-report-batch-item-failures",
+        "sample",
+        lambda t: _first_sqs_event(t).pop("FunctionResponseTypes"),
+        inv.sqs_mapping_problems,
+    ),
+    (
+        "consumer-reading-a-queue-of-another-stack",
+        "sample",
+        lambda t: _first_sqs_event(t).update(Queue="arn:aws:sqs:us-east-1:123456789012:other"),
+        inv.sqs_mapping_problems,
+    ),
+    (
+        "public-bucket",
+        "app",
+        lambda t: _documents(t)["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False),
+        inv.bucket_problems,
+    ),
+    (
+        "bucket-policy-for-everyone",
+        "app",
+        lambda t: _add_statement(
+            _one(t, "AWS::S3::BucketPolicy", lambda _l, _p: True)["PolicyDocument"],
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+        ),
+        inv.bucket_problems,
+    ),
+    (
+        "s3-star-on-the-api",
+        "app",
+        lambda t: _add_statement(
+            _function_role(t, "APIHandler")["Policies"][0]["PolicyDocument"],
+            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        ),
+        inv.wildcard_action_problems,
+    ),
+    (
+        "dynamodb-star-anywhere",
+        "app",
+        lambda t: _add_statement(
+            _one(t, "AWS::IAM::Policy", lambda _l, _p: True)["PolicyDocument"],
+            {"Effect": "Allow", "Action": ["dynamodb:*"], "Resource": "*"},
+        ),
+        inv.wildcard_action_problems,
+    ),
+    (
+        "kms-star-on-a-consumer",
+        "sample",
+        lambda t: _add_statement(
+            _function_role(t, "ValidateDocument")["Policies"][0]["PolicyDocument"],
+            {"Effect": "Allow", "Action": "kms:*", "Resource": "*"},
+        ),
+        inv.wildcard_action_problems,
+    ),
+    (
+        "scan-for-a-function",
+        "app",
+        lambda t: _add_statement(
+            _function_role(t, "APIHandler")["Policies"][0]["PolicyDocument"],
+            {"Effect": "Allow", "Action": ["dynamodb:Scan"], "Resource": "arn:aws:dynamodb:x"},
+        ),
+        inv.function_role_problems,
+    ),
+    (
+        "table-without-pitr",
+        "app",
+        lambda t: _table("claims")(t).pop("PointInTimeRecoverySpecification"),
+        inv.table_problems,
+    ),
+    (
+        "table-without-its-gsi",
+        "app",
+        lambda t: _table("claims")(t)["GlobalSecondaryIndexes"].pop(),
+        inv.table_problems,
+    ),
+    (
+        "table-without-ttl",
+        "app",
+        lambda t: _table("accounts")(t).pop("TimeToLiveSpecification"),
+        inv.table_problems,
+    ),
+    (
+        "table-with-aws-owned-key",
+        "app",
+        lambda t: _table("audit")(t).pop("SSESpecification"),
+        inv.table_problems,
+    ),
+    (
+        "documents-cors-for-any-origin",
+        "app",
+        lambda t: _documents(t)["CorsConfiguration"]["CorsRules"][0].update(AllowedOrigins=["*"]),
+        inv.documents_bucket_problems,
+    ),
+    (
+        "documents-keeps-old-versions-forever",
+        "app",
+        lambda t: _documents(t)["LifecycleConfiguration"].update(Rules=[]),
+        inv.documents_bucket_problems,
+    ),
+    (
+        "documents-unversioned",
+        "app",
+        lambda t: _documents(t).pop("VersioningConfiguration"),
+        inv.documents_bucket_problems,
+    ),
+    (
+        "password-composition-rules",
+        "app",
+        lambda t: _one(t, "AWS::Cognito::UserPool", lambda _l, _p: True)["Policies"][
+            "PasswordPolicy"
+        ].update(RequireSymbols=True),
+        inv.identity_problems,
+    ),
+    (
+        "user-existence-revealed",
+        "app",
+        lambda t: _one(t, "AWS::Cognito::UserPoolClient", lambda _l, _p: True).update(
+            PreventUserExistenceErrors="LEGACY"
+        ),
+        inv.identity_problems,
+    ),
+    (
+        "seal-key-of-another-spec",
+        "app",
+        lambda t: _one(t, "AWS::KMS::Key", lambda _l, p: p.get("KeyUsage") == "SIGN_VERIFY").update(
+            KeySpec="RSA_2048"
+        ),
+        inv.key_problems,
+    ),
+    ("bounces-not-recorded", "app", _stop_recording_bounces, inv.email_problems),
+    (
+        "csp-with-unsafe-inline",
+        "app",
+        lambda t: _csp(t)["ContentSecurityPolicy"].update(
+            ContentSecurityPolicy="default-src 'self'; script-src 'self' 'unsafe-inline';"
+        ),
+        inv.site_problems,
+    ),
+    (
+        "no-hsts",
+        "app",
+        lambda t: _csp(t).pop("StrictTransportSecurity"),
+        inv.site_problems,
+    ),
+    (
+        "gateway-401-in-another-shape",
+        "app",
+        lambda t: _gateway_responses(t)["UNAUTHORIZED"].update(
+            responseTemplates={"application/json": '{"message": "Unauthorized"}'}
+        ),
+        inv.gateway_response_problems,
+    ),
+    ("no-rate-limit-on-login", "app", _rate_rule_without_login, inv.waf_problems),
+    ("dlq-without-alarm", "app", _remove_dlq_alarms, inv.alarm_problems),
+]
+
+
+@pytest.mark.parametrize(
+    ("which", "mutate", "check"),
+    [(which, mutate, check) for _name, which, mutate, check in BREAKAGES],
+    ids=[name for name, *_ in BREAKAGES],
+)
+def test_the_check_reports_the_breakage(
+    template: dict[str, Any],
+    sample_template: dict[str, Any],
+    which: str,
+    mutate: Mutation,
+    check: Callable[[dict[str, Any]], list[str]],
+) -> None:
+    original = template if which == "app" else sample_template
+    assert check(original) == []
+    broken = copy.deepcopy(original)
+    mutate(broken)
+    assert check(broken) != []
+
+
+def test_a_missing_environment_variable_is_reported(template: dict[str, Any]) -> None:
+    broken = copy.deepcopy(template)
+    inv.functions(broken)["APIHandler"]["Environment"]["Variables"].pop("SEAL_KEY_ID")
+    assert inv.environment_problems(template, {"SEAL_KEY_ID"}) == []
+    assert inv.environment_problems(broken, {"SEAL_KEY_ID"}) == ["APIHandler lacks ['SEAL_KEY_ID']"]
+
+
+def test_cdk_assertions_fail_on_a_queue_without_dlq(template: dict[str, Any]) -> None:
+    broken = copy.deepcopy(template)
+    for queue in inv.resources(broken, "AWS::SQS::Queue").values():
+        queue.pop("RedrivePolicy", None)
+    expected = {
+        "QueueName": "portal-prod-document-uploaded",
+        "RedrivePolicy": {"maxReceiveCount": 5},
+    }
+    CdkTemplate.from_json(template).has_resource_properties("AWS::SQS::Queue", expected)
+    with pytest.raises(Exception, match="RedrivePolicy"):
+        CdkTemplate.from_json(broken).has_resource_properties("AWS::SQS::Queue", expected)

@@ -1,0 +1,201 @@
+"""The synthesized AWS stack keeps the invariants of the design (DESIGN.md §2, issue 3)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match
+from aws_cdk.assertions import Template as CdkTemplate
+
+from infrastructure import definition as d
+from infrastructure.stack import ENVIRONMENT_DEFAULTS_ON_AWS, SITE_ORIGIN_MARKER
+from tests.infrastructure import invariants as inv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("check", inv.ALL_CHECKS, ids=lambda check: check.__name__)
+def test_the_real_app_keeps_every_invariant(
+    template: dict[str, Any], check: Callable[[dict[str, Any]], list[str]]
+) -> None:
+    assert check(template) == []
+
+
+@pytest.mark.parametrize("check", inv.ALL_CHECKS, ids=lambda check: check.__name__)
+def test_an_app_with_every_kind_of_handler_keeps_every_invariant(
+    sample_template: dict[str, Any], check: Callable[[dict[str, Any]], list[str]]
+) -> None:
+    assert check(sample_template) == []
+
+
+def test_cfn_lint_reports_no_errors(synthesized: dict[str, Path]) -> None:
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--format",
+            "json",
+            "--non-zero-exit-code",
+            "none",
+            *[str(path) for path in synthesized.values()],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    findings = json.loads(result.stdout or "[]")
+    errors = [finding for finding in findings if finding["Level"] == "Error"]
+    assert errors == []
+
+
+def test_cdk_assertions_on_the_resources_of_the_definition(template: dict[str, Any]) -> None:
+    stack = CdkTemplate.from_json(template)
+    stack.resource_count_is("AWS::DynamoDB::Table", len(d.TABLES))
+    stack.resource_count_is("AWS::SQS::Queue", 2 * len(d.QUEUES))
+    stack.all_resources_properties(
+        "AWS::DynamoDB::Table",
+        {
+            "BillingMode": "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+            "SSESpecification": {
+                "SSEEnabled": True,
+                "SSEType": "KMS",
+                "KMSMasterKeyId": Match.any_value(),
+            },
+        },
+    )
+    for queue in d.QUEUES:
+        stack.has_resource_properties(
+            "AWS::SQS::Queue",
+            {
+                "QueueName": f"portal-prod-{queue.name}",
+                "VisibilityTimeout": d.AWS.visibility_timeout(queue),
+                "RedrivePolicy": {"maxReceiveCount": 5, "deadLetterTargetArn": Match.any_value()},
+            },
+        )
+    stack.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {"PreventUserExistenceErrors": "ENABLED", "GenerateSecret": False},
+    )
+    stack.has_resource_properties(
+        "AWS::KMS::Key", {"KeySpec": d.SEAL_KEY_SPEC, "KeyUsage": "SIGN_VERIFY"}
+    )
+    stack.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "CorsConfiguration": {"CorsRules": [Match.object_like({"AllowedMethods": ["POST"]})]},
+        },
+    )
+
+
+def test_every_queue_consumer_of_the_app_reads_the_stacks_queue(
+    sample_template: dict[str, Any],
+) -> None:
+    functions = inv.functions(sample_template)
+    consumers = {queue.consumer: queue for queue in d.QUEUES}
+    mapped = {}
+    for function, _event, props in inv.sqs_events(sample_template):
+        name = functions[function]["FunctionName"].removeprefix("portal-medico-prod-")
+        mapped[name] = inv.referenced_id(props["Queue"])
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert functions[function]["Timeout"] == d.AWS.consumer_timeout_seconds[name]
+    assert mapped == {
+        name: inv._queue_id(sample_template, consumers[name].name)
+        for name in ("validate_document", "send_email")
+    }
+    # settle_provider is not in the sample app: its queue exists, nothing reads it yet.
+    assert inv._queue_id(sample_template, "settlement-tasks") is not None
+
+
+def test_the_real_apps_queue_mappings_are_those_of_the_definition(
+    template: dict[str, Any],
+) -> None:
+    consumers = {queue.consumer for queue in d.QUEUES}
+    functions = inv.functions(template)
+    for function, _event, _props in inv.sqs_events(template):
+        name = functions[function]["FunctionName"].removeprefix("portal-medico-prod-")
+        assert name in consumers
+
+
+def test_a_schedule_of_the_definition_gets_a_rule_when_the_app_has_none(
+    sample_template: dict[str, Any],
+) -> None:
+    rules = inv.resources(sample_template, "AWS::Events::Rule")
+    expressions = {
+        inv.referenced_id(rule["Targets"][0]["Arn"]): rule["ScheduleExpression"]
+        for rule in rules.values()
+    }
+    for schedule in d.SCHEDULES:
+        function = "".join(part.title() for part in schedule.consumer.split("_"))
+        if function in inv.functions(sample_template):
+            assert expressions.get(function) == schedule.aws_expression
+    events = inv.functions(sample_template)["WeeklySettlement"]["Events"]
+    assert [event["Type"] for event in events.values()] == ["Schedule"]
+
+
+def test_a_function_the_access_table_does_not_know_may_only_write_logs(
+    sample_template: dict[str, Any],
+) -> None:
+    role_id = inv.referenced_id(inv.functions(sample_template)["UnlistedJob"]["Role"])
+    role = inv.resources(sample_template, "AWS::IAM::Role")[role_id]
+    actions = {
+        action
+        for policy in role["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+        for action in statement["Action"]
+    }
+    assert actions == {"logs:CreateLogStream", "logs:PutLogEvents"}
+
+
+def _variables_config_reads() -> set[str]:
+    source = (ROOT / "chalicelib" / "config.py").read_text()
+    return set(re.findall(r"""\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+
+
+def test_functions_get_every_variable_config_reads(
+    template: dict[str, Any], sample_template: dict[str, Any]
+) -> None:
+    read = _variables_config_reads()
+    assert {"STAGE", "RESOURCE_PREFIX", "DOCUMENTS_BUCKET", "SEAL_KEY_ID"} <= read
+    required = (read - set(ENVIRONMENT_DEFAULTS_ON_AWS)) | {
+        "POWERTOOLS_SERVICE_NAME",
+        "POWERTOOLS_METRICS_NAMESPACE",
+    }
+    assert inv.environment_problems(template, required) == []
+    assert inv.environment_problems(sample_template, required) == []
+    variables = inv.functions(template)["APIHandler"]["Environment"]["Variables"]
+    assert variables["RESOURCE_PREFIX"] == "portal-prod-"
+    assert variables["STAGE"] == "prod"
+
+
+def test_the_site_origin_replaces_the_packaging_marker(
+    template: dict[str, Any], sample_template: dict[str, Any]
+) -> None:
+    for each in (template, sample_template):
+        text = json.dumps(each)
+        assert SITE_ORIGIN_MARKER not in text
+        assert "127.0.0.1" not in text
+
+
+def test_the_site_gets_a_config_js_with_the_api_url(synthesized: dict[str, Path]) -> None:
+    outdir = synthesized["app"].parent
+    modules = [path.read_text() for path in outdir.glob("asset.*/config.js")]
+    assert len(modules) == 1
+    assert modules[0].startswith("export default Object.freeze(")
+    assert '"apiUrl": "<<marker:' in modules[0]
+    deployment = next(
+        iter(
+            inv.resources(
+                json.loads(synthesized["app"].read_text()), "Custom::CDKBucketDeployment"
+            ).values()
+        )
+    )
+    assert "execute-api" in json.dumps(deployment["SourceMarkers"])
