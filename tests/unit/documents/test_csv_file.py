@@ -58,6 +58,7 @@ def test_errors_are_reported_per_line_and_column() -> None:
         (4, "tipo", "invalid_kind"),
         (5, "fecha", "invalid_date"),
         (5, "monto", "invalid_amount"),
+        (5, "cuotas", "invalid_installments"),
         (5, "respuesta_emisor", "required"),
         (6, None, "wrong_columns"),
     }
