@@ -202,6 +202,7 @@ class Profile(BaseModel):
     secondary_email: str | None = None
     phone: str | None = None
     insurers: list[str] = []
+    insurer_names: list[str] = []
     policy_number: str | None = None
     rfc: str | None = None
     rut: str | None = None

@@ -627,6 +627,11 @@ def profile(principal: Principal) -> Profile:
         secondary_email=account.secondary_email,
         phone=account.phone,
         insurers=account.insurer_ids,
+        insurer_names=[
+            insurer.name
+            for insurer in (policies.get_insurer(i) for i in account.insurer_ids)
+            if insurer is not None
+        ],
         policy_number=details.get("policy_number"),
         rfc=details.get("rfc"),
         rut=format_rut(str(rut)) if rut else None,

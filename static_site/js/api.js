@@ -27,7 +27,30 @@ export function setToken(token) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-export async function request(method, path, body = undefined) {
+async function refreshOnce() {
+  let session = null;
+  try {
+    session = JSON.parse(sessionStorage.getItem("portal.session"));
+  } catch {
+    session = null;
+  }
+  if (!session || !session.refreshToken) return false;
+  try {
+    const response = await fetch(apiUrl("/v1/auth/refresh"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ refresh_token: session.refreshToken }),
+    });
+    if (!response.ok) return false;
+    const tokens = await response.json();
+    setToken(tokens.id_token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function request(method, path, body = undefined, retried = false) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const token = getToken();
@@ -42,6 +65,10 @@ export async function request(method, path, body = undefined) {
   } catch {
     throw new ApiError(0, "network_error",
       "No pudimos comunicarnos con el servidor. Revisa tu conexión e inténtalo de nuevo.");
+  }
+  if (response.status === 401 && token && !retried && !path.startsWith("/v1/auth/")) {
+    // The id token expired: renew it with the refresh token once, then repeat the request.
+    if (await refreshOnce()) return request(method, path, body, true);
   }
   if (response.status === 204) return null;
   let payload = null;

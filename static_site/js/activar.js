@@ -1,0 +1,39 @@
+import { api } from "/js/api.js";
+import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
+import { PORTALS } from "/js/session.js";
+import { confirmPasswords } from "/js/passwords.js";
+
+const notice = document.querySelector("[data-notice]");
+const activateForm = document.getElementById("activate-form");
+const resendForm = document.getElementById("resend-form");
+const token = tokenFromFragment();
+
+if (token) {
+  activateForm.hidden = false;
+  bindForm(
+    activateForm,
+    (values) => api.post("/v1/accounts/activate", { token, password: confirmPasswords(values) }),
+    (result) => {
+      activateForm.hidden = true;
+      showSuccess(notice, result.message);
+      const portal = Object.values(PORTALS).find((p) => p.path === `/${result.portal}/`);
+      const link = document.createElement("a");
+      link.href = `/entrar.html?siguiente=${encodeURIComponent(portal ? portal.path : "/")}`;
+      link.className = "button";
+      link.textContent = "Iniciar sesión";
+      notice.append(link);
+      link.focus();
+    },
+  );
+} else {
+  resendForm.hidden = false;
+}
+
+bindForm(
+  resendForm,
+  (values) => api.post("/v1/accounts/resend-activation", { identifier: values.identifier || "" }),
+  (result) => {
+    resendForm.hidden = true;
+    showSuccess(notice, result.message);
+  },
+);

@@ -1,0 +1,84 @@
+import { api, showError } from "/js/api.js";
+import { bindForm, showSuccess } from "/js/forms.js";
+import { logout, requireSession } from "/js/session.js";
+
+const session = requireSession();
+const notice = document.querySelector("[data-notice]");
+
+const LABELS = [
+  ["full_name", "Nombre"],
+  ["email", "Correo electrónico"],
+  ["secondary_email", "Correo secundario"],
+  ["phone", "Teléfono"],
+  ["policy_number", "Póliza"],
+  ["rfc", "RFC"],
+  ["rut", "RUT"],
+  ["fiscal_regime", "Régimen fiscal"],
+  ["nss_masked", "NSS"],
+  ["credential_serial", "Serie de credencial"],
+  ["insurer_names", "Aseguradora"],
+];
+
+function showProfile(profile) {
+  const list = document.querySelector("[data-profile]");
+  list.replaceChildren();
+  for (const [key, label] of LABELS) {
+    let value = profile[key];
+    if (Array.isArray(value)) value = value.join(", ");
+    if (value === null || value === undefined || value === "") continue;
+    const term = document.createElement("dt");
+    term.textContent = label;
+    const data = document.createElement("dd");
+    data.textContent = value;
+    data.dataset.field = key;
+    list.append(term, data);
+  }
+  if (profile.rfc_check_digit_warning) {
+    const warning = document.createElement("p");
+    warning.className = "hint";
+    warning.textContent = "Aviso: el dígito verificador de tu RFC no coincide con el cálculo del SAT. Si es un error de captura, comunícate con soporte.";
+    list.after(warning);
+  }
+  const contact = document.getElementById("contact-form");
+  contact.elements.namedItem("secondary_email").value = profile.secondary_email || "";
+  contact.elements.namedItem("phone").value = profile.phone || "";
+}
+
+async function load() {
+  try {
+    showProfile(await api.get("/v1/me"));
+  } catch (error) {
+    showError(notice, error);
+  }
+}
+
+if (session) {
+  load();
+  bindForm(
+    document.getElementById("contact-form"),
+    (values) => api.patch("/v1/me", values),
+    (profile) => {
+      showProfile(profile);
+      showSuccess(notice, "Tus datos de contacto se guardaron.");
+    },
+  );
+  const passwordForm = document.getElementById("password-form");
+  bindForm(
+    passwordForm,
+    (values) => api.post("/v1/me/password", values),
+    (result) => {
+      passwordForm.reset();
+      showSuccess(notice, `${result.message} Por seguridad, las demás sesiones se cerraron.`);
+    },
+  );
+  const emailForm = document.getElementById("email-form");
+  bindForm(
+    emailForm,
+    (values) => api.post("/v1/me/email", values),
+    (result) => {
+      emailForm.reset();
+      showSuccess(notice, result.message);
+    },
+  );
+  document.querySelector("[data-logout]").addEventListener("click", logout);
+}

@@ -1,0 +1,48 @@
+import { api } from "/js/api.js";
+import { bindForm, showSuccess } from "/js/forms.js";
+import { PORTALS, startSession } from "/js/session.js";
+
+const loginForm = document.getElementById("login-form");
+const totpForm = document.getElementById("totp-form");
+const notice = document.querySelector("[data-notice]");
+const params = new URLSearchParams(window.location.search);
+
+if (params.get("salida")) showSuccess(notice, "Cerraste sesión. ¡Hasta pronto!");
+
+function destination(role) {
+  const next = params.get("siguiente");
+  // Only paths of this site: never another origin.
+  if (next && next.startsWith("/") && !next.startsWith("//")) return next;
+  return PORTALS[role] ? PORTALS[role].path : "/";
+}
+
+function finish(result) {
+  startSession(result);
+  window.location.assign(destination(result.role));
+}
+
+function showTotp(result) {
+  loginForm.hidden = true;
+  totpForm.hidden = false;
+  totpForm.elements.namedItem("session").value = result.session;
+  const enrollment = totpForm.querySelector("[data-enrollment]");
+  if (result.enrollment) {
+    enrollment.hidden = false;
+    const svg = new Blob([result.enrollment.qr_svg], { type: "image/svg+xml" });
+    totpForm.querySelector("[data-qr]").src = URL.createObjectURL(svg);
+    totpForm.querySelector("[data-secret]").textContent = result.enrollment.secret;
+  }
+  totpForm.elements.namedItem("code").focus();
+}
+
+bindForm(
+  loginForm,
+  (values) => api.post("/v1/auth/login", { identifier: values.identifier || "", password: values.password || "" }),
+  (result) => (result.challenge === "totp" ? showTotp(result) : finish(result)),
+);
+
+bindForm(
+  totpForm,
+  (values) => api.post("/v1/auth/totp", { session: values.session, code: values.code || "" }),
+  finish,
+);

@@ -1,0 +1,67 @@
+// The signed-in session: tokens live in sessionStorage (never in a URL), per browser tab.
+import { api, setToken } from "/js/api.js";
+
+const KEY = "portal.session";
+
+export const PORTALS = {
+  asegurado: { path: "/asegurados/", label: "Asegurados" },
+  prestador: { path: "/prestadores/", label: "Prestadores" },
+  afiliado: { path: "/afiliados/", label: "Afiliados" },
+  operador: { path: "/operadores/", label: "Operadores" },
+};
+
+export function currentSession() {
+  try {
+    return JSON.parse(sessionStorage.getItem(KEY)) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function startSession(result) {
+  const session = {
+    role: result.role,
+    refreshToken: result.refresh_token,
+    expiresAt: Date.now() + (result.expires_in || 3600) * 1000,
+  };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  setToken(result.id_token);
+  return session;
+}
+
+export function updateTokens(result) {
+  const session = currentSession();
+  if (!session) return;
+  session.expiresAt = Date.now() + (result.expires_in || 3600) * 1000;
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  setToken(result.id_token);
+}
+
+export function clearSession() {
+  sessionStorage.removeItem(KEY);
+  setToken(null);
+}
+
+export async function logout() {
+  const session = currentSession();
+  if (session && session.refreshToken) {
+    try {
+      await api.post("/v1/auth/logout", { refresh_token: session.refreshToken });
+    } catch {
+      // The local session ends anyway.
+    }
+  }
+  clearSession();
+  window.location.assign("/entrar.html?salida=1");
+}
+
+// Sends the person to log in unless a session of one of `roles` is open.
+export function requireSession(roles) {
+  const session = currentSession();
+  if (!session || (roles && !roles.includes(session.role))) {
+    const next = encodeURIComponent(window.location.pathname);
+    window.location.replace(`/entrar.html?siguiente=${next}`);
+    return null;
+  }
+  return session;
+}
