@@ -9,7 +9,7 @@ SITE_PORT ?= 8080
 MOTO_PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium lint typecheck unit bench clean
+.PHONY: run test install chromium lint typecheck unit bench bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/cold_start.py
+
+## make bench-documents: validators per kind, hostile set, qpdf/pikepdf/satcfdi side by side
+bench-documents: $(STAMP)
+	@command -v qpdf >/dev/null 2>&1 || echo "qpdf not installed (Debian package qpdf): its column will say so"
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache tests/output
