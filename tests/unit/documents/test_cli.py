@@ -113,3 +113,44 @@ def test_importing_the_package_loads_no_heavy_parser() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_validate_a_fee_invoice_and_a_payment_complement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoice = tmp_path / "factura.xml"
+    invoice.write_bytes(builders.cfdi_invoice(regime="626", cedular=True))
+    code, body = _run(
+        [
+            "validate",
+            str(invoice),
+            "--kind",
+            "cfdi_invoice",
+            "--issuer-rfc",
+            builders.ISSUER_RFC,
+            "--receiver-rfc",
+            builders.RECEIVER_RFC,
+        ],
+        capsys,
+    )
+    assert code == 0, body
+    assert body["facts"]["uuid"] == builders.INVOICE_UUID  # type: ignore[index]
+    code, body = _run(
+        ["validate", str(invoice), "--kind", "cfdi_invoice", "--receiver-rfc", "ADN050101AA4"],
+        capsys,
+    )
+    assert (code, body["code"]) == (1, "cfdi_receiver_mismatch")
+    payment = tmp_path / "pago.xml"
+    payment.write_bytes(builders.cfdi_payment())
+    code, body = _run(
+        [
+            "validate",
+            str(payment),
+            "--kind",
+            "cfdi_payment",
+            "--invoice-uuid",
+            "11111111-2222-4333-8444-555555555555",
+        ],
+        capsys,
+    )
+    assert (code, body["code"]) == (1, "payment_uuid_mismatch")

@@ -147,3 +147,34 @@ def test_isolation_caps_the_memory_of_the_child() -> None:
     assert run_isolated(_allocate, 1000, memory_bytes=128 * limits.MIB).outcome == "memory"
     result = run_isolated(_allocate, 16, memory_bytes=128 * limits.MIB)
     assert (result.outcome, result.value) == ("ok", 16 * limits.MIB)
+
+
+def _die() -> None:
+    import os
+
+    os._exit(3)
+
+
+def test_isolation_reports_a_child_that_dies_without_answering() -> None:
+    assert run_isolated(_die).outcome == "crashed"
+
+
+def test_a_validator_bug_becomes_a_verdict_not_an_exception(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib.documents.validators import pdf
+
+    def broken(data: bytes, kind: str = "pdf") -> object:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(pdf, "validate_pdf", broken)
+    verdict = validate_bytes(builders.make_pdf(), "pdf")
+    assert verdict.code == "file_unreadable"
+    assert verdict.facts["sha256"]
+
+
+def test_an_unknown_kind_is_a_programming_error() -> None:
+    from chalicelib.documents.validation import UnknownKind
+
+    with pytest.raises(UnknownKind):
+        validate_bytes(b"%PDF-1.7", "spreadsheet")
