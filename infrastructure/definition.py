@@ -108,6 +108,11 @@ QUEUES: tuple[Queue, ...] = (
 # --- S3 ------------------------------------------------------------------------------------
 
 UPLOADS_PREFIX = "uploads/"
+# An upload carries this object tag (set by its presigned POST) until what it belongs to is
+# submitted (a claim's folio, an order, an invoice); on AWS a lifecycle rule removes the
+# objects under uploads/ still tagged after `Parameters.abandoned_upload_days`. The local
+# stack has no lifecycle.
+PENDING_UPLOAD_TAG: tuple[str, str] = ("upload-state", "pending")
 DERIVED_PREFIX = "derived/"
 
 

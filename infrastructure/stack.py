@@ -177,9 +177,8 @@ class PortalStack(cdk.Stack):
             alias=f"alias/{prefix}{d.SEAL_KEY_ALIAS}",
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
-        self.alarm_topic = sns.Topic(self, "Alarms", master_key=self.data_key)
-        # CloudWatch publishes alarms to the encrypted topic only if the key lets it.
-        self.data_key.grant_encrypt_decrypt(iam.ServicePrincipal("cloudwatch.amazonaws.com"))
+        self.topic_key = self._topic_key()
+        self.alarm_topic = sns.Topic(self, "Alarms", master_key=self.topic_key)
         if settings.alarm_email:
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
 
@@ -226,6 +225,30 @@ class PortalStack(cdk.Stack):
         cdk.CfnOutput(self, "SiteUrl", value=self.site_url)
         cdk.CfnOutput(self, "UserPoolId", value=self.user_pool.user_pool_id)
         cdk.CfnOutput(self, "DocumentsBucket", value=self.buckets["documents"].bucket_name)
+
+    def _topic_key(self) -> kms.Key:
+        """Key of the alarm and mail-event topics, kept apart from the data key.
+
+        CloudWatch and SES publish to an encrypted topic only if its key lets them; giving
+        services the data key would widen who can use the key of the health data.
+        """
+        key = kms.Key(
+            self,
+            "TopicKey",
+            description="Portal Médico: alarm and mail-event topics",
+            enable_key_rotation=True,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        for service in ("cloudwatch.amazonaws.com", "ses.amazonaws.com"):
+            key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=["*"],  # in a key policy, "*" means this key
+                    conditions={"StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}},
+                )
+            )
+        return key
 
     # --- data --------------------------------------------------------------------------
 
@@ -299,14 +322,14 @@ class PortalStack(cdk.Stack):
             )
         ]
         if bucket.browser_upload:
-            # An upload whose claim never got its folio is abandoned; derived files and
-            # accepted documents live on (the validator moves nothing out of uploads/, so
-            # this rule is deliberately only about what a person left half-done).
+            # Only uploads still tagged pending: a submitted document keeps living under
+            # uploads/, so age alone cannot tell an abandoned upload from a kept one.
+            tag, value = d.PENDING_UPLOAD_TAG
             lifecycle.append(
                 s3.LifecycleRule(
                     id="remove-abandoned-uploads",
                     prefix=d.UPLOADS_PREFIX,
-                    tag_filters={"abandoned": "true"},
+                    tag_filters={tag: value},
                     expiration=cdk.Duration.days(self.parameters.abandoned_upload_days),
                 )
             )
@@ -389,8 +412,7 @@ class PortalStack(cdk.Stack):
         return pool, client
 
     def _email(self) -> tuple[ses.EmailIdentity, ses.ConfigurationSet]:
-        events_topic = sns.Topic(self, "MailEvents", master_key=self.data_key)
-        self.data_key.grant_encrypt_decrypt(iam.ServicePrincipal("ses.amazonaws.com"))
+        events_topic = sns.Topic(self, "MailEvents", master_key=self.topic_key)
         configuration_set = ses.ConfigurationSet(
             self,
             "MailConfiguration",
@@ -439,8 +461,9 @@ class PortalStack(cdk.Stack):
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            # Rebuilt from static_site/ by every deployment, so a tear-down may empty it.
             removal_policy=cdk.RemovalPolicy.DESTROY,
-            auto_delete_objects=False,
+            auto_delete_objects=True,
         )
         region = cdk.Aws.REGION
         # The documents bucket's name is generated, so the browser's POST and previews are
@@ -594,7 +617,14 @@ class PortalStack(cdk.Stack):
         if access.documents_write:
             statements.append(
                 iam.PolicyStatement(
-                    actions=["s3:PutObject", "s3:DeleteObject"],
+                    actions=[
+                        "s3:PutObject",
+                        "s3:DeleteObject",
+                        # The pending-upload tag rides on the presigned POST and is removed
+                        # when the upload is submitted.
+                        "s3:PutObjectTagging",
+                        "s3:DeleteObjectTagging",
+                    ],
                     resources=[documents.arn_for_objects(f"{p}*") for p in access.documents_write],
                 )
             )
