@@ -296,8 +296,11 @@ def documents_bucket_problems(template: Template, parameters: d.Parameters = d.A
     ]
     if noncurrent != [parameters.noncurrent_version_retention_days]:
         problems.append(f"noncurrent versions expire after {noncurrent} days")
+    tag, value = d.PENDING_UPLOAD_TAG
     if not any(
-        rule.get("Prefix") == d.UPLOADS_PREFIX and rule.get("ExpirationInDays")
+        rule.get("Prefix") == d.UPLOADS_PREFIX
+        and rule.get("ExpirationInDays") == parameters.abandoned_upload_days
+        and rule.get("TagFilters") == [{"Key": tag, "Value": value}]
         for rule in lifecycle
     ):
         problems.append("no lifecycle rule removes abandoned uploads")

@@ -214,6 +214,15 @@ BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]
         inv.documents_bucket_problems,
     ),
     (
+        "abandoned-uploads-rule-on-every-upload",
+        "app",
+        lambda t: [
+            rule.pop("TagFilters", None)
+            for rule in _documents(t)["LifecycleConfiguration"]["Rules"]
+        ],
+        inv.documents_bucket_problems,
+    ),
+    (
         "documents-unversioned",
         "app",
         lambda t: _documents(t).pop("VersioningConfiguration"),
