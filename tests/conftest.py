@@ -26,6 +26,7 @@ os.environ.update(
         "POWERTOOLS_SERVICE_NAME": "portal-medico",
         "POWERTOOLS_METRICS_NAMESPACE": "PortalMedicoTest",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "COGNITO_REVOKE_TOKENS": "false",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

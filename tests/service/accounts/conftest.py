@@ -1,0 +1,109 @@
+"""Accounts on moto in-process: a small roster and registry, emails delivered on demand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from chalicelib import clock
+from chalicelib.accounts import jwt_verify
+from chalicelib.notifications import service as notifications
+from chalicelib.policies import service as policies
+from chalicelib.policies.service import Insurer, Member, Policy
+from chalicelib.registry import service as registry
+from chalicelib.registry.service import AffiliateRecord
+
+PASSWORD = "una frase larga segura"
+START = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = START
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def moved_clock() -> Iterator[Clock]:
+    controlled = Clock()
+    clock.set_clock(lambda: controlled.now)
+    yield controlled
+    clock.set_clock(None)
+
+
+@dataclass
+class Mailbox:
+    """Delivers the outbox (as the SQS consumer does) and reads what SES sent."""
+
+    def deliver(self) -> None:
+        sqs = boto3.client("sqs")
+        url = sqs.get_queue_url(QueueName="portal-test-email-outbox")["QueueUrl"]
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return
+            for message in messages:
+                notifications.deliver(message["Body"])
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    def sent(self) -> list[Any]:
+        from moto.ses.models import ses_backends
+
+        self.deliver()
+        return list(ses_backends["123456789012"]["us-east-1"].sent_messages)
+
+    def to(self, address: str) -> list[Any]:
+        return [m for m in self.sent() if address in m.destinations.get("ToAddresses", [])]
+
+    def last_link(self, address: str, page: str) -> str:
+        for message in reversed(self.to(address)):
+            found = re.search(rf"{re.escape(page)}#token=([\w-]+)", message.body)
+            if found:
+                return found.group(1)
+        raise AssertionError(f"no {page} link sent to {address}")
+
+
+@pytest.fixture
+def accounts_world(aws: dict[str, Any], moved_clock: Clock) -> Iterator[Mailbox]:
+    # moto serves the pool's JWKS to the requests library it mocks.
+    jwt_verify.fetch_jwks = lambda url: requests.get(url, timeout=5).json()
+    jwt_verify.reset_cache()
+    notifications._queue_url.cache_clear()
+    sec = Insurer("sec", "SEGUROS EJEMPLO DEL CENTRO", "SEC0104236T8")
+    policies.load_roster(
+        sec,
+        [
+            Policy(
+                "sec",
+                "GMM-2026-0048213",
+                "MARIA FERNANDA LOPEZ HERNANDEZ",
+                [Member("m1", "MARIA FERNANDA LOPEZ HERNANDEZ", "titular")],
+                ["gmm_mayores"],
+            ),
+            Policy(
+                "sec",
+                "GMM-2026-0090001",
+                "ASEGURADO PRUEBA 001",
+                [Member("m2", "ASEGURADO PRUEBA 001", "titular")],
+                ["gmm_mayores"],
+            ),
+        ],
+    )
+    registry.load(
+        [
+            AffiliateRecord("a1", "90000000001", "S9000000000", "AFILIADO PRUEBA 000"),
+            AffiliateRecord("a2", "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ RUIZ"),
+        ]
+    )
+    yield Mailbox()
+    jwt_verify.fetch_jwks = jwt_verify._fetch
+    jwt_verify.reset_cache()

@@ -1,0 +1,184 @@
+"""Pure rules of the accounts context: identifiers, passwords, throttling, tokens, emails."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.accounts import throttle
+from chalicelib.accounts.identifiers import (
+    check_nss,
+    check_rfc,
+    check_rut,
+    classify_identifier,
+    format_rut,
+    mask_nss,
+    normalize_name,
+)
+from chalicelib.accounts.passwords import password_problem
+from chalicelib.accounts.tokens import new_token, token_hash
+from chalicelib.notifications.render import render
+
+T0 = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("María Fernanda  López Hernández", "MARIA FERNANDA LOPEZ HERNANDEZ"),
+        ("  ana sofía torres vega ", "ANA SOFIA TORRES VEGA"),
+        ("José\tLuis", "JOSE LUIS"),
+    ],
+)
+def test_names_compare_without_case_accents_or_repeated_spaces(left: str, right: str) -> None:
+    assert normalize_name(left) == normalize_name(right)
+
+
+def test_different_names_stay_different() -> None:
+    assert normalize_name("Ana Torres") != normalize_name("Ana Torre")
+
+
+def test_rfc_format_and_date_are_required() -> None:
+    assert check_rfc("rasj750312h42").rfc == "RASJ750312H42"
+    with pytest.raises(ValueError, match="no es válido"):
+        check_rfc("RASJ751312H42")  # month 13
+    with pytest.raises(ValueError, match="no es válido"):
+        check_rfc("R4SJ750312H42")
+    with pytest.raises(ValueError, match="homoclave"):
+        check_rfc("RASJ750312")
+
+
+def test_rfc_check_digit_is_only_a_warning() -> None:
+    good = check_rfc("RASJ750312H42")
+    assert good.check_digit_ok
+    wrong_digit = check_rfc("RASJ750312H43")
+    assert wrong_digit.rfc == "RASJ750312H43"
+    assert not wrong_digit.check_digit_ok
+
+
+def test_rut_in_any_usual_format() -> None:
+    for written in ("76.123.456-0", "76123456-0", "761234560", " 76.123.456-0 "):
+        assert check_rut(written) == "761234560"
+    assert format_rut("761234560") == "76.123.456-0"
+    with pytest.raises(ValueError, match="RUT"):
+        check_rut("76.123.456-1")
+
+
+def test_nss_needs_eleven_digits_and_its_check_digit() -> None:
+    assert check_nss("0123 456 7897") == "01234567897"
+    with pytest.raises(ValueError, match="11 dígitos"):
+        check_nss("1234567890")
+    with pytest.raises(ValueError, match="último dígito"):
+        check_nss("01234567898")
+    assert mask_nss("01234567897") == "•••••••7897"
+
+
+def test_log_in_identifiers_are_classified_and_normalised() -> None:
+    assert classify_identifier(" Ana@Example.MX ") == ("email", "ana@example.mx")
+    assert classify_identifier("012-3456-7897") == ("nss", "01234567897")
+    assert classify_identifier("76.123.456-0") == ("rut", "761234560")
+    assert classify_identifier("nada") is None
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("corta", "al menos 8"),
+        ("x" * 129, "como máximo 128"),
+        ("password123", "muy común"),
+        ("Contraseña123", "muy común"),
+        ("12345678", "muy común"),
+    ],
+)
+def test_passwords_refused(password: str, problem: str) -> None:
+    message = password_problem(password)
+    assert message is not None
+    assert problem in message
+
+
+@pytest.mark.parametrize("password", ["una frase larga", "abcdefgh1!", "x" * 128, "ñandú azul 7"])
+def test_passwords_accepted_without_composition_rules(password: str) -> None:
+    assert password_problem(password) is None
+
+
+def test_five_failures_in_fifteen_minutes_lock_the_rest_of_the_window() -> None:
+    attempts = None
+    for minute in range(5):
+        assert not throttle.is_locked(attempts, T0 + timedelta(minutes=minute))
+        attempts = throttle.after_failure(attempts, T0 + timedelta(minutes=minute))
+    assert attempts is not None
+    assert attempts.failures == 5
+    assert throttle.is_locked(attempts, T0 + timedelta(minutes=5))
+    assert throttle.is_locked(attempts, T0 + timedelta(minutes=14, seconds=59))
+    assert not throttle.is_locked(attempts, T0 + timedelta(minutes=15))
+
+
+def test_failures_spread_beyond_the_window_do_not_lock() -> None:
+    attempts = None
+    for step in range(10):
+        moment = T0 + timedelta(minutes=4 * step)
+        attempts = throttle.after_failure(attempts, moment)
+        assert not throttle.is_locked(attempts, moment + timedelta(seconds=1))
+
+
+@given(st.lists(st.integers(min_value=0, max_value=3600), max_size=30))
+def test_lock_never_happens_before_five_failures(offsets: list[int]) -> None:
+    attempts = None
+    for count, offset in enumerate(sorted(offsets), start=1):
+        moment = T0 + timedelta(seconds=offset)
+        if count < 5:
+            assert not throttle.is_locked(attempts, moment)
+        attempts = throttle.after_failure(attempts, moment)
+
+
+def test_tokens_are_long_random_and_stored_only_as_hash() -> None:
+    tokens = {new_token()[0] for _ in range(100)}
+    assert len(tokens) == 100
+    token, hashed = new_token()
+    assert len(token) >= 43  # 256 bits in URL-safe base64
+    assert hashed == token_hash(token)
+    assert token not in hashed
+    assert len(hashed) == 64
+
+
+def test_email_templates_render_text_and_escaped_html() -> None:
+    email = render(
+        "activation",
+        {"name": "Ana <b>", "portal": "Asegurados", "link": "http://x/activar.html#token=a&b"},
+    )
+    assert email.subject == "Activa tu cuenta del Portal Médico"
+    assert "Ana <b>" in email.text
+    assert "http://x/activar.html#token=a&b" in email.text
+    assert "Ana &lt;b&gt;" in email.html
+    assert 'href="http://x/activar.html#token=a&amp;b"' in email.html
+    assert "Ana <b>" not in email.html
+
+
+def test_every_template_renders_with_its_values() -> None:
+    values = {
+        "name": "Ana",
+        "portal": "Asegurados",
+        "link": "http://x",
+        "detail": "d",
+        "document": "doc",
+        "change": "c",
+        "change_sentence": "s",
+        "when": "hoy",
+    }
+    for name in (
+        "activation",
+        "already_registered",
+        "not_found",
+        "password_reset",
+        "email_change",
+        "security_notice",
+    ):
+        email = render(name, values)
+        assert email.subject
+        assert email.text.strip()
+        assert "<html" in email.html
+        assert "$" not in email.text
+        assert "$" not in email.html
