@@ -64,3 +64,10 @@ synth: $(STAMP)
 ## make package-size: the Lambda deployment package, zipped and unzipped, and what fills it
 package-size: $(STAMP)
 	$(BIN)/python bench/package_size.py
+
+## make operator EMAIL=… NAME=… INSURERS=sec: an operator account on the running local stack
+operator: $(STAMP)
+	AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 RESOURCE_PREFIX=portal-local- \
+	SITE_URL=http://127.0.0.1:$(SITE_PORT) \
+	$(BIN)/python -m chalicelib.accounts.admin create-operator --email "$(EMAIL)" --name "$(NAME)" --insurers "$(INSURERS)"

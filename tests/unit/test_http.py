@@ -170,3 +170,57 @@ def test_status_for_walks_the_class_hierarchy() -> None:
 
     assert status_for(QuotaExhausted()) == 409
     assert status_for(errors.DomainError()) == 400
+
+
+def make_role_app() -> Chalice:
+    """A route for one role, behind an authorizer that trusts 'Bearer <role>:<id>' tokens."""
+    from chalice.app import AuthRequest
+
+    from chalicelib.auth import Principal
+    from chalicelib.http import authorize_request
+
+    app = Chalice(app_name="roles-test")
+    api = Api(app, title="t", version="1")
+
+    def verify(token: str) -> Principal:
+        role, _, account = token.partition(":")
+        if not account:
+            raise errors.Unauthorized()
+        return Principal(account_id=account, role=role, insurer_ids=("sec",))
+
+    @app.authorizer()
+    def fake(auth_request: AuthRequest) -> Any:
+        return authorize_request(auth_request, verify)
+
+    api.authorizer = fake
+
+    @api.route("/operator/things", summary="s", roles=("operador",))
+    def things(principal: Principal) -> dict[str, Any]:
+        return {"account": principal.account_id, "insurers": list(principal.insurer_ids)}
+
+    return app
+
+
+def test_a_valid_token_of_the_wrong_role_is_403_and_the_right_role_passes() -> None:
+    with Client(make_role_app()) as role_client:
+        ok = role_client.http.get(
+            "/operator/things", headers={"Authorization": "Bearer operador:op-1"}
+        )
+        assert ok.status_code == 200
+        assert json.loads(ok.body) == {"account": "op-1", "insurers": ["sec"]}
+        wrong = role_client.http.get(
+            "/operator/things", headers={"Authorization": "Bearer afiliado:af-1"}
+        )
+        assert wrong.status_code == 403
+        assert json.loads(wrong.body)["error"]["code"] == "forbidden"
+        # An unverifiable token is denied by the authorizer itself (the gateway answers 401).
+        denied = role_client.http.get("/operator/things", headers={"Authorization": "Bearer x"})
+        assert denied.status_code in {401, 403}
+        assert b"anonymous" not in denied.body
+
+
+def test_protected_routes_need_the_authorizer_first() -> None:
+    app = Chalice(app_name="no-authorizer")
+    api = Api(app, title="t", version="1")
+    with pytest.raises(RuntimeError, match="authorizer"):
+        api.route("/x", summary="s", roles=("operador",))(lambda principal: None)
