@@ -475,9 +475,16 @@ def _totp_challenge(account: Account, refresh_token: str, now: datetime) -> Logi
 
 
 def _qr_svg(uri: str) -> str:
+    """A standalone SVG document (with its namespace, so it also works as an image)."""
+    import io
+
     import segno
 
-    return str(segno.make(uri, error="m").svg_inline(scale=4, title="Código QR para tu app"))
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(
+        buffer, kind="svg", scale=4, xmldecl=False, svgns=True, title="Código QR para tu app"
+    )
+    return buffer.getvalue().decode("utf-8")
 
 
 def _matching_step(secret: str, code: str, now: datetime) -> int | None:
