@@ -11,6 +11,9 @@ from chalicelib.accounts import schemas as acc
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.documents import schemas as docs
+from chalicelib.documents import service as documents
+from chalicelib.documents import transaction_files
 from chalicelib.events import process_sqs_batch
 from chalicelib.http import Api, authorize_request
 from chalicelib.notifications import service as notifications
@@ -274,3 +277,69 @@ def send_email(event: SQSEvent) -> dict[str, Any]:
 @app.schedule("rate(5 minutes)")
 def resend_pending_emails(event: CloudWatchEvent) -> None:
     notifications.resend_pending()
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+@api.route(
+    "/v1/documents/{document_id}",
+    summary="Un documento y su resultado de validación",
+    response=docs.DocumentOut,
+    roles=ANY_ROLE,
+    errors=(404,),
+    tags=("documentos",),
+)
+def read_document(principal: Principal, document_id: str) -> docs.DocumentOut:
+    return documents.read_document(principal, document_id)
+
+
+@api.route(
+    "/v1/documents/{document_id}",
+    "DELETE",
+    summary="Eliminar un documento (mientras el trámite lo permita)",
+    status=204,
+    roles=ANY_ROLE,
+    errors=(404, 409),
+    tags=("documentos",),
+)
+def delete_document(principal: Principal, document_id: str) -> None:
+    documents.delete_document(principal, document_id)
+
+
+@api.route(
+    "/v1/documents/{document_id}/download",
+    summary="Enlace temporal para descargar o ver un documento",
+    query=docs.DownloadQuery,
+    response=docs.DownloadOut,
+    roles=ANY_ROLE,
+    errors=(404, 409, 422),
+    tags=("documentos",),
+)
+def download_document(
+    principal: Principal, document_id: str, query: docs.DownloadQuery
+) -> docs.DownloadOut:
+    return documents.download(principal, document_id, query.disposition)
+
+
+@api.route(
+    "/v1/operator/transactions/files",
+    "POST",
+    summary="Espacios de carga para archivos CSV de transacciones",
+    body=docs.TransactionFilesIn,
+    response=docs.SlotsOut,
+    status=201,
+    roles=("operador",),
+    errors=(409, 413, 422),
+    tags=("operadores",),
+)
+def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) -> docs.SlotsOut:
+    return transaction_files.request_slots(principal, body)
+
+
+# A document takes up to a few seconds to validate; five fit well within the timeout.
+@app.on_sqs_message(queue=settings.queue_name("document-uploaded"), batch_size=5)
+def validate_document(event: SQSEvent) -> dict[str, Any]:
+    return process_sqs_batch(
+        event, lambda record: documents.handle_upload_notification(record.body)
+    )

@@ -1,0 +1,337 @@
+"""Documents persistence: the only module that touches the documents table's models.
+
+It returns `Document` (the context's own object) and turns failed conditions into plain
+outcomes or domain errors, so the service never sees PynamoDB or botocore exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dynamo, errors
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.documents.models import DocumentModel
+
+PENDING = "pendiente"
+
+
+@dataclass(frozen=True)
+class Document:
+    document_id: str
+    owner_kind: str
+    owner_id: str
+    account_id: str
+    insurer_id: str
+    uploaded_by: str
+    name: str
+    doc_type: str
+    kind: str
+    size: int
+    content_type: str
+    object_key: str
+    created_at: str
+    status: str = PENDING
+    declared: dict[str, Any] = field(default_factory=dict)
+    reasons: list[dict[str, str]] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    stored_size: int | None = None
+    version_id: str | None = None
+    etag: str | None = None
+    validated_content_type: str | None = None
+    derived_key: str | None = None
+    reserved_uuid: str | None = None
+    owner_notified: bool = False
+    validated_at: str | None = None
+    deleted_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredVerdict:
+    status: str
+    reasons: list[dict[str, str]]
+    facts: dict[str, Any]
+    stored_size: int
+    version_id: str | None
+    etag: str
+    validated_content_type: str | None
+    derived_key: str | None
+    validated_at: str
+    reserve_uuid: str | None = None  # a CFDI UUID to reserve with an acceptance
+
+
+class VerdictOutcome(StrEnum):
+    STORED = "stored"
+    ALREADY_JUDGED = "already_judged"  # another delivery stored it first, or it was deleted
+    UUID_TAKEN = "uuid_taken"  # another accepted document holds the CFDI UUID
+
+
+class LimitsChanged(errors.Conflict):
+    """Another request added files to the same owner at the same moment."""
+
+    code = "conflict"
+    message = "Otra carga de archivos se hizo al mismo tiempo. Intenta de nuevo."
+
+
+def _document_key(document_id: str) -> tuple[str, str]:
+    return f"DOC#{document_id}", "DOC"
+
+
+def _usage_key(owner_kind: str, owner_id: str) -> tuple[str, str]:
+    return f"OWNER#{owner_kind}#{owner_id}", "USAGE"
+
+
+def _cfdi_key(uuid: str) -> tuple[str, str]:
+    return f"CFDI#{uuid}", "CFDI"
+
+
+def _owner_partition(owner_kind: str, owner_id: str) -> str:
+    return f"OWNER#{owner_kind}#{owner_id}"
+
+
+def _json(value: Any) -> str:
+    # Facts may carry Decimal amounts or dates; they are kept as their text.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _to_document(item: DocumentModel) -> Document:
+    return Document(
+        document_id=item.document_id,
+        owner_kind=item.owner_kind,
+        owner_id=item.owner_id,
+        account_id=item.account_id,
+        insurer_id=item.insurer_id,
+        uploaded_by=item.uploaded_by,
+        name=item.name,
+        doc_type=item.doc_type,
+        kind=item.kind,
+        size=int(item.size),
+        content_type=item.content_type,
+        object_key=item.object_key,
+        created_at=item.created_at,
+        status=item.status,
+        declared=json.loads(item.declared) if item.declared else {},
+        reasons=json.loads(item.reasons) if item.reasons else [],
+        facts=json.loads(item.facts) if item.facts else {},
+        stored_size=int(item.stored_size) if item.stored_size is not None else None,
+        version_id=item.version_id,
+        etag=item.etag,
+        validated_content_type=item.validated_content_type,
+        derived_key=item.derived_key,
+        reserved_uuid=item.reserved_uuid,
+        owner_notified=bool(item.owner_notified),
+        validated_at=item.validated_at,
+        deleted_at=item.deleted_at,
+    )
+
+
+def usage(owner_kind: str, owner_id: str) -> tuple[int, int]:
+    """Files and bytes the owner holds (documents not deleted), from its usage item."""
+    from chalicelib.documents.models import UsageModel
+
+    try:
+        item = UsageModel.get(*_usage_key(owner_kind, owner_id), consistent_read=True)
+    except UsageModel.DoesNotExist:
+        return 0, 0
+    return int(item.files or 0), int(item.bytes or 0)
+
+
+def create(documents: list[Document], *, max_files: int, max_bytes: int) -> None:
+    """Write new pending documents of one owner and count them, within the owner's limits.
+
+    One transaction: the usage item grows only if it stays within `max_files`/`max_bytes`,
+    so two requests at the same moment cannot both pass the limits.
+    """
+    from chalicelib.documents.models import DocumentModel, UsageModel
+
+    if not documents:
+        return
+    owner_kind, owner_id = documents[0].owner_kind, documents[0].owner_id
+    added_files = len(documents)
+    added_bytes = sum(document.size for document in documents)
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.update(
+            UsageModel(*_usage_key(owner_kind, owner_id)),
+            actions=[UsageModel.files.add(added_files), UsageModel.bytes.add(added_bytes)],
+            condition=(
+                UsageModel.files.does_not_exist() | (UsageModel.files <= max_files - added_files)
+            )
+            & (UsageModel.bytes.does_not_exist() | (UsageModel.bytes <= max_bytes - added_bytes)),
+        )
+        for document in documents:
+            pk, sk = _document_key(document.document_id)
+            item = DocumentModel(
+                pk=pk,
+                sk=sk,
+                document_id=document.document_id,
+                owner_kind=document.owner_kind,
+                owner_id=document.owner_id,
+                account_id=document.account_id,
+                insurer_id=document.insurer_id,
+                uploaded_by=document.uploaded_by,
+                name=document.name,
+                doc_type=document.doc_type,
+                kind=document.kind,
+                size=document.size,
+                content_type=document.content_type,
+                object_key=document.object_key,
+                declared=_json(document.declared) if document.declared else None,
+                status=PENDING,
+                created_at=document.created_at,
+                gsi1pk=_owner_partition(owner_kind, owner_id),
+                gsi1sk=f"{document.created_at}#{document.document_id}",
+            )
+            transaction.save(item, condition=DocumentModel.pk.does_not_exist())
+
+    dynamo.transact(build, conflict=LimitsChanged())
+
+
+def get(document_id: str, *, include_deleted: bool = False) -> Document | None:
+    from chalicelib.documents.models import DocumentModel
+
+    try:
+        item = DocumentModel.get(*_document_key(document_id), consistent_read=True)
+    except DocumentModel.DoesNotExist:
+        return None
+    document = _to_document(item)
+    if document.deleted_at and not include_deleted:
+        return None
+    return document
+
+
+def list_for_owner(owner_kind: str, owner_id: str) -> list[Document]:
+    """The owner's documents not deleted, oldest first (a Query on gsi1; at most 50)."""
+    from chalicelib.documents.models import DocumentModel
+
+    return [
+        _to_document(item)
+        for item in DocumentModel.by_owner.query(_owner_partition(owner_kind, owner_id))
+    ]
+
+
+def store_verdict(document_id: str, verdict: StoredVerdict) -> VerdictOutcome:
+    """Pending → judged, once: the condition makes a duplicate delivery a no-op."""
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.documents.models import CfdiReservationModel, DocumentModel
+
+    item = DocumentModel(*_document_key(document_id))
+    actions: list[Action] = [
+        DocumentModel.status.set(verdict.status),
+        DocumentModel.reasons.set(_json(verdict.reasons)),
+        DocumentModel.facts.set(_json(verdict.facts)),
+        DocumentModel.stored_size.set(verdict.stored_size),
+        DocumentModel.etag.set(verdict.etag),
+        DocumentModel.validated_at.set(verdict.validated_at),
+        DocumentModel.owner_notified.set(False),
+    ]
+    if verdict.version_id:
+        actions.append(DocumentModel.version_id.set(verdict.version_id))
+    if verdict.validated_content_type:
+        actions.append(DocumentModel.validated_content_type.set(verdict.validated_content_type))
+    if verdict.derived_key:
+        actions.append(DocumentModel.derived_key.set(verdict.derived_key))
+    if verdict.reserve_uuid:
+        actions.append(DocumentModel.reserved_uuid.set(verdict.reserve_uuid))
+    condition = (DocumentModel.status == PENDING) & DocumentModel.deleted_at.does_not_exist()
+    if verdict.reserve_uuid is None:
+        try:
+            item.update(actions=actions, condition=condition)
+        except Exception as exc:
+            if dynamo.is_condition_failure(exc):
+                return VerdictOutcome.ALREADY_JUDGED
+            raise
+        return VerdictOutcome.STORED
+    reservation = CfdiReservationModel(
+        *_cfdi_key(verdict.reserve_uuid),
+        document_id=document_id,
+        reserved_at=verdict.validated_at,
+    )
+    try:
+        with TransactWrite(connection=dynamo.connection()) as transaction:
+            transaction.update(item, actions=actions, condition=condition)
+            transaction.save(reservation, condition=CfdiReservationModel.pk.does_not_exist())
+    except TransactWriteError as exc:
+        codes = dynamo.cancellation_codes(exc)
+        if codes and codes[0] == "ConditionalCheckFailed":
+            return VerdictOutcome.ALREADY_JUDGED
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            return VerdictOutcome.UUID_TAKEN
+        raise
+    return VerdictOutcome.STORED
+
+
+def mark_owner_notified(document_id: str) -> None:
+    from chalicelib.documents.models import DocumentModel
+
+    DocumentModel(*_document_key(document_id)).update(
+        actions=[DocumentModel.owner_notified.set(True)],
+        condition=DocumentModel.pk.exists(),
+    )
+
+
+def mark_deleted(document: Document, now: str) -> bool:
+    """Mark deleted, give its room back to the owner and free its CFDI UUID. False if it
+    was already deleted."""
+
+    from chalicelib.documents.models import CfdiReservationModel, DocumentModel, UsageModel
+
+    reserved = document.reserved_uuid
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.update(
+            DocumentModel(*_document_key(document.document_id)),
+            actions=[
+                DocumentModel.deleted_at.set(now),
+                DocumentModel.gsi1pk.remove(),
+                DocumentModel.gsi1sk.remove(),
+            ],
+            condition=DocumentModel.deleted_at.does_not_exist(),
+        )
+        transaction.update(
+            UsageModel(*_usage_key(document.owner_kind, document.owner_id)),
+            actions=[UsageModel.files.add(-1), UsageModel.bytes.add(-document.size)],
+        )
+        if reserved:
+            transaction.delete(
+                CfdiReservationModel(*_cfdi_key(reserved)),
+                condition=CfdiReservationModel.document_id == document.document_id,
+            )
+
+    class _AlreadyDeleted(errors.Conflict):
+        pass
+
+    try:
+        dynamo.transact(build, conflict=_AlreadyDeleted())
+    except _AlreadyDeleted:
+        return False
+    return True
+
+
+def with_status(document: Document, **changes: Any) -> Document:
+    """A copy with `changes` (what the service hands listeners after a write)."""
+    return replace(document, **changes)
+
+
+__all__ = [
+    "Document",
+    "LimitsChanged",
+    "StoredVerdict",
+    "VerdictOutcome",
+    "create",
+    "get",
+    "list_for_owner",
+    "mark_deleted",
+    "mark_owner_notified",
+    "store_verdict",
+    "usage",
+    "with_status",
+]

@@ -1,0 +1,514 @@
+"""Documents: upload slots, the validating pipeline, reading, downloading and deleting.
+
+The only door into the documents context. Owning contexts (claims, bank accounts, care
+orders, invoices, operators' transaction files) call `create_slots` for their owner and
+register two hooks under their owner kind; this context never imports them:
+
+- `register_verdict_listener(kind, listener)`: called with the `Document` once its verdict
+  is stored. At least once: a listener that raises makes the message come back and the
+  listener is called again (never the validation), so listeners must be idempotent.
+- `register_delete_guard(kind, guard)`: asked before a person deletes a document; it answers
+  None to allow, or a Spanish sentence saying why not (409). An owner kind without a guard
+  keeps its documents (deletion refused).
+
+Reading: the person the document belongs to (`account_id`), or an operator of its insurer
+(read and download only). Anyone else gets 404, so ids cannot be probed.
+
+Idempotency of the pipeline: a conditional write on the document record (pending → judged,
+for the object's ETag/version), not a separate idempotency table. A redelivered or duplicated
+notification finds the verdict stored and stops before reading the object; two deliveries
+racing may both validate, but only one stores the verdict and notifies the owner.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from chalicelib import aws, clock, errors
+from chalicelib.auth import Principal, require_insurer, require_owner
+from chalicelib.config import get_settings
+from chalicelib.documents import limits, rules
+from chalicelib.documents.repository import Document, StoredVerdict, VerdictOutcome
+from chalicelib.documents.rules import Declared, DocumentOwner, FileSpec
+from chalicelib.documents.s3_events import CreatedObject, created_objects
+from chalicelib.documents.schemas import DocumentOut, DownloadOut, ReasonOut, SlotOut, UploadOut
+from chalicelib.observability import logger
+
+__all__ = [
+    "Declared",
+    "Document",
+    "DocumentOwner",
+    "FileSpec",
+    "Owner",
+    "create_slots",
+    "delete_document",
+    "documents_of",
+    "download",
+    "handle_upload_notification",
+    "read_document",
+    "register_delete_guard",
+    "register_verdict_listener",
+]
+
+SLOT_LIFETIME: Final = timedelta(minutes=15)
+DOWNLOAD_LIFETIME: Final = timedelta(minutes=5)
+MEXICO_CITY: Final = ZoneInfo("America/Mexico_City")
+# The object tag the lifecycle rule of the stack uses to remove abandoned uploads.
+PENDING_UPLOAD_TAG: Final = ("upload-state", "pending")
+CFDI_KINDS: Final = frozenset({"cfdi_invoice", "cfdi_expense", "cfdi_payment"})
+
+VerdictListener = Callable[[Document], None]
+DeleteGuard = Callable[[Document], str | None]
+
+_listeners: dict[str, VerdictListener] = {}
+_guards: dict[str, DeleteGuard] = {}
+
+
+@dataclass(frozen=True)
+class Owner:
+    """What documents belong to: its kind and id, the person it belongs to and the insurer."""
+
+    kind: DocumentOwner
+    id: str
+    account_id: str  # the person (or operator) whose documents they are
+    insurer_id: str
+
+
+class DocumentPending(errors.Conflict):
+    code = "document_pending"
+    message = "El documento aún se está revisando. Intenta de nuevo en unos segundos."
+
+
+class DocumentNotAccepted(errors.Conflict):
+    code = "document_not_accepted"
+    message = "Solo se pueden ver en el navegador los documentos aceptados. Descárgalo."
+
+
+class InlineNotAvailable(errors.InvalidInput):
+    code = "inline_not_available"
+    message = "Este tipo de archivo no se puede ver en el navegador. Descárgalo."
+
+
+class DeleteRefused(errors.Conflict):
+    code = "document_locked"
+    message = "Este documento ya no se puede eliminar."
+
+
+# --- hooks of the owning contexts ------------------------------------------------------------
+
+
+def register_verdict_listener(owner_kind: DocumentOwner, listener: VerdictListener) -> None:
+    """Call `listener(document)` when a document of `owner_kind` gets its verdict."""
+    _listeners[str(owner_kind)] = listener
+
+
+def register_delete_guard(owner_kind: DocumentOwner, guard: DeleteGuard) -> None:
+    """Ask `guard(document)` before deleting a document of `owner_kind` (None allows)."""
+    _guards[str(owner_kind)] = guard
+
+
+# --- slots -------------------------------------------------------------------------------------
+
+
+def _slot_problem(owner: Owner, problem: rules.SlotProblem) -> errors.DomainError:
+    if problem.code == "too_many_files":
+        return errors.Conflict(problem.message, code=problem.code, details=problem.details)
+    if problem.code == "upload_too_large":
+        code = "claim_too_large" if owner.kind is DocumentOwner.CLAIM else problem.code
+        return errors.PayloadTooLarge(problem.message, code=code, details=problem.details)
+    if problem.code == "file_too_large":
+        return errors.PayloadTooLarge(problem.message, code=problem.code, details=problem.details)
+    return errors.InvalidInput(problem.message, code=problem.code, details=problem.details)
+
+
+def _plan(owner: Owner, files: list[FileSpec]) -> list[rules.PlannedFile]:
+    from chalicelib.documents import repository
+
+    existing_files, existing_bytes = repository.usage(owner.kind, owner.id)
+    try:
+        return rules.plan_files(
+            owner.kind, files, existing_files=existing_files, existing_bytes=existing_bytes
+        )
+    except rules.SlotProblem as problem:
+        raise _slot_problem(owner, problem) from None
+
+
+def _presigned_post(document: Document, expires: timedelta) -> dict[str, Any]:
+    tag, value = PENDING_UPLOAD_TAG
+    tagging = (
+        f"<Tagging><TagSet><Tag><Key>{tag}</Key><Value>{value}</Value></Tag></TagSet></Tagging>"
+    )
+    result: dict[str, Any] = aws.s3().generate_presigned_post(
+        Bucket=get_settings().documents_bucket,
+        Key=document.object_key,
+        Fields={"Content-Type": document.content_type, "tagging": tagging},
+        Conditions=[
+            {"Content-Type": document.content_type},
+            {"tagging": tagging},
+            ["content-length-range", 1, document.size],
+        ],
+        ExpiresIn=int(expires.total_seconds()),
+    )
+    return result
+
+
+def create_slots(owner: Owner, files: list[FileSpec], principal_account_id: str) -> list[SlotOut]:
+    """Check the limits, record pending documents and sign one upload per file."""
+    from chalicelib.documents import repository
+
+    if not (rules.check_id(owner.id) and owner.account_id and owner.insurer_id):
+        raise errors.BadRequest()
+    planned = _plan(owner, files)
+    now = clock.now()
+    expires_at = now + SLOT_LIFETIME
+    documents = [
+        Document(
+            document_id=(document_id := str(uuid.uuid4())),
+            owner_kind=str(owner.kind),
+            owner_id=owner.id,
+            account_id=owner.account_id,
+            insurer_id=owner.insurer_id,
+            uploaded_by=principal_account_id,
+            name=item.spec.name,
+            doc_type=item.spec.doc_type,
+            kind=item.kind,
+            size=item.spec.size,
+            content_type=item.content_type,
+            object_key=rules.upload_key(owner.kind, owner.id, document_id, item.spec.name),
+            created_at=clock.iso(now),
+            declared=item.spec.declared.as_dict() if item.spec.declared else {},
+        )
+        for item in planned
+    ]
+    try:
+        repository.create(
+            documents,
+            max_files=limits.MAX_FILES_PER_OWNER,
+            max_bytes=limits.MAX_BYTES_PER_OWNER,
+        )
+    except repository.LimitsChanged:
+        _plan(owner, files)  # another upload took the room: say which limit, if one is hit
+        raise
+    slots = []
+    for document in documents:
+        post = _presigned_post(document, SLOT_LIFETIME)
+        slots.append(
+            SlotOut(
+                document_id=document.document_id,
+                name=document.name,
+                upload=UploadOut(url=post["url"], fields=dict(post["fields"])),
+                expires_at=clock.iso(expires_at),
+            )
+        )
+    logger.info(
+        "upload slots",
+        extra={"owner_kind": str(owner.kind), "owner_id": owner.id, "files": len(slots)},
+    )
+    return slots
+
+
+def documents_of(owner_kind: DocumentOwner, owner_id: str) -> list[Document]:
+    """The owner's documents that are not deleted (for its own rules, e.g. a folio)."""
+    from chalicelib.documents import repository
+
+    return repository.list_for_owner(owner_kind, owner_id)
+
+
+# --- reading, downloading, deleting -----------------------------------------------------------
+
+
+def _readable(principal: Principal, document_id: str) -> Document:
+    from chalicelib.documents import repository
+
+    document = repository.get(document_id) if rules.check_id(document_id) else None
+    if document is None:
+        raise errors.NotFound()
+    if principal.account_id == document.account_id:
+        return document
+    if principal.role == "operador":
+        require_insurer(principal, document.insurer_id)
+        return document
+    raise errors.NotFound()
+
+
+def to_out(document: Document) -> DocumentOut:
+    return DocumentOut(
+        id=document.document_id,
+        name=document.name,
+        doc_type=document.doc_type,
+        size=document.stored_size if document.stored_size is not None else document.size,
+        status=document.status,  # type: ignore[arg-type]  # one of the three, by construction
+        reasons=[ReasonOut(**reason) for reason in document.reasons],
+        facts=document.facts,
+        content_type=document.validated_content_type,
+        created_at=document.created_at,
+        validated_at=document.validated_at,
+    )
+
+
+def read_document(principal: Principal, document_id: str) -> DocumentOut:
+    """A document its owner (or an operator of its insurer) may see."""
+    return to_out(_readable(principal, document_id))
+
+
+def download(principal: Principal, document_id: str, disposition: str) -> DownloadOut:
+    """A short presigned GET; `inline` only for accepted PDFs and JPEGs."""
+    document = _readable(principal, document_id)
+    if document.status == "pendiente":
+        raise DocumentPending()
+    accepted = document.status == "aceptado"
+    if disposition == "inline":
+        if not accepted:
+            raise DocumentNotAccepted()
+        if document.kind not in rules.INLINE_KINDS:
+            raise InlineNotAvailable()
+    params: dict[str, Any] = {"Bucket": get_settings().documents_bucket}
+    name = document.name
+    if accepted and document.derived_key:
+        # The clean copy (no EXIF/GPS) is what anyone gets of an accepted photo.
+        params["Key"] = document.derived_key
+        name = document.derived_key.rsplit("/", 1)[-1]
+    else:
+        params["Key"] = document.object_key
+        if document.version_id:
+            params["VersionId"] = document.version_id  # the version that was validated
+    content_type = (
+        document.validated_content_type
+        if accepted and document.validated_content_type
+        else "application/octet-stream"
+    )
+    params["ResponseContentType"] = content_type
+    params["ResponseContentDisposition"] = (
+        f'{disposition}; filename="{rules.attachment_filename(name)}"'
+    )
+    url = aws.s3().generate_presigned_url(
+        "get_object", Params=params, ExpiresIn=int(DOWNLOAD_LIFETIME.total_seconds())
+    )
+    return DownloadOut(url=url, expires_at=clock.iso(clock.now() + DOWNLOAD_LIFETIME))
+
+
+def delete_document(principal: Principal, document_id: str) -> None:
+    """Delete a document of the caller's while its owner allows it."""
+    from chalicelib.documents import repository
+
+    document = _readable(principal, document_id)
+    require_owner(principal, document.account_id)  # operators read, they do not delete
+    guard = _guards.get(document.owner_kind)
+    refusal = guard(document) if guard else DeleteRefused.message
+    if refusal:
+        raise DeleteRefused(refusal)
+    bucket = get_settings().documents_bucket
+    # The objects first: a retried DELETE finishes what a failure left, never the reverse.
+    aws.s3().delete_object(Bucket=bucket, Key=document.object_key)
+    if document.derived_key:
+        aws.s3().delete_object(Bucket=bucket, Key=document.derived_key)
+    repository.mark_deleted(document, clock.iso(clock.now()))
+    logger.info("document deleted", extra={"document_id": document_id})
+
+
+# --- the validating pipeline --------------------------------------------------------------------
+
+
+def handle_upload_notification(body: str) -> None:
+    """Validate every object an S3 notification (an SQS record's body) reports."""
+    for created in created_objects(body):
+        validate_created_object(created)
+
+
+def _validation_context(document: Document) -> Any:
+    from chalicelib.documents.context import ValidationContext
+
+    declared = document.declared
+    cedular = declared.get("jalisco_cedular")
+    return ValidationContext(
+        clabe=declared.get("clabe"),
+        holder=declared.get("holder"),
+        issuer_rfc=declared.get("issuer_rfc"),
+        receiver_rfc=declared.get("receiver_rfc"),
+        invoice_uuid=declared.get("invoice_uuid"),
+        jalisco_cedular=cedular if isinstance(cedular, bool) else None,
+        today=clock.now().astimezone(MEXICO_CITY).date(),
+    )
+
+
+def _notify_owner(document: Document) -> None:
+    from chalicelib.documents import repository
+
+    listener = _listeners.get(document.owner_kind)
+    if listener is not None:
+        listener(document)
+    repository.mark_owner_notified(document.document_id)
+
+
+def _known_document(created: CreatedObject) -> Document | None:
+    from chalicelib.documents import repository
+
+    if created.bucket != get_settings().documents_bucket:
+        logger.warning("object of another bucket ignored", extra={"bucket": created.bucket})
+        return None
+    parts = rules.parse_upload_key(created.key)
+    document = repository.get(parts.document_id, include_deleted=True) if parts else None
+    if document is None or document.object_key != created.key or document.deleted_at:
+        # Not a key this server handed out (or its document is gone): never validated,
+        # never shown. This function may not delete under uploads/; the stack's lifecycle
+        # removes objects still tagged pending.
+        logger.warning("object without a pending document ignored", extra={"key": created.key})
+        return None
+    return document
+
+
+def _size_verdict(document: Document, stored_size: int) -> tuple[str, str] | None:
+    """A reason to refuse the object by its stored size alone, before reading it."""
+    cap = limits.MAX_FILE_BYTES[document.kind]
+    if stored_size == 0:
+        return "file_empty", "El archivo está vacío."
+    if stored_size > cap:
+        return (
+            "file_too_large",
+            f"El archivo pesa {stored_size / limits.MIB:.1f} MB; el máximo para este documento "
+            f"es {cap / limits.MIB:.0f} MB.",
+        )
+    if stored_size > document.size:
+        # The upload policy caps the object at the declared size; only a bypassed policy
+        # gets here, and the owner's byte count relies on it.
+        return (
+            "file_size_mismatch",
+            f"El archivo subido ({stored_size} bytes) es más grande que el que se declaró "
+            f"({document.size} bytes). Súbelo de nuevo.",
+        )
+    return None
+
+
+def validate_created_object(created: CreatedObject) -> None:
+    """Judge one uploaded object of a pending document, store the verdict, tell the owner."""
+    from chalicelib.documents import repository
+    from chalicelib.documents.validation import validate_bytes
+    from chalicelib.documents.verdict import Reason, Verdict
+
+    document = _known_document(created)
+    if document is None:
+        return
+    if document.status != "pendiente":
+        if created.etag and created.etag == document.etag:
+            if not document.owner_notified:
+                _notify_owner(document)  # the verdict was stored, the owner not yet told
+            logger.info("duplicate notification", extra={"document_id": document.document_id})
+        else:
+            logger.warning(
+                "object replaced after its verdict ignored; the verdict's version is served",
+                extra={"document_id": document.document_id},
+            )
+        return
+    s3 = aws.s3()
+    bucket = get_settings().documents_bucket
+    head_params: dict[str, Any] = {"Bucket": bucket, "Key": created.key}
+    if created.version_id:
+        head_params["VersionId"] = created.version_id
+    try:
+        head = s3.head_object(**head_params)
+    except s3.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NoSuchVersion"}:
+            logger.warning("object gone before validation", extra={"key": created.key})
+            return
+        raise
+    etag = str(head.get("ETag", "")).strip('"')
+    if created.etag and etag != created.etag:
+        # A newer upload replaced this one; its own notification validates it.
+        logger.info("stale notification ignored", extra={"key": created.key})
+        return
+    version_id = head.get("VersionId") or created.version_id
+    stored_size = int(head["ContentLength"])
+    refusal = _size_verdict(document, stored_size)
+    derived_key: str | None = None
+    if refusal is not None:
+        verdict = Verdict(
+            status="rechazado", reasons=(Reason(*refusal),), facts={"size": stored_size}
+        )
+    else:
+        get_params: dict[str, Any] = {"Bucket": bucket, "Key": created.key}
+        if version_id and version_id != "null":
+            get_params["VersionId"] = version_id
+        body = s3.get_object(**get_params)["Body"]
+        try:
+            data = body.read(limits.MAX_FILE_BYTES[document.kind] + 1)
+        finally:
+            body.close()
+        verdict = validate_bytes(data, document.kind, _validation_context(document))
+        if verdict.accepted and verdict.derived is not None:
+            derived_key = rules.derived_key(
+                document.owner_kind, document.owner_id, document.document_id, document.name
+            )
+            s3.put_object(
+                Bucket=bucket,
+                Key=derived_key,
+                Body=verdict.derived,
+                ContentType=verdict.derived_content_type or "application/octet-stream",
+            )
+    validated_content_type = (
+        rules.VALIDATED_CONTENT_TYPES[document.kind] if verdict.accepted else None
+    )
+    facts = {**verdict.facts, "stored_size": stored_size}
+    if validated_content_type:
+        facts["content_type"] = validated_content_type
+    cfdi_uuid = facts.get("uuid") if document.kind in CFDI_KINDS and verdict.accepted else None
+    stored = StoredVerdict(
+        status=verdict.status,
+        reasons=[reason.as_dict() for reason in verdict.reasons],
+        facts=facts,
+        stored_size=stored_size,
+        version_id=version_id,
+        etag=etag,
+        validated_content_type=validated_content_type,
+        derived_key=derived_key,
+        validated_at=clock.iso(clock.now()),
+        reserve_uuid=str(cfdi_uuid) if isinstance(cfdi_uuid, str) else None,
+    )
+    outcome = repository.store_verdict(document.document_id, stored)
+    if outcome is VerdictOutcome.UUID_TAKEN:
+        duplicate = Reason(
+            "cfdi_uuid_duplicate",
+            f"El CFDI con folio fiscal {cfdi_uuid} ya se presentó en otro documento.",
+        )
+        stored = StoredVerdict(
+            status="rechazado",
+            reasons=[duplicate.as_dict()],
+            facts=facts,
+            stored_size=stored_size,
+            version_id=version_id,
+            etag=etag,
+            validated_content_type=None,
+            derived_key=None,
+            validated_at=stored.validated_at,
+        )
+        outcome = repository.store_verdict(document.document_id, stored)
+    if outcome is VerdictOutcome.ALREADY_JUDGED:
+        logger.info("verdict already stored", extra={"document_id": document.document_id})
+        return
+    judged = repository.with_status(
+        document,
+        status=stored.status,
+        reasons=stored.reasons,
+        facts=stored.facts,
+        stored_size=stored_size,
+        version_id=version_id,
+        etag=etag,
+        validated_content_type=stored.validated_content_type,
+        derived_key=stored.derived_key,
+        reserved_uuid=stored.reserve_uuid,
+        validated_at=stored.validated_at,
+    )
+    logger.info(
+        "document judged",
+        extra={
+            "document_id": document.document_id,
+            "kind": document.kind,
+            "status": stored.status,
+            "code": stored.reasons[0]["code"] if stored.reasons else "ok",
+        },
+    )
+    _notify_owner(judged)
