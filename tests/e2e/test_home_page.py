@@ -26,6 +26,8 @@ def test_home_shows_the_four_portals_and_the_service_status(
     page.get_by_role("link", name="Asegurados").click()
     page.wait_for_url(f"{local_stack.site_url}/asegurados/")
     assert page.locator("h1").inner_text() == "Portal de Asegurados"
+    page.locator("[data-guest]").get_by_role("link", name="Registrarme como titular").click()
+    page.wait_for_url(f"{local_stack.site_url}/registro/asegurados.html")
 
 
 def test_status_page_explains_when_the_api_is_unreachable(
@@ -50,6 +52,9 @@ def test_every_portal_page_loads_without_console_errors(local_stack: LocalStack,
     ]:
         page.goto(f"{local_stack.site_url}/{portal}/")
         assert page.locator("h1").inner_text() == title
-        page.get_by_text("En servicio").wait_for(timeout=10_000)
+        # A visitor is offered the way in (every button leads somewhere that exists).
+        start = page.locator("[data-guest]").get_by_role("link", name="Iniciar sesión")
+        start.wait_for(timeout=10_000)
+        assert start.get_attribute("href") == f"/entrar.html?siguiente=/{portal}/"
         page.get_by_role("link", name="Elegir otro portal").click()
         page.wait_for_url(f"{local_stack.site_url}/")
