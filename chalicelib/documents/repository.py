@@ -260,12 +260,14 @@ def store_verdict(document_id: str, verdict: StoredVerdict) -> VerdictOutcome:
             transaction.update(item, actions=actions, condition=condition)
             transaction.save(reservation, condition=CfdiReservationModel.pk.does_not_exist())
     except TransactWriteError as exc:
-        codes = dynamo.cancellation_codes(exc)
-        if codes and codes[0] == "ConditionalCheckFailed":
+        if "ConditionalCheckFailed" not in dynamo.cancellation_codes(exc):
+            raise
+        # Which condition failed: the order of reasons follows PynamoDB's grouping of
+        # operations, not ours, so the document itself tells.
+        current = get(document_id)
+        if current is None or current.status != PENDING:
             return VerdictOutcome.ALREADY_JUDGED
-        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
-            return VerdictOutcome.UUID_TAKEN
-        raise
+        return VerdictOutcome.UUID_TAKEN
     return VerdictOutcome.STORED
 
 
