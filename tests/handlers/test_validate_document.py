@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import app as app_module
 from chalicelib.auth import Principal
-from chalicelib.documents import limits
+from chalicelib.documents import limits, validation
 from chalicelib.documents import service as documents
-from chalicelib.documents import validation
 from chalicelib.documents.rules import DocumentOwner
 from infrastructure.local.pump import EventPump, LambdaContext, routes_for_app
 from tests.service.documents.world import (
@@ -29,10 +27,10 @@ PDF = builders.make_pdf()
 
 
 @pytest.fixture
-def world(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentsWorld]:
+def world(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> DocumentsWorld:
     found = DocumentsWorld()
     monkeypatch.setitem(documents._listeners, str(DocumentOwner.CLAIM), found.listen)
-    yield found
+    return found
 
 
 @pytest.fixture

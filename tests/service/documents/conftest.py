@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,9 +10,9 @@ from tests.service.documents.world import DocumentsWorld
 
 
 @pytest.fixture
-def world(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentsWorld]:
+def world(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> DocumentsWorld:
     """moto with every resource; a claims owner that listens and lets documents go."""
     found = DocumentsWorld()
     monkeypatch.setitem(documents._listeners, str(DocumentOwner.CLAIM), found.listen)
     monkeypatch.setitem(documents._guards, str(DocumentOwner.CLAIM), lambda document: None)
-    yield found
+    return found
