@@ -793,3 +793,16 @@ def seed_active_account(
     repository.create_account(account, unique, None, [])
     identity.create_user(account.account_id, email, role, account.insurer_ids, password)
     return account.account_id
+
+
+# --- for other contexts ------------------------------------------------------------------------
+
+
+def contact(principal: Principal) -> Account:
+    """The signed-in, active account (name, addresses, role details) for other contexts."""
+    return _account_of(principal)
+
+
+def account_id_for_identifier(kind: str, value: str) -> str | None:
+    """The account registered with this identifier (`email`, `nss`, `rut`, `rfc`), if any."""
+    return repository.account_id_for(kind, value)
