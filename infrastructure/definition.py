@@ -54,8 +54,17 @@ TABLES: tuple[Table, ...] = (
     Table("claims", indexes=(_gsi(1), _gsi(2)), purpose="claims and their history"),
     Table("documents", indexes=(_gsi(1),), purpose="uploaded documents and verdicts"),
     Table("counters", purpose="folio sequences"),
-    Table("care_orders", indexes=(_gsi(1),), purpose="providers' care orders"),
-    Table("invoices", indexes=(_gsi(1),), purpose="CFDI invoices and payment complements"),
+    # gsi1: a provider's records; gsi2: an insurer's (operators' lists).
+    Table(
+        "care_orders",
+        indexes=(_gsi(1), _gsi(2)),
+        purpose="providers' care orders, account-number guards, bank accounts",
+    ),
+    Table(
+        "invoices",
+        indexes=(_gsi(1), _gsi(2)),
+        purpose="CFDI invoices, payments and payment complements",
+    ),
     Table(
         "payment_references",
         indexes=(_gsi(1),),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -806,3 +807,55 @@ def contact(principal: Principal) -> Account:
 def account_id_for_identifier(kind: str, value: str) -> str | None:
     """The account registered with this identifier (`email`, `nss`, `rut`, `rfc`), if any."""
     return repository.account_id_for(kind, value)
+
+
+# --- for other contexts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderFacts:
+    """What other contexts need of a Mexican provider: name, RFC, regime and addresses."""
+
+    account_id: str
+    full_name: str
+    rfc: str
+    fiscal_regime: str
+    jalisco_cedular: bool
+    addresses: tuple[str, ...]
+
+
+def provider_facts(account_id: str) -> ProviderFacts | None:
+    """An active Mexican provider's fiscal facts (None for anyone else)."""
+    account = repository.get_account(account_id)
+    if account is None or account.role != "prestador" or account.status != "activa":
+        return None
+    details = account.details
+    if details.get("country") != "MX" or not details.get("rfc"):
+        return None
+    return ProviderFacts(
+        account_id=account.account_id,
+        full_name=account.full_name,
+        rfc=str(details["rfc"]).upper(),
+        fiscal_regime=str(details.get("fiscal_regime") or ""),
+        jalisco_cedular=bool(details.get("jalisco_cedular")),
+        addresses=tuple(account.addresses),
+    )
+
+
+def provider_account_id_for_rfc(rfc: str) -> str | None:
+    """The account of the provider registered with this RFC."""
+    return repository.account_id_for("rfc", "".join(rfc.split()).upper())
+
+
+def account_id_for_email(email: str) -> str | None:
+    """The account registered with this email (demo data and admin commands)."""
+    return repository.account_id_for("email", normalize_email(email))
+
+
+def provider_account_for_rut(rut: str) -> str | None:
+    """The account id of the provider registered with this RUT (any usual format), if any."""
+    try:
+        compact = check_rut(rut)
+    except ValueError:
+        return None
+    return repository.account_id_for("rut", compact)

@@ -10,6 +10,11 @@ register two hooks under their owner kind; this context never imports them:
 - `register_delete_guard(kind, guard)`: asked before a person deletes a document; it answers
   None to allow, or a Spanish sentence saying why not (409). An owner kind without a guard
   keeps its documents (deletion refused).
+- `register_verdict_check(kind, check)`: the owner's own rules on a file the pipeline accepted
+  (a provider's invoice must match its care orders). Asked with the document and the
+  verdict's facts before the verdict is stored, so a file it rejects never reserves its CFDI
+  UUID and can be corrected and uploaded again. It answers `[(code, message), …]`; empty
+  accepts.
 
 Reading: the person the document belongs to (`account_id`), or an operator of its insurer
 (read and download only). Anyone else gets 404, so ids cannot be probed.
@@ -34,25 +39,42 @@ from chalicelib.auth import Principal, require_insurer, require_owner
 from chalicelib.config import get_settings
 from chalicelib.documents import limits, rules
 from chalicelib.documents.repository import Document, StoredVerdict, VerdictOutcome
+from chalicelib.documents.retention import (
+    RetentionLine,
+    RetentionRule,
+    RetentionTable,
+    default_table,
+    retention_lines,
+    to_centavos,
+)
 from chalicelib.documents.rules import Declared, DocumentOwner, FileSpec
 from chalicelib.documents.s3_events import CreatedObject, created_objects
 from chalicelib.documents.schemas import DocumentOut, DownloadOut, ReasonOut, SlotOut, UploadOut
 from chalicelib.observability import logger
 
+# The retention table (RetentionLine … to_centavos) is this context's data; owners compute
+# payment details with it rather than keep a second table.
 __all__ = [
     "Declared",
     "Document",
     "DocumentOwner",
     "FileSpec",
     "Owner",
+    "RetentionLine",
+    "RetentionRule",
+    "RetentionTable",
     "create_slots",
+    "default_table",
     "delete_document",
     "documents_of",
     "download",
     "handle_upload_notification",
     "read_document",
     "register_delete_guard",
+    "register_verdict_check",
     "register_verdict_listener",
+    "retention_lines",
+    "to_centavos",
 ]
 
 SLOT_LIFETIME: Final = timedelta(minutes=15)
@@ -64,9 +86,11 @@ CFDI_KINDS: Final = frozenset({"cfdi_invoice", "cfdi_expense", "cfdi_payment"})
 
 VerdictListener = Callable[[Document], None]
 DeleteGuard = Callable[[Document], str | None]
+VerdictCheck = Callable[[Document, dict[str, Any]], list[tuple[str, str]]]
 
 _listeners: dict[str, VerdictListener] = {}
 _guards: dict[str, DeleteGuard] = {}
+_checks: dict[str, VerdictCheck] = {}
 
 
 @dataclass(frozen=True)
@@ -110,6 +134,24 @@ def register_verdict_listener(owner_kind: DocumentOwner, listener: VerdictListen
 def register_delete_guard(owner_kind: DocumentOwner, guard: DeleteGuard) -> None:
     """Ask `guard(document)` before deleting a document of `owner_kind` (None allows)."""
     _guards[str(owner_kind)] = guard
+
+
+def register_verdict_check(owner_kind: DocumentOwner, check: VerdictCheck) -> None:
+    """Ask `check(document, facts)` about an accepted file before its verdict is stored."""
+    _checks[str(owner_kind)] = check
+
+
+def _owner_check(document: Document, verdict: Any) -> Any:
+    """The owner's rules on an accepted verdict: its reasons reject the file."""
+    from chalicelib.documents.verdict import Reason, judge
+
+    check = _checks.get(document.owner_kind)
+    if check is None or not verdict.accepted:
+        return verdict
+    found = check(document, dict(verdict.facts))
+    if not found:
+        return verdict
+    return judge((Reason(code, message) for code, message in found), dict(verdict.facts))
 
 
 # --- slots -------------------------------------------------------------------------------------
@@ -438,7 +480,9 @@ def validate_created_object(created: CreatedObject) -> None:
             data = body.read(limits.MAX_FILE_BYTES[document.kind] + 1)
         finally:
             body.close()
-        verdict = validate_bytes(data, document.kind, _validation_context(document))
+        verdict = _owner_check(
+            document, validate_bytes(data, document.kind, _validation_context(document))
+        )
         if verdict.accepted and verdict.derived is not None:
             derived_key = rules.derived_key(
                 document.owner_kind, document.owner_id, document.document_id, document.name

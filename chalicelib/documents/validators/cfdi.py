@@ -373,6 +373,16 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
             "local_withheld_taxes": _money(local_withheld),
             "total": _money(total),
             "concepts": len(concepts),
+            # What each concept says and charges, for owners that match concepts to their
+            # own records (a provider's invoice: one concept per care order).
+            "concept_lines": [
+                {
+                    "description": concept.get("Descripcion", ""),
+                    "amount": _money(_decimal(concept, "Importe")),
+                    "discount": _money(_decimal(concept, "Descuento")),
+                }
+                for concept in concepts
+            ],
         }
     )
     if to_centavos(total) != expected:
