@@ -13,6 +13,7 @@ from chalicelib import clock, crypto, errors
 from chalicelib.accounts import identity, repository, throttle
 from chalicelib.accounts.identifiers import (
     check_rfc,
+    check_rut,
     classify_identifier,
     format_rut,
     mask_nss,
