@@ -810,9 +810,6 @@ def account_id_for_identifier(kind: str, value: str) -> str | None:
     return repository.account_id_for(kind, value)
 
 
-# --- for other contexts -----------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ProviderFacts:
     """What other contexts need of a Mexican provider: name, RFC, regime and addresses."""
