@@ -29,6 +29,12 @@ class Settings:
     cursor_secret: str
     jwks_url: str
     cognito_revoke_tokens: bool
+    payments_webhook_secret: str = ""
+    payments_simulator: bool = False
+    store_reference_days: int = 3
+    bank_reference_days: int = 5
+    booking_window_days: int = 14
+    sick_leave_visible_months: int = 6
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -53,6 +59,19 @@ class Settings:
             # RevokeToken is what AWS offers; the local stack's Cognito lacks it (our own
             # refresh-token denylist applies everywhere).
             cognito_revoke_tokens=values.get("COGNITO_REVOKE_TOKENS", "true") == "true",
+            # Signs the payment network's confirmations; empty means every webhook is refused.
+            payments_webhook_secret=values.get("PAYMENTS_WEBHOOK_SECRET", ""),
+            # The operators' "simulate a payment" page signs webhooks itself: local stack only.
+            payments_simulator=values.get(
+                "PAYMENTS_SIMULATOR", "true" if stage == "local" else "false"
+            )
+            == "true",
+            store_reference_days=int(values.get("PAYMENTS_STORE_REFERENCE_DAYS", "3")),
+            bank_reference_days=int(values.get("PAYMENTS_BANK_REFERENCE_DAYS", "5")),
+            # How many days ahead an affiliate may book (today counts as day 0).
+            booking_window_days=int(values.get("BOOKING_WINDOW_DAYS", "14")),
+            # Sick leaves shown to the affiliate: those that started within these months.
+            sick_leave_visible_months=int(values.get("SICK_LEAVE_VISIBLE_MONTHS", "6")),
         )
 
     def table_name(self, logical: str) -> str:

@@ -71,7 +71,8 @@ TABLES: tuple[Table, ...] = (
         ttl_attribute=TTL,
         purpose="store and bank payment references, payment events",
     ),
-    Table("memberships", indexes=(_gsi(1),), purpose="plans and memberships"),
+    # gsi2: memberships by the day their dues run out (reminders).
+    Table("memberships", indexes=(_gsi(1), _gsi(2)), purpose="plans and memberships"),
     Table("transactions", indexes=(_gsi(1),), purpose="settlement transactions"),
     Table("settlements", indexes=(_gsi(1),), purpose="settlements, runs and guards"),
     Table("agendas", indexes=(_gsi(1),), purpose="clinics, agendas, slots, appointments"),
@@ -193,6 +194,18 @@ SCHEDULES: tuple[Schedule, ...] = (
         "rate(5 minutes)",
         local_interval_seconds=15,
         purpose="re-enqueue outbox emails whose queue message was lost",
+    ),
+    Schedule(
+        "expire_payment_references",
+        "rate(1 hour)",
+        local_interval_seconds=30,
+        purpose="mark payment references past their expiry as vencida",
+    ),
+    Schedule(
+        "remind_memberships_due",
+        "cron(0 15 * * ? *)",
+        local_interval_seconds=None,
+        purpose="email members whose dues run out in five days (09:00 in Mexico City)",
     ),
 )
 

@@ -60,6 +60,9 @@ ENVIRONMENT_DEFAULTS_ON_AWS: dict[str, str] = {
     "AWS_ENDPOINT_URL": "must stay unset on AWS: it points boto3 at moto locally",
     "COGNITO_JWKS_URL": "derived from the region and the user pool",
     "COGNITO_REVOKE_TOKENS": "true by default, which is what AWS supports",
+    "PAYMENTS_SIMULATOR": "false off the local stack: no one may sign webhooks but the network",
+    "PAYMENTS_STORE_REFERENCE_DAYS": "3 days, the convenience-store networks' usual validity",
+    "PAYMENTS_BANK_REFERENCE_DAYS": "5 days, the banks' usual validity",
 }
 PLACEHOLDER_ROLE_ARN = "arn:aws:iam::123456789012:role/replaced-by-the-stack"
 STATIC_SITE = Path(__file__).resolve().parents[1] / "static_site"
@@ -193,6 +196,17 @@ class PortalStack(cdk.Stack):
         self.cursor_secret = secretsmanager.Secret(
             self,
             "CursorSecret",
+            encryption_key=self.data_key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=64
+            ),
+        )
+
+        # Verifies the payment network's signed confirmations. Generated so the stack deploys;
+        # put the network's own signing secret in it (same name) before going live.
+        self.payments_webhook_secret = secretsmanager.Secret(
+            self,
+            "PaymentsWebhookSecret",
             encryption_key=self.data_key,
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 exclude_punctuation=True, password_length=64
@@ -544,6 +558,7 @@ class PortalStack(cdk.Stack):
             "SEAL_KEY_ID": self.seal_key.key_arn,
             # Resolved by CloudFormation at deploy time; the template holds only a reference.
             "CURSOR_SECRET": self.cursor_secret.secret_value.unsafe_unwrap(),
+            "PAYMENTS_WEBHOOK_SECRET": self.payments_webhook_secret.secret_value.unsafe_unwrap(),
         }
 
     def _wire_functions(self) -> dict[str, cdk.CfnResource]:

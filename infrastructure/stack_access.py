@@ -85,6 +85,10 @@ ACCESS: dict[str, Access] = {
         send_email=True,
     ),
     "resend_pending_emails": Access(tables=("email_outbox",), send_queues=("email-outbox",)),
+    "expire_payment_references": Access(tables=("payment_references",)),
+    "remind_memberships_due": Access(
+        tables=("memberships", "email_outbox"), send_queues=("email-outbox",)
+    ),
 }
 
 
