@@ -75,7 +75,12 @@ TABLES: tuple[Table, ...] = (
     Table("memberships", indexes=(_gsi(1), _gsi(2)), purpose="plans and memberships"),
     Table("transactions", indexes=(_gsi(1),), purpose="settlement transactions"),
     Table("settlements", indexes=(_gsi(1),), purpose="settlements, runs and guards"),
-    Table("agendas", indexes=(_gsi(1),), purpose="clinics, agendas, slots, appointments"),
+    # gsi1: clinics by name, agendas by clinic and date; gsi2: a family's appointments by time.
+    Table(
+        "agendas",
+        indexes=(_gsi(1), _gsi(2)),
+        purpose="clinics, agendas, slots, appointments",
+    ),
     Table("prescriptions", indexes=(_gsi(1),), purpose="prescriptions and sick leaves"),
     Table(
         "idempotency",
