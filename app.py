@@ -9,6 +9,8 @@ from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, SQS
 
 from chalicelib.accounts import schemas as acc
 from chalicelib.accounts import service as accounts
+from chalicelib.appointments import schemas as appt
+from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.documents import schemas as docs
@@ -19,6 +21,10 @@ from chalicelib.http import Api, authorize_request
 from chalicelib.notifications import service as notifications
 from chalicelib.payments import schemas as pay
 from chalicelib.payments import service as payments
+from chalicelib.prescriptions import schemas as rx
+from chalicelib.prescriptions import service as prescriptions
+from chalicelib.settlement import schemas as stl
+from chalicelib.settlement import service as settlement
 from chalicelib.system import service as system
 from chalicelib.system.schemas import HealthOut
 
@@ -505,3 +511,401 @@ def expire_payment_references(event: CloudWatchEvent) -> None:
 @app.schedule("cron(0 15 * * ? *)")
 def remind_memberships_due(event: CloudWatchEvent) -> None:
     payments.remind_due()
+
+
+# --- settlement (Chile) ---------------------------------------------------------------------
+
+
+@api.route(
+    "/v1/operator/transactions",
+    "POST",
+    summary="Cargar transacciones (bonos y tarjetas), hasta 1,000 por llamada",
+    body=stl.LoadIn,
+    response=stl.LoadOut,
+    roles=("operador",),
+    errors=(403, 422),
+    tags=("liquidaciones",),
+)
+def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
+    return settlement.load_transactions_by_operator(principal, body.items)
+
+
+@api.route(
+    "/v1/operator/lme",
+    "POST",
+    summary="Cargar licencias médicas electrónicas (LME) de prestadores",
+    body=stl.LoadIn,
+    response=stl.LoadOut,
+    roles=("operador",),
+    errors=(403, 422),
+    tags=("liquidaciones",),
+)
+def load_sick_leave_records(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
+    return settlement.load_lme(principal, body.items)
+
+
+@api.route(
+    "/v1/operator/platform-invoices",
+    "POST",
+    summary="Cargar facturas de la plataforma a prestadores",
+    body=stl.LoadIn,
+    response=stl.LoadOut,
+    roles=("operador",),
+    errors=(403, 422),
+    tags=("liquidaciones",),
+)
+def load_platform_invoices(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
+    return settlement.load_platform_invoices(principal, body.items)
+
+
+@api.route(
+    "/v1/operator/settlements/run",
+    "POST",
+    summary="Ejecutar la liquidación ahora (prestadores de mis aseguradoras)",
+    body=stl.RunIn,
+    response=stl.RunStarted,
+    status=202,
+    roles=("operador",),
+    errors=(403, 422),
+    tags=("liquidaciones",),
+)
+def run_settlement(principal: Principal, body: stl.RunIn) -> stl.RunStarted:
+    return settlement.run_by_operator(principal, body.period_end)
+
+
+@api.route(
+    "/v1/operator/settlements/runs/{run_id}",
+    summary="Avance de una ejecución de liquidación",
+    response=stl.RunOut,
+    roles=("operador",),
+    errors=(404,),
+    tags=("liquidaciones",),
+)
+def settlement_run_progress(principal: Principal, run_id: str) -> stl.RunOut:
+    return settlement.run_progress(principal, run_id)
+
+
+@api.route(
+    "/v1/provider/account",
+    summary="Datos del prestador y cuenta bancaria de pago",
+    response=stl.ProviderAccountOut,
+    roles=("prestador",),
+    errors=(404,),
+    tags=("liquidaciones",),
+)
+def provider_settlement_account(principal: Principal) -> stl.ProviderAccountOut:
+    return settlement.provider_account(principal)
+
+
+@api.route(
+    "/v1/provider/platform-invoices",
+    summary="Facturas de la plataforma al prestador, por año",
+    query=stl.YearQuery,
+    response=stl.PlatformInvoicesOut,
+    roles=("prestador",),
+    errors=(404, 422),
+    tags=("liquidaciones",),
+)
+def provider_platform_invoices(
+    principal: Principal, query: stl.YearQuery
+) -> stl.PlatformInvoicesOut:
+    return settlement.platform_invoices(principal, query.year)
+
+
+@api.route(
+    "/v1/settlements",
+    summary="Mis liquidaciones por año y mes",
+    query=stl.SettlementsQuery,
+    response=stl.SettlementsOut,
+    roles=("prestador",),
+    errors=(404, 422),
+    tags=("liquidaciones",),
+)
+def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.SettlementsOut:
+    return settlement.settlements(principal, query.year, query.month)
+
+
+@api.route(
+    "/v1/settlements/{folio}",
+    summary="Detalle de una liquidación: créditos por tipo y resumen",
+    response=stl.SettlementDetailOut,
+    roles=("prestador",),
+    errors=(404,),
+    tags=("liquidaciones",),
+)
+def settlement_detail(principal: Principal, folio: str) -> stl.SettlementDetailOut:
+    return settlement.settlement_detail(principal, folio)
+
+
+@api.route(
+    "/v1/settlements/{folio}/transactions",
+    summary="Transacciones liquidadas de una liquidación",
+    query=stl.DetailQuery,
+    response=stl.SettledTransactionsOut,
+    roles=("prestador",),
+    errors=(400, 404, 422),
+    tags=("liquidaciones",),
+)
+def settlement_transactions(
+    principal: Principal, folio: str, query: stl.DetailQuery
+) -> stl.SettledTransactionsOut:
+    return settlement.settlement_transactions(principal, folio, query)
+
+
+@api.route(
+    "/v1/reports/period",
+    summary="Reporte por periodo (con format=xlsx o csv responde {url, expires_at})",
+    query=stl.PeriodQuery,
+    response=stl.PeriodOut,
+    roles=("prestador",),
+    errors=(404, 422),
+    tags=("liquidaciones",),
+)
+def period_report(principal: Principal, query: stl.PeriodQuery) -> stl.PeriodOut | stl.ExportOut:
+    if query.format == "json":
+        return settlement.period_report(principal, query)
+    return settlement.period_export(principal, query)
+
+
+@api.route(
+    "/v1/reports/vouchers",
+    summary="Bonos emitidos con liquidación (con format=xlsx o csv responde {url, expires_at})",
+    query=stl.VouchersQuery,
+    response=stl.VouchersOut,
+    roles=("prestador",),
+    errors=(400, 404, 413, 422),
+    tags=("liquidaciones",),
+)
+def vouchers_report(
+    principal: Principal, query: stl.VouchersQuery
+) -> stl.VouchersOut | stl.ExportOut:
+    if query.format == "json":
+        return settlement.vouchers_report(principal, query)
+    return settlement.vouchers_export(principal, query)
+
+
+@api.route(
+    "/v1/reports/lme",
+    summary="Licencias médicas por prestador, profesional o lugar, con tipo de validación",
+    query=stl.LmeQuery,
+    response=stl.LmeOut,
+    roles=("prestador",),
+    errors=(404, 422),
+    tags=("liquidaciones",),
+)
+def lme_report(principal: Principal, query: stl.LmeQuery) -> stl.LmeOut:
+    return settlement.lme_report(principal, query)
+
+
+@app.schedule("cron(0 12 ? * WED *)")
+def weekly_settlement(event: CloudWatchEvent) -> None:
+    settlement.weekly_run()
+
+
+# One provider per message; a provider with many transactions takes minutes (timeout 300 s).
+@app.on_sqs_message(queue=settings.queue_name("settlement-tasks"), batch_size=1)
+def settle_provider(event: SQSEvent) -> dict[str, Any]:
+    return process_sqs_batch(event, lambda record: settlement.handle_task(record.body))
+
+
+# --- affiliate services: appointments, prescriptions, sick leaves --------------------------
+
+@api.route(
+    "/v1/family",
+    summary="Mi núcleo familiar (misma serie de credencial)",
+    response=appt.FamilyOut,
+    roles=("afiliado",),
+    errors=(404,),
+    tags=("citas",),
+)
+def family(principal: Principal) -> appt.FamilyOut:
+    return appointments.family(principal)
+
+
+@api.route(
+    "/v1/clinics",
+    summary="Clínicas con medicina general",
+    query=appt.PageQuery,
+    response=appt.ClinicList,
+    roles=("afiliado", "operador"),
+    errors=(400,),
+    tags=("citas",),
+)
+def clinics(query: appt.PageQuery, principal: Principal) -> appt.ClinicList:
+    return appointments.clinics(query)
+
+
+@api.route(
+    "/v1/agenda",
+    summary="Agendas de una clínica en una fecha, con horarios libres y cupo de internet",
+    query=appt.AgendaQuery,
+    response=appt.AgendaList,
+    roles=("afiliado", "operador"),
+    errors=(400, 404, 422),
+    tags=("citas",),
+)
+def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
+    return appointments.agenda(query)
+
+
+@api.route(
+    "/v1/appointments",
+    "POST",
+    summary="Agendar una cita para mí o un familiar",
+    body=appt.BookingIn,
+    response=appt.AppointmentOut,
+    status=201,
+    roles=("afiliado",),
+    errors=(404, 409, 422),
+    tags=("citas",),
+)
+def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.AppointmentOut:
+    return appointments.book(principal, body)
+
+
+@api.route(
+    "/v1/appointments/{appointment_id}",
+    "DELETE",
+    summary="Cancelar una cita (hasta que comience)",
+    response=appt.AppointmentOut,
+    roles=("afiliado",),
+    errors=(404, 409),
+    tags=("citas",),
+)
+def cancel_appointment(principal: Principal, appointment_id: str) -> appt.AppointmentOut:
+    return appointments.cancel(principal, appointment_id)
+
+
+@api.route(
+    "/v1/appointments",
+    summary="Citas próximas o historial de mi núcleo familiar",
+    query=appt.AppointmentsQuery,
+    response=appt.AppointmentList,
+    roles=("afiliado",),
+    errors=(400,),
+    tags=("citas",),
+)
+def list_appointments(principal: Principal, query: appt.AppointmentsQuery) -> appt.AppointmentList:
+    return appointments.appointments(principal, query)
+
+
+@api.route(
+    "/v1/prescriptions",
+    summary="Recetas de mi núcleo familiar (informativas)",
+    query=rx.PageQuery,
+    response=rx.PrescriptionList,
+    roles=("afiliado",),
+    errors=(400,),
+    tags=("recetas",),
+)
+def list_prescriptions(principal: Principal, query: rx.PageQuery) -> rx.PrescriptionList:
+    return prescriptions.prescriptions(principal, query)
+
+
+@api.route(
+    "/v1/sick-leaves",
+    summary="Mis incapacidades selladas de los últimos meses",
+    query=rx.PageQuery,
+    response=rx.SickLeaveList,
+    roles=("afiliado",),
+    errors=(400,),
+    tags=("incapacidades",),
+)
+def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveList:
+    return prescriptions.sick_leaves(principal, query)
+
+
+@api.route(
+    "/v1/sick-leaves/{sick_leave_id}/certificate",
+    summary="Enlace temporal al certificado sellado (PDF)",
+    response=rx.FileLink,
+    roles=("afiliado",),
+    errors=(404, 409),
+    tags=("incapacidades",),
+)
+def sick_leave_certificate(principal: Principal, sick_leave_id: str) -> rx.FileLink:
+    return prescriptions.certificate(principal, sick_leave_id)
+
+
+@api.route(
+    "/v1/verify/sick-leaves/{sick_leave_id}",
+    summary="Verificar un certificado de incapacidad (público)",
+    query=rx.VerifyQuery,
+    response=rx.Verification,
+    tags=("incapacidades",),
+)
+def verify_sick_leave(sick_leave_id: str, query: rx.VerifyQuery) -> rx.Verification:
+    return prescriptions.verify(sick_leave_id, query.seal)
+
+
+@api.route(
+    "/v1/operator/clinics",
+    "POST",
+    summary="Registrar una clínica (UMF)",
+    body=appt.ClinicIn,
+    response=appt.ClinicOut,
+    status=201,
+    roles=("operador",),
+    errors=(409, 422),
+    tags=("operadores",),
+)
+def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
+    return appointments.create_clinic(principal, body)
+
+
+@api.route(
+    "/v1/operator/agendas",
+    "POST",
+    summary="Cargar la agenda de un médico (fecha, turno, horarios, cupo de internet)",
+    body=appt.AgendaIn,
+    response=appt.AgendaOut,
+    status=201,
+    roles=("operador",),
+    errors=(404, 409, 422),
+    tags=("operadores",),
+)
+def create_agenda(principal: Principal, body: appt.AgendaIn) -> appt.AgendaOut:
+    return appointments.create_agenda(principal, body)
+
+
+@api.route(
+    "/v1/operator/prescriptions",
+    "POST",
+    summary="Emitir una receta",
+    body=rx.PrescriptionIn,
+    response=rx.PrescriptionOut,
+    status=201,
+    roles=("operador",),
+    errors=(404, 422),
+    tags=("operadores",),
+)
+def issue_prescription(principal: Principal, body: rx.PrescriptionIn) -> rx.PrescriptionOut:
+    return prescriptions.issue_prescription(principal, body)
+
+
+@api.route(
+    "/v1/operator/sick-leaves",
+    "POST",
+    summary="Emitir una incapacidad (y autorizarla y sellarla si se indica)",
+    body=rx.SickLeaveIn,
+    response=rx.SickLeaveOut,
+    status=201,
+    roles=("operador",),
+    errors=(404, 422),
+    tags=("operadores",),
+)
+def issue_sick_leave(principal: Principal, body: rx.SickLeaveIn) -> rx.SickLeaveOut:
+    return prescriptions.issue_sick_leave(principal, body)
+
+
+@api.route(
+    "/v1/operator/sick-leaves/{sick_leave_id}/authorize",
+    "POST",
+    summary="Autorizar y sellar una incapacidad",
+    response=rx.SickLeaveOut,
+    roles=("operador",),
+    errors=(404, 409),
+    tags=("operadores",),
+)
+def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> rx.SickLeaveOut:
+    return prescriptions.authorize_sick_leave(principal, sick_leave_id)

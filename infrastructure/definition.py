@@ -73,7 +73,12 @@ TABLES: tuple[Table, ...] = (
     ),
     # gsi2: memberships by the day their dues run out (reminders).
     Table("memberships", indexes=(_gsi(1), _gsi(2)), purpose="plans and memberships"),
-    Table("transactions", indexes=(_gsi(1),), purpose="settlement transactions"),
+    Table(
+        "transactions",
+        # gsi2 is sparse: a provider's unsettled transactions, then what a settlement claimed.
+        indexes=(_gsi(1), _gsi(2)),
+        purpose="settlement transactions, sick-leave records, providers with unsettled activity",
+    ),
     Table("settlements", indexes=(_gsi(1),), purpose="settlements, runs and guards"),
     # gsi1: clinics by name, agendas by clinic and date; gsi2: a family's appointments by time.
     Table(
@@ -129,6 +134,8 @@ UPLOADS_PREFIX = "uploads/"
 # stack has no lifecycle.
 PENDING_UPLOAD_TAG: tuple[str, str] = ("upload-state", "pending")
 DERIVED_PREFIX = "derived/"
+# Report files (Excel, CSV) the API writes for a presigned download; never validated.
+EXPORTS_PREFIX = "exports/"
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,14 @@ class Schedule:
 
 
 SCHEDULES: tuple[Schedule, ...] = (
+    # Wednesdays 12:00 UTC: 09:00 in Santiago in summer (UTC-3), 08:00 in winter (UTC-4),
+    # before the banks' first batch; the period itself is computed in Santiago time.
+    Schedule(
+        "weekly_settlement",
+        "cron(0 12 ? * WED *)",
+        local_interval_seconds=None,
+        purpose="one settlement-tasks message per provider with unsettled transactions",
+    ),
     Schedule(
         "resend_pending_emails",
         "rate(5 minutes)",

@@ -40,8 +40,8 @@ ACCESS: dict[str, Access] = {
     # Every route is served by one function, so it holds the union of what the routes use.
     API_HANDLER: Access(
         tables=ALL_TABLES,
-        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
-        documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
+        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
+        documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
         documents_delete_versions=True,
         send_queues=("settlement-tasks", "email-outbox"),
         user_pool_admin=True,
@@ -61,6 +61,7 @@ ACCESS: dict[str, Access] = {
             "idempotency",
             "email_outbox",
             "audit",
+            "transactions",  # an accepted transactions CSV is loaded by its verdict listener
         ),
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.DERIVED_PREFIX,),
@@ -69,8 +70,8 @@ ACCESS: dict[str, Access] = {
         data_key=True,
     ),
     "weekly_settlement": Access(
-        tables=("settlements",),
-        read_only_tables=("transactions", "accounts"),
+        tables=("settlements",),  # the run record
+        read_only_tables=("transactions",),
         send_queues=("settlement-tasks",),
     ),
     "settle_provider": Access(

@@ -1,0 +1,94 @@
+"""PynamoDB models of the settlement tables (only repository.py imports this module).
+
+`transactions` table:
+- `TX#<insurer>#<id>` / `TX`: a transaction (the id is unique per insurer: loads are
+  idempotent). gsi1 `PROV#<rut>` / `<occurred_at>#<id>`: every transaction of a provider, by
+  date (reports). gsi2 is sparse: `UNSETTLED#<insurer>#<rut>` / `<occurred_at>#<id>` while it
+  waits for a settlement, then `FOLIO#<folio>#<chunk>` / `<id>` once a settlement claims it
+  (how an interrupted settlement finds what it had claimed).
+- `ACTIVE#<shard>` / `<insurer>#<rut>`: a provider with unsettled activity (what the weekly
+  run Queries, sixteen shards so no single partition is hot).
+- `LME#<insurer>#<id>` / `LME`: a sick-leave record; gsi1 `LME#<rut>` / `<issued_on>#<id>`.
+
+`settlements` table:
+- `SETTLEMENT#<folio>` / `HEADER`: the settlement (its key is the guard of (provider, period));
+  gsi1 `PROV#<rut>` / `<settled_on>#<folio>` once complete.
+- `SETTLEMENT#<folio>` / `CHUNK#<credit type>#<n>`: details, one chunk per page claimed.
+- `RUN#<id>` / `RUN` and `RUN#<id>` / `DONE#<insurer>#<rut>`: a run and its providers done.
+- `PINV#<insurer>#<folio>` / `PINV`: the platform's invoice to a provider; gsi1
+  `PINV#<rut>` / `<issued_on>#<folio>`.
+- `PROVIDER#<rut>` / `BANK`: the provider's bank account for settlement payments.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class _Gsi1(GlobalSecondaryIndex["TransactionModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _Gsi2(GlobalSecondaryIndex["TransactionModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class TransactionModel(Model):
+    Meta = table_meta("transactions")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_provider = _Gsi1()
+    unsettled = _Gsi2()
+    insurer_id = UnicodeAttribute(null=True)
+    data = JSONAttribute(null=True)  # the transaction's fields (rules.Transaction)
+    folio = UnicodeAttribute(null=True)
+    loaded_at = UnicodeAttribute(null=True)
+    token = UnicodeAttribute(null=True)  # ACTIVE markers: the last load's token
+
+
+class _SettlementGsi1(GlobalSecondaryIndex["SettlementModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class SettlementModel(Model):
+    Meta = table_meta("settlements")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_provider = _SettlementGsi1()
+    state = UnicodeAttribute(null=True)
+    next_chunk = NumberAttribute(null=True)
+    figures = JSONAttribute(null=True)
+    data = JSONAttribute(null=True)
+    rows = JSONAttribute(null=True)
+    providers = NumberAttribute(null=True)
+    done = NumberAttribute(null=True)
+    settled = NumberAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    lease_owner = UnicodeAttribute(null=True)

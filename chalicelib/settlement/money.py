@@ -1,0 +1,34 @@
+"""Chilean pesos: whole numbers inside, decimal strings with their currency in the API.
+
+CLP has no minor unit, so every amount is an `int` of pesos. The one rounding rule of the
+context lives here: half-up to the peso.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+CURRENCY: Final = "CLP"
+# The platform's commission on card transactions: 0.25% of the financed amount, per
+# transaction, rounded half-up to the peso (DESIGN.md §4.5).
+PLATFORM_COMMISSION_RATE: Final = Decimal("0.0025")
+
+
+def round_half_up(value: Decimal) -> int:
+    """The one rounding of this context: half-up to the whole peso."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def platform_commission(financed_amount: int) -> int:
+    return round_half_up(Decimal(financed_amount) * PLATFORM_COMMISSION_RATE)
+
+
+def to_api(amount: int) -> dict[str, str]:
+    return {"amount": str(int(amount)), "currency": CURRENCY}
+
+
+def format_clp(amount: int) -> str:
+    """How a person in Chile reads an amount: $1.234.567."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,}".replace(",", ".")
