@@ -710,6 +710,7 @@ def settle_provider(event: SQSEvent) -> dict[str, Any]:
 
 # --- affiliate services: appointments, prescriptions, sick leaves --------------------------
 
+
 @api.route(
     "/v1/family",
     summary="Mi núcleo familiar (misma serie de credencial)",

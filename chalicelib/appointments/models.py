@@ -1,0 +1,130 @@
+"""PynamoDB models of the agendas table (only repository.py imports this module).
+
+Item types, each keyed by a prefix:
+`CLINIC#<id>/CLINIC` (gsi1: `CLINICS` / `<name>#<id>`),
+`AGENDA#<id>/AGENDA` (a doctor's shift on one date; it holds the internet quota and what
+remains of it; gsi1: `CLINIC#<clinic>#<date>` / `<shift>#<doctor>#<id>`),
+`AGENDA#<id>/SLOT#<HH:MM>` (one time of that agenda, free or taken),
+`APPOINTMENT#<id>/APPOINTMENT` (gsi2: `NUCLEUS#<credential serial>` / `<start UTC>#<id>`, so a
+family sees its appointments in time order with one Query),
+`PATIENT#<member id>/DAY#<date>` (the one active appointment a patient may hold that day).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class ClinicIndex(GlobalSecondaryIndex["ClinicModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class ClinicModel(Model):
+    Meta = table_meta("agendas")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    address = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    by_list = ClinicIndex()
+
+
+class AgendaIndex(GlobalSecondaryIndex["AgendaModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class AgendaModel(Model):
+    Meta = table_meta("agendas")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    agenda_id = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    clinic_name = UnicodeAttribute()
+    time_zone = UnicodeAttribute()
+    doctor = UnicodeAttribute()
+    date = UnicodeAttribute()
+    shift = UnicodeAttribute()
+    service = UnicodeAttribute()
+    capacity = NumberAttribute()
+    internet_quota = NumberAttribute()
+    internet_remaining = NumberAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    by_clinic_day = AgendaIndex()
+
+
+class SlotModel(Model):
+    Meta = table_meta("agendas")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    time = UnicodeAttribute()
+    status = UnicodeAttribute()  # libre | ocupado
+    appointment_id = UnicodeAttribute(null=True)
+
+
+class NucleusIndex(GlobalSecondaryIndex["AppointmentModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class AppointmentModel(Model):
+    Meta = table_meta("agendas")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+    appointment_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    agenda_id = UnicodeAttribute()
+    slot_time = UnicodeAttribute()
+    patient_id = UnicodeAttribute()
+    patient_name = UnicodeAttribute()
+    nucleus = UnicodeAttribute()
+    booked_by = UnicodeAttribute()
+    clinic_id = UnicodeAttribute()
+    clinic_name = UnicodeAttribute()
+    doctor = UnicodeAttribute()
+    date = UnicodeAttribute()
+    shift = UnicodeAttribute()
+    service = UnicodeAttribute()
+    starts_at = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    cancelled_at = UnicodeAttribute(null=True)
+    by_nucleus = NucleusIndex()
+
+
+class DayGuardModel(Model):
+    Meta = table_meta("agendas")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    appointment_id = UnicodeAttribute()

@@ -1,0 +1,480 @@
+"""Agendas persistence: the only module that touches the agendas table's models.
+
+A booking is one DynamoDB transaction with four conditions: the agenda still has internet
+quota, the slot is free, the patient holds no other appointment that day, and the appointment
+id is new. No interleaving of requests can exceed the quota or double-book a slot or a
+patient's day. A cancellation undoes the three in one transaction too. The emails that go
+with each change are staged in the same transaction (outbox).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dynamo, errors
+from chalicelib.appointments.rules import (
+    AlreadyBookedThatDay,
+    QuotaExhausted,
+    SlotTaken,
+    slot_id,
+)
+from chalicelib.clock import iso
+from chalicelib.notifications import service as notifications
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.appointments.models import AgendaModel, AppointmentModel, ClinicModel
+
+
+@dataclass(frozen=True)
+class Email:
+    recipients: list[str]
+    template: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Clinic:
+    clinic_id: str
+    name: str
+    address: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Slot:
+    time: str
+    available: bool
+
+    def id_in(self, agenda_id: str) -> str:
+        return slot_id(agenda_id, self.time)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    agenda_id: str
+    clinic_id: str
+    clinic_name: str
+    time_zone: str
+    doctor: str
+    date: str
+    shift: str
+    service: str
+    capacity: int
+    internet_quota: int
+    internet_remaining: int
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    status: str
+    agenda_id: str
+    slot_time: str
+    patient_id: str
+    patient_name: str
+    nucleus: str
+    booked_by: str
+    clinic_id: str
+    clinic_name: str
+    doctor: str
+    date: str
+    shift: str
+    service: str
+    starts_at: str  # UTC ISO-8601
+    created_at: str
+    cancelled_at: str | None = None
+
+
+def _clinic_key(clinic_id: str) -> tuple[str, str]:
+    return f"CLINIC#{clinic_id}", "CLINIC"
+
+
+def _agenda_key(agenda_id: str) -> tuple[str, str]:
+    return f"AGENDA#{agenda_id}", "AGENDA"
+
+
+def _slot_key(agenda_id: str, slot_time: str) -> tuple[str, str]:
+    return f"AGENDA#{agenda_id}", f"SLOT#{slot_time}"
+
+
+def _appointment_key(appointment_id: str) -> tuple[str, str]:
+    return f"APPOINTMENT#{appointment_id}", "APPOINTMENT"
+
+
+def _day_key(patient_id: str, day: str) -> tuple[str, str]:
+    return f"PATIENT#{patient_id}", f"DAY#{day}"
+
+
+def _to_clinic(item: ClinicModel) -> Clinic:
+    return Clinic(item.clinic_id, item.name, item.address, item.time_zone)
+
+
+def _to_agenda(item: AgendaModel) -> Agenda:
+    return Agenda(
+        agenda_id=item.agenda_id,
+        clinic_id=item.clinic_id,
+        clinic_name=item.clinic_name,
+        time_zone=item.time_zone,
+        doctor=item.doctor,
+        date=item.date,
+        shift=item.shift,
+        service=item.service,
+        capacity=int(item.capacity),
+        internet_quota=int(item.internet_quota),
+        internet_remaining=int(item.internet_remaining),
+    )
+
+
+def _to_appointment(item: AppointmentModel) -> Appointment:
+    return Appointment(
+        appointment_id=item.appointment_id,
+        status=item.status,
+        agenda_id=item.agenda_id,
+        slot_time=item.slot_time,
+        patient_id=item.patient_id,
+        patient_name=item.patient_name,
+        nucleus=item.nucleus,
+        booked_by=item.booked_by,
+        clinic_id=item.clinic_id,
+        clinic_name=item.clinic_name,
+        doctor=item.doctor,
+        date=item.date,
+        shift=item.shift,
+        service=item.service,
+        starts_at=item.starts_at,
+        created_at=item.created_at,
+        cancelled_at=item.cancelled_at,
+    )
+
+
+def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
+    return [
+        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
+    ]
+
+
+# --- clinics and agendas ---------------------------------------------------------------------
+
+
+def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
+    from chalicelib.appointments.models import ClinicModel
+
+    pk, sk = _clinic_key(clinic.clinic_id)
+    ClinicModel(
+        pk=pk,
+        sk=sk,
+        gsi1pk="CLINICS",
+        gsi1sk=f"{clinic.name.upper()}#{clinic.clinic_id}",
+        clinic_id=clinic.clinic_id,
+        name=clinic.name,
+        address=clinic.address,
+        time_zone=clinic.time_zone,
+        created_by=created_by,
+        created_at=iso(now),
+    ).save(condition=ClinicModel.pk.does_not_exist())
+
+
+def get_clinic(clinic_id: str) -> Clinic | None:
+    from chalicelib.appointments.models import ClinicModel
+
+    try:
+        return _to_clinic(ClinicModel.get(*_clinic_key(clinic_id)))
+    except ClinicModel.DoesNotExist:
+        return None
+
+
+def list_clinics(limit: int, cursor: dict[str, Any] | None) -> tuple[list[Clinic], Any]:
+    from chalicelib.appointments.models import ClinicModel
+
+    result = ClinicModel.by_list.query("CLINICS", limit=limit, last_evaluated_key=cursor)
+    clinics = [_to_clinic(item) for item in result]
+    return clinics, result.last_evaluated_key
+
+
+class AgendaExists(errors.Conflict):
+    code = "agenda_exists"
+    message = "Ya existe una agenda de ese médico para esa fecha y turno en esta clínica."
+
+
+def create_agenda(agenda: Agenda, slot_times: list[str], created_by: str, now: datetime) -> None:
+    """The agenda, its slots and a guard that makes (clinic, date, shift, doctor) unique."""
+    from chalicelib.appointments.models import AgendaModel, DayGuardModel, SlotModel
+
+    pk, sk = _agenda_key(agenda.agenda_id)
+    doctor_key = " ".join(agenda.doctor.upper().split())
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.save(
+            AgendaModel(
+                pk=pk,
+                sk=sk,
+                gsi1pk=f"CLINIC#{agenda.clinic_id}#{agenda.date}",
+                gsi1sk=f"{agenda.shift}#{doctor_key}#{agenda.agenda_id}",
+                agenda_id=agenda.agenda_id,
+                clinic_id=agenda.clinic_id,
+                clinic_name=agenda.clinic_name,
+                time_zone=agenda.time_zone,
+                doctor=agenda.doctor,
+                date=agenda.date,
+                shift=agenda.shift,
+                service=agenda.service,
+                capacity=agenda.capacity,
+                internet_quota=agenda.internet_quota,
+                internet_remaining=agenda.internet_quota,
+                created_by=created_by,
+                created_at=iso(now),
+            ),
+            condition=AgendaModel.pk.does_not_exist(),
+        )
+        # One doctor's shift on a date is loaded once (a second load is a mistake to show).
+        transaction.save(
+            DayGuardModel(
+                pk=f"CLINIC#{agenda.clinic_id}#{agenda.date}",
+                sk=f"DOCTOR#{agenda.shift}#{doctor_key}",
+                appointment_id=agenda.agenda_id,
+            ),
+            condition=DayGuardModel.pk.does_not_exist(),
+        )
+
+    dynamo.transact(build, conflict=AgendaExists())
+    # Slots go in batches after the agenda: a transaction holds at most 100 items, and a
+    # slot without its agenda can never be booked (the booking conditions on the agenda).
+    with SlotModel.batch_write() as batch:
+        for slot_time in slot_times:
+            slot_pk, slot_sk = _slot_key(agenda.agenda_id, slot_time)
+            batch.save(SlotModel(pk=slot_pk, sk=slot_sk, time=slot_time, status="libre"))
+
+
+def get_agenda(agenda_id: str, *, consistent: bool = False) -> Agenda | None:
+    from chalicelib.appointments.models import AgendaModel
+
+    try:
+        return _to_agenda(AgendaModel.get(*_agenda_key(agenda_id), consistent_read=consistent))
+    except AgendaModel.DoesNotExist:
+        return None
+
+
+def agendas_of_day(
+    clinic_id: str, day: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[tuple[Agenda, list[Slot]]], Any]:
+    from chalicelib.appointments.models import AgendaModel, SlotModel
+
+    result = AgendaModel.by_clinic_day.query(
+        f"CLINIC#{clinic_id}#{day}", limit=limit, last_evaluated_key=cursor
+    )
+    agendas = [_to_agenda(item) for item in result]
+    found: list[tuple[Agenda, list[Slot]]] = []
+    for agenda in agendas:
+        slots = [
+            Slot(item.time, item.status == "libre")
+            for item in SlotModel.query(
+                _agenda_key(agenda.agenda_id)[0], SlotModel.sk.startswith("SLOT#")
+            )
+        ]
+        found.append((agenda, slots))
+    return found, result.last_evaluated_key
+
+
+# --- booking and cancelling ------------------------------------------------------------------
+
+
+class BookingRefused(errors.Conflict):
+    """A booking condition failed; `explain_refusal` says which."""
+
+
+def book(appointment: Appointment, emails: list[Email]) -> list[str]:
+    """Take the quota, the slot and the patient's day, and write the appointment."""
+    from chalicelib.appointments.models import (
+        AgendaModel,
+        AppointmentModel,
+        DayGuardModel,
+        SlotModel,
+    )
+
+    agenda_pk, agenda_sk = _agenda_key(appointment.agenda_id)
+    slot_pk, slot_sk = _slot_key(appointment.agenda_id, appointment.slot_time)
+    day_pk, day_sk = _day_key(appointment.patient_id, appointment.date)
+    pk, sk = _appointment_key(appointment.appointment_id)
+
+    def build(transaction: TransactWrite) -> list[str]:
+        transaction.update(
+            AgendaModel(agenda_pk, agenda_sk),
+            actions=[AgendaModel.internet_remaining.add(-1)],
+            condition=AgendaModel.internet_remaining > 0,
+        )
+        transaction.update(
+            SlotModel(slot_pk, slot_sk),
+            actions=[
+                SlotModel.status.set("ocupado"),
+                SlotModel.appointment_id.set(appointment.appointment_id),
+            ],
+            condition=SlotModel.status == "libre",
+        )
+        transaction.save(
+            DayGuardModel(pk=day_pk, sk=day_sk, appointment_id=appointment.appointment_id),
+            condition=DayGuardModel.pk.does_not_exist(),
+        )
+        transaction.save(
+            AppointmentModel(
+                pk=pk,
+                sk=sk,
+                gsi2pk=f"NUCLEUS#{appointment.nucleus}",
+                gsi2sk=f"{appointment.starts_at}#{appointment.appointment_id}",
+                appointment_id=appointment.appointment_id,
+                status=appointment.status,
+                agenda_id=appointment.agenda_id,
+                slot_time=appointment.slot_time,
+                patient_id=appointment.patient_id,
+                patient_name=appointment.patient_name,
+                nucleus=appointment.nucleus,
+                booked_by=appointment.booked_by,
+                clinic_id=appointment.clinic_id,
+                clinic_name=appointment.clinic_name,
+                doctor=appointment.doctor,
+                date=appointment.date,
+                shift=appointment.shift,
+                service=appointment.service,
+                starts_at=appointment.starts_at,
+                created_at=appointment.created_at,
+            ),
+            condition=AppointmentModel.pk.does_not_exist(),
+        )
+        return _stage(transaction, emails)
+
+    try:
+        return dynamo.transact(build, conflict=BookingRefused())
+    except BookingRefused:
+        raise explain_refusal(appointment) from None
+
+
+def explain_refusal(appointment: Appointment) -> errors.DomainError:
+    """Which condition refused a booking, read back consistently after the fact."""
+    from chalicelib.appointments.models import DayGuardModel, SlotModel
+
+    try:
+        DayGuardModel.get(*_day_key(appointment.patient_id, appointment.date), consistent_read=True)
+        return AlreadyBookedThatDay(
+            f"{appointment.patient_name} ya tiene una cita agendada ese día. Solo se permite "
+            "una cita por día: cancélala primero si quieres cambiar el horario."
+        )
+    except DayGuardModel.DoesNotExist:
+        pass
+    agenda = get_agenda(appointment.agenda_id, consistent=True)
+    if agenda is None or agenda.internet_remaining <= 0:
+        return QuotaExhausted()
+    try:
+        slot = SlotModel.get(
+            *_slot_key(appointment.agenda_id, appointment.slot_time), consistent_read=True
+        )
+        if slot.status != "libre":
+            return SlotTaken()
+    except SlotModel.DoesNotExist:
+        return errors.NotFound("Ese horario no existe. Actualiza la agenda y elige otro.")
+    # Everything was free again by the time we looked (a cancellation in between).
+    return errors.Conflict(
+        "Mucha gente está agendando en este momento. Intenta de nuevo.", code="busy"
+    )
+
+
+def slot_is_free(agenda_id: str, slot_time: str) -> bool | None:
+    """None when the agenda has no such slot."""
+    from chalicelib.appointments.models import SlotModel
+
+    try:
+        return SlotModel.get(*_slot_key(agenda_id, slot_time)).status == "libre"
+    except SlotModel.DoesNotExist:
+        return None
+
+
+class AlreadyCancelled(errors.Conflict):
+    code = "already_cancelled"
+    message = "Esta cita ya estaba cancelada."
+
+
+def cancel(appointment: Appointment, now: datetime, emails: list[Email]) -> list[str]:
+    """Mark it cancelled and give back the quota, the slot and the patient's day."""
+    from chalicelib.appointments.models import (
+        AgendaModel,
+        AppointmentModel,
+        DayGuardModel,
+        SlotModel,
+    )
+
+    def build(transaction: TransactWrite) -> list[str]:
+        transaction.update(
+            AppointmentModel(*_appointment_key(appointment.appointment_id)),
+            actions=[
+                AppointmentModel.status.set("cancelada"),
+                AppointmentModel.cancelled_at.set(iso(now)),
+            ],
+            condition=AppointmentModel.status == "agendada",
+        )
+        transaction.update(
+            AgendaModel(*_agenda_key(appointment.agenda_id)),
+            actions=[AgendaModel.internet_remaining.add(1)],
+            condition=AgendaModel.internet_remaining < AgendaModel.internet_quota,
+        )
+        transaction.update(
+            SlotModel(*_slot_key(appointment.agenda_id, appointment.slot_time)),
+            actions=[SlotModel.status.set("libre"), SlotModel.appointment_id.remove()],
+            condition=SlotModel.appointment_id == appointment.appointment_id,
+        )
+        transaction.delete(
+            DayGuardModel(*_day_key(appointment.patient_id, appointment.date)),
+            condition=DayGuardModel.appointment_id == appointment.appointment_id,
+        )
+        return _stage(transaction, emails)
+
+    return dynamo.transact(build, conflict=AlreadyCancelled())
+
+
+def get_appointment(appointment_id: str) -> Appointment | None:
+    from chalicelib.appointments.models import AppointmentModel
+
+    try:
+        return _to_appointment(AppointmentModel.get(*_appointment_key(appointment_id)))
+    except AppointmentModel.DoesNotExist:
+        return None
+
+
+def nucleus_appointments(
+    nucleus: str,
+    *,
+    upcoming: bool,
+    now: datetime,
+    limit: int,
+    cursor: dict[str, Any] | None,
+) -> tuple[list[Appointment], Any]:
+    """Upcoming: booked and not started, soonest first. History: the rest, newest first."""
+    from chalicelib.appointments.models import AppointmentModel
+
+    moment = iso(now)
+    if upcoming:
+        result = AppointmentModel.by_nucleus.query(
+            f"NUCLEUS#{nucleus}",
+            AppointmentModel.gsi2sk > moment,
+            filter_condition=AppointmentModel.status == "agendada",
+            scan_index_forward=True,
+            limit=limit,
+            last_evaluated_key=cursor,
+        )
+    else:
+        result = AppointmentModel.by_nucleus.query(
+            f"NUCLEUS#{nucleus}",
+            filter_condition=(AppointmentModel.starts_at <= moment)
+            | (AppointmentModel.status != "agendada"),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=cursor,
+        )
+    items = [_to_appointment(item) for item in result]
+    return items, result.last_evaluated_key
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,170 @@
+"""Request and response models of clinics, agendas, family and appointments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from chalicelib.appointments.rules import GENERAL_MEDICINE, parse_time
+
+Shift = Literal["matutino", "vespertino"]
+AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PageQuery(_In):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+
+
+# --- family ----------------------------------------------------------------------------------
+
+
+class FamilyMemberOut(BaseModel):
+    id: str
+    full_name: str
+    nss_masked: str
+    is_self: bool
+    registered: bool
+
+
+class FamilyOut(BaseModel):
+    items: list[FamilyMemberOut]
+    next_cursor: str | None = None
+
+
+# --- clinics and agendas ---------------------------------------------------------------------
+
+
+class ClinicIn(_In):
+    name: str = Field(min_length=3, max_length=120, description="p. ej. UMF 20 Vallejo")
+    address: str = Field("", max_length=200)
+    time_zone: str = Field("America/Mexico_City", max_length=40)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("La zona horaria no existe (p. ej. America/Mexico_City).") from None
+        return value
+
+
+class ClinicOut(BaseModel):
+    id: str
+    name: str
+    address: str
+    time_zone: str
+    services: list[str]
+
+
+class ClinicList(BaseModel):
+    items: list[ClinicOut]
+    next_cursor: str | None = None
+
+
+class AgendaIn(_In):
+    clinic_id: str = Field(min_length=1, max_length=64)
+    doctor: str = Field(min_length=3, max_length=120)
+    date: dt.date
+    shift: Shift
+    service: str = Field(GENERAL_MEDICINE, max_length=60)
+    slot_times: list[str] = Field(min_length=1, max_length=300, description='["08:00", …]')
+    internet_quota: int = Field(ge=0, description="lugares de la agenda reservados a internet")
+
+    @field_validator("slot_times")
+    @classmethod
+    def _times(cls, values: list[str]) -> list[str]:
+        for value in values:
+            parse_time(value)
+        if len(set(values)) != len(values):
+            raise ValueError("Hay horarios repetidos.")
+        return sorted(values)
+
+    @model_validator(mode="after")
+    def _quota_fits(self) -> AgendaIn:
+        if self.internet_quota > len(self.slot_times):
+            raise ValueError("La cuota de internet no puede ser mayor que la capacidad total.")
+        return self
+
+
+class AgendaQuery(_In):
+    date: dt.date
+    clinic: str = Field(min_length=1, max_length=64)
+    service: str = Field(GENERAL_MEDICINE, max_length=60)
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+
+
+class SlotOut(BaseModel):
+    id: str
+    time: str
+    available: bool
+
+
+class AgendaOut(BaseModel):
+    id: str
+    clinic_id: str
+    clinic: str
+    doctor: str
+    date: dt.date
+    shift: Shift
+    service: str
+    capacity: int
+    internet_quota: int
+    internet_remaining: int
+    slots: list[SlotOut]
+
+
+class AgendaList(BaseModel):
+    items: list[AgendaOut]
+    next_cursor: str | None = None
+
+
+# --- appointments ----------------------------------------------------------------------------
+
+
+class BookingIn(_In):
+    slot_id: str = Field(min_length=1, max_length=64)
+    patient_id: str = Field(min_length=1, max_length=64)
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    status: AppointmentStatus
+    patient_id: str
+    patient_name: str
+    clinic_id: str
+    clinic: str
+    doctor: str
+    date: dt.date
+    time: str
+    shift: Shift
+    starts_at: dt.datetime
+    service: str
+    cancellable: bool
+    created_at: dt.datetime
+    cancelled_at: dt.datetime | None = None
+
+
+class AppointmentList(BaseModel):
+    items: list[AppointmentOut]
+    next_cursor: str | None = None
+
+
+class AppointmentsQuery(_In):
+    view: Literal["proximas", "historial"] = "proximas"
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+
+
+class Done(BaseModel):
+    message: str

@@ -1,0 +1,353 @@
+"""Affiliate appointments: clinics, agendas, the family nucleus, booking and cancelling.
+
+The only door into this context. An affiliate books for themself or for any member of
+their family nucleus (the registry's records that share their credential serial, registered
+or not); every record of the nucleus is reached through that serial, and another nucleus's
+appointment answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from chalicelib import clock, dynamo, errors
+from chalicelib.accounts import service as accounts
+from chalicelib.appointments import repository
+from chalicelib.appointments.repository import Agenda, Appointment, Clinic, Email
+from chalicelib.appointments.rules import (
+    GENERAL_MEDICINE,
+    GENERAL_MEDICINE_LABEL,
+    BookingWindow,
+    QuotaExhausted,
+    can_cancel,
+    require_general_medicine,
+    slot_start,
+    split_slot_id,
+)
+from chalicelib.appointments.schemas import (
+    AgendaIn,
+    AgendaList,
+    AgendaOut,
+    AgendaQuery,
+    AppointmentList,
+    AppointmentOut,
+    AppointmentsQuery,
+    BookingIn,
+    ClinicIn,
+    ClinicList,
+    ClinicOut,
+    FamilyMemberOut,
+    FamilyOut,
+    PageQuery,
+    SlotOut,
+)
+from chalicelib.auth import Principal
+from chalicelib.clock import iso
+from chalicelib.config import get_settings
+from chalicelib.notifications import service as notifications
+from chalicelib.registry import service as registry
+
+_WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)  # fmt: skip
+
+
+# --- who books: the affiliate and their family nucleus ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    member_id: str
+    nss: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class Booker:
+    """A signed-in affiliate with their nucleus, as the registry knows it."""
+
+    account_id: str
+    nucleus: str  # the credential serial the nucleus shares
+    self_id: str
+    members: tuple[Member, ...]
+    addresses: tuple[str, ...]
+
+    def member(self, member_id: str) -> Member:
+        for member in self.members:
+            if member.member_id == member_id:
+                return member
+        raise errors.NotFound("Esa persona no pertenece a tu núcleo familiar.")
+
+
+def mask_nss(nss: str) -> str:
+    return "•" * (len(nss) - 4) + nss[-4:]
+
+
+def booker(principal: Principal) -> Booker:
+    """The affiliate and their nucleus. The registry is the source: an account created
+    before member ids were kept in its details is found again by its NSS."""
+    account = accounts.contact(principal)
+    nss = str(account.details.get("nss") or "")
+    record = registry.find_affiliate(nss) if nss else None
+    if record is None:
+        raise errors.NotFound(
+            "No encontramos tu registro de afiliación. Comunícate con tu clínica.",
+            code="affiliate_not_found",
+        )
+    nucleus = registry.normalize_serial(record.credential_serial)
+    family = registry.family(nucleus)
+    members = [Member(r.member_id, r.nss, r.full_name) for r in family]
+    if all(m.member_id != record.member_id for m in members):
+        members.insert(0, Member(record.member_id, record.nss, record.full_name))
+    # The affiliate first, then the others by name.
+    members.sort(key=lambda m: (m.member_id != record.member_id, m.full_name))
+    return Booker(
+        account_id=principal.account_id,
+        nucleus=nucleus,
+        self_id=record.member_id,
+        members=tuple(members),
+        addresses=tuple(account.addresses),
+    )
+
+
+def family(principal: Principal) -> FamilyOut:
+    """The members sharing the affiliate's credential serial, registered or not."""
+    who = booker(principal)
+    return FamilyOut(
+        items=[
+            FamilyMemberOut(
+                id=m.member_id,
+                full_name=m.full_name,
+                nss_masked=mask_nss(m.nss),
+                is_self=m.member_id == who.self_id,
+                registered=accounts.account_id_for_identifier("nss", m.nss) is not None,
+            )
+            for m in who.members
+        ]
+    )
+
+
+# --- clinics and agendas ---------------------------------------------------------------------
+
+
+def _clinic_out(clinic: Clinic) -> ClinicOut:
+    return ClinicOut(
+        id=clinic.clinic_id,
+        name=clinic.name,
+        address=clinic.address,
+        time_zone=clinic.time_zone,
+        services=[GENERAL_MEDICINE],
+    )
+
+
+def create_clinic(principal: Principal, body: ClinicIn) -> ClinicOut:
+    """A clinic (UMF) where general medicine is booked (operators)."""
+    clinic = Clinic(repository.new_id(), body.name, body.address, body.time_zone)
+    repository.create_clinic(clinic, principal.account_id, clock.now())
+    return _clinic_out(clinic)
+
+
+def clinics(query: PageQuery) -> ClinicList:
+    """Clinics with general medicine, by name."""
+    found, last = repository.list_clinics(query.limit, dynamo.decode_cursor(query.cursor))
+    return ClinicList(items=[_clinic_out(c) for c in found], next_cursor=dynamo.encode_cursor(last))
+
+
+def _agenda_out(agenda: Agenda, slots: list[repository.Slot]) -> AgendaOut:
+    return AgendaOut(
+        id=agenda.agenda_id,
+        clinic_id=agenda.clinic_id,
+        clinic=agenda.clinic_name,
+        doctor=agenda.doctor,
+        date=date.fromisoformat(agenda.date),
+        shift=agenda.shift,  # type: ignore[arg-type]  # stored from the validated Literal
+        service=agenda.service,
+        capacity=agenda.capacity,
+        internet_quota=agenda.internet_quota,
+        internet_remaining=agenda.internet_remaining,
+        slots=[
+            SlotOut(
+                id=s.id_in(agenda.agenda_id),
+                time=s.time,
+                # A free slot cannot be booked on line once the internet share is gone.
+                available=s.available and agenda.internet_remaining > 0,
+            )
+            for s in slots
+        ],
+    )
+
+
+def create_agenda(principal: Principal, body: AgendaIn) -> AgendaOut:
+    """A doctor's shift on a date with its slots and internet quota (operators)."""
+    require_general_medicine(body.service)
+    clinic = repository.get_clinic(body.clinic_id)
+    if clinic is None:
+        raise errors.NotFound("Esa clínica no existe.")
+    agenda = Agenda(
+        agenda_id=repository.new_id(),
+        clinic_id=clinic.clinic_id,
+        clinic_name=clinic.name,
+        time_zone=clinic.time_zone,
+        doctor=" ".join(body.doctor.split()),
+        date=body.date.isoformat(),
+        shift=body.shift,
+        service=body.service,
+        capacity=len(body.slot_times),
+        internet_quota=body.internet_quota,
+        internet_remaining=body.internet_quota,
+    )
+    repository.create_agenda(agenda, body.slot_times, principal.account_id, clock.now())
+    return _agenda_out(agenda, [repository.Slot(t, True) for t in body.slot_times])
+
+
+def agenda(query: AgendaQuery) -> AgendaList:
+    """The agendas of a clinic on a date, with each slot's availability."""
+    require_general_medicine(query.service)
+    if repository.get_clinic(query.clinic) is None:
+        raise errors.NotFound("Esa clínica no existe.")
+    found, last = repository.agendas_of_day(
+        query.clinic, query.date.isoformat(), query.limit, dynamo.decode_cursor(query.cursor)
+    )
+    return AgendaList(
+        items=[_agenda_out(a, slots) for a, slots in found],
+        next_cursor=dynamo.encode_cursor(last),
+    )
+
+
+# --- appointments ----------------------------------------------------------------------------
+
+
+def _window() -> BookingWindow:
+    return BookingWindow(days=get_settings().booking_window_days)
+
+
+def _long_date(day: date) -> str:
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+
+
+def _email(who: Booker, template: str, appointment: Appointment) -> Email:
+    return Email(
+        recipients=list(who.addresses),
+        template=template,
+        values={
+            "patient": appointment.patient_name,
+            "date": _long_date(date.fromisoformat(appointment.date)),
+            "time": appointment.slot_time,
+            "clinic": appointment.clinic_name,
+            "doctor": appointment.doctor,
+            "service": GENERAL_MEDICINE_LABEL,
+            "link": f"{get_settings().site_url}/afiliados/citas.html",
+        },
+    )
+
+
+def _out(appointment: Appointment, now: datetime) -> AppointmentOut:
+    starts = datetime.fromisoformat(appointment.starts_at)
+    return AppointmentOut(
+        id=appointment.appointment_id,
+        status=appointment.status,  # type: ignore[arg-type]  # one of the API's values
+        patient_id=appointment.patient_id,
+        patient_name=appointment.patient_name,
+        clinic_id=appointment.clinic_id,
+        clinic=appointment.clinic_name,
+        doctor=appointment.doctor,
+        date=date.fromisoformat(appointment.date),
+        time=appointment.slot_time,
+        shift=appointment.shift,  # type: ignore[arg-type]
+        starts_at=starts,
+        service=appointment.service,
+        cancellable=appointment.status == "agendada" and can_cancel(starts, now),
+        created_at=datetime.fromisoformat(appointment.created_at),
+        cancelled_at=(
+            datetime.fromisoformat(appointment.cancelled_at) if appointment.cancelled_at else None
+        ),
+    )
+
+
+def book(principal: Principal, body: BookingIn) -> AppointmentOut:
+    """Book a slot for the affiliate or a member of their nucleus."""
+    who = booker(principal)
+    return book_for(who, who.member(body.patient_id), body.slot_id)
+
+
+def book_for(who: Booker, patient: Member, slot: str) -> AppointmentOut:
+    """Book `slot` for `patient` on behalf of `who` (the patient is in who's nucleus)."""
+    agenda_id, slot_time = split_slot_id(slot)
+    agenda_ = repository.get_agenda(agenda_id)
+    if agenda_ is None:
+        raise errors.NotFound("Ese horario no existe. Actualiza la agenda y elige otro.")
+    now = clock.now()
+    starts = slot_start(date.fromisoformat(agenda_.date), slot_time, agenda_.time_zone)
+    _window().check(starts, now, agenda_.time_zone)
+    # Cheap early answers; the transaction below is what guarantees them.
+    if agenda_.internet_remaining <= 0:
+        raise QuotaExhausted()
+    appointment = Appointment(
+        appointment_id=repository.new_id(),
+        status="agendada",
+        agenda_id=agenda_id,
+        slot_time=slot_time,
+        patient_id=patient.member_id,
+        patient_name=patient.full_name,
+        nucleus=who.nucleus,
+        booked_by=who.account_id,
+        clinic_id=agenda_.clinic_id,
+        clinic_name=agenda_.clinic_name,
+        doctor=agenda_.doctor,
+        date=agenda_.date,
+        shift=agenda_.shift,
+        service=agenda_.service,
+        starts_at=iso(starts),
+        created_at=iso(now),
+    )
+    emails = [_email(who, "appointment_booked", appointment)] if who.addresses else []
+    email_ids = repository.book(appointment, emails)
+    notifications.dispatch(email_ids)
+    return _out(appointment, now)
+
+
+def _own(who: Booker, appointment_id: str) -> Appointment:
+    appointment = repository.get_appointment(appointment_id)
+    if appointment is None or appointment.nucleus != who.nucleus:
+        raise errors.NotFound("No encontramos esa cita.")
+    return appointment
+
+
+def cancel(principal: Principal, appointment_id: str) -> AppointmentOut:
+    """Cancel an appointment of the nucleus until the moment it starts."""
+    who = booker(principal)
+    appointment = _own(who, appointment_id)
+    now = clock.now()
+    if appointment.status != "agendada":
+        raise repository.AlreadyCancelled(
+            "Esta cita ya no está agendada; no hay nada que cancelar."
+        )
+    if not can_cancel(datetime.fromisoformat(appointment.starts_at), now):
+        raise errors.Conflict(
+            "La cita ya comenzó o ya pasó; ya no se puede cancelar.", code="already_started"
+        )
+    emails = [_email(who, "appointment_cancelled", appointment)] if who.addresses else []
+    email_ids = repository.cancel(appointment, now, emails)
+    notifications.dispatch(email_ids)
+    cancelled = repository.get_appointment(appointment_id)
+    assert cancelled is not None
+    return _out(cancelled, now)
+
+
+def appointments(principal: Principal, query: AppointmentsQuery) -> AppointmentList:
+    """Upcoming appointments (soonest first) or the history (newest first) of the nucleus."""
+    who = booker(principal)
+    now = clock.now()
+    found, last = repository.nucleus_appointments(
+        who.nucleus,
+        upcoming=query.view == "proximas",
+        now=now,
+        limit=query.limit,
+        cursor=dynamo.decode_cursor(query.cursor),
+    )
+    return AppointmentList(
+        items=[_out(a, now) for a in found], next_cursor=dynamo.encode_cursor(last)
+    )

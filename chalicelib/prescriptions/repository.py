@@ -1,0 +1,244 @@
+"""Prescriptions and sick leaves: the only module that touches the prescriptions table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dynamo, errors
+from chalicelib.clock import iso
+
+if TYPE_CHECKING:
+    from chalicelib.prescriptions.models import PrescriptionModel, SickLeaveModel
+
+
+@dataclass(frozen=True)
+class Prescription:
+    prescription_id: str
+    patient_id: str
+    patient_name: str
+    nucleus: str
+    doctor: str
+    clinic: str
+    date: str
+    medicines: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SickLeave:
+    sick_leave_id: str
+    status: str
+    patient_id: str
+    nss: str
+    patient_name: str
+    kind: str
+    start_date: str
+    end_date: str
+    days: int
+    doctor: str
+    clinic: str
+    issued_at: str
+    authorized_at: str | None = None
+    seal: str | None = None
+    seal_key_id: str | None = None
+
+    def sealed_fields(self) -> dict[str, str | int]:
+        """The fields the seal covers (see `seal.FIELDS`)."""
+        return {
+            "id": self.sick_leave_id,
+            "nss": self.nss,
+            "patient_name": self.patient_name,
+            "kind": self.kind,
+            "start_date": self.start_date,
+            "end_date": self.end_date,
+            "days": self.days,
+            "doctor": self.doctor,
+            "clinic": self.clinic,
+            "issued_at": self.issued_at,
+            "authorized_at": self.authorized_at or "",
+        }
+
+
+def _rx_key(prescription_id: str) -> tuple[str, str]:
+    return f"RX#{prescription_id}", "RX"
+
+
+def _sl_key(sick_leave_id: str) -> tuple[str, str]:
+    return f"SL#{sick_leave_id}", "SL"
+
+
+def _to_prescription(item: PrescriptionModel) -> Prescription:
+    return Prescription(
+        prescription_id=item.prescription_id,
+        patient_id=item.patient_id,
+        patient_name=item.patient_name,
+        nucleus=item.nucleus,
+        doctor=item.doctor,
+        clinic=item.clinic,
+        date=item.date,
+        medicines=list(item.medicines or []),
+    )
+
+
+def _to_sick_leave(item: SickLeaveModel) -> SickLeave:
+    return SickLeave(
+        sick_leave_id=item.sick_leave_id,
+        status=item.status,
+        patient_id=item.patient_id,
+        nss=item.nss,
+        patient_name=item.patient_name,
+        kind=item.kind,
+        start_date=item.start_date,
+        end_date=item.end_date,
+        days=int(item.days),
+        doctor=item.doctor,
+        clinic=item.clinic,
+        issued_at=item.issued_at,
+        authorized_at=item.authorized_at,
+        seal=item.seal,
+        seal_key_id=item.seal_key_id,
+    )
+
+
+# --- prescriptions ---------------------------------------------------------------------------
+
+
+def create_prescription(prescription: Prescription, issued_by: str, now: datetime) -> None:
+    from chalicelib.prescriptions.models import PrescriptionModel
+
+    pk, sk = _rx_key(prescription.prescription_id)
+    PrescriptionModel(
+        pk=pk,
+        sk=sk,
+        gsi1pk=f"NUCLEUS#{prescription.nucleus}#RX",
+        gsi1sk=f"{prescription.date}#{prescription.prescription_id}",
+        prescription_id=prescription.prescription_id,
+        patient_id=prescription.patient_id,
+        patient_name=prescription.patient_name,
+        nucleus=prescription.nucleus,
+        doctor=prescription.doctor,
+        clinic=prescription.clinic,
+        date=prescription.date,
+        medicines=prescription.medicines,
+        issued_by=issued_by,
+        created_at=iso(now),
+    ).save(condition=PrescriptionModel.pk.does_not_exist())
+
+
+def nucleus_prescriptions(
+    nucleus: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[Prescription], Any]:
+    """Newest first."""
+    from chalicelib.prescriptions.models import PrescriptionModel
+
+    result = PrescriptionModel.by_nucleus.query(
+        f"NUCLEUS#{nucleus}#RX", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    )
+    return [_to_prescription(item) for item in result], result.last_evaluated_key
+
+
+# --- sick leaves -----------------------------------------------------------------------------
+
+
+def create_sick_leave(sick_leave: SickLeave, issued_by: str) -> None:
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    pk, sk = _sl_key(sick_leave.sick_leave_id)
+    SickLeaveModel(
+        pk=pk,
+        sk=sk,
+        gsi1pk=f"MEMBER#{sick_leave.patient_id}#SL",
+        gsi1sk=f"{sick_leave.start_date}#{sick_leave.sick_leave_id}",
+        sick_leave_id=sick_leave.sick_leave_id,
+        status=sick_leave.status,
+        patient_id=sick_leave.patient_id,
+        nss=sick_leave.nss,
+        patient_name=sick_leave.patient_name,
+        kind=sick_leave.kind,
+        start_date=sick_leave.start_date,
+        end_date=sick_leave.end_date,
+        days=sick_leave.days,
+        doctor=sick_leave.doctor,
+        clinic=sick_leave.clinic,
+        issued_by=issued_by,
+        issued_at=sick_leave.issued_at,
+    ).save(condition=SickLeaveModel.pk.does_not_exist())
+
+
+def get_sick_leave(sick_leave_id: str) -> SickLeave | None:
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    try:
+        return _to_sick_leave(SickLeaveModel.get(*_sl_key(sick_leave_id)))
+    except SickLeaveModel.DoesNotExist:
+        return None
+
+
+def authorize(sick_leave: SickLeave, authorized_by: str, now: datetime) -> SickLeave:
+    """emitida → autorizada, once; an already authorized one is returned as it is."""
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    if sick_leave.status != "emitida":
+        return sick_leave
+    item = SickLeaveModel(*_sl_key(sick_leave.sick_leave_id))
+    try:
+        item.update(
+            actions=[
+                SickLeaveModel.status.set("autorizada"),
+                SickLeaveModel.authorized_by.set(authorized_by),
+                SickLeaveModel.authorized_at.set(iso(now)),
+            ],
+            condition=SickLeaveModel.status == "emitida",
+        )
+    except Exception as exc:
+        if not dynamo.is_condition_failure(exc):
+            raise
+        current = get_sick_leave(sick_leave.sick_leave_id)
+        assert current is not None
+        return current
+    return replace(sick_leave, status="autorizada", authorized_at=iso(now))
+
+
+def store_seal(sick_leave: SickLeave, seal: str, key_id: str, version: int) -> SickLeave:
+    """autorizada → sellada with its seal; the fields it covers cannot have changed since."""
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    item = SickLeaveModel(*_sl_key(sick_leave.sick_leave_id))
+    try:
+        item.update(
+            actions=[
+                SickLeaveModel.status.set("sellada"),
+                SickLeaveModel.seal.set(seal),
+                SickLeaveModel.seal_key_id.set(key_id),
+                SickLeaveModel.seal_version.set(version),
+            ],
+            condition=(SickLeaveModel.status == "autorizada")
+            & (SickLeaveModel.authorized_at == (sick_leave.authorized_at or "")),
+        )
+    except Exception as exc:
+        if not dynamo.is_condition_failure(exc):
+            raise
+        # Sealed meanwhile by a concurrent request: keep the first seal.
+        current = get_sick_leave(sick_leave.sick_leave_id)
+        if current is None or current.status != "sellada":
+            raise errors.Conflict("La incapacidad cambió mientras se sellaba.") from None
+        return current
+    return replace(sick_leave, status="sellada", seal=seal, seal_key_id=key_id)
+
+
+def member_sick_leaves_since(
+    member_id: str, since: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[SickLeave], Any]:
+    """Sealed sick leaves of a member that started on `since` or later, newest first."""
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    result = SickLeaveModel.by_member.query(
+        f"MEMBER#{member_id}#SL",
+        SickLeaveModel.gsi1sk >= since,
+        filter_condition=SickLeaveModel.status == "sellada",
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    return [_to_sick_leave(item) for item in result], result.last_evaluated_key

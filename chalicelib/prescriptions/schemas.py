@@ -1,0 +1,119 @@
+"""Request and response models of prescriptions, sick leaves and their verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.prescriptions.rules import MAX_DAYS
+
+SickLeaveKind = Literal["enfermedad_general", "riesgo_de_trabajo", "maternidad"]
+SickLeaveStatus = Literal["emitida", "autorizada", "sellada"]
+NSS_PATTERN = r"^\d{11}$"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PageQuery(_In):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2000)
+
+
+# --- prescriptions ---------------------------------------------------------------------------
+
+
+class Medicine(_In):
+    name: str = Field(min_length=2, max_length=120, description="p. ej. Paracetamol 500 mg")
+    dose: str = Field(min_length=2, max_length=200, description="p. ej. 1 tableta cada 8 horas")
+    quantity: int = Field(ge=1, le=999, description="piezas o cajas a surtir")
+
+
+class PrescriptionIn(_In):
+    nss: str = Field(pattern=NSS_PATTERN, description="NSS del paciente (11 dígitos)")
+    doctor: str = Field(min_length=3, max_length=120)
+    clinic: str = Field(min_length=3, max_length=120)
+    date: dt.date
+    medicines: list[Medicine] = Field(min_length=1, max_length=20)
+
+
+class PrescriptionOut(BaseModel):
+    id: str
+    patient_id: str
+    patient_name: str
+    doctor: str
+    clinic: str
+    date: dt.date
+    medicines: list[Medicine]
+
+
+class PrescriptionList(BaseModel):
+    notice: str
+    items: list[PrescriptionOut]
+    next_cursor: str | None = None
+
+
+# --- sick leaves -----------------------------------------------------------------------------
+
+
+class SickLeaveIn(_In):
+    nss: str = Field(pattern=NSS_PATTERN, description="NSS del trabajador (11 dígitos)")
+    kind: SickLeaveKind
+    start_date: dt.date
+    days: int = Field(ge=1, le=MAX_DAYS)
+    doctor: str = Field(min_length=3, max_length=120)
+    clinic: str = Field(min_length=3, max_length=120)
+    authorize: bool = Field(False, description="autorizar y sellar al emitir")
+
+
+class SickLeaveOut(BaseModel):
+    id: str
+    status: SickLeaveStatus
+    patient_id: str
+    patient_name: str
+    kind: SickLeaveKind
+    start_date: dt.date
+    end_date: dt.date
+    days: int
+    doctor: str
+    clinic: str
+    issued_at: dt.datetime
+    authorized_at: dt.datetime | None = None
+    seal: str | None = None
+    verify_url: str | None = None
+
+
+class SickLeaveList(BaseModel):
+    items: list[SickLeaveOut]
+    next_cursor: str | None = None
+
+
+class FileLink(BaseModel):
+    url: str
+    expires_at: dt.datetime
+
+
+class VerifyQuery(_In):
+    seal: str = Field(min_length=1, max_length=400)
+
+
+class SealedCertificate(BaseModel):
+    id: str
+    patient_name: str
+    nss_masked: str
+    kind: SickLeaveKind
+    start_date: dt.date
+    end_date: dt.date
+    days: int
+    doctor: str
+    clinic: str
+    authorized_at: dt.datetime
+
+
+class Verification(BaseModel):
+    valid: bool
+    message: str
+    certificate: SealedCertificate | None = None

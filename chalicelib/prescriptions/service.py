@@ -1,0 +1,301 @@
+"""Prescriptions and sick leaves: issued by operators, seen by the affiliate's family.
+
+The only door into this context. Prescriptions are shown to the whole family nucleus (a
+parent keeps a child's medicines); a sick leave belongs to the worker it was issued to, who
+sees those that started within the configured months and are authorized and sealed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from chalicelib import aws, clock, dynamo, errors
+from chalicelib.appointments import service as appointments
+from chalicelib.auth import Principal
+from chalicelib.clock import iso
+from chalicelib.config import get_settings
+from chalicelib.prescriptions import repository, seal
+from chalicelib.prescriptions.repository import Prescription, SickLeave
+from chalicelib.prescriptions.rules import KINDS, NOTICE, ZONE, end_date, visible_since
+from chalicelib.prescriptions.schemas import (
+    FileLink,
+    Medicine,
+    PageQuery,
+    PrescriptionIn,
+    PrescriptionList,
+    PrescriptionOut,
+    SealedCertificate,
+    SickLeaveIn,
+    SickLeaveList,
+    SickLeaveOut,
+    Verification,
+)
+from chalicelib.registry import service as registry
+
+CERTIFICATES_PREFIX = "derived/certificates/sick-leaves/"
+LINK_SECONDS = 300
+
+
+def _patient(nss: str) -> tuple[str, str, str]:
+    """(member id, full name, nucleus) of an NSS in the registry."""
+    record = registry.find_affiliate(nss)
+    if record is None:
+        raise errors.NotFound(
+            "Ese NSS no está en el registro de afiliados.", code="affiliate_not_found"
+        )
+    return record.member_id, record.full_name, registry.normalize_serial(record.credential_serial)
+
+
+def _new_id() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
+# --- prescriptions ---------------------------------------------------------------------------
+
+
+def _prescription_out(prescription: Prescription) -> PrescriptionOut:
+    return PrescriptionOut(
+        id=prescription.prescription_id,
+        patient_id=prescription.patient_id,
+        patient_name=prescription.patient_name,
+        doctor=prescription.doctor,
+        clinic=prescription.clinic,
+        date=date.fromisoformat(prescription.date),
+        medicines=[Medicine.model_validate(m) for m in prescription.medicines],
+    )
+
+
+def issue_prescription(principal: Principal, body: PrescriptionIn) -> PrescriptionOut:
+    """A prescription for an affiliate or a family member (operators)."""
+    member_id, name, nucleus = _patient(body.nss)
+    prescription = Prescription(
+        prescription_id=_new_id(),
+        patient_id=member_id,
+        patient_name=name,
+        nucleus=nucleus,
+        doctor=" ".join(body.doctor.split()),
+        clinic=" ".join(body.clinic.split()),
+        date=body.date.isoformat(),
+        medicines=[m.model_dump() for m in body.medicines],
+    )
+    repository.create_prescription(prescription, principal.account_id, clock.now())
+    return _prescription_out(prescription)
+
+
+def prescriptions(principal: Principal, query: PageQuery) -> PrescriptionList:
+    """The family's prescriptions, newest first, with the notice that they are informational."""
+    who = appointments.booker(principal)
+    found, last = repository.nucleus_prescriptions(
+        who.nucleus, query.limit, dynamo.decode_cursor(query.cursor)
+    )
+    return PrescriptionList(
+        notice=NOTICE,
+        items=[_prescription_out(p) for p in found],
+        next_cursor=dynamo.encode_cursor(last),
+    )
+
+
+# --- sick leaves -----------------------------------------------------------------------------
+
+
+def verify_url(sick_leave: SickLeave) -> str | None:
+    if not sick_leave.seal:
+        return None
+    query = urlencode({"id": sick_leave.sick_leave_id, "seal": sick_leave.seal})
+    return f"{get_settings().site_url}/verificar.html?{query}"
+
+
+def _sick_leave_out(sick_leave: SickLeave) -> SickLeaveOut:
+    return SickLeaveOut(
+        id=sick_leave.sick_leave_id,
+        status=sick_leave.status,  # type: ignore[arg-type]  # one of the API's values
+        patient_id=sick_leave.patient_id,
+        patient_name=sick_leave.patient_name,
+        kind=sick_leave.kind,  # type: ignore[arg-type]
+        start_date=date.fromisoformat(sick_leave.start_date),
+        end_date=date.fromisoformat(sick_leave.end_date),
+        days=sick_leave.days,
+        doctor=sick_leave.doctor,
+        clinic=sick_leave.clinic,
+        issued_at=datetime.fromisoformat(sick_leave.issued_at),
+        authorized_at=(
+            datetime.fromisoformat(sick_leave.authorized_at) if sick_leave.authorized_at else None
+        ),
+        seal=sick_leave.seal,
+        verify_url=verify_url(sick_leave),
+    )
+
+
+def issue_sick_leave(principal: Principal, body: SickLeaveIn) -> SickLeaveOut:
+    """A sick leave for a worker (operators); sealed at once when `authorize` is set."""
+    member_id, name, _ = _patient(body.nss)
+    sick_leave = SickLeave(
+        sick_leave_id=_new_id(),
+        status="emitida",
+        patient_id=member_id,
+        nss=body.nss,
+        patient_name=name,
+        kind=body.kind,
+        start_date=body.start_date.isoformat(),
+        end_date=end_date(body.start_date, body.days).isoformat(),
+        days=body.days,
+        doctor=" ".join(body.doctor.split()),
+        clinic=" ".join(body.clinic.split()),
+        issued_at=iso(clock.now()),
+    )
+    repository.create_sick_leave(sick_leave, principal.account_id)
+    if body.authorize:
+        sick_leave = _authorize_and_seal(sick_leave, principal.account_id)
+    return _sick_leave_out(sick_leave)
+
+
+def _authorize_and_seal(sick_leave: SickLeave, authorized_by: str) -> SickLeave:
+    authorized = repository.authorize(sick_leave, authorized_by, clock.now())
+    if authorized.status == "sellada":
+        return authorized
+    key_id = get_settings().seal_key_id
+    signature = seal.sign(key_id, seal.canonical(authorized.sealed_fields()))
+    return repository.store_seal(authorized, signature, key_id, seal.VERSION)
+
+
+def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> SickLeaveOut:
+    """Authorize and seal (operators). Repeating it, or resuming after a failure, is safe."""
+    sick_leave = repository.get_sick_leave(sick_leave_id)
+    if sick_leave is None:
+        raise errors.NotFound("No encontramos esa incapacidad.")
+    return _sick_leave_out(_authorize_and_seal(sick_leave, principal.account_id))
+
+
+def _visible_since() -> date:
+    return visible_since(clock.now(), get_settings().sick_leave_visible_months)
+
+
+def sick_leaves(principal: Principal, query: PageQuery) -> SickLeaveList:
+    """The affiliate's sealed sick leaves that started within the configured months."""
+    who = appointments.booker(principal)
+    found, last = repository.member_sick_leaves_since(
+        who.self_id,
+        _visible_since().isoformat(),
+        query.limit,
+        dynamo.decode_cursor(query.cursor),
+    )
+    return SickLeaveList(
+        items=[_sick_leave_out(s) for s in found], next_cursor=dynamo.encode_cursor(last)
+    )
+
+
+def _day(value: str) -> str:
+    return date.fromisoformat(value).strftime("%d/%m/%Y")
+
+
+def _moment(value: str | None) -> str:
+    if not value:
+        return ""
+    return (
+        datetime.fromisoformat(value).astimezone(ZONE).strftime("%d/%m/%Y %H:%M (hora del centro)")
+    )
+
+
+def _pdf(sick_leave: SickLeave) -> bytes:
+    from chalicelib.prescriptions.certificate import CertificateView, render
+
+    url = verify_url(sick_leave)
+    assert url is not None
+    assert sick_leave.seal is not None
+    return render(
+        CertificateView(
+            certificate_id=sick_leave.sick_leave_id,
+            patient_name=sick_leave.patient_name,
+            nss=sick_leave.nss,
+            kind=KINDS.get(sick_leave.kind, sick_leave.kind),
+            start_date=_day(sick_leave.start_date),
+            end_date=_day(sick_leave.end_date),
+            days=sick_leave.days,
+            doctor=sick_leave.doctor,
+            clinic=sick_leave.clinic,
+            issued_at=_moment(sick_leave.issued_at),
+            authorized_at=_moment(sick_leave.authorized_at),
+            seal=sick_leave.seal,
+            verify_url=url,
+            created=datetime.fromisoformat(sick_leave.authorized_at or sick_leave.issued_at),
+        )
+    )
+
+
+def certificate(principal: Principal, sick_leave_id: str) -> FileLink:
+    """A short-lived link to the sealed certificate's PDF (written once, under derived/)."""
+    who = appointments.booker(principal)
+    sick_leave = repository.get_sick_leave(sick_leave_id)
+    if (
+        sick_leave is None
+        or sick_leave.patient_id != who.self_id
+        or sick_leave.start_date < _visible_since().isoformat()
+    ):
+        raise errors.NotFound("No encontramos esa incapacidad.")
+    if sick_leave.status != "sellada" or not sick_leave.seal:
+        raise errors.Conflict(
+            "Esta incapacidad aún no está autorizada y sellada; podrás imprimirla cuando lo esté.",
+            code="not_sealed",
+        )
+    s3 = aws.s3()
+    bucket = get_settings().documents_bucket
+    key = f"{CERTIFICATES_PREFIX}{sick_leave.sick_leave_id}.pdf"
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except s3.exceptions.ClientError:
+        # A sealed certificate never changes, so the first print is kept and reused.
+        s3.put_object(Bucket=bucket, Key=key, Body=_pdf(sick_leave), ContentType="application/pdf")
+    url = s3.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseContentType": "application/pdf",
+            "ResponseContentDisposition": (
+                f'inline; filename="incapacidad-{sick_leave.sick_leave_id[:8]}.pdf"'
+            ),
+        },
+        ExpiresIn=LINK_SECONDS,
+    )
+    return FileLink(url=url, expires_at=clock.now() + timedelta(seconds=LINK_SECONDS))
+
+
+# --- public verification ---------------------------------------------------------------------
+
+_NOT_GENUINE = (
+    "No pudimos comprobar este certificado: el sello no corresponde a un certificado emitido "
+    "por nosotros, o sus datos fueron alterados."
+)
+
+
+def verify(sick_leave_id: str, given_seal: str) -> Verification:
+    """Whether a certificate is genuine and unaltered (public; no account needed)."""
+    sick_leave = repository.get_sick_leave(sick_leave_id) if len(sick_leave_id) <= 64 else None
+    if sick_leave is None or sick_leave.status != "sellada" or not sick_leave.seal_key_id:
+        return Verification(valid=False, message=_NOT_GENUINE)
+    message = seal.canonical(sick_leave.sealed_fields())
+    if not seal.verify(sick_leave.seal_key_id, message, given_seal):
+        return Verification(valid=False, message=_NOT_GENUINE)
+    assert sick_leave.authorized_at is not None
+    return Verification(
+        valid=True,
+        message=(
+            "Certificado auténtico: el sello digital corresponde a estos datos. Compáralos con "
+            "el documento que tienes en la mano."
+        ),
+        certificate=SealedCertificate(
+            id=sick_leave.sick_leave_id,
+            patient_name=sick_leave.patient_name,
+            nss_masked=appointments.mask_nss(sick_leave.nss),
+            kind=sick_leave.kind,  # type: ignore[arg-type]
+            start_date=date.fromisoformat(sick_leave.start_date),
+            end_date=date.fromisoformat(sick_leave.end_date),
+            days=sick_leave.days,
+            doctor=sick_leave.doctor,
+            clinic=sick_leave.clinic,
+            authorized_at=datetime.fromisoformat(sick_leave.authorized_at),
+        ),
+    )
