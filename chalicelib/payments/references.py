@@ -1,9 +1,9 @@
 """Payment reference formats and their check digits (pure; python-stdnum does the arithmetic).
 
 Store (`tienda`), 16 digits, Luhn check digit (what convenience-store networks use):
-    `7` · member number (8) · months (2) · serial (4) · Luhn (1)       e.g. `7482913560341277`
+    `7` · member number (8) · months (2) · serial (4) · Luhn (1)       e.g. `7482913560303410`
 Bank (`banco`), 18 digits, ISO 7064 MOD 97-10 check digits (as in IBAN):
-    `8` · member number (8) · months (2) · serial (5) · MOD 97-10 (2)  e.g. `848291356034127725`
+    `8` · member number (8) · months (2) · serial (5) · MOD 97-10 (2)  e.g. `848291356030341292`
 
 The serial tells apart references for the same membership and months over time; each
 reference is also a record that binds it to its amount and expiry.
