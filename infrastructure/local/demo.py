@@ -22,7 +22,10 @@ class DemoLogin:
 DEMO_PASSWORD = "Demo-Portal-2026"  # noqa: S105 - documented local-only demo password
 
 # "package.module:function" of each context's demo loader, in the order they must run.
-LOADERS: tuple[str, ...] = ("infrastructure.local.demo_accounts:load",)
+LOADERS: tuple[str, ...] = (
+    "infrastructure.local.demo_accounts:load",
+    "infrastructure.local.demo_payments:load",
+)
 
 
 def load_demo_data(loaders: tuple[str, ...] = LOADERS) -> list[DemoLogin]:
