@@ -1,0 +1,1 @@
+"""Providers (Mexico): bank account, care orders, payment detail, invoices, complements."""

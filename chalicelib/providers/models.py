@@ -1,0 +1,156 @@
+"""PynamoDB models of the care_orders and invoices tables (only repository.py imports this).
+
+care_orders holds three item types:
+`ORDER#<id>/ORDER` (a care order; gsi1 under its provider, gsi2 under its insurer),
+`ACCOUNT#<insurer>#<number>/ACCOUNT` (the guard that keeps an insurer's account number on
+one order only) and `PROVIDER#<id>/BANK#<id>` (a provider's bank accounts: the active one,
+the one being validated, the rejected and replaced ones).
+
+invoices holds `INVOICE#<id>/INVOICE` (an invoice with its verdict, payment and payment
+complement; gsi1 under its provider, gsi2 under its insurer).
+
+Money attributes are integer centavos.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class _OrdersByProvider(GlobalSecondaryIndex["CareOrderModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _OrdersByInsurer(GlobalSecondaryIndex["CareOrderModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class CareOrderModel(Model):
+    Meta = table_meta("care_orders")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    order_id = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    insurer_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # digital | tradicional
+    account_number = UnicodeAttribute()
+    patient_name = UnicodeAttribute()
+    service = UnicodeAttribute()  # consulta | honorarios_quirurgicos
+    service_date = UnicodeAttribute()
+    amount = NumberAttribute()
+    coinsurance = NumberAttribute()
+    iva_taxed = BooleanAttribute()
+    regime = UnicodeAttribute()
+    jalisco_cedular = BooleanAttribute()
+    insured_signed = BooleanAttribute()
+    doctor_signed = BooleanAttribute()
+    status = UnicodeAttribute()
+    invoice_id = UnicodeAttribute(null=True)
+    paid = NumberAttribute(null=True)
+    format_document_ids = ListAttribute[str](null=True)  # traditional: the uploaded PDFs
+    format_key = UnicodeAttribute(null=True)  # traditional: the merged order-format PDF
+    format_status = UnicodeAttribute(null=True)  # pendiente | aceptado | rechazado
+    format_reasons = JSONAttribute(null=True)
+    loaded_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+
+    by_provider = _OrdersByProvider()
+    by_insurer = _OrdersByInsurer()
+
+
+class AccountNumberModel(Model):
+    Meta = table_meta("care_orders")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    order_id = UnicodeAttribute()
+
+
+class BankAccountModel(Model):
+    Meta = table_meta("care_orders")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    bank_account_id = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    clabe = UnicodeAttribute()
+    bank = UnicodeAttribute()
+    status = UnicodeAttribute()  # en_validacion | activa | rechazada | reemplazada
+    reasons = JSONAttribute(null=True)
+    document_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+
+
+class _InvoicesByProvider(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class _InvoicesByInsurer(GlobalSecondaryIndex["InvoiceModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class InvoiceModel(Model):
+    Meta = table_meta("invoices")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    invoice_id = UnicodeAttribute()
+    provider_id = UnicodeAttribute()
+    insurer_id = UnicodeAttribute()
+    care_order_ids = ListAttribute[str]()
+    status = UnicodeAttribute()
+    reasons = JSONAttribute(null=True)
+    document_id = UnicodeAttribute()
+    uuid = UnicodeAttribute(null=True)
+    subtotal = NumberAttribute()  # expected, from the orders' payment detail
+    total = NumberAttribute()
+    created_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+    payment = JSONAttribute(null=True)  # {amount, paid_on, sat_status, recorded_by, recorded_at}
+    complement_document_id = UnicodeAttribute(null=True)
+    complement_status = UnicodeAttribute(null=True)  # pendiente | aceptado | rechazado
+    complement_reasons = JSONAttribute(null=True)
+    complement_uuid = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+
+    by_provider = _InvoicesByProvider()
+    by_insurer = _InvoicesByInsurer()
