@@ -955,6 +955,10 @@ def today_in_santiago() -> date:
 def _register_listener() -> None:
     from chalicelib.documents import service as documents
 
+    # documents.transaction_files registers a placeholder listener (it only logs) when it is
+    # imported; importing it first makes this one the listener whatever the import order.
+    from chalicelib.documents import transaction_files  # noqa: F401
+
     documents.register_verdict_listener(
         documents.DocumentOwner.TRANSACTIONS, on_transaction_file_verdict
     )
