@@ -1127,3 +1127,271 @@ def record_invoice_payment(
     principal: Principal, invoice_id: str, body: prov.PaymentIn
 ) -> prov.InvoiceOut:
     return providers.record_payment(principal, invoice_id, body)
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+from chalicelib.audit import schemas as audit_schemas  # noqa: E402
+from chalicelib.audit import service as audit  # noqa: E402
+from chalicelib.claims import schemas as cl  # noqa: E402
+from chalicelib.claims import service as claims  # noqa: E402
+
+
+def _operator_ip() -> str | None:
+    """Where an operator's request came from, for the audit record."""
+    request = app.current_request
+    identity = ((request.context or {}) if request else {}).get("identity") or {}
+    source = identity.get("sourceIp")
+    return str(source) if source else None
+
+
+@api.route(
+    "/v1/policy",
+    summary="Mi póliza: personas, coberturas y padecimientos registrados",
+    response=cl.PolicyOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def my_policy(principal: Principal) -> cl.PolicyOut:
+    return claims.my_policy(principal)
+
+
+@api.route(
+    "/v1/catalog/claims",
+    summary="Tipos de trámite y documentos que pide cada etapa",
+    response=cl.CatalogOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def claim_catalog(principal: Principal) -> cl.CatalogOut:
+    return claims.claim_catalog(principal)
+
+
+@api.route(
+    "/v1/hospitals",
+    summary="Hospitales de la red de mi aseguradora",
+    query=cl.HospitalQuery,
+    response=cl.HospitalsOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def network_hospitals(principal: Principal, query: cl.HospitalQuery) -> cl.HospitalsOut:
+    return claims.list_hospitals(principal, query.q)
+
+
+@api.route(
+    "/v1/claims",
+    "POST",
+    summary="Paso 1: registrar un trámite (borrador)",
+    body=cl.ClaimIn,
+    response=cl.ClaimOut,
+    status=201,
+    roles=("asegurado",),
+    errors=(422,),
+    tags=("trámites",),
+)
+def create_claim(principal: Principal, body: cl.ClaimIn) -> cl.ClaimOut:
+    return claims.create_claim(principal, body)
+
+
+@api.route(
+    "/v1/claims",
+    summary="Mis trámites: actuales, en trámite (con filtros) o historial (con búsqueda)",
+    query=cl.ClaimListQuery,
+    response=cl.ClaimListOut,
+    roles=("asegurado",),
+    errors=(400, 422),
+    tags=("trámites",),
+)
+def list_claims(principal: Principal, query: cl.ClaimListQuery) -> cl.ClaimListOut:
+    return claims.list_claims(principal, query)
+
+
+@api.route(
+    "/v1/claims/{claim_id}",
+    summary="Detalle de un trámite: estado, plazos, documentos e historial",
+    response=cl.ClaimOut,
+    roles=("asegurado",),
+    errors=(404,),
+    tags=("trámites",),
+)
+def read_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
+    return claims.read_claim(principal, claim_id)
+
+
+@api.route(
+    "/v1/claims/{claim_id}/documents",
+    "POST",
+    summary="Paso 2: espacios de carga para los documentos del trámite",
+    body=cl.ClaimFilesIn,
+    response=docs.SlotsOut,
+    status=201,
+    roles=("asegurado",),
+    errors=(404, 409, 413, 422),
+    tags=("trámites",),
+)
+def claim_document_slots(
+    principal: Principal, claim_id: str, body: cl.ClaimFilesIn
+) -> docs.SlotsOut:
+    return claims.request_slots(principal, claim_id, body)
+
+
+@api.route(
+    "/v1/claims/{claim_id}/folio",
+    "POST",
+    summary="Generar folio (una sola vez; un reintento devuelve el mismo)",
+    response=cl.FolioOut,
+    roles=("asegurado",),
+    errors=(404, 409),
+    tags=("trámites",),
+)
+def generate_folio(principal: Principal, claim_id: str) -> cl.FolioOut:
+    return claims.generate_folio(principal, claim_id)
+
+
+@api.route(
+    "/v1/claims/{claim_id}/pending-response",
+    "POST",
+    summary="Enviar los documentos pendientes con observaciones",
+    body=cl.PendingResponseIn,
+    response=cl.ClaimOut,
+    roles=("asegurado",),
+    errors=(404, 409, 422),
+    tags=("trámites",),
+)
+def answer_pending(principal: Principal, claim_id: str, body: cl.PendingResponseIn) -> cl.ClaimOut:
+    return claims.answer_pending(principal, claim_id, body)
+
+
+@api.route(
+    "/v1/forms",
+    summary="Formatos para descargar por tipo de trámite y etapa",
+    query=cl.FormsQuery,
+    response=cl.FormsOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def claim_forms(principal: Principal, query: cl.FormsQuery) -> cl.FormsOut:
+    return claims.list_forms(principal, query)
+
+
+@api.route(
+    "/v1/network",
+    summary="Aviso y enlace de la red médica de mi aseguradora",
+    response=cl.NetworkOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def medical_network(principal: Principal) -> cl.NetworkOut:
+    return claims.medical_network(principal)
+
+
+@api.route(
+    "/v1/contact",
+    "POST",
+    summary="Quejas, sugerencias y dudas",
+    body=cl.ContactIn,
+    response=cl.ContactOut,
+    status=201,
+    roles=("asegurado",),
+    errors=(422,),
+    tags=("trámites",),
+)
+def contact_us(principal: Principal, body: cl.ContactIn) -> cl.ContactOut:
+    return claims.contact(principal, body)
+
+
+@api.route(
+    "/v1/notifications",
+    summary="Mis notificaciones",
+    query=cl.PageQuery,
+    response=cl.NotificationListOut,
+    roles=("asegurado",),
+    tags=("trámites",),
+)
+def my_notifications(principal: Principal, query: cl.PageQuery) -> cl.NotificationListOut:
+    return claims.my_notifications(principal, query)
+
+
+@api.route(
+    "/v1/notifications/{notification_id}/read",
+    "POST",
+    summary="Marcar una notificación como leída",
+    response=cl.Done,
+    roles=("asegurado",),
+    errors=(404,),
+    tags=("trámites",),
+)
+def read_notification(principal: Principal, notification_id: str) -> cl.Done:
+    return claims.mark_notification_read(principal, notification_id)
+
+
+@api.route(
+    "/v1/operator/claims",
+    summary="Trámites de mi aseguradora por estado (lectura auditada)",
+    query=cl.OperatorQueueQuery,
+    response=cl.ClaimListOut,
+    roles=("operador",),
+    errors=(404, 422),
+    tags=("operadores",),
+)
+def operator_claims(principal: Principal, query: cl.OperatorQueueQuery) -> cl.ClaimListOut:
+    return claims.operator_queue(principal, query, _operator_ip())
+
+
+@api.route(
+    "/v1/operator/claims/{claim_id}",
+    summary="Un trámite con sus documentos (lectura auditada)",
+    response=cl.ClaimOut,
+    roles=("operador",),
+    errors=(404,),
+    tags=("operadores",),
+)
+def operator_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
+    return claims.operator_claim(principal, claim_id, _operator_ip())
+
+
+@api.route(
+    "/v1/operator/claims/{claim_id}/documents/{document_id}/download",
+    summary="Enlace a un documento del trámite (descarga auditada)",
+    query=cl.OperatorDownloadQuery,
+    response=docs.DownloadOut,
+    roles=("operador",),
+    errors=(404, 409, 422),
+    tags=("operadores",),
+)
+def operator_claim_document(
+    principal: Principal, claim_id: str, document_id: str, query: cl.OperatorDownloadQuery
+) -> docs.DownloadOut:
+    return claims.operator_download(
+        principal, claim_id, document_id, query.disposition, _operator_ip()
+    )
+
+
+@api.route(
+    "/v1/operator/claims/{claim_id}/transitions",
+    "POST",
+    summary="Mover un trámite de estado con una nota",
+    body=cl.TransitionIn,
+    response=cl.ClaimOut,
+    roles=("operador",),
+    errors=(404, 409, 422),
+    tags=("operadores",),
+)
+def claim_transition(principal: Principal, claim_id: str, body: cl.TransitionIn) -> cl.ClaimOut:
+    return claims.transition(principal, claim_id, body, _operator_ip())
+
+
+@api.route(
+    "/v1/operator/audit",
+    summary="Registro de auditoría de mi aseguradora",
+    query=audit_schemas.AuditQuery,
+    response=audit_schemas.AuditListOut,
+    roles=("operador",),
+    errors=(400, 404, 422),
+    tags=("operadores",),
+)
+def operator_audit(
+    principal: Principal, query: audit_schemas.AuditQuery
+) -> audit_schemas.AuditListOut:
+    return audit.records(principal, query)

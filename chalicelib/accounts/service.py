@@ -857,3 +857,39 @@ def provider_account_for_rut(rut: str) -> str | None:
     except ValueError:
         return None
     return repository.account_id_for("rut", compact)
+
+
+@dataclass(frozen=True)
+class InsuredContact:
+    """What other contexts may know of an insured account: its policy and where to write."""
+
+    account_id: str
+    full_name: str
+    email: str
+    secondary_email: str | None
+    insurer_id: str
+    policy_number: str
+
+    @property
+    def addresses(self) -> list[str]:
+        return [a for a in (self.email, self.secondary_email) if a]
+
+
+def insured_contact(account_id: str) -> InsuredContact | None:
+    """The active insured account's policy and addresses; None for anyone else."""
+    account = repository.get_account(account_id)
+    if account is None or account.status != "activa" or account.role != "asegurado":
+        return None
+    details = account.details
+    insurer_id = details.get("insurer_id")
+    policy_number = details.get("policy_number")
+    if not insurer_id or not policy_number:
+        return None
+    return InsuredContact(
+        account_id=account.account_id,
+        full_name=account.full_name,
+        email=account.email,
+        secondary_email=account.secondary_email,
+        insurer_id=str(insurer_id),
+        policy_number=str(policy_number),
+    )

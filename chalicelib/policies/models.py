@@ -41,3 +41,31 @@ class PolicyModel(Model):
     members = JSONAttribute()  # [{id, full_name, relationship}]
     coverages = ListAttribute[str]()
     by_number = PolicyNumberIndex()
+
+
+class ConditionModel(Model):
+    """A condition (padecimiento) the insurer registered for one member of a policy."""
+
+    Meta = table_meta("policies")
+
+    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
+    sk = UnicodeAttribute(range_key=True)  # CONDITION#<policy>#<member_id>#<condition_id>
+    condition_id = UnicodeAttribute()
+    policy_number = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    description = UnicodeAttribute()
+    registered_on = UnicodeAttribute()
+
+
+class HospitalModel(Model):
+    """A hospital of the insurer's medical network."""
+
+    Meta = table_meta("policies")
+
+    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
+    sk = UnicodeAttribute(range_key=True)  # HOSPITAL#<hospital_id>
+    hospital_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    city = UnicodeAttribute()
+    state = UnicodeAttribute()
+    address = UnicodeAttribute()

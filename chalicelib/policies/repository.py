@@ -84,3 +84,108 @@ def find_by_number(policy_number: str) -> list[Policy]:
         )
         for item in PolicyModel.by_number.query(f"POLICYNUM#{policy_number}", limit=5)
     ]
+
+
+def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
+    from chalicelib.policies.models import PolicyModel
+
+    try:
+        item = PolicyModel.get(f"INSURER#{insurer_id}", f"POLICY#{policy_number}")
+    except PolicyModel.DoesNotExist:
+        return None
+    return Policy(
+        insurer_id=item.insurer_id,
+        policy_number=item.policy_number,
+        titular_name=item.titular_name,
+        members=[Member(**m) for m in item.members or []],
+        coverages=list(item.coverages or []),
+    )
+
+
+@dataclass(frozen=True)
+class Condition:
+    condition_id: str
+    policy_number: str
+    member_id: str
+    description: str
+    registered_on: str  # YYYY-MM-DD
+
+
+@dataclass(frozen=True)
+class Hospital:
+    hospital_id: str
+    name: str
+    city: str
+    state: str
+    address: str
+
+
+def save_conditions(insurer_id: str, conditions: list[Condition]) -> None:
+    from chalicelib.policies.models import ConditionModel
+
+    with ConditionModel.batch_write() as batch:
+        for c in conditions:
+            batch.save(
+                ConditionModel(
+                    pk=f"INSURER#{insurer_id}",
+                    sk=f"CONDITION#{c.policy_number}#{c.member_id}#{c.condition_id}",
+                    condition_id=c.condition_id,
+                    policy_number=c.policy_number,
+                    member_id=c.member_id,
+                    description=c.description,
+                    registered_on=c.registered_on,
+                )
+            )
+
+
+def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
+    from chalicelib.policies.models import ConditionModel
+
+    return [
+        Condition(
+            condition_id=item.condition_id,
+            policy_number=item.policy_number,
+            member_id=item.member_id,
+            description=item.description,
+            registered_on=item.registered_on,
+        )
+        for item in ConditionModel.query(
+            f"INSURER#{insurer_id}",
+            ConditionModel.sk.startswith(f"CONDITION#{policy_number}#"),
+        )
+    ]
+
+
+def save_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:
+    from chalicelib.policies.models import HospitalModel
+
+    with HospitalModel.batch_write() as batch:
+        for h in hospitals:
+            batch.save(
+                HospitalModel(
+                    pk=f"INSURER#{insurer_id}",
+                    sk=f"HOSPITAL#{h.hospital_id}",
+                    hospital_id=h.hospital_id,
+                    name=h.name,
+                    city=h.city,
+                    state=h.state,
+                    address=h.address,
+                )
+            )
+
+
+def hospitals_of(insurer_id: str) -> list[Hospital]:
+    from chalicelib.policies.models import HospitalModel
+
+    return [
+        Hospital(
+            hospital_id=item.hospital_id,
+            name=item.name,
+            city=item.city,
+            state=item.state,
+            address=item.address,
+        )
+        for item in HospitalModel.query(
+            f"INSURER#{insurer_id}", HospitalModel.sk.startswith("HOSPITAL#")
+        )
+    ]

@@ -1,11 +1,33 @@
-"""Insurers and their policy rosters."""
+"""Insurers, their policy rosters, conditions per member, network hospitals and catalogues."""
 
 from __future__ import annotations
 
-from chalicelib.policies import repository
-from chalicelib.policies.repository import Insurer, Member, Policy
+import unicodedata
 
-__all__ = ["Insurer", "Member", "Policy", "find_policy", "get_insurer", "load_roster"]
+from chalicelib.policies import repository
+from chalicelib.policies.catalog import Catalog, ClaimType, DocumentKind, Form, catalog_for
+from chalicelib.policies.repository import Condition, Hospital, Insurer, Member, Policy
+
+__all__ = [
+    "Catalog",
+    "ClaimType",
+    "Condition",
+    "DocumentKind",
+    "Form",
+    "Hospital",
+    "Insurer",
+    "Member",
+    "Policy",
+    "catalog",
+    "conditions_of",
+    "find_policy",
+    "get_insurer",
+    "get_policy",
+    "hospitals",
+    "load_conditions",
+    "load_hospitals",
+    "load_roster",
+]
 
 
 def find_policy(policy_number: str) -> Policy | None:
@@ -17,6 +39,11 @@ def find_policy(policy_number: str) -> Policy | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
+    """One insurer's policy by its number."""
+    return repository.get_policy(insurer_id, policy_number)
+
+
 def get_insurer(insurer_id: str) -> Insurer | None:
     """An insurer's profile."""
     return repository.get_insurer(insurer_id)
@@ -26,3 +53,37 @@ def load_roster(insurer: Insurer, policies: list[Policy]) -> None:
     """Create or replace an insurer and its policies (operator import and demo data)."""
     repository.save_insurer(insurer)
     repository.save_policies(policies)
+
+
+def load_conditions(insurer_id: str, conditions: list[Condition]) -> None:
+    """Register conditions (padecimientos) of policy members (operator import and demo data)."""
+    repository.save_conditions(insurer_id, conditions)
+
+
+def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
+    """Every registered condition of the policy's members."""
+    return repository.conditions_of(insurer_id, policy_number)
+
+
+def load_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:
+    """Create or replace hospitals of the insurer's network (operator import and demo data)."""
+    repository.save_hospitals(insurer_id, hospitals)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def hospitals(insurer_id: str, query: str | None = None) -> list[Hospital]:
+    """The insurer's network hospitals, optionally those whose name or city matches `query`."""
+    found = repository.hospitals_of(insurer_id)
+    if query:
+        needle = _fold(query.strip())
+        found = [h for h in found if needle in _fold(f"{h.name} {h.city} {h.state}")]
+    return sorted(found, key=lambda h: h.name)
+
+
+def catalog(insurer_id: str) -> Catalog:
+    """The insurer's claim catalogue (its own data over the default)."""
+    return catalog_for(insurer_id)

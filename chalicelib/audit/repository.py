@@ -1,0 +1,83 @@
+"""Audit records: the only module that touches the audit table's model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib import dynamo
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    record_id: str
+    insurer_id: str
+    actor_id: str
+    action: str
+    subject: str
+    at: str
+    source_ip: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def save(record: AuditRecord) -> None:
+    from chalicelib.audit.models import AuditModel
+
+    sort_key = f"{record.at}#{record.record_id}"
+    AuditModel(
+        pk=f"INSURER#{record.insurer_id}",
+        sk=sort_key,
+        gsi1pk=f"SUBJECT#{record.insurer_id}#{record.subject}",
+        gsi1sk=sort_key,
+        insurer_id=record.insurer_id,
+        actor_id=record.actor_id,
+        action=record.action,
+        subject=record.subject,
+        source_ip=record.source_ip,
+        at=record.at,
+        detail=record.detail or None,
+    ).save(condition=AuditModel.pk.does_not_exist())
+
+
+def query(
+    insurer_id: str,
+    *,
+    subject: str | None,
+    since: str,
+    until: str,
+    limit: int,
+    cursor: dict[str, Any] | None,
+) -> tuple[list[AuditRecord], str | None]:
+    """Newest first, between `since` and `until` (ISO instants; `until` exclusive)."""
+    from chalicelib.audit.models import AuditModel
+
+    if subject:
+        results = AuditModel.by_subject.query(
+            f"SUBJECT#{insurer_id}#{subject}",
+            AuditModel.gsi1sk.between(since, until),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=cursor,
+        )
+    else:
+        results = AuditModel.query(
+            f"INSURER#{insurer_id}",
+            AuditModel.sk.between(since, until),
+            scan_index_forward=False,
+            limit=limit,
+            last_evaluated_key=cursor,
+        )
+    items = [
+        AuditRecord(
+            record_id=item.sk.rsplit("#", 1)[-1],
+            insurer_id=item.insurer_id,
+            actor_id=item.actor_id,
+            action=item.action,
+            subject=item.subject,
+            at=item.at,
+            source_ip=item.source_ip,
+            detail=dict(item.detail or {}),
+        )
+        for item in results
+    ]
+    return items, dynamo.encode_cursor(results.last_evaluated_key)

@@ -1,0 +1,124 @@
+"""PynamoDB models of the claims and counters tables (only repository.py imports this).
+
+Claims table items: `CLAIM#<id>/CLAIM` (the claim and its history), `FOLIO#<folio>/FOLIO`
+(a folio's one owner: the uniqueness guard and the search by folio), and per account
+`ACCOUNT#<id>/NOTIF#<id>` (in-app notifications) and
+`ACCOUNT#<id>/CONTACT#<instant>#<ticket>` (contact messages). gsi1 lists an account's claims
+newest first; gsi2 is the operators' queue per insurer and status.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class AccountIndex(GlobalSecondaryIndex["ClaimModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class QueueIndex(GlobalSecondaryIndex["ClaimModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class ClaimModel(Model):
+    Meta = table_meta("claims")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    gsi1pk = UnicodeAttribute()  # ACCOUNT#<account_id>
+    gsi1sk = UnicodeAttribute()  # <created_at>#<claim_id>
+    gsi2pk = UnicodeAttribute()  # QUEUE#<insurer_id>#<status>
+    gsi2sk = UnicodeAttribute()  # <updated_at>#<claim_id>
+    claim_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    insurer_id = UnicodeAttribute()
+    policy_number = UnicodeAttribute()
+    member_id = UnicodeAttribute()
+    member_name = UnicodeAttribute()
+    relationship = UnicodeAttribute()
+    coverage = UnicodeAttribute()
+    claim_type = UnicodeAttribute()
+    subtype = UnicodeAttribute(null=True)
+    stage = UnicodeAttribute()
+    condition_id = UnicodeAttribute(null=True)
+    condition_description = UnicodeAttribute(null=True)
+    condition_pending = BooleanAttribute(default=False)
+    hospital_id = UnicodeAttribute(null=True)
+    hospital_name = UnicodeAttribute(null=True)
+    payout_clabe = UnicodeAttribute(null=True)
+    consent_at = UnicodeAttribute()
+    status = UnicodeAttribute()
+    folio = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    registered_at = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    pending_since = UnicodeAttribute(null=True)
+    requested_documents = ListAttribute[str](null=True)
+    pending_note = UnicodeAttribute(null=True)
+    history = JSONAttribute(default=list)  # [{from, to, at, actor, role, note}]
+    version = NumberAttribute(default=0)
+    by_account = AccountIndex()
+    by_queue = QueueIndex()
+
+
+class FolioModel(Model):
+    Meta = table_meta("claims")
+
+    pk = UnicodeAttribute(hash_key=True)  # FOLIO#<folio>
+    sk = UnicodeAttribute(range_key=True)  # FOLIO
+    claim_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    insurer_id = UnicodeAttribute()
+
+
+class NotificationModel(Model):
+    Meta = table_meta("claims")
+
+    pk = UnicodeAttribute(hash_key=True)  # ACCOUNT#<account_id>
+    sk = UnicodeAttribute(range_key=True)  # NOTIF#<id> (the id starts with the instant)
+    notification_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    claim_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    read_at = UnicodeAttribute(null=True)
+
+
+class ContactModel(Model):
+    Meta = table_meta("claims")
+
+    pk = UnicodeAttribute(hash_key=True)  # ACCOUNT#<account_id>
+    sk = UnicodeAttribute(range_key=True)  # CONTACT#<instant>#<ticket>
+    ticket = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    message = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class CounterModel(Model):
+    Meta = table_meta("counters")
+
+    pk = UnicodeAttribute(hash_key=True)  # FOLIOSEQ#<insurer>#<type>#<year>
+    sk = UnicodeAttribute(range_key=True)  # COUNTER
+    value = NumberAttribute(default=0)

@@ -1,0 +1,395 @@
+"""Claims persistence: the only module that touches the claims and counters tables' models.
+
+It returns the context's own domain objects and turns failed conditions into domain errors.
+Emails and in-app notifications that go with a change are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dynamo, errors
+from chalicelib.notifications import service as notifications
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.claims.models import ClaimModel
+
+
+class StaleClaim(errors.Conflict):
+    """The claim changed between reading it and writing (another request won)."""
+
+    code = "conflict"
+    message = "El trámite cambió mientras lo actualizabas. Vuelve a cargarlo e inténtalo de nuevo."
+
+
+@dataclass
+class Claim:
+    claim_id: str
+    account_id: str
+    insurer_id: str
+    policy_number: str
+    member_id: str
+    member_name: str
+    relationship: str
+    coverage: str
+    claim_type: str
+    stage: str
+    consent_at: str
+    status: str
+    created_at: str
+    updated_at: str
+    subtype: str | None = None
+    condition_id: str | None = None
+    condition_description: str | None = None
+    condition_pending: bool = False
+    hospital_id: str | None = None
+    hospital_name: str | None = None
+    payout_clabe: str | None = None
+    folio: str | None = None
+    registered_at: str | None = None
+    decided_at: str | None = None
+    pending_since: str | None = None
+    requested_documents: list[str] = field(default_factory=list)
+    pending_note: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Email:
+    recipients: list[str]
+    template: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_id: str
+    account_id: str
+    title: str
+    body: str
+    created_at: str
+    claim_id: str | None = None
+    read_at: str | None = None
+
+
+@dataclass(frozen=True)
+class FolioOwner:
+    claim_id: str
+    account_id: str
+    insurer_id: str
+
+
+def _claim_key(claim_id: str) -> tuple[str, str]:
+    return f"CLAIM#{claim_id}", "CLAIM"
+
+
+def _to_claim(item: ClaimModel) -> Claim:
+    return Claim(
+        claim_id=item.claim_id,
+        account_id=item.account_id,
+        insurer_id=item.insurer_id,
+        policy_number=item.policy_number,
+        member_id=item.member_id,
+        member_name=item.member_name,
+        relationship=item.relationship,
+        coverage=item.coverage,
+        claim_type=item.claim_type,
+        stage=item.stage,
+        consent_at=item.consent_at,
+        status=item.status,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        subtype=item.subtype,
+        condition_id=item.condition_id,
+        condition_description=item.condition_description,
+        condition_pending=bool(item.condition_pending),
+        hospital_id=item.hospital_id,
+        hospital_name=item.hospital_name,
+        payout_clabe=item.payout_clabe,
+        folio=item.folio,
+        registered_at=item.registered_at,
+        decided_at=item.decided_at,
+        pending_since=item.pending_since,
+        requested_documents=list(item.requested_documents or []),
+        pending_note=item.pending_note,
+        history=list(item.history or []),
+        version=int(item.version or 0),
+    )
+
+
+def _to_model(claim: Claim) -> ClaimModel:
+    from chalicelib.claims.models import ClaimModel
+
+    pk, sk = _claim_key(claim.claim_id)
+    return ClaimModel(
+        pk=pk,
+        sk=sk,
+        gsi1pk=f"ACCOUNT#{claim.account_id}",
+        gsi1sk=f"{claim.created_at}#{claim.claim_id}",
+        gsi2pk=f"QUEUE#{claim.insurer_id}#{claim.status}",
+        gsi2sk=f"{claim.updated_at}#{claim.claim_id}",
+        claim_id=claim.claim_id,
+        account_id=claim.account_id,
+        insurer_id=claim.insurer_id,
+        policy_number=claim.policy_number,
+        member_id=claim.member_id,
+        member_name=claim.member_name,
+        relationship=claim.relationship,
+        coverage=claim.coverage,
+        claim_type=claim.claim_type,
+        subtype=claim.subtype,
+        stage=claim.stage,
+        condition_id=claim.condition_id,
+        condition_description=claim.condition_description,
+        condition_pending=claim.condition_pending,
+        hospital_id=claim.hospital_id,
+        hospital_name=claim.hospital_name,
+        payout_clabe=claim.payout_clabe,
+        consent_at=claim.consent_at,
+        status=claim.status,
+        folio=claim.folio,
+        created_at=claim.created_at,
+        updated_at=claim.updated_at,
+        registered_at=claim.registered_at,
+        decided_at=claim.decided_at,
+        pending_since=claim.pending_since,
+        requested_documents=claim.requested_documents or None,
+        pending_note=claim.pending_note,
+        history=claim.history,
+        version=claim.version,
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def get(claim_id: str) -> Claim | None:
+    from chalicelib.claims.models import ClaimModel
+
+    try:
+        return _to_claim(ClaimModel.get(*_claim_key(claim_id), consistent_read=True))
+    except ClaimModel.DoesNotExist:
+        return None
+
+
+def for_account(
+    account_id: str,
+    *,
+    statuses: tuple[str, ...] | None,
+    claim_type: str | None,
+    member_id: str | None,
+    with_folio: bool,
+    limit: int,
+    cursor: dict[str, Any] | None,
+) -> tuple[list[Claim], str | None]:
+    """An account's claims newest first (a Query on gsi1; the filters narrow each page)."""
+    from chalicelib.claims.models import ClaimModel
+
+    condition: Any = None
+
+    def both(extra: Any) -> None:
+        nonlocal condition
+        condition = extra if condition is None else condition & extra
+
+    if statuses:
+        both(ClaimModel.status.is_in(*statuses))
+    if claim_type:
+        both(ClaimModel.claim_type == claim_type)
+    if member_id:
+        both(ClaimModel.member_id == member_id)
+    if with_folio:
+        both(ClaimModel.folio.exists())
+    results = ClaimModel.by_account.query(
+        f"ACCOUNT#{account_id}",
+        filter_condition=condition,
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    claims = [_to_claim(item) for item in results]
+    return claims, dynamo.encode_cursor(results.last_evaluated_key)
+
+
+def queue(
+    insurer_id: str, status: str, *, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[Claim], str | None]:
+    """An insurer's claims in one status, oldest change first (a Query on gsi2)."""
+    from chalicelib.claims.models import ClaimModel
+
+    results = ClaimModel.by_queue.query(
+        f"QUEUE#{insurer_id}#{status}", limit=limit, last_evaluated_key=cursor
+    )
+    claims = [_to_claim(item) for item in results]
+    return claims, dynamo.encode_cursor(results.last_evaluated_key)
+
+
+def folio_owner(folio: str) -> FolioOwner | None:
+    from chalicelib.claims.models import FolioModel
+
+    try:
+        item = FolioModel.get(f"FOLIO#{folio}", "FOLIO")
+    except FolioModel.DoesNotExist:
+        return None
+    return FolioOwner(item.claim_id, item.account_id, item.insurer_id)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def create(claim: Claim) -> None:
+    from chalicelib.claims.models import ClaimModel
+
+    try:
+        _to_model(claim).save(condition=ClaimModel.pk.does_not_exist())
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            raise errors.Conflict() from None
+        raise
+
+
+def next_sequence(insurer_id: str, claim_type: str, year: int) -> int:
+    """The next number of the insurer's, type's and year's counter (atomic ADD; gaps happen
+    when a folio transaction then loses, duplicates never)."""
+    from chalicelib.claims.models import CounterModel
+
+    counter = CounterModel(f"FOLIOSEQ#{insurer_id}#{claim_type}#{year}", "COUNTER")
+    counter.update(actions=[CounterModel.value.add(1)])
+    return int(counter.value)
+
+
+def _notification_model(notification: Notification) -> Any:
+    from chalicelib.claims.models import NotificationModel
+
+    return NotificationModel(
+        pk=f"ACCOUNT#{notification.account_id}",
+        sk=f"NOTIF#{notification.notification_id}",
+        notification_id=notification.notification_id,
+        title=notification.title,
+        body=notification.body,
+        claim_id=notification.claim_id,
+        created_at=notification.created_at,
+    )
+
+
+def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
+    return [
+        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
+    ]
+
+
+def save_changes(
+    before: Claim,
+    after: Claim,
+    *,
+    notification: Notification | None,
+    emails: list[Email],
+    folio_guard: bool = False,
+) -> list[str]:
+    """Replace `before` with `after` if nobody changed it meanwhile (same version and status),
+    with its notification and emails; `folio_guard` also claims the folio for this claim
+    alone. Raises StaleClaim when another write won."""
+    from chalicelib.claims.models import ClaimModel, FolioModel
+
+    def build(transaction: TransactWrite) -> list[str]:
+        transaction.save(
+            _to_model(after),
+            condition=(ClaimModel.version == before.version) & (ClaimModel.status == before.status),
+        )
+        if folio_guard and after.folio:
+            transaction.save(
+                FolioModel(
+                    pk=f"FOLIO#{after.folio}",
+                    sk="FOLIO",
+                    claim_id=after.claim_id,
+                    account_id=after.account_id,
+                    insurer_id=after.insurer_id,
+                ),
+                condition=FolioModel.pk.does_not_exist(),
+            )
+        if notification is not None:
+            transaction.save(_notification_model(notification))
+        return _stage(transaction, emails)
+
+    return dynamo.transact(build, conflict=StaleClaim())
+
+
+def notifications_of(
+    account_id: str, *, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[Notification], str | None]:
+    from chalicelib.claims.models import NotificationModel
+
+    results = NotificationModel.query(
+        f"ACCOUNT#{account_id}",
+        NotificationModel.sk.startswith("NOTIF#"),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    items = [
+        Notification(
+            notification_id=item.notification_id,
+            account_id=account_id,
+            title=item.title,
+            body=item.body,
+            created_at=item.created_at,
+            claim_id=item.claim_id,
+            read_at=item.read_at,
+        )
+        for item in results
+    ]
+    return items, dynamo.encode_cursor(results.last_evaluated_key)
+
+
+def mark_read(account_id: str, notification_id: str, read_at: str) -> bool:
+    """Mark one of the account's notifications read; False when it is not the account's."""
+    from chalicelib.claims.models import NotificationModel
+
+    item = NotificationModel(f"ACCOUNT#{account_id}", f"NOTIF#{notification_id}")
+    try:
+        item.update(
+            actions=[NotificationModel.read_at.set(read_at)],
+            condition=NotificationModel.pk.exists() & NotificationModel.read_at.does_not_exist(),
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            try:
+                NotificationModel.get(item.pk, item.sk)
+            except NotificationModel.DoesNotExist:
+                return False
+            return True  # already read: reading twice is fine
+        raise
+    return True
+
+
+def save_contact(
+    account_id: str, subject: str, message: str, created_at: str, emails: list[Email]
+) -> tuple[str, list[str]]:
+    """Store a contact message with its acknowledgement and forward; returns the ticket."""
+    from chalicelib.claims.models import ContactModel
+
+    ticket = uuid.uuid4().hex[:10].upper()
+
+    def build(transaction: TransactWrite) -> list[str]:
+        transaction.save(
+            ContactModel(
+                pk=f"ACCOUNT#{account_id}",
+                sk=f"CONTACT#{created_at}#{ticket}",
+                ticket=ticket,
+                subject=subject,
+                message=message,
+                created_at=created_at,
+            ),
+            condition=ContactModel.pk.does_not_exist(),
+        )
+        return _stage(transaction, [replace_ticket(e, ticket) for e in emails])
+
+    return ticket, dynamo.transact(build, conflict=errors.Conflict())
+
+
+def replace_ticket(email: Email, ticket: str) -> Email:
+    return Email(email.recipients, email.template, {**email.values, "ticket": ticket})

@@ -1,0 +1,284 @@
+"""Request and response bodies of the claim routes (API.md "Claims")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.documents import limits
+from chalicelib.documents.schemas import DocumentOut, FileIn
+
+Coverage = Literal["gmm_mayores", "gmm_menores"]
+ClaimType = Literal["reembolso", "programacion", "menores"]
+Subtype = Literal["cirugia", "medicamentos", "quimioterapia", "estudio", "terapias"]
+Stage = Literal["inicial", "complemento"]
+Status = Literal[
+    "borrador",
+    "registrado",
+    "en_revision",
+    "pendiente_documentos",
+    "aprobado",
+    "rechazado",
+    "pagado",
+    "autorizado",
+]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- policy and catalogue ---------------------------------------------------------------------
+
+
+class MemberOut(BaseModel):
+    id: str
+    full_name: str
+    relationship: str
+
+
+class ConditionOut(BaseModel):
+    id: str
+    member_id: str
+    description: str
+    registered_on: str
+
+
+class PolicyOut(BaseModel):
+    policy_number: str
+    insurer: str
+    insurer_name: str
+    members: list[MemberOut]
+    coverages: list[str]
+    conditions: list[ConditionOut]
+
+
+class DocumentKindOut(BaseModel):
+    doc_type: str
+    name: str
+    required: bool
+    formats: list[str]
+
+
+class CatalogEntryOut(BaseModel):
+    type: str
+    label: str
+    subtype: str | None = None
+    stage: str
+    coverages: list[str]
+    needs_hospital: bool
+    pays_out: bool
+    service_level_hours: int
+    documents: list[DocumentKindOut]
+
+
+class CatalogOut(BaseModel):
+    items: list[CatalogEntryOut]
+
+
+class HospitalQuery(_Strict):
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
+
+
+class HospitalOut(BaseModel):
+    id: str
+    name: str
+    city: str
+    state: str
+    address: str
+
+
+class HospitalsOut(BaseModel):
+    items: list[HospitalOut]
+
+
+class FormsQuery(_Strict):
+    type: ClaimType | None = None
+    stage: Stage | None = None
+
+
+class FormOut(BaseModel):
+    name: str
+    type: str
+    stage: str
+    url: str
+
+
+class FormsOut(BaseModel):
+    items: list[FormOut]
+    expires_at: str
+
+
+class NetworkOut(BaseModel):
+    notice: str
+    url: str
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+class ClaimIn(_Strict):
+    member_id: Id
+    coverage: Coverage
+    type: ClaimType
+    subtype: Subtype | None = None
+    stage: Stage
+    condition_id: Id | None = None
+    condition_pending: bool = False
+    hospital_id: Id | None = None
+    payout_clabe: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = (
+        None
+    )
+    # Checked by the service so the message can say why consent is needed.
+    consent: bool = False
+
+
+class HistoryOut(BaseModel):
+    from_status: str | None
+    to: str
+    to_label: str
+    at: str
+    by: Literal["asegurado", "operador", "sistema"]
+    note: str | None = None
+
+
+class RequiredKindOut(BaseModel):
+    doc_type: str
+    name: str
+    required: bool
+    formats: list[str]
+    state: Literal["falta", "en_revision", "aceptado", "rechazado", "opcional"]
+
+
+class ClaimSummaryOut(BaseModel):
+    id: str
+    folio: str | None
+    status: Status
+    status_label: str
+    type: str
+    type_label: str
+    subtype: str | None
+    stage: str
+    member_id: str
+    member_name: str
+    relationship: str
+    created_at: str
+    registered_at: str | None
+    updated_at: str
+
+
+class ClaimOut(ClaimSummaryOut):
+    coverage: str
+    condition_id: str | None
+    condition_description: str | None
+    condition_pending: bool
+    hospital_id: str | None
+    hospital_name: str | None
+    payout_clabe_masked: str | None
+    stage_description: str
+    elapsed_business_hours: float | None
+    estimated_response_date: str | None
+    service_level_hours: int
+    documents: list[DocumentOut]
+    document_kinds: list[RequiredKindOut]
+    requested_documents: list[DocumentKindOut]
+    pending_note: str | None
+    history: list[HistoryOut]
+    can_upload: bool
+    can_generate_folio: bool
+    next_statuses: list[str] = Field(default_factory=list)
+
+
+class ClaimListQuery(_Strict):
+    view: Literal["actuales", "en_tramite", "historial"] = "actuales"
+    type: ClaimType | None = None
+    member_id: Id | None = None
+    status: Status | None = None
+    folio: Annotated[str, StringConstraints(max_length=40)] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class ClaimListOut(BaseModel):
+    items: list[ClaimSummaryOut]
+    next_cursor: str | None = None
+
+
+class ClaimFilesIn(_Strict):
+    files: Annotated[list[FileIn], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER + 1)]
+
+
+class FolioOut(BaseModel):
+    folio: str
+    claim: ClaimOut
+
+
+class PendingResponseIn(_Strict):
+    observations: Note = ""
+    document_ids: Annotated[list[Id], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER)]
+
+
+# --- operators --------------------------------------------------------------------------------
+
+
+class OperatorQueueQuery(_Strict):
+    status: Status = "registrado"
+    insurer: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class TransitionIn(_Strict):
+    to: Status
+    note: Note | None = None
+    requested_documents: Annotated[list[DocType], Field(max_length=20)] = Field(
+        default_factory=list
+    )
+
+
+class OperatorDownloadQuery(_Strict):
+    disposition: Literal["attachment", "inline"] = "attachment"
+
+
+# --- notifications and contact ----------------------------------------------------------------
+
+
+class PageQuery(_Strict):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class NotificationOut(BaseModel):
+    id: str
+    title: str
+    body: str
+    claim_id: str | None
+    created_at: str
+    read: bool
+
+
+class NotificationListOut(BaseModel):
+    items: list[NotificationOut]
+    next_cursor: str | None = None
+    unread: int
+
+
+class ContactIn(_Strict):
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=150)]
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)
+    ]
+    kind: Literal["queja", "sugerencia", "duda"] = "duda"
+
+
+class ContactOut(BaseModel):
+    ticket: str
+    message: str
+
+
+class Done(BaseModel):
+    message: str
