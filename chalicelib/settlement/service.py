@@ -918,21 +918,26 @@ def _export(
 def run_inline(
     period_end: date | None,
     insurer_ids: list[str] | None = None,
-    progress: Callable[[str | None], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunOut:
-    """Run a settlement in this process (the CLI): the same work the queue consumer does."""
+    """Run a settlement in this process (the CLI): the same work the queue consumer does.
+
+    `progress(done, total)` is called once before the first provider and after each one.
+    """
     from chalicelib.settlement import repository
 
     started, messages = start_run(period_end, insurer_ids, "cli", enqueue=False)
-    for message in messages:
-        folio = settle_provider(
+    if progress:
+        progress(0, len(messages))
+    for done, message in enumerate(messages, start=1):
+        settle_provider(
             message["insurer_id"],
             message["rut"],
             started.period_end,
             run_id=started.run_id,
         )
         if progress:
-            progress(folio)
+            progress(done, len(messages))
     run = repository.get_run(started.run_id)
     assert run is not None
     return _run_out(run)

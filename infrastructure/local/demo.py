@@ -25,6 +25,7 @@ DEMO_PASSWORD = "Demo-Portal-2026"  # noqa: S105 - documented local-only demo pa
 LOADERS: tuple[str, ...] = (
     "infrastructure.local.demo_accounts:load",
     "infrastructure.local.demo_payments:load",
+    "infrastructure.local.demo_settlement:load",
 )
 
 
