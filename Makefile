@@ -71,3 +71,16 @@ operator: $(STAMP)
 	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 RESOURCE_PREFIX=portal-local- \
 	SITE_URL=http://127.0.0.1:$(SITE_PORT) \
 	$(BIN)/python -m chalicelib.accounts.admin create-operator --email "$(EMAIL)" --name "$(NAME)" --insurers "$(INSURERS)"
+
+.PHONY: settle bench-settlement
+
+## make settle [PERIOD_END=YYYY-MM-DD]: run the weekly settlement by hand on the running local stack
+settle: $(STAMP)
+	AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 RESOURCE_PREFIX=portal-local- \
+	SITE_URL=http://127.0.0.1:$(SITE_PORT) POWERTOOLS_LOG_LEVEL=WARNING \
+	$(BIN)/python -m chalicelib.settlement run $(if $(PERIOD_END),--period-end $(PERIOD_END))
+
+## make bench-settlement: a generated week (1,000 providers, 100,000 transactions) on its own local stack
+bench-settlement: $(STAMP)
+	$(BIN)/python bench/settlement.py
