@@ -643,6 +643,13 @@ class PortalStack(cdk.Stack):
                     resources=[documents.arn_for_objects(f"{p}*") for p in access.documents_write],
                 )
             )
+        if access.documents_untag:
+            statements.append(
+                iam.PolicyStatement(
+                    actions=["s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging"],
+                    resources=[documents.arn_for_objects(f"{p}*") for p in access.documents_untag],
+                )
+            )
         if access.documents_delete_versions:
             statements += [
                 iam.PolicyStatement(

@@ -26,6 +26,7 @@ class Access:
     read_only_tables: tuple[str, ...] = ()
     documents_read: tuple[str, ...] = ()  # key prefixes
     documents_write: tuple[str, ...] = ()
+    documents_untag: tuple[str, ...] = ()  # drop the pending-upload tag of judged uploads
     documents_delete_versions: bool = False  # ARCO deletions remove old versions too
     send_queues: tuple[str, ...] = ()
     consume_queue: str | None = None
@@ -65,6 +66,7 @@ ACCESS: dict[str, Access] = {
         ),
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.DERIVED_PREFIX,),
+        documents_untag=(d.UPLOADS_PREFIX,),
         send_queues=("email-outbox",),
         consume_queue="document-uploaded",
         data_key=True,

@@ -426,6 +426,15 @@ def _size_verdict(document: Document, stored_size: int) -> tuple[str, str] | Non
     return None
 
 
+def _keep_object(key: str, version_id: str | None) -> None:
+    """A judged upload is the document's copy: drop the pending tag, so the lifecycle rule
+    that removes abandoned uploads never removes it."""
+    params: dict[str, Any] = {"Bucket": get_settings().documents_bucket, "Key": key}
+    if version_id:
+        params["VersionId"] = version_id
+    aws.s3().delete_object_tagging(**params)
+
+
 def validate_created_object(created: CreatedObject) -> None:
     """Judge one uploaded object of a pending document, store the verdict, tell the owner."""
     from chalicelib.documents import repository
@@ -437,6 +446,7 @@ def validate_created_object(created: CreatedObject) -> None:
         return
     if document.status != "pendiente":
         if created.etag and created.etag == document.etag:
+            _keep_object(created.key, document.version_id)
             if not document.owner_notified:
                 _notify_owner(document)  # the verdict was stored, the owner not yet told
             logger.info("duplicate notification", extra={"document_id": document.document_id})
@@ -530,6 +540,7 @@ def validate_created_object(created: CreatedObject) -> None:
             validated_at=stored.validated_at,
         )
         outcome = repository.store_verdict(document.document_id, stored)
+    _keep_object(created.key, version_id)
     if outcome is VerdictOutcome.ALREADY_JUDGED:
         logger.info("verdict already stored", extra={"document_id": document.document_id})
         return

@@ -253,3 +253,22 @@ def test_delete_asks_the_owner(world: DocumentsWorld, monkeypatch: pytest.Monkey
     with pytest.raises(errors.Conflict):  # an owner that never said it allows deletion
         documents.delete_document(ANA, document_id)
     assert documents.read_document(ANA, document_id).status == "aceptado"
+
+
+def test_a_judged_upload_loses_the_pending_tag_so_the_lifecycle_keeps_it(
+    world: DocumentsWorld,
+) -> None:
+    # moto ignores the POST policy's tagging field; tag as S3 does on AWS.
+    tag = {"TagSet": [{"Key": "upload-state", "Value": "pending"}]}
+    kept = world.slot(ANA, "informe.pdf", PDF)
+    world.upload(kept, PDF)
+    key = kept.upload.fields["key"]
+    world.s3.put_object_tagging(Bucket=BUCKET, Key=key, Tagging=tag)
+    assert validate_pending(world) == {"batchItemFailures": []}
+    assert world.s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == []
+
+    never_judged = world.slot(ANA, "otro.pdf", PDF)
+    other_key = never_judged.upload.fields["key"]
+    world.s3.put_object(Bucket=BUCKET, Key=other_key, Body=PDF, Tagging="upload-state=pending")
+    world.drain()  # its notification is lost: the upload stays tagged for the lifecycle rule
+    assert world.s3.get_object_tagging(Bucket=BUCKET, Key=other_key)["TagSet"] == tag["TagSet"]
