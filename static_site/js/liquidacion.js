@@ -1,0 +1,118 @@
+// Detalle de liquidación: credits by type, the provider summary and the settled transactions.
+import { api, showError } from "/js/api.js";
+import { requireSession } from "/js/session.js";
+import { STATUS, appendRow, clp, day, empty, table } from "/js/settlement.js";
+
+const COLUMNS = [
+  { label: "Transacción", value: (t) => t.id },
+  { label: "Tipo", value: (t) => (t.kind === "bono" ? "Bono" : "Tarjeta") },
+  { label: "Fecha", value: (t) => day(t.occurred_on) },
+  { label: "Lugar", value: (t) => t.place || "—" },
+  { label: "Financiador", value: (t) => t.payer || "—" },
+  { label: "Valor total", value: (t) => clp(t.total_value || t.card_amount), num: true },
+  { label: "Aporte seguro", value: (t) => clp(t.insurer_contribution), num: true },
+  { label: "Cuotas", value: (t) => (t.installments ? String(t.installments) : "—"), num: true },
+  { label: "Comisión emisor", value: (t) => clp(t.issuer_commission), num: true },
+  { label: "Comisión plataforma", value: (t) => clp(t.platform_commission), num: true },
+  { label: "Costo", value: (t) => clp(t.transaction_cost), num: true },
+  { label: "Crédito", value: (t) => clp(t.credit), num: true },
+];
+
+function figure(label, value) {
+  const box = document.createElement("div");
+  box.className = "figure";
+  const name = document.createElement("span");
+  name.className = "label";
+  name.textContent = label;
+  const amount = document.createElement("span");
+  amount.className = "value";
+  amount.textContent = value;
+  box.append(name, amount);
+  return box;
+}
+
+function dataList(container, pairs) {
+  container.replaceChildren();
+  for (const [term, value] of pairs) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = value;
+    container.append(dt, dd);
+  }
+}
+
+if (requireSession(["prestador"])) {
+  const folio = new URLSearchParams(window.location.search).get("folio") || "";
+  const alert = document.querySelector("[data-error]");
+  const holder = document.querySelector("[data-transactions]");
+  const more = document.querySelector("[data-more]");
+  const typeSelect = document.getElementById("type");
+  let cursor = null;
+  let body = null;
+  document.querySelector("[data-folio]").textContent = folio;
+
+  async function loadHeader() {
+    const s = await api.get(`/v1/settlements/${encodeURIComponent(folio)}`);
+    dataList(document.querySelector("[data-header]"), [
+      ["Folio", s.folio],
+      ["Periodo liquidado hasta", day(s.period_end)],
+      ["Fecha de liquidación", day(s.settled_on)],
+      ["Fecha de pago", day(s.paid_on)],
+      ["Estado", STATUS[s.status] || s.status],
+      ["Transacciones", String(s.transactions)],
+    ]);
+    const credits = document.querySelector("[data-credits]");
+    credits.replaceChildren(
+      ...s.credits.map((c) => figure(c.type === "seguros" ? "Transacciones de seguros" : "Transacciones con tarjeta", clp(c.amount))),
+      figure("Total de la liquidación", clp(s.total)),
+    );
+    const m = s.summary;
+    document.querySelector("[data-summary]").replaceChildren(table([
+      { label: "RUT prestador", value: (r) => r.provider_rut },
+      { label: "Valor total", value: (r) => clp(r.total_value), num: true },
+      { label: "Aporte financiador", value: (r) => clp(r.payer_contribution), num: true },
+      { label: "Aporte seguro", value: (r) => clp(r.insurer_contribution), num: true },
+      { label: "Copago beneficiario", value: (r) => clp(r.copay), num: true },
+      { label: "Comisión emisor", value: (r) => clp(r.issuer_commission), num: true },
+      { label: "Comisión plataforma", value: (r) => clp(r.platform_commission), num: true },
+      { label: "Costo", value: (r) => clp(r.transaction_cost), num: true },
+      { label: "Monto pagado (tarjetas)", value: (r) => clp(r.paid_amount), num: true },
+    ], [m]));
+  }
+
+  async function loadTransactions(reset) {
+    if (reset) {
+      cursor = null;
+      body = null;
+      holder.replaceChildren(empty("Cargando…"));
+    }
+    const params = new URLSearchParams({ limit: "100" });
+    if (typeSelect.value) params.set("type", typeSelect.value);
+    if (cursor) params.set("cursor", cursor);
+    const page = await api.get(`/v1/settlements/${encodeURIComponent(folio)}/transactions?${params}`);
+    if (!body) {
+      const wrap = table(COLUMNS, []);
+      body = wrap.querySelector("tbody");
+      holder.replaceChildren(wrap);
+    }
+    for (const row of page.items) appendRow(body, COLUMNS, row);
+    if (!body.rows.length) holder.replaceChildren(empty("No hay transacciones de este tipo."));
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+  }
+
+  async function start() {
+    try {
+      await loadHeader();
+      await loadTransactions(true);
+    } catch (error) {
+      holder.replaceChildren();
+      showError(alert, error);
+    }
+  }
+
+  typeSelect.addEventListener("change", () => loadTransactions(true).catch((e) => showError(alert, e)));
+  more.addEventListener("click", () => loadTransactions(false).catch((e) => showError(alert, e)));
+  start();
+}
