@@ -18,8 +18,8 @@ class _In(BaseModel):
 
 
 class PageQuery(_In):
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
 
 
 # --- family ----------------------------------------------------------------------------------
@@ -43,8 +43,8 @@ class FamilyOut(BaseModel):
 
 class ClinicIn(_In):
     name: str = Field(min_length=3, max_length=120, description="p. ej. UMF 20 Vallejo")
-    address: str = Field("", max_length=200)
-    time_zone: str = Field("America/Mexico_City", max_length=40)
+    address: str = Field(default="", max_length=200)
+    time_zone: str = Field(default="America/Mexico_City", max_length=40)
 
     @field_validator("time_zone")
     @classmethod
@@ -76,7 +76,7 @@ class AgendaIn(_In):
     doctor: str = Field(min_length=3, max_length=120)
     date: dt.date
     shift: Shift
-    service: str = Field(GENERAL_MEDICINE, max_length=60)
+    service: str = Field(default=GENERAL_MEDICINE, max_length=60)
     slot_times: list[str] = Field(min_length=1, max_length=300, description='["08:00", …]')
     internet_quota: int = Field(ge=0, description="lugares de la agenda reservados a internet")
 
@@ -99,9 +99,9 @@ class AgendaIn(_In):
 class AgendaQuery(_In):
     date: dt.date
     clinic: str = Field(min_length=1, max_length=64)
-    service: str = Field(GENERAL_MEDICINE, max_length=60)
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2000)
+    service: str = Field(default=GENERAL_MEDICINE, max_length=60)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class SlotOut(BaseModel):
@@ -162,8 +162,8 @@ class AppointmentList(BaseModel):
 
 class AppointmentsQuery(_In):
     view: Literal["proximas", "historial"] = "proximas"
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class Done(BaseModel):

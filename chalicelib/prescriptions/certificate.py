@@ -98,7 +98,7 @@ def render(view: CertificateView) -> bytes:
     pdf.cell(width - 54, 6, _latin1("Sello digital"), new_x="LEFT", new_y="NEXT")
     pdf.set_font("Courier", "", 8)
     pdf.multi_cell(width - 54, 4, view.seal, new_x="LEFT", new_y="NEXT")
-    pdf.ln(2)
+    pdf.set_xy(74, pdf.get_y() + 2)
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(
         width - 54,

@@ -19,8 +19,8 @@ class _In(BaseModel):
 
 
 class PageQuery(_In):
-    limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(None, max_length=2000)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2000)
 
 
 # --- prescriptions ---------------------------------------------------------------------------
@@ -66,7 +66,7 @@ class SickLeaveIn(_In):
     days: int = Field(ge=1, le=MAX_DAYS)
     doctor: str = Field(min_length=3, max_length=120)
     clinic: str = Field(min_length=3, max_length=120)
-    authorize: bool = Field(False, description="autorizar y sellar al emitir")
+    authorize: bool = Field(default=False, description="autorizar y sellar al emitir")
 
 
 class SickLeaveOut(BaseModel):

@@ -26,6 +26,7 @@ LOADERS: tuple[str, ...] = (
     "infrastructure.local.demo_accounts:load",
     "infrastructure.local.demo_payments:load",
     "infrastructure.local.demo_settlement:load",
+    "infrastructure.local.demo_affiliates:load",
 )
 
 

@@ -1,0 +1,127 @@
+"""Demo clinic, agendas, prescriptions and sealed sick leaves (API.md "Local stack only").
+
+Runs after `demo_accounts`: the affiliate registry, `afiliado@demo.mx` and the operators
+exist. Everything is created through the contexts' services, as an operator would.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from chalicelib import clock
+from chalicelib.accounts import service as accounts
+from chalicelib.appointments import service as appointments
+from chalicelib.appointments.schemas import AgendaIn, ClinicIn
+from chalicelib.auth import Principal
+from chalicelib.prescriptions import service as prescriptions
+from chalicelib.prescriptions.schemas import Medicine, PrescriptionIn, SickLeaveIn
+from infrastructure.local.demo import DemoLogin
+
+AFFILIATE_NSS = "01234567897"
+RELATIVE_NSS = "12345678903"
+CLINIC = "UMF 20 Vallejo"
+DOCTORS = (
+    (
+        "DRA. LAURA MEDINA SOTO",
+        "matutino",
+        [f"{h:02d}:{m:02d}" for h in range(8, 12) for m in (0, 20, 40)],
+    ),
+    (
+        "DR. RAUL ORTEGA LUNA",
+        "vespertino",
+        [f"{h:02d}:{m:02d}" for h in range(14, 18) for m in (0, 20, 40)],
+    ),
+)
+INTERNET_QUOTA = 6
+DAYS_AHEAD = 14
+
+
+def _operator() -> Principal:
+    account_id = accounts.account_id_for_identifier("email", "operador@demo.mx")
+    if account_id is None:
+        raise RuntimeError("demo_accounts must run before demo_affiliates")
+    return Principal(account_id, "operador", ("sec",))
+
+
+def load() -> list[DemoLogin]:
+    operator = _operator()
+    today = clock.now().astimezone(ZoneInfo("America/Mexico_City")).date()
+
+    clinic = appointments.create_clinic(
+        operator, ClinicIn(name=CLINIC, address="Calzada Vallejo 675, Ciudad de México")
+    )
+    for offset in range(DAYS_AHEAD + 1):
+        day = today + timedelta(days=offset)
+        if day.weekday() >= 5:  # family medicine units book weekdays on line
+            continue
+        for doctor, shift, times in DOCTORS:
+            appointments.create_agenda(
+                operator,
+                AgendaIn(
+                    clinic_id=clinic.id,
+                    doctor=doctor,
+                    date=day,
+                    shift=shift,  # type: ignore[arg-type]
+                    slot_times=times,
+                    internet_quota=INTERNET_QUOTA,
+                ),
+            )
+
+    doctor, clinic_name = DOCTORS[0][0], CLINIC
+    prescriptions.issue_prescription(
+        operator,
+        PrescriptionIn(
+            nss=AFFILIATE_NSS,
+            doctor=doctor,
+            clinic=clinic_name,
+            date=today - timedelta(days=12),
+            medicines=[
+                Medicine(
+                    name="Paracetamol 500 mg tabletas",
+                    dose="1 tableta cada 8 horas por 5 días",
+                    quantity=1,
+                ),
+                Medicine(
+                    name="Loratadina 10 mg tabletas",
+                    dose="1 tableta cada 24 horas por 10 días",
+                    quantity=1,
+                ),
+            ],
+        ),
+    )
+    prescriptions.issue_prescription(
+        operator,
+        PrescriptionIn(
+            nss=RELATIVE_NSS,
+            doctor=doctor,
+            clinic=clinic_name,
+            date=today - timedelta(days=3),
+            medicines=[
+                Medicine(
+                    name="Metformina 850 mg tabletas",
+                    dose="1 tableta con el desayuno y la cena",
+                    quantity=2,
+                ),
+            ],
+        ),
+    )
+
+    for start, days, authorize in (
+        (today - timedelta(days=10), 3, True),  # shown, printable
+        (today - timedelta(days=240), 7, True),  # sealed, but older than six months
+        (today - timedelta(days=1), 2, False),  # issued, waiting for authorization
+    ):
+        prescriptions.issue_sick_leave(
+            operator,
+            SickLeaveIn(
+                nss=AFFILIATE_NSS,
+                kind="enfermedad_general",
+                start_date=start,
+                days=days,
+                doctor=doctor,
+                clinic=clinic_name,
+                authorize=authorize,
+            ),
+        )
+    return []
