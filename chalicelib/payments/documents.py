@@ -50,7 +50,7 @@ def card_pdf(card: CardData) -> bytes:
     pdf.set_text_color(20, 30, 40)
     pdf.set_font("Helvetica", "B", 9)
     pdf.set_xy(4, 15)
-    pdf.multi_cell(52, 4.2, card.full_name)
+    pdf.multi_cell(52, 4.2, card.full_name, align="L")
     pdf.set_font("Helvetica", "", 7.5)
     rows = (
         ("Plan", card.plan_name),

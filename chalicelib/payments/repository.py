@@ -254,7 +254,9 @@ def memberships_of(account_id: str, limit: int = 50) -> list[Membership]:
 
     return [
         _to_membership(item)
-        for item in MembershipItem.by_owner.query(f"ACCOUNT#{account_id}", limit=limit)
+        for item in MembershipItem.by_owner.query(
+            f"ACCOUNT#{account_id}", scan_index_forward=False, limit=limit
+        )
     ]
 
 
