@@ -1,0 +1,122 @@
+"""Helpers of the settlement e2e tests: log-ins (operators' TOTP steps are single use), dates
+in Santiago, and loading transactions over HTTP."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pyotp
+import requests
+
+from tests.fixtures.stack import LocalStack
+
+DEMO_PASSWORD = "Demo-Portal-2026"
+DEMO_TOTP = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+RUT = "76.123.456-0"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo("America/Santiago")).date()
+
+
+def days_ago(n: int) -> date:
+    return today() - timedelta(days=n)
+
+
+def totp_codes() -> list[str]:
+    """The current step's code, then the next one's (a step is used once per account)."""
+    now = time.time()
+    return [DEMO_TOTP.at(now), DEMO_TOTP.at(now + 30)]
+
+
+def headers(stack: LocalStack, identifier: str) -> dict[str, str]:
+    answer = requests.post(
+        f"{stack.api_url}/v1/auth/login",
+        json={"identifier": identifier, "password": DEMO_PASSWORD},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    if result.get("challenge") == "totp":
+        for code in totp_codes():
+            second = requests.post(
+                f"{stack.api_url}/v1/auth/totp",
+                json={"session": result["session"], "code": code},
+                timeout=30,
+            )
+            if second.status_code == 200:
+                result = second.json()
+                break
+        else:
+            raise AssertionError(f"no TOTP code accepted: {second.text}")
+    return {"Authorization": f"Bearer {result['id_token']}"}
+
+
+def bono(transaction_id: str, when: date, insurer: int) -> dict[str, Any]:
+    return {
+        "kind": "bono",
+        "id": transaction_id,
+        "provider_rut": RUT,
+        "occurred_at": f"{when.isoformat()}T11:00:00",
+        "total_value": str(20000 + insurer),
+        "payer_contribution": "15000",
+        "insurer_contribution": str(insurer),
+        "copay": "5000",
+        "insurer": "SEGUROS EJEMPLO DEL CENTRO",
+        "place": "Providencia",
+        "payer": "Fonasa",
+    }
+
+
+def card(transaction_id: str, when: date, amount: int) -> dict[str, Any]:
+    return {
+        "kind": "tarjeta",
+        "id": transaction_id,
+        "provider_rut": RUT,
+        "occurred_at": f"{when.isoformat()}T12:00:00",
+        "card_amount": str(amount),
+        "installments": "3",
+        "issuer_commission": str(amount // 100),
+        "transaction_cost": "150",
+        "issuer_answer": "aprobada",
+    }
+
+
+def wait_for_run(stack: LocalStack, auth: dict[str, str], run_id: str, seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = requests.get(
+            f"{stack.api_url}/v1/operator/settlements/runs/{run_id}", headers=auth, timeout=30
+        ).json()
+        if run["finished"]:
+            return run
+        time.sleep(0.3)
+    raise AssertionError(f"run {run_id} did not finish: {run}")
+
+
+def settled_ids(stack: LocalStack, auth: dict[str, str]) -> dict[str, list[str]]:
+    """Every transaction id the provider sees in a settlement, with the folios holding it."""
+    seen: dict[str, list[str]] = {}
+    for year in {today().year, today().year - 1}:
+        listed = requests.get(
+            f"{stack.api_url}/v1/settlements", params={"year": year}, headers=auth, timeout=30
+        ).json()["items"]
+        for settlement in listed:
+            cursor = None
+            while True:
+                params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
+                page = requests.get(
+                    f"{stack.api_url}/v1/settlements/{settlement['folio']}/transactions",
+                    params=params,
+                    headers=auth,
+                    timeout=30,
+                ).json()
+                for item in page["items"]:
+                    seen.setdefault(item["id"], []).append(settlement["folio"])
+                cursor = page["next_cursor"]
+                if not cursor:
+                    break
+    return seen
