@@ -1,0 +1,253 @@
+// Appointments: agenda by clinic and date, booking for oneself or a family member,
+// upcoming appointments with cancel, and the history.
+import { api, clearError, showError } from "/js/api.js";
+import { showSuccess } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
+
+const BOOKING_WINDOW_DAYS = 14;
+const SHIFTS = { matutino: "Turno matutino", vespertino: "Turno vespertino" };
+const STATUS = {
+  agendada: "Agendada",
+  cancelada: "Cancelada",
+  atendida: "Atendida",
+  no_asistio: "No asistió",
+};
+
+const session = requireSession(["afiliado"]);
+const notice = document.querySelector("[data-notice]");
+const form = document.getElementById("search-form");
+const formError = form.querySelector("[data-form-error]");
+const agendasBox = document.querySelector("[data-agendas]");
+const confirmBox = document.querySelector("[data-confirm]");
+const confirmError = confirmBox.querySelector("[data-confirm-error]");
+const bookedBox = document.querySelector("[data-booked]");
+const moreHistory = document.querySelector("[data-more-history]");
+let family = [];
+let chosen = null;
+let historyCursor = null;
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function isoDay(date) {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+  return local.toISOString().slice(0, 10);
+}
+
+function longDate(value) {
+  const [year, month, day] = value.split("-").map(Number);
+  return new Date(year, month - 1, day).toLocaleDateString("es-MX", {
+    weekday: "long", day: "numeric", month: "long", year: "numeric",
+  });
+}
+
+function patientName(id) {
+  const member = family.find((m) => m.id === id);
+  return member ? member.full_name : "";
+}
+
+function dataList(pairs) {
+  const list = element("dl", null, "data");
+  for (const [label, value] of pairs) list.append(element("dt", label), element("dd", value));
+  return list;
+}
+
+// --- search and agenda --------------------------------------------------------------------
+
+async function loadChoices() {
+  const [members, clinics] = await Promise.all([api.get("/v1/family"), api.get("/v1/clinics?limit=100")]);
+  family = members.items;
+  const patient = document.getElementById("patient");
+  patient.replaceChildren(...family.map((m) => {
+    const option = element("option", m.is_self ? `${m.full_name} (yo)` : m.full_name);
+    option.value = m.id;
+    return option;
+  }));
+  const clinic = document.getElementById("clinic");
+  clinic.replaceChildren(...clinics.items.map((c) => {
+    const option = element("option", c.name);
+    option.value = c.id;
+    return option;
+  }));
+  const date = document.getElementById("date");
+  const today = new Date();
+  const last = new Date(today.getTime() + BOOKING_WINDOW_DAYS * 86400000);
+  date.min = isoDay(today);
+  date.max = isoDay(last);
+  const tomorrow = new Date(today.getTime() + 86400000);
+  date.value = isoDay(tomorrow);
+  document.querySelector("[data-window-hint]").textContent =
+    `Puedes agendar desde hoy y hasta ${BOOKING_WINDOW_DAYS} días después.`;
+}
+
+function renderAgendas(listing, patientId) {
+  agendasBox.replaceChildren();
+  if (!listing.items.length) {
+    agendasBox.append(element("p", "No hay agenda de medicina general en esa clínica para esa fecha. Prueba con otra fecha.", "alert"));
+    return;
+  }
+  for (const agenda of listing.items) {
+    const block = element("article", null, "card");
+    block.dataset.agenda = agenda.id;
+    block.append(element("h3", `${agenda.doctor} · ${SHIFTS[agenda.shift] || agenda.shift}`));
+    const share = element("p", `Lugares por internet disponibles: ${agenda.internet_remaining} de ${agenda.internet_quota}`, "meta");
+    share.dataset.internetRemaining = String(agenda.internet_remaining);
+    block.append(share);
+    if (agenda.internet_remaining === 0) {
+      block.append(element("p",
+        "El espacio asignado para internet en la agenda de este médico ya fue ocupado. Puede haber lugares por otros medios: llama o acude a tu clínica.",
+        "hint"));
+    }
+    const slots = element("div", null, "actions");
+    slots.setAttribute("role", "group");
+    slots.setAttribute("aria-label", `Horarios de ${agenda.doctor}`);
+    for (const slot of agenda.slots) {
+      const button = element("button", slot.time, slot.available ? "" : "secondary");
+      button.type = "button";
+      button.dataset.slot = slot.id;
+      button.disabled = !slot.available;
+      button.setAttribute("aria-label", slot.available ? `Agendar a las ${slot.time}` : `${slot.time}, no disponible`);
+      button.addEventListener("click", () => askToConfirm(agenda, slot, patientId));
+      slots.append(button);
+    }
+    block.append(slots);
+    agendasBox.append(block);
+  }
+}
+
+async function search() {
+  const patientId = form.elements.namedItem("patient").value;
+  const clinic = form.elements.namedItem("clinic").value;
+  const date = form.elements.namedItem("date").value;
+  clearError(formError);
+  confirmBox.hidden = true;
+  if (!clinic || !date) {
+    showError(formError, new Error());
+    formError.querySelector("p").textContent = "Elige la clínica y la fecha.";
+    return;
+  }
+  try {
+    const listing = await api.get(`/v1/agenda?date=${encodeURIComponent(date)}&clinic=${encodeURIComponent(clinic)}`);
+    renderAgendas(listing, patientId);
+  } catch (error) {
+    showError(formError, error);
+  }
+}
+
+function askToConfirm(agenda, slot, patientId) {
+  chosen = { slotId: slot.id, patientId };
+  clearError(confirmError);
+  const summary = confirmBox.querySelector("[data-confirm-summary]");
+  summary.replaceChildren(...dataList([
+    ["Paciente", patientName(patientId)],
+    ["Fecha", longDate(agenda.date)],
+    ["Hora", slot.time],
+    ["Médico", agenda.doctor],
+    ["Clínica", agenda.clinic],
+  ]).children);
+  confirmBox.hidden = false;
+  confirmBox.querySelector("[data-confirm-yes]").focus();
+}
+
+async function book() {
+  if (!chosen) return;
+  const button = confirmBox.querySelector("[data-confirm-yes]");
+  button.disabled = true;
+  try {
+    const appointment = await api.post("/v1/appointments", { slot_id: chosen.slotId, patient_id: chosen.patientId });
+    confirmBox.hidden = true;
+    showSuccess(bookedBox, `Listo: cita agendada para ${appointment.patient_name} el ${longDate(appointment.date)} a las ${appointment.time} con ${appointment.doctor}. Te enviamos la confirmación por correo.`);
+    chosen = null;
+    await Promise.all([search(), loadUpcoming(), loadHistory(true)]);
+  } catch (error) {
+    showError(confirmError, error);
+    await search().then(() => { confirmBox.hidden = false; });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// --- upcoming and history -----------------------------------------------------------------
+
+function appointmentItem(appointment, withCancel) {
+  const item = element("article", null, "card");
+  item.dataset.appointment = appointment.id;
+  item.dataset.status = appointment.status;
+  item.append(element("h3", `${longDate(appointment.date)}, ${appointment.time}`));
+  item.append(dataList([
+    ["Paciente", appointment.patient_name],
+    ["Médico", appointment.doctor],
+    ["Clínica", appointment.clinic],
+    ["Estado", STATUS[appointment.status] || appointment.status],
+  ]));
+  if (withCancel && appointment.cancellable) {
+    const actions = element("p", null, "actions");
+    const cancel = element("button", "Cancelar cita", "secondary");
+    cancel.type = "button";
+    cancel.addEventListener("click", () => cancelAppointment(appointment, cancel));
+    actions.append(cancel);
+    item.append(actions);
+  }
+  return item;
+}
+
+async function cancelAppointment(appointment, button) {
+  if (!window.confirm(`¿Cancelar la cita de ${appointment.patient_name} del ${longDate(appointment.date)} a las ${appointment.time}?`)) return;
+  button.disabled = true;
+  try {
+    await api.delete(`/v1/appointments/${encodeURIComponent(appointment.id)}`);
+    showSuccess(bookedBox, `Cita cancelada. El lugar quedó libre para otra persona.`);
+    await Promise.all([loadUpcoming(), loadHistory(true), agendasBox.childElementCount ? search() : null]);
+  } catch (error) {
+    showError(notice, error);
+    button.disabled = false;
+  }
+}
+
+async function loadUpcoming() {
+  const box = document.querySelector("[data-upcoming]");
+  try {
+    const listing = await api.get("/v1/appointments?view=proximas&limit=50");
+    box.replaceChildren();
+    if (!listing.items.length) box.append(element("p", "No tienes citas próximas.", "meta"));
+    for (const appointment of listing.items) box.append(appointmentItem(appointment, true));
+  } catch (error) {
+    showError(notice, error);
+  }
+}
+
+async function loadHistory(reset = false) {
+  const box = document.querySelector("[data-history]");
+  if (reset) historyCursor = null;
+  try {
+    const query = historyCursor ? `&cursor=${encodeURIComponent(historyCursor)}` : "";
+    const listing = await api.get(`/v1/appointments?view=historial&limit=10${query}`);
+    if (reset || !historyCursor) box.replaceChildren();
+    if (!listing.items.length && !box.childElementCount) box.append(element("p", "Aún no hay citas en tu historial.", "meta"));
+    for (const appointment of listing.items) box.append(appointmentItem(appointment, false));
+    historyCursor = listing.next_cursor;
+    moreHistory.hidden = !historyCursor;
+  } catch (error) {
+    showError(notice, error);
+  }
+}
+
+if (session) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    search();
+  });
+  confirmBox.querySelector("[data-confirm-yes]").addEventListener("click", book);
+  confirmBox.querySelector("[data-confirm-no]").addEventListener("click", () => {
+    confirmBox.hidden = true;
+    chosen = null;
+  });
+  moreHistory.addEventListener("click", () => loadHistory(false));
+  loadChoices().catch((error) => showError(notice, error));
+  loadUpcoming();
+  loadHistory(true);
+}
