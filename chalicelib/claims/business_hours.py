@@ -39,7 +39,9 @@ def business_seconds(start: datetime, end: datetime) -> int:
     """Business seconds between two aware instants (0 when `end` is not after `start`)."""
     if end <= start:
         return 0
-    local_start, local_end = start.astimezone(MEXICO_CITY), end.astimezone(MEXICO_CITY)
+    # Whole seconds on both ends, so consecutive spans add up exactly.
+    local_start = start.astimezone(MEXICO_CITY).replace(microsecond=0)
+    local_end = end.astimezone(MEXICO_CITY).replace(microsecond=0)
     total = 0
     day = local_start.date()
     while day <= local_end.date():
@@ -59,6 +61,7 @@ def add_business_seconds(start: datetime, seconds: int) -> datetime:
     moment = start.astimezone(MEXICO_CITY)
     if seconds == 0:
         return moment
+    moment = moment.replace(microsecond=0)  # whole seconds, as `business_seconds` counts
     day = moment.date()
     remaining = seconds
     while True:
