@@ -136,6 +136,9 @@ PENDING_UPLOAD_TAG: tuple[str, str] = ("upload-state", "pending")
 DERIVED_PREFIX = "derived/"
 # Report files (Excel, CSV) the API writes for a presigned download; never validated.
 EXPORTS_PREFIX = "exports/"
+# Blank forms the insured download by claim type and stage (the insurer uploads them; the
+# API only signs links to them).
+FORMS_PREFIX = "forms/"
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ ACCESS: dict[str, Access] = {
     # Every route is served by one function, so it holds the union of what the routes use.
     API_HANDLER: Access(
         tables=ALL_TABLES,
-        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
+        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX, d.FORMS_PREFIX),
         documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
         documents_delete_versions=True,
         send_queues=("settlement-tasks", "email-outbox"),
