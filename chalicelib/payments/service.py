@@ -204,10 +204,20 @@ def enrol(principal: Principal, body: Enrolment) -> MembershipCreated:
     raise errors.Conflict("No pudimos crear la membresía. Intenta de nuevo.")
 
 
+def _existing(membership_id: str) -> Membership:
+    """The membership, or 404 (also for ids that cannot be ours, before any read)."""
+    try:
+        uuid.UUID(membership_id)
+    except ValueError:
+        raise errors.NotFound("No encontramos esa membresía.") from None
+    found = repo.get_membership(membership_id)
+    if found is None:
+        raise errors.NotFound("No encontramos esa membresía.")
+    return found
+
+
 def _owned(principal: Principal, membership_id: str) -> Membership:
-    membership = repo.get_membership(membership_id)
-    if membership is None:
-        raise errors.NotFound()
+    membership = _existing(membership_id)
     require_owner(principal, membership.account_id)
     return membership
 
@@ -356,9 +366,7 @@ def create_reference(membership_id: str, body: ReferenceRequest, source_ip: str)
     """A store or bank reference for a membership and a number of months; asking again while
     one is valid gives that one."""
     _limit("pay-ip", source_ip)
-    found = repo.get_membership(membership_id)
-    if found is None:
-        raise errors.NotFound("No encontramos esa membresía.")
+    found = _existing(membership_id)
     settings = get_settings()
     days = (
         settings.store_reference_days if body.method == "tienda" else settings.bank_reference_days
@@ -565,9 +573,7 @@ def pay_by_card(membership_id: str, body: CardPaymentRequest, source_ip: str) ->
     """Charge a card token through the gateway and apply the payment once. A token is single
     use: sending it again answers what happened the first time."""
     _limit("pay-ip", source_ip)
-    found = repo.get_membership(membership_id)
-    if found is None:
-        raise errors.NotFound("No encontramos esa membresía.")
+    found = _existing(membership_id)
     # The token itself is never stored or logged: only its hash names the payment.
     event_id = "card_" + hashlib.sha256(body.card_token.encode()).hexdigest()[:32]
     previous = repo.get_event(event_id)
