@@ -27,6 +27,7 @@ LOADERS: tuple[str, ...] = (
     "infrastructure.local.demo_payments:load",
     "infrastructure.local.demo_settlement:load",
     "infrastructure.local.demo_affiliates:load",
+    "infrastructure.local.demo_claims:load",
 )
 
 
