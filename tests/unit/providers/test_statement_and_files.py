@@ -1,0 +1,118 @@
+"""Statement totals, the Excel workbook, the merged order format and CLABE checks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib import errors
+from chalicelib.providers.excel import statement_workbook
+from chalicelib.providers.merge import merge_pdfs
+from chalicelib.providers.service import _check_clabe
+from chalicelib.providers.statement import PAID_STATES, STATUS_LABELS, Row, totals
+from tests.unit.documents.builders import make_pdf
+
+rows = st.builds(
+    Row,
+    order_id=st.uuids().map(str),
+    account_number=st.just("A-1"),
+    patient_name=st.just("ANA"),
+    service=st.just("consulta"),
+    date=st.just("2026-11-01"),
+    status=st.sampled_from(sorted(STATUS_LABELS)),
+    amount=st.integers(0, 10**9),
+    retention=st.integers(0, 10**8),
+    to_invoice=st.integers(0, 10**9),
+    paid=st.integers(0, 10**9),
+    invoice_id=st.none(),
+)
+
+
+@given(st.lists(rows, max_size=30))
+def test_totals_are_sums_of_the_rows(found: list[Row]) -> None:
+    result = totals(found)
+    assert result.orders == len(found)
+    assert result.to_invoice == sum(r.to_invoice for r in found)
+    assert result.paid == sum(r.paid for r in found)
+    unpaid = sum(r.to_invoice for r in found if r.status not in PAID_STATES)
+    assert result.pending_payment == unpaid
+    assert result.complements_due == sum(r.status == "complemento_pendiente" for r in found)
+
+
+def test_the_workbook_holds_every_order_and_the_totals_as_numbers() -> None:
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    found = [
+        Row(
+            "o1",
+            "A-1",
+            "ANA",
+            "consulta",
+            "2026-11-01",
+            "registrada",
+            100000,
+            10000,
+            90000,
+            0,
+            None,
+        ),
+        Row(
+            "o2",
+            "A-2",
+            "LUIS",
+            "consulta",
+            "2026-11-02",
+            "complemento_pendiente",
+            55555,
+            5556,
+            49999,
+            49999,
+            "i1",
+        ),
+    ]
+    data = statement_workbook("JORGE ALBERTO RAMIREZ SOTO", "2026-11-25", found, totals(found))
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    values = [list(row) for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert values[0][:6] == ["A-1", "ANA", "Consulta", "2026-11-01", "Por facturar", 1000]
+    assert values[1][4] == "Pagada, complemento de pago pendiente"
+    assert Decimal(str(values[2][7])) == Decimal("1399.99")
+    assert "1 complementos pendientes" in values[2][4]
+
+
+def test_three_pdfs_become_one_with_every_page_in_order() -> None:
+    from pypdf import PdfReader
+
+    merged = merge_pdfs(
+        [make_pdf([["Carta"]]), make_pdf([["Estado 1"], ["Estado 2"]]), make_pdf([["Constancia"]])]
+    )
+    pages = PdfReader(io.BytesIO(merged)).pages
+    assert [page.extract_text().strip() for page in pages] == [
+        "Carta",
+        "Estado 1",
+        "Estado 2",
+        "Constancia",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("clabe", "code"),
+    [
+        ("12345", "clabe_invalid"),
+        ("0021807008456321A6", "clabe_invalid"),
+        ("002180700845632137", "clabe_check_digit"),
+    ],
+)
+def test_a_wrong_clabe_says_what_is_wrong(clabe: str, code: str) -> None:
+    with pytest.raises(errors.InvalidInput) as caught:
+        _check_clabe(clabe)
+    assert caught.value.error_code == code
+
+
+def test_a_good_clabe_gives_its_bank() -> None:
+    assert _check_clabe("002 180 700845632136") == ("002180700845632136", "Banamex")
