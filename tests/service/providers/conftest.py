@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ __all__ = ["moved_clock"]
 
 
 @pytest.fixture
-def world(aws: dict[str, Any], moved_clock: Clock) -> Iterator[ProvidersWorld]:
+def world(aws: dict[str, Any], moved_clock: Clock) -> ProvidersWorld:
     notifications._queue_url.cache_clear()
     policies.load_roster(Insurer("sec", "SEGUROS EJEMPLO DEL CENTRO", "SEC0104236T8"), [])
     policies.load_roster(Insurer("adn", "ASEGURADORA DEMO DEL NORTE", "ADN050101AA4"), [])

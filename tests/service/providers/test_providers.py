@@ -125,7 +125,7 @@ def test_invoice_payment_complement_and_statement(world: ProvidersWorld, mailbox
     assert due.totals.paid.amount == "1399.99"
 
     # A complement that pays less than was paid is rejected; the right one completes it.
-    rounds = (
+    rounds: tuple[tuple[bytes, str, set[str]], ...] = (
         (
             cfdi_payment(
                 previous="1399.99",

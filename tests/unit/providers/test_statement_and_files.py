@@ -82,7 +82,7 @@ def test_the_workbook_holds_every_order_and_the_totals_as_numbers() -> None:
     assert values[0][:6] == ["A-1", "ANA", "Consulta", "2026-11-01", "Por facturar", 1000]
     assert values[1][4] == "Pagada, complemento de pago pendiente"
     assert Decimal(str(values[2][7])) == Decimal("1399.99")
-    assert "1 complementos pendientes" in values[2][4]
+    assert "1 complementos pendientes" in str(values[2][4])
 
 
 def test_three_pdfs_become_one_with_every_page_in_order() -> None:
