@@ -28,6 +28,7 @@ LOADERS: tuple[str, ...] = (
     "infrastructure.local.demo_settlement:load",
     "infrastructure.local.demo_affiliates:load",
     "infrastructure.local.demo_claims:load",
+    "infrastructure.local.demo_providers:load",
 )
 
 
