@@ -1,0 +1,88 @@
+// An operator reviews one claim: data, documents (preview and download, audited),
+// the history, and the transitions the status machine allows, with a note.
+import { api, showError } from "/js/api.js";
+import { bindForm } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
+import {
+  COVERAGE_LABELS,
+  RELATIONSHIP_LABELS,
+  STATUS_LABELS,
+  claimTitle,
+  documentItem,
+  el,
+  formatDate,
+  formatInstant,
+  statusBadge,
+} from "/js/tramites-comun.js";
+
+const session = requireSession(["operador"]);
+const claimId = new URLSearchParams(window.location.search).get("id");
+const pageError = document.querySelector("[data-error]");
+const form = document.getElementById("transition-form");
+let claim = null;
+
+function set(selector, text) {
+  document.querySelector(selector).textContent = text;
+}
+
+function render() {
+  set("[data-title]", `Trámite ${claim.folio}`);
+  document.querySelector("[data-status]").replaceChildren(statusBadge(claim.status));
+  set("[data-type]", `${claimTitle(claim)} (${claim.stage})`);
+  set("[data-member]", `${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship})`);
+  set("[data-coverage]", COVERAGE_LABELS[claim.coverage] || claim.coverage);
+  set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
+  set("[data-hospital]", claim.hospital_name || "—");
+  set("[data-clabe]", claim.payout_clabe_masked || "—");
+  set("[data-registered]", formatInstant(claim.registered_at));
+  set("[data-elapsed]", claim.elapsed_business_hours === null ? "—" : `${claim.elapsed_business_hours} h (meta: ${claim.service_level_hours} h)`);
+  set("[data-due]", formatDate(claim.estimated_response_date));
+  document.querySelector("[data-summary]").hidden = false;
+
+  const base = `/v1/operator/claims/${claim.id}/documents`;
+  document.querySelector("[data-documents]").replaceChildren(...claim.documents.map((d) => documentItem(d, {
+    previewPath: `${base}/${d.id}/download?disposition=inline`,
+    downloadPath: `${base}/${d.id}/download?disposition=attachment`,
+  })));
+
+  const move = document.querySelector("[data-move]");
+  move.hidden = claim.next_statuses.length === 0;
+  form.to.replaceChildren(...claim.next_statuses.map((s) => el("option", { value: s, text: STATUS_LABELS[s] || s })));
+  document.querySelector("[data-requested-options]").replaceChildren(...claim.document_kinds.map((kind) =>
+    el("label", { class: "inline" },
+      el("input", { type: "checkbox", name: "requested", value: kind.doc_type }), ` ${kind.name}`)));
+  toggleRequested();
+
+  document.querySelector("[data-history]").replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
+    el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
+    el("span", { class: "meta", text: ` · ${formatInstant(entry.at)} · ${entry.by === "operador" ? "Operador" : "Asegurado"}` }),
+    entry.note ? el("p", { text: entry.note }) : null)));
+}
+
+function toggleRequested() {
+  document.querySelector("[data-requested]").hidden = form.to.value !== "pendiente_documentos";
+}
+
+async function load() {
+  claim = await api.get(`/v1/operator/claims/${claimId}`);
+  render();
+}
+
+form.to.addEventListener("change", toggleRequested);
+bindForm(form, () => {
+  const body = { to: form.to.value };
+  if (form.note.value.trim()) body.note = form.note.value.trim();
+  if (body.to === "pendiente_documentos") {
+    body.requested_documents = [...form.querySelectorAll("input[name=requested]:checked")].map((i) => i.value);
+  }
+  return api.post(`/v1/operator/claims/${claimId}/transitions`, body);
+}, async (updated) => {
+  claim = updated;
+  form.note.value = "";
+  render();
+});
+
+if (session) {
+  if (!claimId) window.location.replace("/operadores/tramites.html");
+  else load().catch((error) => showError(pageError, error));
+}

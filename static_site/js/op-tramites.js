@@ -1,0 +1,27 @@
+// The operator's queue of claims by status (each read is audited by the API).
+import { api, showError } from "/js/api.js";
+import { requireSession } from "/js/session.js";
+import { claimTitle, el, formatInstant, statusBadge } from "/js/tramites-comun.js";
+
+const session = requireSession(["operador"]);
+const form = document.getElementById("queue-form");
+const pageError = document.querySelector("[data-error]");
+
+async function load() {
+  const list = document.querySelector("[data-queue]");
+  const answer = await api.get(`/v1/operator/claims?status=${encodeURIComponent(form.status.value)}`);
+  list.replaceChildren(...answer.items.map((claim) => el("li", { class: "claim-row", "data-claim": claim.id },
+    el("div", {},
+      el("strong", { text: claim.folio }), " ", statusBadge(claim.status),
+      el("p", { class: "meta", text: `${claimTitle(claim)} · ${claim.member_name} · actualizado ${formatInstant(claim.updated_at)}` })),
+    el("a", { class: "button small-button", href: `/operadores/tramite.html?id=${claim.id}`, text: "Revisar", "aria-label": `Revisar ${claim.folio}` }))));
+  if (!answer.items.length) list.append(el("li", { class: "meta", text: "No hay trámites en este estado." }));
+}
+
+const status = new URLSearchParams(window.location.search).get("estado");
+if (status) form.status.value = status;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  load().catch((error) => showError(pageError, error));
+});
+if (session) load().catch((error) => showError(pageError, error));

@@ -1,0 +1,135 @@
+// A claim's detail for the insured: status and deadlines, documents, the history, and the
+// answer to a request for pending documents (new uploads and observations).
+import { api, showError } from "/js/api.js";
+import { bindForm } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
+import {
+  COVERAGE_LABELS,
+  RELATIONSHIP_LABELS,
+  STATUS_LABELS,
+  claimTitle,
+  documentItem,
+  el,
+  formatDate,
+  formatInstant,
+  statusBadge,
+  uploadClaimFile,
+} from "/js/tramites-comun.js";
+
+const session = requireSession(["asegurado"]);
+const claimId = new URLSearchParams(window.location.search).get("id");
+const pageError = document.querySelector("[data-error]");
+const answerIds = new Set();
+let claim = null;
+
+function set(selector, text) {
+  document.querySelector(selector).textContent = text;
+}
+
+async function removeDocument(document) {
+  try {
+    await api.delete(`/v1/documents/${document.id}`);
+    answerIds.delete(document.id);
+    await load();
+  } catch (error) {
+    showError(pageError, error);
+  }
+}
+
+function pendingKind(kind) {
+  const card = el("div", { class: "kind", "data-kind": kind.doc_type });
+  card.append(el("h3", { text: kind.name }));
+  const list = el("ul", { class: "file-list" });
+  for (const document of claim.documents.filter((d) => answerIds.has(d.id) && d.doc_type === kind.doc_type)) {
+    list.append(documentItem(document, {
+      onDelete: removeDocument,
+      previewPath: `/v1/documents/${document.id}/download?disposition=inline`,
+      fresh: true,
+    }));
+  }
+  const inputId = `file-${kind.doc_type}`;
+  const input = el("input", { type: "file", id: inputId, accept: kind.formats.map((f) => `.${f}`).join(",") });
+  const row = el("div", { class: "field" }, el("label", { for: inputId, text: `Subir ${kind.name.toLowerCase()}` }), input);
+  input.addEventListener("change", async () => {
+    const [file] = input.files;
+    if (!file) return;
+    input.disabled = true;
+    try {
+      const document = await uploadClaimFile(claim.id, kind.doc_type, file, row);
+      answerIds.add(document.id);
+    } catch (error) {
+      showError(pageError, error);
+    } finally {
+      await load();
+    }
+  });
+  card.append(list, row);
+  return card;
+}
+
+function render() {
+  document.title = `Trámite ${claim.folio || "(borrador)"} · Portal Médico`;
+  set("[data-title]", claim.folio ? `Trámite ${claim.folio}` : "Trámite en borrador");
+  document.querySelector("[data-status]").replaceChildren(statusBadge(claim.status));
+  set("[data-folio-line]", `Actualizado ${formatInstant(claim.updated_at)}`);
+  set("[data-stage-description]", claim.stage_description);
+  set("[data-type]", `${claimTitle(claim)} (${claim.stage === "inicial" ? "inicial" : "complemento"})`);
+  set("[data-member]", `${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship})`);
+  set("[data-coverage]", COVERAGE_LABELS[claim.coverage] || claim.coverage);
+  set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
+  set("[data-hospital]", claim.hospital_name || "—");
+  set("[data-clabe]", claim.payout_clabe_masked ? `CLABE ${claim.payout_clabe_masked}` : "—");
+  set("[data-registered]", formatInstant(claim.registered_at));
+  set("[data-elapsed]", claim.elapsed_business_hours === null ? "—"
+    : `${claim.elapsed_business_hours} horas hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)`);
+  set("[data-due]", claim.estimated_response_date ? formatDate(claim.estimated_response_date) : "—");
+  document.querySelector("[data-summary]").hidden = false;
+  const draft = claim.status === "borrador";
+  document.querySelector("[data-continue]").hidden = !draft;
+  document.querySelector("[data-continue-link]").href = `/asegurados/tramite-nuevo.html?id=${claim.id}`;
+
+  const pending = document.querySelector("[data-pending]");
+  pending.hidden = claim.status !== "pendiente_documentos";
+  if (!pending.hidden) {
+    set("[data-pending-note]", claim.pending_note || "");
+    document.querySelector("[data-pending-kinds]").replaceChildren(...claim.requested_documents.map(pendingKind));
+  }
+
+  const documents = document.querySelector("[data-documents]");
+  documents.replaceChildren(...claim.documents.filter((d) => !answerIds.has(d.id)).map((d) => documentItem(d, {
+    previewPath: `/v1/documents/${d.id}/download?disposition=inline`,
+    downloadPath: `/v1/documents/${d.id}/download?disposition=attachment`,
+  })));
+  document.querySelector("[data-docs-section]").hidden = claim.documents.length === 0;
+
+  const history = document.querySelector("[data-history]");
+  history.replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
+    el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
+    el("span", { class: "meta", text: ` · ${formatInstant(entry.at)} · ${entry.by === "operador" ? "Aseguradora" : "Tú"}` }),
+    entry.note ? el("p", { text: entry.note }) : null)));
+  document.querySelector("[data-history-section]").hidden = false;
+}
+
+async function load() {
+  claim = await api.get(`/v1/claims/${claimId}`);
+  if (claim.status === "pendiente_documentos") {
+    // Uploads made after the request are the answer in progress (they can still be deleted).
+    for (const document of claim.documents) {
+      if (document.created_at >= (claim.history.at(-1) || {}).at) answerIds.add(document.id);
+    }
+  }
+  render();
+}
+
+bindForm(document.getElementById("pending-form"), (values) => api.post(`/v1/claims/${claimId}/pending-response`, {
+  observations: values.observations || "",
+  document_ids: [...answerIds],
+}), async () => {
+  answerIds.clear();
+  await load();
+});
+
+if (session) {
+  if (!claimId) window.location.replace("/asegurados/tramites.html");
+  else load().catch((error) => showError(pageError, error));
+}

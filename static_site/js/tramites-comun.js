@@ -1,0 +1,210 @@
+// Shared pieces of the claims pages: labels, small DOM helpers, uploads with progress,
+// waiting for a document's verdict, previews and the document list.
+import { api, ApiError } from "/js/api.js";
+
+export const TYPE_LABELS = {
+  reembolso: "Reembolso",
+  programacion: "Programación",
+  menores: "Gastos médicos menores",
+};
+export const SUBTYPE_LABELS = {
+  cirugia: "Cirugía",
+  medicamentos: "Medicamentos",
+  quimioterapia: "Quimioterapia",
+  estudio: "Estudio",
+  terapias: "Terapias",
+};
+export const COVERAGE_LABELS = {
+  gmm_mayores: "Gastos médicos mayores",
+  gmm_menores: "Gastos médicos menores",
+};
+export const RELATIONSHIP_LABELS = {
+  titular: "Titular",
+  conyuge: "Cónyuge",
+  hijo: "Hijo",
+  hija: "Hija",
+  padre: "Padre",
+  madre: "Madre",
+  otro: "Otro",
+};
+export const STAGE_LABELS = { inicial: "Inicial", complemento: "Complemento" };
+export const STATUS_LABELS = {
+  borrador: "Borrador",
+  registrado: "Registrado",
+  en_revision: "En revisión",
+  pendiente_documentos: "Pendiente de documentos",
+  aprobado: "Aprobado",
+  rechazado: "Rechazado",
+  pagado: "Pagado",
+  autorizado: "Autorizado",
+};
+const DOCUMENT_STATUS = { pendiente: "En revisión", aceptado: "Aceptado", rechazado: "Rechazado" };
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+export function formatInstant(iso) {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString("es-MX", {
+    timeZone: "America/Mexico_City",
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+}
+
+export function formatDate(isoDate) {
+  if (!isoDate) return "—";
+  const [year, month, day] = isoDate.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, day, 12)).toLocaleDateString("es-MX", {
+    timeZone: "UTC",
+    dateStyle: "long",
+  });
+}
+
+export function statusBadge(status) {
+  return el("span", { class: `badge badge-${status}`, text: STATUS_LABELS[status] || status });
+}
+
+export function claimTitle(claim) {
+  const type = TYPE_LABELS[claim.type] || claim.type;
+  const subtype = claim.subtype ? ` · ${SUBTYPE_LABELS[claim.subtype] || claim.subtype}` : "";
+  return `${type}${subtype}`;
+}
+
+// POSTs the file to its presigned slot (fields + file as multipart), reporting progress.
+export function uploadToSlot(slot, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
+    form.append("file", file);
+    const request = new XMLHttpRequest();
+    request.open("POST", slot.upload.url);
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
+    });
+    request.addEventListener("load", () => {
+      if (request.status >= 200 && request.status < 300) {
+        onProgress(100);
+        resolve();
+      } else {
+        reject(new ApiError(request.status, "upload_failed",
+          "No pudimos subir el archivo. Inténtalo de nuevo."));
+      }
+    });
+    request.addEventListener("error", () => reject(new ApiError(0, "network_error",
+      "No pudimos subir el archivo. Revisa tu conexión e inténtalo de nuevo.")));
+    request.send(form);
+  });
+}
+
+// The document once the pipeline has judged it (or as it is after `seconds`).
+export async function waitForVerdict(documentId, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  let document = await api.get(`/v1/documents/${documentId}`);
+  while (document.status === "pendiente" && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    document = await api.get(`/v1/documents/${documentId}`);
+  }
+  return document;
+}
+
+function isImage(document) {
+  return (document.content_type || "").startsWith("image/");
+}
+
+// Shows an accepted PDF in a frame or a photo as an image, below `container`.
+export async function showPreview(container, linkPath, document) {
+  const link = await api.get(linkPath);
+  container.replaceChildren();
+  if (isImage(document)) {
+    const response = await fetch(link.url);
+    const url = URL.createObjectURL(await response.blob());
+    container.append(el("img", { src: url, alt: `Vista previa de ${document.name}`, class: "preview-image" }));
+  } else {
+    container.append(el("iframe", { src: link.url, title: `Vista previa de ${document.name}`, class: "preview-frame" }));
+  }
+  container.hidden = false;
+}
+
+export async function download(linkPath) {
+  const link = await api.get(linkPath);
+  window.location.assign(link.url);
+}
+
+// One document with its verdict; `actions` decides which buttons it gets.
+export function documentItem(document, { onDelete, previewPath, downloadPath, fresh } = {}) {
+  const item = el("li", { class: `document document-${document.status}`, "data-document": document.id });
+  item.append(
+    el("span", { class: "document-name", text: document.name }),
+    el("span", { class: `doc-status doc-${document.status}`, text: DOCUMENT_STATUS[document.status] || document.status }),
+  );
+  if (document.status === "aceptado" && fresh) {
+    item.append(el("p", { class: "upload-ok", role: "status", text: "¡Documento cargado correctamente!" }));
+  }
+  if (document.status === "rechazado") {
+    const reasons = el("ul", { class: "reasons" });
+    for (const reason of document.reasons) reasons.append(el("li", { text: reason.message }));
+    item.append(el("p", { class: "upload-bad", text: "Este archivo no se aceptó:" }), reasons);
+  }
+  const buttons = el("span", { class: "document-actions" });
+  const preview = el("div", { class: "preview", hidden: true });
+  const canPreview = document.status === "aceptado" && document.content_type
+    && (document.content_type === "application/pdf" || isImage(document));
+  if (previewPath && canPreview) {
+    buttons.append(el("button", {
+      type: "button",
+      class: "secondary small-button",
+      text: "Vista previa",
+      onclick: () => showPreview(preview, previewPath, document).catch(() => {
+        preview.hidden = false;
+        preview.textContent = "No pudimos mostrar la vista previa.";
+      }),
+    }));
+  }
+  if (downloadPath && document.status !== "pendiente") {
+    buttons.append(el("button", { type: "button", class: "secondary small-button", text: "Descargar", onclick: () => download(downloadPath) }));
+  }
+  if (onDelete) {
+    buttons.append(el("button", {
+      type: "button",
+      class: "secondary small-button danger",
+      text: "Eliminar",
+      "aria-label": `Eliminar ${document.name}`,
+      onclick: () => onDelete(document),
+    }));
+  }
+  item.append(buttons, preview);
+  return item;
+}
+
+// Uploads `file` as `docType` of the claim: slot, progress bar inside `row`, verdict.
+export async function uploadClaimFile(claimId, docType, file, row) {
+  const progress = el("progress", { max: "100", value: "0", "aria-label": `Subiendo ${file.name}` });
+  const label = el("span", { class: "meta", text: `Subiendo ${file.name}…` });
+  const holder = el("div", { class: "upload-progress" }, label, progress);
+  row.append(holder);
+  try {
+    const answer = await api.post(`/v1/claims/${claimId}/documents`, {
+      files: [{ name: file.name, size: file.size, content_type: file.type || "", doc_type: docType }],
+    });
+    const [slot] = answer.items;
+    await uploadToSlot(slot, file, (percent) => { progress.value = percent; });
+    label.textContent = "Revisando el archivo…";
+    const document = await waitForVerdict(slot.document_id);
+    return document;
+  } finally {
+    holder.remove();
+  }
+}
