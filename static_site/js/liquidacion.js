@@ -68,17 +68,18 @@ if (requireSession(["prestador"])) {
       figure("Total de la liquidación", clp(s.total)),
     );
     const m = s.summary;
-    document.querySelector("[data-summary]").replaceChildren(table([
-      { label: "RUT prestador", value: (r) => r.provider_rut },
-      { label: "Valor total", value: (r) => clp(r.total_value), num: true },
-      { label: "Aporte financiador", value: (r) => clp(r.payer_contribution), num: true },
-      { label: "Aporte seguro", value: (r) => clp(r.insurer_contribution), num: true },
-      { label: "Copago beneficiario", value: (r) => clp(r.copay), num: true },
-      { label: "Comisión emisor", value: (r) => clp(r.issuer_commission), num: true },
-      { label: "Comisión plataforma", value: (r) => clp(r.platform_commission), num: true },
-      { label: "Costo", value: (r) => clp(r.transaction_cost), num: true },
-      { label: "Monto pagado (tarjetas)", value: (r) => clp(r.paid_amount), num: true },
-    ], [m]));
+    document.querySelector("[data-summary]").replaceChildren(Object.assign(document.createElement("div"), { className: "figures" }));
+    document.querySelector("[data-summary] .figures").append(
+      figure("RUT prestador", m.provider_rut),
+      figure("Valor total", clp(m.total_value)),
+      figure("Aporte financiador", clp(m.payer_contribution)),
+      figure("Aporte seguro", clp(m.insurer_contribution)),
+      figure("Copago beneficiario", clp(m.copay)),
+      figure("Comisión emisor", clp(m.issuer_commission)),
+      figure("Comisión plataforma", clp(m.platform_commission)),
+      figure("Costo", clp(m.transaction_cost)),
+      figure("Monto pagado (tarjetas)", clp(m.paid_amount)),
+    );
   }
 
   async function loadTransactions(reset) {
@@ -87,7 +88,7 @@ if (requireSession(["prestador"])) {
       body = null;
       holder.replaceChildren(empty("Cargando…"));
     }
-    const params = new URLSearchParams({ limit: "100" });
+    const params = new URLSearchParams({ limit: "500" });
     if (typeSelect.value) params.set("type", typeSelect.value);
     if (cursor) params.set("cursor", cursor);
     const page = await api.get(`/v1/settlements/${encodeURIComponent(folio)}/transactions?${params}`);
