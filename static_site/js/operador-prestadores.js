@@ -1,0 +1,114 @@
+// Operators: load a digital care order for a provider, see the insurer's invoices and record
+// the payment of an accepted one (the server checks it with SAT first).
+import { api, showError } from "/js/api.js";
+import { bindForm, showSuccess } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
+import { INVOICE_STATUS, ORDER_STATUS, badge, day, el, money } from "/js/prestadores-comun.js";
+
+if (requireSession(["operador"])) {
+  const insurer = document.getElementById("insurer");
+  const alert = document.querySelector("[data-error]");
+  const form = document.getElementById("order-form");
+  const loaded = document.querySelector("[data-loaded]");
+  const invoicesHolder = document.querySelector("[data-invoices]");
+  const ordersHolder = document.querySelector("[data-orders]");
+  form.date.value = new Date().toISOString().slice(0, 10);
+
+  function payForm(invoice) {
+    const amount = el("input", { name: "amount", value: invoice.total.amount, inputmode: "decimal", "aria-label": "Monto pagado", size: "10" });
+    const paidOn = el("input", { name: "paid_on", type: "date", value: new Date().toISOString().slice(0, 10), "aria-label": "Fecha de pago" });
+    const message = el("div", { hidden: true });
+    const button = el("button", { type: "submit", text: "Registrar pago" });
+    return el("form", {
+      class: "actions", "data-pay": invoice.id, novalidate: true,
+      onsubmit: async (event) => {
+        event.preventDefault();
+        button.disabled = true;
+        try {
+          await api.post(`/v1/operator/invoices/${invoice.id}/payments`, {
+            amount: { amount: amount.value.trim(), currency: "MXN" }, paid_on: paidOn.value,
+          });
+          await show();
+        } catch (error) {
+          showError(message, error);
+          button.disabled = false;
+        }
+      },
+    }, amount, paidOn, button, message);
+  }
+
+  async function showInvoices() {
+    const page = await api.get(`/v1/operator/invoices?insurer_id=${encodeURIComponent(insurer.value)}`);
+    if (!page.items.length) {
+      invoicesHolder.replaceChildren(el("p", { class: "meta", text: "No hay facturas de prestadores." }));
+      return;
+    }
+    invoicesHolder.replaceChildren(el("table", { class: "prov-table" },
+      el("thead", {}, el("tr", {}, ...["Folio fiscal", "Subida", "Órdenes", "Total", "Estado", "Pago"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...page.items.map((invoice) => el("tr", { "data-invoice": invoice.id },
+        el("td", { text: invoice.uuid || "—" }),
+        el("td", { text: day(invoice.created_at) }),
+        el("td", { class: "num", text: String(invoice.care_order_ids.length) }),
+        el("td", { class: "num", text: money(invoice.total) }),
+        el("td", {}, badge(invoice.status, INVOICE_STATUS)),
+        el("td", {}, invoice.status === "aceptada" ? payForm(invoice)
+          : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${day(invoice.payment.paid_on)}` }) : el("span", { text: "—" })))))));
+  }
+
+  async function showOrders() {
+    const page = await api.get(`/v1/operator/care-orders?insurer_id=${encodeURIComponent(insurer.value)}&limit=50`);
+    if (!page.items.length) {
+      ordersHolder.replaceChildren(el("p", { class: "meta", text: "No hay órdenes cargadas." }));
+      return;
+    }
+    ordersHolder.replaceChildren(el("table", { class: "prov-table" },
+      el("thead", {}, el("tr", {}, ...["Cuenta", "Paciente", "Fecha", "Monto", "A facturar", "Estado"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, ...page.items.map((order) => el("tr", {},
+        el("td", { text: order.account_number }),
+        el("td", { text: order.patient_name }),
+        el("td", { text: day(order.date) }),
+        el("td", { class: "num", text: money(order.amount) }),
+        el("td", { class: "num", text: money(order.amount_to_invoice) }),
+        el("td", {}, badge(order.status, ORDER_STATUS)))))));
+  }
+
+  async function show() {
+    try {
+      await Promise.all([showInvoices(), showOrders()]);
+    } catch (error) {
+      showError(alert, error);
+    }
+  }
+
+  bindForm(form, (values) => api.post("/v1/operator/care-orders", {
+    insurer_id: insurer.value,
+    provider_rfc: values.provider_rfc || "",
+    orders: [{
+      account_number: values.account_number || "",
+      patient_name: values.patient_name || "",
+      service: values.service,
+      date: values.date || "",
+      amount: { amount: values.amount || "", currency: "MXN" },
+      coinsurance: { amount: values.coinsurance || "0.00", currency: "MXN" },
+      insured_signature: values.insured_signature,
+      doctor_signature: values.doctor_signature,
+    }],
+  }), async (result) => {
+    const [order] = result.items;
+    showSuccess(loaded, `Orden ${order.account_number} cargada: el prestador facturará ${money(order.amount_to_invoice)}.`);
+    form.reset();
+    form.date.value = new Date().toISOString().slice(0, 10);
+    await show();
+  });
+
+  insurer.addEventListener("change", show);
+  (async () => {
+    try {
+      const me = await api.get("/v1/me");
+      me.insurers.forEach((id, index) => insurer.add(new Option(me.insurer_names[index] || id, id)));
+      await show();
+    } catch (error) {
+      showError(alert, error);
+    }
+  })();
+}

@@ -1,0 +1,78 @@
+// Mi cuenta bancaria: the active account and the one being validated; register a new CLABE
+// with its bank statement, follow the upload and the verdict.
+import { api, ApiError, clearError, showError } from "/js/api.js";
+import { bindForm, showSuccess } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
+import {
+  BANK_STATUS, badge, day, el, fileSpec, progressIn, reasonList, uploadToSlot, waitFor,
+} from "/js/prestadores-comun.js";
+
+function accountCard(title, account) {
+  return el("div", { class: "prov-account" },
+    el("h3", { text: title }),
+    el("dl", { class: "data" },
+      el("dt", { text: "Banco" }), el("dd", { text: account.bank }),
+      el("dt", { text: "CLABE" }), el("dd", { text: account.clabe }),
+      el("dt", { text: "Estado" }), el("dd", {}, badge(account.status, BANK_STATUS)),
+      el("dt", { text: "Registrada" }), el("dd", { text: day(account.created_at) })),
+    account.reasons.length ? el("p", { text: "No pudimos validar el estado de cuenta:" }) : null,
+    account.reasons.length ? reasonList(account.reasons) : null);
+}
+
+if (requireSession(["prestador"])) {
+  const holder = document.querySelector("[data-accounts]");
+  const alert = document.querySelector("[data-error]");
+  const form = document.getElementById("bank-form");
+  const progress = document.querySelector("[data-progress]");
+  const verdict = document.querySelector("[data-verdict]");
+
+  async function show() {
+    try {
+      const state = await api.get("/v1/provider/bank-account");
+      const parts = [];
+      if (state.active) parts.push(accountCard("Cuenta activa", state.active));
+      if (state.pending) {
+        const title = state.pending.status === "rechazada" ? "Cuenta rechazada" : "Cuenta en validación";
+        parts.push(accountCard(title, state.pending));
+      }
+      if (!parts.length) {
+        parts.push(el("p", { text: "Aún no registras una cuenta bancaria. Sin una cuenta activa no podemos depositarte pagos." }));
+      }
+      holder.replaceChildren(...parts);
+      holder.dataset.status = state.status;
+    } catch (error) {
+      showError(alert, error);
+    }
+  }
+
+  bindForm(form, async (values) => {
+    const file = form.statement.files[0];
+    if (!file) {
+      throw new ApiError(422, "validation_error", "Elige el PDF de tu estado de cuenta.",
+        [{ field: "statement", code: "missing", message: "Elige el PDF de tu estado de cuenta." }]);
+    }
+    clearError(verdict);
+    const answer = await api.put("/v1/provider/bank-account",
+      { clabe: values.clabe || "", statement: fileSpec(file) });
+    await uploadToSlot(answer.slot, file, progressIn(progress, file.name));
+    return waitFor(`/v1/documents/${answer.slot.document_id}`, (d) => d.status !== "pendiente");
+  }, async (document) => {
+    progress.hidden = true;
+    if (document.status === "aceptado") {
+      showSuccess(verdict, "¡Listo! Validamos tu estado de cuenta y tu cuenta bancaria quedó activa.");
+      form.reset();
+    } else if (document.status === "rechazado") {
+      verdict.replaceChildren(el("p", { text: "No pudimos validar tu estado de cuenta:" }), reasonList(document.reasons));
+      verdict.className = "alert alert-error";
+      verdict.setAttribute("role", "alert");
+      verdict.hidden = false;
+    } else {
+      showSuccess(verdict, "Seguimos revisando tu estado de cuenta; te avisaremos por correo.");
+    }
+    // The account's own state follows the verdict a moment later.
+    await waitFor("/v1/provider/bank-account", (s) => !s.pending || s.pending.status !== "en_validacion", 10);
+    await show();
+  });
+
+  show();
+}

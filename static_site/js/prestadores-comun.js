@@ -1,0 +1,127 @@
+// Shared pieces of the provider pages (Mexico): labels, money, small DOM helpers, uploads
+// with progress, and waiting for the validation of an uploaded file.
+import { api, ApiError } from "/js/api.js";
+
+export const ORDER_STATUS = {
+  registrada: "Por facturar",
+  factura_validada: "Factura validada",
+  pagada: "Pagada",
+  complemento_pendiente: "Pagada · complemento pendiente",
+  complemento_recibido: "Completa",
+};
+export const INVOICE_STATUS = {
+  en_validacion: "En validación",
+  aceptada: "Aceptada",
+  rechazada: "Rechazada",
+  pagada: "Pagada · falta el complemento de pago",
+  complemento_recibido: "Pagada · complemento recibido",
+};
+export const BANK_STATUS = {
+  sin_registrar: "Sin registrar",
+  en_validacion: "En validación",
+  activa: "Activa",
+  rechazada: "Rechazada",
+};
+export const SERVICE = { consulta: "Consulta", honorarios_quirurgicos: "Honorarios quirúrgicos" };
+
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "class") node.className = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+// "$1,234.50" from {amount: "1234.50", currency: "MXN"}; the amount stays a string.
+export function money(value) {
+  if (!value) return "—";
+  const [whole, cents = "00"] = value.amount.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `$${grouped}.${cents.padEnd(2, "0")}`;
+}
+
+export function day(isoDate) {
+  if (!isoDate) return "—";
+  const [year, month, date] = isoDate.slice(0, 10).split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, date, 12)).toLocaleDateString("es-MX", {
+    timeZone: "UTC",
+    dateStyle: "medium",
+  });
+}
+
+export function badge(status, labels) {
+  return el("span", { class: `prov-badge prov-${status}`, text: labels[status] || status });
+}
+
+// The id of the record a page shows: ?id=… or #id=… (links in emails use the fragment).
+export function pageId() {
+  const query = new URLSearchParams(window.location.search).get("id");
+  if (query) return query;
+  return new URLSearchParams(window.location.hash.slice(1)).get("id");
+}
+
+// A list of reasons (code + Spanish message) as the person reads them.
+export function reasonList(reasons) {
+  return el("ul", { class: "prov-reasons" },
+    ...reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })));
+}
+
+// POSTs the file to its presigned slot (fields + file as multipart), reporting progress.
+export function uploadToSlot(slot, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
+    form.append("file", file);
+    const request = new XMLHttpRequest();
+    request.open("POST", slot.upload.url);
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
+    });
+    request.addEventListener("load", () => {
+      if (request.status >= 200 && request.status < 300) {
+        onProgress(100);
+        resolve();
+      } else {
+        reject(new ApiError(request.status, "upload_failed",
+          "No pudimos subir el archivo. Inténtalo de nuevo."));
+      }
+    });
+    request.addEventListener("error", () => reject(new ApiError(0, "network_error",
+      "No pudimos subir el archivo. Revisa tu conexión e inténtalo de nuevo.")));
+    request.send(form);
+  });
+}
+
+// Polls `path` until `done(result)` or `seconds` pass; answers the last result.
+export async function waitFor(path, done, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  let result = await api.get(path);
+  while (!done(result) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    result = await api.get(path);
+  }
+  return result;
+}
+
+// A progress bar with its label inside `holder`; answers the function that moves it.
+export function progressIn(holder, fileName) {
+  const bar = el("progress", { max: "100", value: "0", "aria-label": `Subiendo ${fileName}` });
+  const text = el("span", { text: `Subiendo ${fileName}…` });
+  holder.replaceChildren(el("div", { class: "prov-progress" }, text, bar));
+  holder.hidden = false;
+  return (percent) => {
+    bar.value = percent;
+    if (percent >= 100) text.textContent = `${fileName}: recibido. Lo estamos revisando…`;
+  };
+}
+
+export function fileSpec(file) {
+  return { name: file.name, size: file.size, content_type: file.type || "" };
+}
