@@ -1,0 +1,96 @@
+"""Helpers of the provider e2e tests: unique providers, operator sessions, CFDI and PDFs."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import requests
+from stdnum.mx import rfc as mx_rfc
+
+from tests.e2e.test_documents_pipeline import PASSWORD as DEMO_PASSWORD
+from tests.e2e.test_documents_pipeline import TOTP
+from tests.fixtures.stack import LocalStack
+from tests.unit.documents.builders import statement_pdf
+from tests.unit.providers.cfdi import cfdi_payment, order_invoice
+
+__all__ = ["cfdi_payment", "order_invoice"]
+
+
+def unique_rfc() -> str:
+    """A persona física RFC nobody registered yet, with a correct homoclave check digit."""
+    letters = "XA" + "".join(random.choices("BCDFGHJKLMNPRSTVWZ", k=2))  # noqa: S311
+    born = date(1970, 1, 1) + timedelta(days=random.randrange(12000))  # noqa: S311
+    stem = f"{letters}{born:%y%m%d}" + "".join(
+        random.choices(string.ascii_uppercase + string.digits, k=2)  # noqa: S311
+    )
+    return stem + mx_rfc.calc_check_digit(stem)
+
+
+def unique_uuid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def recent_statement(clabe: str, holder: str) -> bytes:
+    """A bank statement whose period ended a few days ago (valid for 3 months)."""
+    end = datetime.now(UTC).date() - timedelta(days=5)
+    start = end - timedelta(days=30)
+    return statement_pdf(
+        clabe=clabe, holder=holder, period=f"Periodo: del {start:%d/%m/%Y} al {end:%d/%m/%Y}"
+    )
+
+
+def operator_session(stack: LocalStack, email: str = "operador@demo.mx") -> dict[str, Any]:
+    """The operator's log-in answer (tokens), with password + TOTP (a step is accepted once
+    per account, so a used one is followed by the next, then by a fresh step)."""
+    failure = ""
+    for attempt in range(6):
+        if attempt and attempt % 2 == 0:
+            time.sleep(30 - time.time() % 30 + 0.5)
+        challenge = requests.post(
+            f"{stack.api_url}/v1/auth/login",
+            json={"identifier": email, "password": DEMO_PASSWORD},
+            timeout=10,
+        ).json()
+        code = TOTP.at(datetime.now(UTC) + timedelta(seconds=30 * (attempt % 2)))
+        answer = requests.post(
+            f"{stack.api_url}/v1/auth/totp",
+            json={"session": challenge["session"], "code": code},
+            timeout=10,
+        )
+        if answer.status_code == 200:
+            result: dict[str, Any] = answer.json()
+            return result
+        failure = answer.text
+    raise AssertionError(f"no TOTP code was accepted for {email}: {failure}")
+
+
+def bearer(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['id_token']}"}
+
+
+def open_session(page: Any, stack: LocalStack, tokens: dict[str, Any], role: str) -> None:
+    """Sign `page` in with tokens got over HTTP, as the log-in page would store them."""
+    page.goto(f"{stack.site_url}/")
+    page.evaluate(
+        """([tokens, role]) => {
+            sessionStorage.setItem("portal.session", JSON.stringify({
+              role, refreshToken: tokens.refresh_token, expiresAt: Date.now() + 3600000 }));
+            sessionStorage.setItem("portal.id_token", tokens.id_token);
+        }""",
+        [tokens, role],
+    )
+
+
+def provider_login(stack: LocalStack, identifier: str, password: str) -> dict[str, str]:
+    answer = requests.post(
+        f"{stack.api_url}/v1/auth/login",
+        json={"identifier": identifier, "password": password},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
