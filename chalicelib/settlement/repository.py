@@ -7,7 +7,6 @@ into `False` answers or domain errors.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,8 +17,6 @@ from chalicelib import dynamo, errors
 from chalicelib.settlement.rules import Figures, Transaction
 
 if TYPE_CHECKING:
-    from pynamodb.transactions import TransactWrite
-
     from chalicelib.settlement.models import SettlementModel, TransactionModel
 
 ACTIVE_SHARDS = 16
@@ -43,6 +40,7 @@ class Header:
     paid_on: str | None = None
     lease_owner: str | None = None
     lease_until: str | None = None
+    run_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +113,7 @@ def _shard(rut: str) -> int:
     return int(hashlib.sha256(rut.encode()).hexdigest()[:4], 16) % ACTIVE_SHARDS
 
 
-def put_transaction(insurer_id: str, transaction: Transaction, loaded_at: str) -> bool:
-    """Store a new transaction; False when its id was already loaded (idempotent)."""
+def _transaction_item(insurer_id: str, transaction: Transaction, loaded_at: str) -> Any:
     from chalicelib.settlement.models import TransactionModel
 
     when = _instant(transaction.occurred_at)
@@ -132,8 +129,21 @@ def put_transaction(insurer_id: str, transaction: Transaction, loaded_at: str) -
     if transaction.payable:
         item.gsi2pk = unsettled_partition(insurer_id, transaction.provider_rut)
         item.gsi2sk = f"{when}#{transaction.transaction_id}"
+    return item
+
+
+def put_transaction(insurer_id: str, transaction: Transaction, loaded_at: str) -> bool:
+    """Store a new transaction; False when its id was already loaded (idempotent loads).
+
+    One conditional PutItem per transaction, not a DynamoDB transaction: nothing else must
+    change with it, and single-item writes cost half a transactional one.
+    """
+    from chalicelib.settlement.models import TransactionModel
+
     try:
-        item.save(condition=TransactionModel.pk.does_not_exist())
+        _transaction_item(insurer_id, transaction, loaded_at).save(
+            condition=TransactionModel.pk.does_not_exist()
+        )
     except Exception as exc:
         if dynamo.is_condition_failure(exc):
             return False
@@ -187,31 +197,18 @@ def active_marker(insurer_id: str, rut: str) -> ActiveProvider | None:
     return ActiveProvider(insurer_id, rut, item.token or "")
 
 
-def unsettled_page(
-    insurer_id: str, rut: str, cutoff: datetime, limit: int, start: dict[str, Any] | None
-) -> Page:
-    """One page of a provider's unsettled transactions that occurred before `cutoff`."""
+def unsettled_page(insurer_id: str, rut: str, limit: int, start: dict[str, Any] | None) -> Page:
+    """One page of a provider's unsettled transactions, oldest first (the sparse index)."""
     from chalicelib.settlement.models import TransactionModel
 
     result = TransactionModel.unsettled.query(
         unsettled_partition(insurer_id, rut),
-        TransactionModel.gsi2sk < _instant(cutoff),
         limit=limit,
         page_size=limit,
         last_evaluated_key=start,
     )
     items = [_stored(item) for item in result]
     return Page(items, result.last_evaluated_key)
-
-
-def has_unsettled(insurer_id: str, rut: str, cutoff: datetime | None = None) -> bool:
-    from chalicelib.settlement.models import TransactionModel
-
-    condition = TransactionModel.gsi2sk < _instant(cutoff) if cutoff else None
-    result = TransactionModel.unsettled.query(
-        unsettled_partition(insurer_id, rut), condition, limit=1, page_size=1
-    )
-    return any(True for _ in result)
 
 
 def _stored(item: TransactionModel) -> StoredTransaction:
@@ -223,11 +220,13 @@ def _stored(item: TransactionModel) -> StoredTransaction:
 
 
 def claim(stored: StoredTransaction, folio: str, chunk: int) -> bool:
-    """Mark one transaction with the settlement's folio; False if another settlement has it."""
+    """Mark one transaction with the settlement's folio (a conditional write); False if
+    another settlement took it first. It leaves the unsettled index for the chunk's
+    partition, which is how a worker that stopped before writing the chunk is recovered."""
     from chalicelib.settlement.models import TransactionModel
 
     transaction = stored.transaction
-    item = TransactionModel(pk=_tx_key(stored.insurer_id, transaction.transaction_id), sk="TX")
+    item = TransactionModel(_tx_key(stored.insurer_id, transaction.transaction_id), "TX")
     try:
         item.update(
             actions=[
@@ -245,7 +244,7 @@ def claim(stored: StoredTransaction, folio: str, chunk: int) -> bool:
 
 
 def claimed_for_chunk(folio: str, chunk: int) -> list[StoredTransaction]:
-    """What a settlement had claimed for a chunk it may not have written (a resumed run)."""
+    """What a settlement claimed for a chunk it had not written yet (a resumed run)."""
     from chalicelib.settlement.models import TransactionModel
 
     return [_stored(i) for i in TransactionModel.unsettled.query(_claimed_partition(folio, chunk))]
@@ -290,6 +289,7 @@ def _to_header(item: SettlementModel) -> Header:
         paid_on=data.get("paid_on"),
         lease_owner=item.lease_owner,
         lease_until=item.lease_until,
+        run_id=data.get("run_id"),
     )
 
 
@@ -356,34 +356,34 @@ def take_lease(folio: str, owner: str, now: str, until: str) -> bool:
     return True
 
 
+class LeaseLost(errors.Conflict):
+    code = "settlement_in_progress"
+    message = "Otra ejecución está liquidando a este prestador."
+
+
 def write_chunk(
     header: Header,
-    chunk: int,
     rows_by_type: dict[str, list[dict[str, Any]]],
     figures: Figures,
     owner: str,
     lease_until: str,
 ) -> None:
-    """A chunk of details and the header's running figures, together or not at all.
+    """Write chunk `header.next_chunk` of details, then advance the header's running figures.
 
-    The condition on `next_chunk` makes a repeated write of the same chunk fail instead of
-    counting it twice; the lease owner condition fences off a worker whose lease was taken.
+    The chunk items have fixed keys, so writing them again (a resumed worker) replaces them
+    with the same rows; the header moves only from this chunk number and only for the
+    lease's owner, so a chunk is never counted twice.
     """
     from chalicelib.settlement.models import SettlementModel
 
     pk, sk = _header_key(header.folio)
+    chunk = header.next_chunk
+    for credit_type, rows in rows_by_type.items():
+        if rows:
+            SettlementModel(pk=pk, sk=f"CHUNK#{credit_type}#{chunk:06d}", rows=rows).save()
     total = Figures.from_dict(header.figures.values).add(figures)
-
-    def build(transaction: TransactWrite) -> None:
-        for credit_type, rows in rows_by_type.items():
-            if rows:
-                transaction.save(
-                    SettlementModel(
-                        pk=pk, sk=f"CHUNK#{credit_type}#{chunk:06d}", rows=rows, figures=None
-                    )
-                )
-        transaction.update(
-            SettlementModel(pk, sk),
+    try:
+        SettlementModel(pk, sk).update(
             actions=[
                 SettlementModel.next_chunk.set(chunk + 1),
                 SettlementModel.figures.set(total.values),
@@ -392,19 +392,16 @@ def write_chunk(
             condition=(SettlementModel.next_chunk == chunk)
             & (SettlementModel.lease_owner == owner),
         )
-
-    dynamo.transact(
-        build,
-        conflict=errors.Conflict(
-            "Otra ejecución está liquidando a este prestador.", code="settlement_in_progress"
-        ),
-    )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            raise LeaseLost() from None
+        raise
     header.next_chunk = chunk + 1
     header.figures = total
 
 
 def complete(header: Header, settled_on: str, paid_on: str, owner: str, run_id: str | None) -> bool:
-    """The settlement is complete (every chunk is in); the run counts it once."""
+    """The settlement is complete (every chunk is in): only now do providers see it."""
     from chalicelib.settlement.models import SettlementModel
 
     pk, sk = _header_key(header.folio)
@@ -417,11 +414,10 @@ def complete(header: Header, settled_on: str, paid_on: str, owner: str, run_id: 
         "created_at": header.created_at,
         "settled_on": settled_on,
         "paid_on": paid_on,
+        "run_id": run_id,
     }
-
-    def build(transaction: TransactWrite) -> None:
-        transaction.update(
-            SettlementModel(pk, sk),
+    try:
+        SettlementModel(pk, sk).update(
             actions=[
                 SettlementModel.state.set("completa"),
                 SettlementModel.data.set(data),
@@ -434,16 +430,14 @@ def complete(header: Header, settled_on: str, paid_on: str, owner: str, run_id: 
             & (SettlementModel.next_chunk == header.next_chunk)
             & (SettlementModel.lease_owner == owner),
         )
-        if run_id:
-            _run_done(transaction, run_id, header.insurer_id, header.rut, settled=True)
-
-    try:
-        dynamo.transact(build, conflict=errors.Conflict(code="settlement_in_progress"))
-    except errors.Conflict:
-        return False
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise
     header.state = "completa"
     header.settled_on = settled_on
     header.paid_on = paid_on
+    header.run_id = run_id
     return True
 
 
@@ -476,30 +470,13 @@ def provider_settlements(rut: str, start: str, end: str) -> list[Header]:
 # --- runs ------------------------------------------------------------------------------------
 
 
-def _run_done(
-    transaction: TransactWrite, run_id: str, insurer_id: str, rut: str, *, settled: bool
-) -> None:
+def mark_done(run_id: str, insurer_id: str, rut: str, *, settled: bool) -> None:
+    """A provider of a run is finished; writing it again (a redelivery) changes nothing."""
     from chalicelib.settlement.models import SettlementModel
 
-    transaction.save(
-        SettlementModel(pk=f"RUN#{run_id}", sk=f"DONE#{insurer_id}#{rut}"),
-        condition=SettlementModel.pk.does_not_exist(),
-    )
-    actions: list[Any] = [SettlementModel.done.add(1)]
-    if settled:
-        actions.append(SettlementModel.settled.add(1))
-    transaction.update(SettlementModel(f"RUN#{run_id}", "RUN"), actions=actions)
-
-
-def mark_done(run_id: str, insurer_id: str, rut: str) -> None:
-    """A provider of a run finished without a new settlement (counted once)."""
-
-    def build(transaction: TransactWrite) -> None:
-        _run_done(transaction, run_id, insurer_id, rut, settled=False)
-
-    # A conflict means it was already counted: a redelivered message.
-    with contextlib.suppress(errors.Conflict):
-        dynamo.transact(build, conflict=errors.Conflict())
+    SettlementModel(
+        pk=f"RUN#{run_id}", sk=f"DONE#{insurer_id}#{rut}", state="settled" if settled else "idle"
+    ).save()
 
 
 def create_run(run: Run) -> None:
@@ -509,8 +486,6 @@ def create_run(run: Run) -> None:
         pk=f"RUN#{run.run_id}",
         sk="RUN",
         providers=run.providers,
-        done=0,
-        settled=0,
         data={
             "period_end": run.period_end,
             "insurer_ids": run.insurer_ids,
@@ -521,6 +496,7 @@ def create_run(run: Run) -> None:
 
 
 def get_run(run_id: str) -> Run | None:
+    """A run with its providers done, counted from their items (one Query, no counters)."""
     from chalicelib.settlement.models import SettlementModel
 
     try:
@@ -528,13 +504,22 @@ def get_run(run_id: str) -> Run | None:
     except SettlementModel.DoesNotExist:
         return None
     data = dict(item.data or {})
+    done = settled = 0
+    for marker in SettlementModel.query(
+        f"RUN#{run_id}",
+        SettlementModel.sk.startswith("DONE#"),
+        consistent_read=True,
+        attributes_to_get=["state"],
+    ):
+        done += 1
+        settled += marker.state == "settled"
     return Run(
         run_id=run_id,
         period_end=data["period_end"],
         insurer_ids=list(data.get("insurer_ids") or []),
         providers=int(item.providers or 0),
-        done=int(item.done or 0),
-        settled=int(item.settled or 0),
+        done=done,
+        settled=settled,
         created_at=data["created_at"],
         started_by=data.get("started_by", ""),
     )

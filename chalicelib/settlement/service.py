@@ -58,7 +58,7 @@ from chalicelib.settlement.schemas import (
     VouchersQuery,
 )
 
-PAGE_SIZE: Final = 100  # transactions claimed per chunk of details
+PAGE_SIZE: Final = 100  # transactions read and claimed per chunk of details
 LEASE: Final = timedelta(minutes=15)  # Lambda's longest run; a crashed worker's lease expires
 MAX_EXPORT_ROWS: Final = 20_000
 MAX_REPORT_MONTHS: Final = 36
@@ -95,9 +95,7 @@ def load_transactions(insurer_id: str, items: Iterable[Any]) -> LoadOut:
 
     valid, rejected = rules.validate_items(items)
     known: dict[str, bool] = {}
-    stored_for: set[str] = set()
-    loaded_at = _now_iso()
-    accepted = 0
+    to_store: list[rules.Transaction] = []
     for index, transaction in valid:
         rut = transaction.provider_rut
         if rut not in known:
@@ -109,9 +107,14 @@ def load_transactions(insurer_id: str, items: Iterable[Any]) -> LoadOut:
                 )
             )
             continue
-        if repository.put_transaction(insurer_id, transaction, loaded_at) and transaction.payable:
-            stored_for.add(rut)
-        accepted += 1
+        to_store.append(transaction)
+    accepted = len(to_store)
+    loaded_at = _now_iso()
+    stored_for = {
+        t.provider_rut
+        for t in to_store
+        if repository.put_transaction(insurer_id, t, loaded_at) and t.payable
+    }
     # The marker goes after the transactions: a run that clears it re-checks the index.
     for rut in sorted(stored_for):
         repository.mark_active(insurer_id, rut, uuid.uuid4().hex)
@@ -440,10 +443,12 @@ def settle_provider(
     marker = repository.active_marker(insurer_id, rut)
     header = repository.get_header(folio)
     if header is None:
-        if not repository.has_unsettled(insurer_id, rut, cutoff):
-            _forget_if_idle(marker)
+        first = repository.unsettled_page(insurer_id, rut, PAGE_SIZE, None)
+        if not any(s.transaction.occurred_at < cutoff for s in first.items):
+            if not first.items:
+                _forget(marker)
             if run_id:
-                repository.mark_done(run_id, insurer_id, rut)
+                repository.mark_done(run_id, insurer_id, rut, settled=False)
             return None
         repository.create_header(
             repository.Header(
@@ -461,8 +466,8 @@ def settle_provider(
         header = repository.get_header(folio)
         assert header is not None
     if header.state == "completa":
-        if run_id:
-            repository.mark_done(run_id, insurer_id, rut)
+        if run_id:  # a redelivered message: count it as its first delivery did
+            repository.mark_done(run_id, insurer_id, rut, settled=header.run_id == run_id)
         return folio
     owner = worker or str(uuid.uuid4())
     now = clock.now()
@@ -478,19 +483,27 @@ def settle_provider(
     if leftover:
         _write_chunk(header, [s.transaction for s in leftover], owner)
     start: dict[str, Any] | None = None
+    later_activity = False
     while True:
-        page = repository.unsettled_page(insurer_id, rut, cutoff, PAGE_SIZE, start)
+        page = repository.unsettled_page(insurer_id, rut, PAGE_SIZE, start)
+        due = [s for s in page.items if s.transaction.occurred_at < cutoff]
+        # The index is in time order: after the first transaction past the cut-off, every
+        # other one is later too and waits for the next run.
+        later_activity = len(due) < len(page.items)
         chunk = header.next_chunk
-        claimed = [s.transaction for s in page.items if repository.claim(s, folio, chunk)]
+        claimed = [s.transaction for s in due if repository.claim(s, folio, chunk)]
         if claimed:
             _write_chunk(header, claimed, owner)
-        if page.last_key is None:
+        if page.last_key is None or later_activity:
             break
         start = page.last_key
     settled_on = calendar.local_date(clock.now())
     paid_on = calendar.payment_date(settled_on)
     repository.complete(header, settled_on.isoformat(), paid_on.isoformat(), owner, run_id)
-    _forget_if_idle(marker)
+    if run_id:
+        repository.mark_done(run_id, insurer_id, rut, settled=True)
+    if not later_activity:
+        _forget(marker)
     logger.info(
         "provider settled",
         extra={
@@ -502,10 +515,11 @@ def settle_provider(
     return folio
 
 
-def _forget_if_idle(marker: Any) -> None:
+def _forget(marker: Any) -> None:
+    """Drop the provider from the weekly list unless a load touched it meanwhile."""
     from chalicelib.settlement import repository
 
-    if marker is not None and not repository.has_unsettled(marker.insurer_id, marker.rut):
+    if marker is not None:
         repository.clear_active(marker)
 
 
@@ -526,9 +540,7 @@ def _write_chunk(header: Any, transactions: list[rules.Transaction], owner: str)
     for transaction in transactions:
         rows[transaction.credit_type].append(_row(transaction))
     until = clock.iso(clock.now() + LEASE)
-    repository.write_chunk(
-        header, header.next_chunk, rows, rules.Figures.of(transactions), owner, until
-    )
+    repository.write_chunk(header, rows, rules.Figures.of(transactions), owner, until)
 
 
 # --- provider views ---------------------------------------------------------------------------

@@ -43,6 +43,10 @@ def folio_count(transaction_ids: list[str]) -> dict[str, int]:
     return counts
 
 
+def unsettled(rut: str) -> list[repository.StoredTransaction]:
+    return repository.unsettled_page("sec", rut, 1000, None).items
+
+
 def all_rows(world: World, folio: str) -> list[Any]:
     rows: list[Any] = []
     cursor = None
@@ -71,8 +75,8 @@ def test_a_batch_is_judged_per_item_and_reloading_it_changes_nothing(world: Worl
     ]
     again = service.load_transactions_by_operator(world.operator, items)
     assert again == first
-    assert repository.has_unsettled("sec", RUT)
-    assert repository.has_unsettled("sec", OTHER_RUT)
+    assert [s.transaction.transaction_id for s in unsettled(RUT)] == ["A1"]
+    assert [s.transaction.transaction_id for s in unsettled(OTHER_RUT)] == ["A2"]
 
 
 def test_a_run_settles_each_provider_once_and_totals_are_the_sum_of_the_details(
@@ -139,7 +143,8 @@ def test_overlapping_manual_runs_never_share_a_transaction(
     def claim_after_others(stored: Any, folio: str, chunk: int) -> bool:
         if not interfered["done"]:
             interfered["done"] = True
-            assert service.settle_provider("sec", RUT, WEEK_END) == folio  # lease held: waits
+            # The same period: the lease is held, so it leaves the work to the first run.
+            assert service.settle_provider("sec", RUT, WEEK_END) == folio
             service.settle_provider("sec", RUT, date(2026, 11, 17))
         return real_claim(stored, folio, chunk)
 
@@ -164,7 +169,7 @@ def test_an_interrupted_settlement_resumes_where_its_last_chunk_ended(
     def crash_on_third_chunk(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
-            raise RuntimeError("the worker stopped")  # claimed 5, wrote nothing
+            raise RuntimeError("the worker stopped")  # claimed five, wrote nothing
         real_write(*args, **kwargs)
 
     monkeypatch.setattr(repository, "write_chunk", crash_on_third_chunk)
@@ -220,7 +225,9 @@ def test_a_transaction_after_the_cutoff_waits(world: World) -> None:
     service.load_transactions_by_operator(world.operator, [bono("C1", "2026-11-20T00:00:00")])
     run = service.run_inline(WEEK_END, ["sec"])
     assert (run.providers, run.settled) == (1, 0)
-    assert repository.has_unsettled("sec", RUT)
+    assert [s.transaction.transaction_id for s in unsettled(RUT)] == ["C1"]
+    # It stays on the weekly list for the next run.
+    assert [p.rut for p in repository.active_providers(["sec"])] == [RUT]
 
 
 def test_another_provider_and_another_insurer_see_nothing(world: World) -> None:
