@@ -94,3 +94,44 @@ def provider_login(stack: LocalStack, identifier: str, password: str) -> dict[st
     )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+
+
+_operator_sessions: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def shared_operator_session(stack: LocalStack, email: str = "operador@demo.mx") -> dict[str, Any]:
+    """One operator log-in per stack for the provider tests (a TOTP step is single use, so a
+    second log-in may have to wait for the next step)."""
+    key = (stack.api_url, email)
+    if key not in _operator_sessions:
+        _operator_sessions[key] = operator_session(stack, email)
+    return _operator_sessions[key]
+
+
+def registered_provider(stack: LocalStack, name: str, password: str) -> tuple[str, dict[str, str]]:
+    """A new Mexican provider (regime 612), activated through the emailed link: (RFC, headers)."""
+    from tests.e2e.test_account_journeys import activation_link
+
+    rfc = unique_rfc()
+    email = f"medico-{uuid.uuid4().hex[:8]}@example.mx"
+    answer = requests.post(
+        f"{stack.api_url}/v1/accounts/providers",
+        json={
+            "country": "MX",
+            "rfc": rfc,
+            "full_name": name,
+            "email": email,
+            "fiscal_regime": "612",
+            "jalisco_cedular": False,
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 202, answer.text
+    token = activation_link(stack, email).rsplit("#token=", 1)[1]
+    activated = requests.post(
+        f"{stack.api_url}/v1/accounts/activate",
+        json={"token": token, "password": password},
+        timeout=10,
+    )
+    assert activated.status_code == 200, activated.text
+    return rfc, provider_login(stack, email, password)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import pytest
@@ -68,11 +69,12 @@ def test_bad_input_is_answered_in_spanish_never_500(local_stack: LocalStack) -> 
     assert bad_clabe.status_code == 422
     assert bad_clabe.json()["error"]["code"] == "clabe_check_digit"
     assert "dígito verificador" in bad_clabe.json()["error"]["message"]
-    for body in (
+    bodies: list[dict[str, Any]] = [
         {},
         {"care_order_ids": [], "file": {"name": "f.xml", "size": 1}},
         {"care_order_ids": ["../x"], "file": {"name": "f.xml", "size": 1}},
-    ):
+    ]
+    for body in bodies:
         answer = requests.post(
             f"{local_stack.api_url}/v1/invoices", json=body, headers=doctor, timeout=10
         )
@@ -103,3 +105,106 @@ def test_statement_downloads_as_excel(local_stack: LocalStack) -> None:
     accounts = [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert {"SEC-2026-000101", "SEC-2026-000102", "SEC-2026-000103"} <= set(accounts)
     assert accounts[-1] == "Totales"
+
+
+def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: LocalStack) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.e2e.providers_helpers import (
+        bearer,
+        order_invoice,
+        registered_provider,
+        shared_operator_session,
+        unique_uuid,
+    )
+
+    api = local_stack.api_url
+    rfc, doctor = registered_provider(local_stack, "Tomás Ruiz Olvera", "una frase de acceso 2026")
+    operator = bearer(shared_operator_session(local_stack))
+    prefix = f"CC-{rfc[-6:]}"
+    loaded = requests.post(
+        f"{api}/v1/operator/care-orders",
+        json={
+            "insurer_id": "sec",
+            "provider_rfc": rfc,
+            "orders": [
+                {
+                    "account_number": f"{prefix}-{n:02d}",
+                    "patient_name": "ANA SOFIA TORRES VEGA",
+                    "service": "consulta",
+                    "date": "2026-11-20",
+                    "amount": {"amount": "1000.00", "currency": "MXN"},
+                    "insured_signature": True,
+                    "doctor_signature": True,
+                }
+                for n in range(11)
+            ],
+        },
+        headers=operator,
+        timeout=15,
+    )
+    assert loaded.status_code == 201, loaded.text
+    orders = loaded.json()["items"]
+    spec: dict[str, Any] = {"name": "factura.xml", "size": 4000, "content_type": "text/xml"}
+
+    # Ten requests invoicing the same order at once: one takes it, nine are told why not.
+    def take(_: int) -> requests.Response:
+        return requests.post(
+            f"{api}/v1/invoices",
+            json={"care_order_ids": [orders[10]["id"]], "file": spec},
+            headers=doctor,
+            timeout=30,
+        )
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(take, range(10)))
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} == {
+        "care_orders_not_available"
+    }
+
+    # Ten invoices carrying one folio fiscal, uploaded at once: one is accepted.
+    folio = unique_uuid()
+    files = [
+        order_invoice(
+            [(o["account_number"], "ANA SOFIA TORRES VEGA", "1000.00")], issuer_rfc=rfc, uuid=folio
+        )
+        for o in orders[:10]
+    ]
+    slots = []
+    for order, data in zip(orders[:10], files, strict=True):
+        created = requests.post(
+            f"{api}/v1/invoices",
+            json={"care_order_ids": [order["id"]], "file": {**spec, "size": len(data)}},
+            headers=doctor,
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+        slots.append(created.json())
+
+    def upload(pair: tuple[dict[str, Any], bytes]) -> int:
+        created, data = pair
+        slot = created["slot"]
+        return requests.post(
+            slot["upload"]["url"],
+            data=slot["upload"]["fields"],
+            files={"file": ("factura.xml", data, "text/xml")},
+            headers={"Origin": local_stack.site_url},
+            timeout=30,
+        ).status_code
+
+    with ThreadPoolExecutor(10) as pool:
+        assert set(pool.map(upload, zip(slots, files, strict=True))) <= {200, 201, 204}
+
+    deadline = time.monotonic() + 60
+    while True:
+        invoices = [
+            get(local_stack, f"/v1/invoices/{c['invoice_id']}", doctor).json() for c in slots
+        ]
+        if all(i["status"] != "en_validacion" for i in invoices) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    statuses = sorted(i["status"] for i in invoices)
+    assert statuses == ["aceptada"] + ["rechazada"] * 9, statuses
+    duplicate = {r["code"] for i in invoices if i["status"] == "rechazada" for r in i["reasons"]}
+    assert duplicate == {"cfdi_uuid_duplicate"}

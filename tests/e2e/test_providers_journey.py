@@ -15,9 +15,9 @@ import pytest
 from tests.e2e.providers_helpers import (
     cfdi_payment,
     open_session,
-    operator_session,
     order_invoice,
     recent_statement,
+    shared_operator_session,
     unique_rfc,
     unique_uuid,
 )
@@ -83,7 +83,7 @@ def test_provider_invoices_a_digital_order_and_completes_it(
     # An operator loads a digital order for this provider, on the operators' page.
     operator = browser.new_context(locale="es-MX", viewport={"width": 1280, "height": 900})
     desk = operator.new_page()
-    open_session(desk, local_stack, operator_session(local_stack), "operador")
+    open_session(desk, local_stack, shared_operator_session(local_stack), "operador")
     desk.goto(f"{site}/operadores/prestadores.html")
     desk.locator("#insurer option").first.wait_for(state="attached")
     desk.fill("#provider_rfc", rfc)
