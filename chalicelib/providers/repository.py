@@ -419,13 +419,23 @@ def decide_bank_account(
             )
         return stage_emails(transaction)
 
-    class _Decided(errors.Conflict):
+    class _Refused(errors.Conflict):
         pass
 
     try:
-        return dynamo.transact(build, conflict=_Decided())
-    except _Decided:
-        return None
+        return dynamo.transact(build, conflict=_Refused())
+    except _Refused:
+        current = next(
+            (
+                a
+                for a in bank_accounts(account.provider_id)
+                if a.bank_account_id == account.bank_account_id
+            ),
+            None,
+        )
+        if current is None or current.status != "en_validacion":
+            return None
+        raise StillUndecided() from None
 
 
 # --- invoices -------------------------------------------------------------------------------
@@ -507,16 +517,23 @@ def invoices_of_insurer(
     )
 
 
-def _run_once(build: Callable[[TransactWrite], None]) -> bool:
-    """True when the transaction ran; False when its conditions say it already did."""
+class StillUndecided(RuntimeError):
+    """A verdict's change could not be written though nothing else decided it (a conflict
+    that outlived the retries): raised so the queue delivers the verdict again."""
 
-    class _Done(errors.Conflict):
+
+def _run_once(build: Callable[[TransactWrite], None], decided: Callable[[], bool]) -> bool:
+    """True when the transaction ran; False when it had already run (`decided()` says so)."""
+
+    class _Refused(errors.Conflict):
         pass
 
     try:
-        dynamo.transact(build, conflict=_Done())
-    except _Done:
-        return False
+        dynamo.transact(build, conflict=_Refused())
+    except _Refused:
+        if decided():
+            return False
+        raise StillUndecided() from None
     return True
 
 
@@ -553,7 +570,11 @@ def decide_invoice(
                 condition=CareOrderModel.invoice_id == invoice.invoice_id,
             )
 
-    return _run_once(build)
+    def decided() -> bool:
+        current = get_invoice(invoice.invoice_id)
+        return current is None or current.status != "en_validacion"
+
+    return _run_once(build, decided)
 
 
 def record_payment(
@@ -643,4 +664,13 @@ def decide_complement(
                     condition=CareOrderModel.invoice_id == invoice.invoice_id,
                 )
 
-    return _run_once(build)
+    def decided() -> bool:
+        current = get_invoice(invoice.invoice_id)
+        return (
+            current is None
+            or current.complement_document_id != document_id
+            or current.complement_status != "pendiente"
+            or current.status != "pagada"
+        )
+
+    return _run_once(build, decided)
