@@ -133,6 +133,12 @@ def test_a_schedule_of_the_definition_gets_a_rule_when_the_app_has_none(
         inv.referenced_id(rule["Targets"][0]["Arn"]): rule["ScheduleExpression"]
         for rule in rules.values()
     }
+    # A function scheduled by Chalice (`@app.schedule`) carries its expression in its own
+    # Schedule event instead; it must agree with the definition too.
+    for name, function_props in inv.functions(sample_template).items():
+        for event in function_props.get("Events", {}).values():
+            if event["Type"] == "Schedule":
+                expressions[name] = event["Properties"]["Schedule"]
     for schedule in d.SCHEDULES:
         function = "".join(part.title() for part in schedule.consumer.split("_"))
         if function in inv.functions(sample_template):
