@@ -77,6 +77,9 @@ class ClaimModel(Model):
     requested_documents = ListAttribute[str](null=True)
     pending_note = UnicodeAttribute(null=True)
     history = JSONAttribute(default=list)  # [{from, to, at, actor, role, note}]
+    # Who is numbering the claim right now (one request at a time; see reserve_folio).
+    folio_lock = UnicodeAttribute(null=True)
+    folio_lock_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
     by_account = AccountIndex()
     by_queue = QueueIndex()

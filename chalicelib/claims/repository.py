@@ -252,6 +252,26 @@ def create(claim: Claim) -> None:
         raise
 
 
+def reserve_folio(claim_id: str, token: str, now: str, stale_before: str) -> bool:
+    """Take the right to number a draft (False: another request holds it). A reservation
+    older than `stale_before` is abandoned (its request died) and can be taken over."""
+    from chalicelib.claims.models import ClaimModel
+
+    pk, sk = _claim_key(claim_id)
+    try:
+        ClaimModel(pk, sk).update(
+            actions=[ClaimModel.folio_lock.set(token), ClaimModel.folio_lock_at.set(now)],
+            condition=ClaimModel.pk.exists()
+            & (ClaimModel.status == "borrador")
+            & (ClaimModel.folio_lock.does_not_exist() | (ClaimModel.folio_lock_at < stale_before)),
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 def next_sequence(insurer_id: str, claim_type: str, year: int) -> int:
     """The next number of the insurer's, type's and year's counter (atomic ADD; gaps happen
     when a folio transaction then loses, duplicates never)."""

@@ -9,9 +9,10 @@ keeps a claim's files once it has its folio.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from chalicelib import aws, clock, dynamo, errors
@@ -85,6 +86,9 @@ __all__ = [
 
 COMPLAINTS_ADDRESS: Final = "quejas@portal-medico.mx"
 FORM_LINK_SECONDS: Final = 300
+# A folio request holds its reservation this long at most (a request lasts seconds).
+FOLIO_RESERVATION: Final = timedelta(seconds=30)
+FOLIO_WAIT: Final = timedelta(seconds=10)
 _ACTUAL_LIMIT: Final = 5
 _DOCUMENT_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
 TYPE_LABELS: Final = {
@@ -106,6 +110,11 @@ RELATIONSHIP_LABELS: Final = {
 class DocumentsIncomplete(errors.Conflict):
     code = "documents_incomplete"
     message = "Faltan documentos o alguno fue rechazado. Revisa la lista antes de generar el folio."
+
+
+class FolioInProgress(errors.Conflict):
+    code = "folio_in_progress"
+    message = "Tu folio se está generando. Consulta tu trámite en unos segundos."
 
 
 class ClaimLocked(errors.Conflict):
@@ -699,11 +708,31 @@ def register_with_folio(
     claim: Claim, docs: list[Document], contact: InsuredContact | None
 ) -> Claim:
     """Number the claim and move it to `registrado` in one transaction; a request that loses
-    the race (or repeats) gets the folio that won."""
+    the race (or repeats) gets the folio that won.
+
+    Concurrent requests for one claim first race for a reservation on the claim (a
+    conditional update), so one of them numbers it and the others wait for its folio: no
+    sequence number is spent on a request that would lose anyway.
+    """
     now = clock.now()
+    stale_before = clock.iso(now - FOLIO_RESERVATION)
+    if not repository.reserve_folio(claim.claim_id, uuid.uuid4().hex, clock.iso(now), stale_before):
+        return _await_folio(claim.claim_id)
+    folio = allocate_folio(claim.claim_type, claim.insurer_id, now)
+    return commit_folio(claim, folio, docs, contact, now)
+
+
+def allocate_folio(claim_type: str, insurer_id: str, now: datetime) -> str:
+    """The next folio of the insurer's, type's and local year's sequence."""
     year = now.astimezone(business_hours.MEXICO_CITY).year
-    sequence = repository.next_sequence(claim.insurer_id, claim.claim_type, year)
-    folio = folios.make_folio(claim.claim_type, claim.insurer_id, year, sequence)
+    sequence = repository.next_sequence(insurer_id, claim_type, year)
+    return folios.make_folio(claim_type, insurer_id, year, sequence)
+
+
+def commit_folio(
+    claim: Claim, folio: str, docs: list[Document], contact: InsuredContact | None, now: datetime
+) -> Claim:
+    """Write the folio, the move to `registrado`, the notification and the email at once."""
     at = clock.iso(now)
     after = replace(
         claim,
@@ -750,6 +779,17 @@ def register_with_folio(
     notifications.dispatch(email_ids)
     logger.info("folio allocated", extra={"claim_id": claim.claim_id, "folio": folio})
     return after
+
+
+def _await_folio(claim_id: str) -> Claim:
+    deadline = time.monotonic() + FOLIO_WAIT.total_seconds()
+    while True:
+        current = repository.get(claim_id)
+        if current is not None and current.folio:
+            return current
+        if current is None or current.status != "borrador" or time.monotonic() > deadline:
+            raise FolioInProgress()
+        time.sleep(0.2)
 
 
 def _notification(claim: Claim, title: str, body: str) -> Notification:

@@ -1,6 +1,6 @@
 // "Mis trámites": the current claims, then "Mostrar más trámites" with the tabs
 // En trámite (filters by type, person and status) and Historial (search by folio or person).
-import { api, clearError, showError } from "/js/api.js";
+import { api, ApiError, clearError, showError } from "/js/api.js";
 import { requireSession } from "/js/session.js";
 import { RELATIONSHIP_LABELS, claimTitle, el, formatInstant, statusBadge } from "/js/tramites-comun.js";
 
@@ -52,7 +52,10 @@ async function searchHistory() {
     }));
     fill(document.querySelector("[data-history]"), answer.items, "No encontramos trámites con esa búsqueda.");
   } catch (error) {
-    showError(alert, error);
+    // The message already says what is wrong with the folio; no field list under it.
+    showError(alert, error instanceof ApiError
+      ? new ApiError(error.status, error.code, error.message, [], error.correlationId)
+      : error);
   }
 }
 
@@ -66,27 +69,31 @@ function selectTab(name) {
   if (name === "historial") searchHistory();
 }
 
-async function start() {
-  await loadCurrent();
+async function fillPeople() {
   const policy = await api.get("/v1/policy");
   for (const select of [document.getElementById("f-member"), document.getElementById("s-member")]) {
     for (const member of policy.members) select.append(el("option", { value: member.id, text: member.full_name }));
   }
-  document.getElementById("more").addEventListener("click", () => {
-    document.querySelector("[data-more]").hidden = false;
-    document.getElementById("more").hidden = true;
-    loadInProgress().catch((error) => showError(pageError, error));
-  });
-  document.getElementById("tab-tramite").addEventListener("click", () => selectTab("tramite"));
-  document.getElementById("tab-historial").addEventListener("click", () => selectTab("historial"));
-  document.getElementById("filter-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    loadInProgress().catch((error) => showError(pageError, error));
-  });
-  document.getElementById("search-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    searchHistory();
-  });
 }
 
-if (session) start().catch((error) => showError(pageError, error));
+// Listeners first: a click must work even before the lists have loaded.
+document.getElementById("more").addEventListener("click", () => {
+  document.querySelector("[data-more]").hidden = false;
+  document.getElementById("more").hidden = true;
+  loadInProgress().catch((error) => showError(pageError, error));
+});
+document.getElementById("tab-tramite").addEventListener("click", () => selectTab("tramite"));
+document.getElementById("tab-historial").addEventListener("click", () => selectTab("historial"));
+document.getElementById("filter-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  loadInProgress().catch((error) => showError(pageError, error));
+});
+document.getElementById("search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  searchHistory();
+});
+
+if (session) {
+  loadCurrent().catch((error) => showError(pageError, error));
+  fillPeople().catch((error) => showError(pageError, error));
+}
