@@ -318,7 +318,11 @@ def _own(who: Booker, appointment_id: str) -> Appointment:
 
 def cancel(principal: Principal, appointment_id: str) -> AppointmentOut:
     """Cancel an appointment of the nucleus until the moment it starts."""
-    who = booker(principal)
+    return cancel_for(booker(principal), appointment_id)
+
+
+def cancel_for(who: Booker, appointment_id: str) -> AppointmentOut:
+    """Cancel an appointment of who's nucleus (another nucleus's answers 404)."""
     appointment = _own(who, appointment_id)
     now = clock.now()
     if appointment.status != "agendada":
@@ -339,7 +343,11 @@ def cancel(principal: Principal, appointment_id: str) -> AppointmentOut:
 
 def appointments(principal: Principal, query: AppointmentsQuery) -> AppointmentList:
     """Upcoming appointments (soonest first) or the history (newest first) of the nucleus."""
-    who = booker(principal)
+    return appointments_for(booker(principal), query)
+
+
+def appointments_for(who: Booker, query: AppointmentsQuery) -> AppointmentList:
+    """The appointments of who's nucleus (see `appointments`)."""
     now = clock.now()
     found, last = repository.nucleus_appointments(
         who.nucleus,
