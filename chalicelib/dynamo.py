@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -47,11 +48,29 @@ def table_meta(logical: str) -> Any:
     )
 
 
+_connections: dict[tuple[str, str | None], Connection] = {}
+_connections_lock = threading.Lock()
+
+
 def connection() -> Connection:
+    """The connection for transactions, one per endpoint and process.
+
+    Each new PynamoDB `Connection` builds its own botocore client, which parses botocore's
+    JSON models again: measured at 150-300 ms per transaction. One shared connection (its
+    botocore client is thread-safe, as PynamoDB's models already share theirs) makes that a
+    one-time cost per container.
+    """
     from pynamodb.connection import Connection
 
     settings = get_settings()
-    return Connection(region=settings.region, host=settings.aws_endpoint_url)
+    key = (settings.region, settings.aws_endpoint_url)
+    with _connections_lock:
+        found = _connections.get(key)
+        if found is None:
+            found = _connections[key] = Connection(
+                region=settings.region, host=settings.aws_endpoint_url
+            )
+    return found
 
 
 def is_condition_failure(exc: Exception) -> bool:
