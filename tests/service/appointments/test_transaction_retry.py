@@ -48,7 +48,10 @@ def _cancelled(*codes: str) -> dict[str, Any]:
 
 @pytest.fixture
 def stubbed(monkeypatch: pytest.MonkeyPatch) -> Any:
-    connection = dynamo.connection()
+    from pynamodb.connection import Connection
+
+    # Its own connection: the shared one must not stay stubbed for other tests.
+    connection = Connection(region="us-east-1")
     stubber = Stubber(connection.client)
     monkeypatch.setattr(dynamo, "connection", lambda: connection)
     pauses: list[float] = []
