@@ -187,3 +187,41 @@ def test_provider_invoices_a_digital_order_and_completes_it(
     assert page.locator("[data-total=paid] strong").inner_text() == "$1,350.00"
     assert re.search(r"\$1,350\.00", complete.inner_text())
     screenshot(page, "prestador-mx-6-estado-de-cuenta")
+
+
+def test_three_pdfs_become_the_format_of_a_traditional_order(
+    local_stack: LocalStack, page: Any
+) -> None:
+    from tests.e2e.test_account_journeys import log_in
+    from tests.e2e.test_documents_pipeline import PASSWORD as DEMO_PASSWORD
+    from tests.unit.documents.builders import make_pdf
+
+    site = local_stack.site_url
+    account = f"T-{uuid.uuid4().hex[:8].upper()}"
+    log_in(page, local_stack, "prestador@demo.mx", DEMO_PASSWORD)
+    page.wait_for_url(f"{site}/prestadores/")
+    page.goto(f"{site}/prestadores/orden-tradicional.html")
+    page.locator("#insurer_id option").first.wait_for(state="attached")
+    page.fill("#account_number", account)
+    page.fill("#patient_name", "Luis Torres Vega")
+    page.select_option("#service", "honorarios_quirurgicos")
+    page.fill("#amount", "8000.00")
+    for part, text in (
+        ("carta", "Carta"),
+        ("estado_cuenta", "Estado"),
+        ("constancia_fiscal", "Constancia"),
+    ):
+        page.set_input_files(
+            f"#{part}",
+            files=[
+                {"name": f"{part}.pdf", "mimeType": "application/pdf", "buffer": make_pdf([[text]])}
+            ],
+        )
+    page.click("#traditional-form button[type=submit]")
+    page.get_by_text(f"Orden {account} registrada: revisamos tus PDF y los unimos").wait_for(
+        timeout=60_000
+    )
+    screenshot(page, "prestador-mx-7-orden-tradicional")
+    page.get_by_role("link", name="Ver la orden").click()
+    page.get_by_role("button", name="Descargar el formato en PDF").wait_for()
+    assert page.locator("[data-to-invoice]").inner_text() == "$7,200.00"
