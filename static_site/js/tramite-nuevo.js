@@ -1,6 +1,6 @@
 // The two-step claim wizard: step 1 creates the claim (borrador), step 2 uploads each
 // document kind with a progress bar and its verdict, then "Generar folio" shows the folio.
-import { api, clearError, showError } from "/js/api.js";
+import { api, ApiError, clearError, showError } from "/js/api.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 import {
@@ -106,6 +106,7 @@ function claimBody() {
 
 async function reload() {
   claim = await api.get(`/v1/claims/${claim.id}`);
+  clearError(document.querySelector("[data-folio-error]"));  // it spoke of the old list
   renderDocuments();
   if (claim.documents.some((d) => d.status === "pendiente")) setTimeout(reload, 1500);
 }
@@ -190,7 +191,11 @@ async function generateFolio() {
     document.querySelector("[data-detail-link]").href = `/asegurados/tramite.html?id=${claim.id}`;
     showStep(3);
   } catch (error) {
-    showError(alert, error);
+    // Each missing or rejected kind is already a sentence; the field codes add nothing.
+    showError(alert, error instanceof ApiError
+      ? new ApiError(error.status, error.code, error.message,
+        error.details.map((d) => ({ message: d.message })), error.correlationId)
+      : error);
   } finally {
     button.disabled = false;
   }
