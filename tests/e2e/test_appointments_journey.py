@@ -198,9 +198,13 @@ def _book_first_free_slot(page: Any, day: date) -> None:
     page.select_option("#clinic", label="UMF 20 Vallejo")
     page.fill("#date", day.isoformat())
     page.click("#search-form button[type=submit]")
-    page.locator("[data-agenda] button[data-slot]:enabled").first.click()
+    slot = page.locator("[data-agenda] button[data-slot]:enabled").first
+    slot_id = slot.get_attribute("data-slot")
+    slot.click()
     page.get_by_role("button", name="Confirmar cita").click()
     page.get_by_role("status").filter(has_text=f"cita agendada para {RELATIVE}").wait_for()
+    # The agenda shows the place taken: the slot is no longer offered.
+    page.locator(f"[data-agenda] button[data-slot='{slot_id}']:disabled").wait_for()
 
 
 def test_affiliate_books_for_a_relative_cancels_rebooks_and_verifies_a_sick_leave(
