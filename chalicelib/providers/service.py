@@ -128,8 +128,7 @@ def _current(accounts_: list[BankAccount]) -> tuple[BankAccount | None, BankAcco
         a
         for a in accounts_
         if a.status in {"en_validacion", "rechazada"}
-        and (active is None or a.created_at >= active.created_at)
-        and a is not active
+        and (active is None or a.created_at > active.created_at)
     ]
     return active, (later[-1] if later else None)
 
