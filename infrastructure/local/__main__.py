@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     import boto3
     from moto.server import ThreadedMotoServer
 
+    from infrastructure.local.moto_dynamodb import serialise_dynamodb
+
+    serialise_dynamodb()
     moto = ThreadedMotoServer(ip_address=args.host, port=args.moto_port, verbose=False)
     moto.start()
 
