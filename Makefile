@@ -84,3 +84,9 @@ settle: $(STAMP)
 ## make bench-settlement: a generated week (1,000 providers, 100,000 transactions) on its own local stack
 bench-settlement: $(STAMP)
 	$(BIN)/python bench/settlement.py
+
+.PHONY: bench-appointments
+
+## make bench-appointments: bookings per second through the API on its own local stack
+bench-appointments: $(STAMP)
+	$(BIN)/python bench/appointments.py
