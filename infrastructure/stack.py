@@ -63,6 +63,8 @@ ENVIRONMENT_DEFAULTS_ON_AWS: dict[str, str] = {
     "PAYMENTS_SIMULATOR": "false off the local stack: no one may sign webhooks but the network",
     "PAYMENTS_STORE_REFERENCE_DAYS": "3 days, the convenience-store networks' usual validity",
     "PAYMENTS_BANK_REFERENCE_DAYS": "5 days, the banks' usual validity",
+    "BOOKING_WINDOW_DAYS": "14 days ahead, the affiliates' booking window",
+    "SICK_LEAVE_VISIBLE_MONTHS": "6 months, how far back an affiliate sees sick leaves",
 }
 PLACEHOLDER_ROLE_ARN = "arn:aws:iam::123456789012:role/replaced-by-the-stack"
 STATIC_SITE = Path(__file__).resolve().parents[1] / "static_site"
