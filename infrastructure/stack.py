@@ -349,6 +349,15 @@ class PortalStack(cdk.Stack):
                     expiration=cdk.Duration.days(self.parameters.abandoned_upload_days),
                 )
             )
+            # Report files (Excel, CSV) are fetched within minutes through a presigned link;
+            # a day later nobody needs them.
+            lifecycle.append(
+                s3.LifecycleRule(
+                    id="expire-report-exports",
+                    prefix=d.EXPORTS_PREFIX,
+                    expiration=cdk.Duration.days(1),
+                )
+            )
         resource = s3.Bucket(
             self,
             f"Bucket{to_cfn_resource_name(bucket.name)}",
