@@ -160,9 +160,9 @@ async function book() {
   try {
     const appointment = await api.post("/v1/appointments", { slot_id: chosen.slotId, patient_id: chosen.patientId });
     confirmBox.hidden = true;
-    showSuccess(bookedBox, `Listo: cita agendada para ${appointment.patient_name} el ${longDate(appointment.date)} a las ${appointment.time} con ${appointment.doctor}. Te enviamos la confirmación por correo.`);
     chosen = null;
     await Promise.all([search(), loadUpcoming(), loadHistory(true)]);
+    showSuccess(bookedBox, `Listo: cita agendada para ${appointment.patient_name} el ${longDate(appointment.date)} a las ${appointment.time} con ${appointment.doctor}. Te enviamos la confirmación por correo.`);
   } catch (error) {
     showError(confirmError, error);
     await search().then(() => { confirmBox.hidden = false; });
@@ -200,8 +200,8 @@ async function cancelAppointment(appointment, button) {
   button.disabled = true;
   try {
     await api.delete(`/v1/appointments/${encodeURIComponent(appointment.id)}`);
-    showSuccess(bookedBox, `Cita cancelada. El lugar quedó libre para otra persona.`);
     await Promise.all([loadUpcoming(), loadHistory(true), agendasBox.childElementCount ? search() : null]);
+    showSuccess(bookedBox, "Cita cancelada. El lugar quedó libre para otra persona.");
   } catch (error) {
     showError(notice, error);
     button.disabled = false;

@@ -211,6 +211,7 @@ def test_affiliate_books_for_a_relative_cancels_rebooks_and_verifies_a_sick_leav
     local_stack: LocalStack, page: Any
 ) -> None:
     import zxingcpp
+    from playwright.sync_api import expect
     from pypdf import PdfReader
 
     site = local_stack.site_url
@@ -235,7 +236,7 @@ def test_affiliate_books_for_a_relative_cancels_rebooks_and_verifies_a_sick_leav
     page.locator("[data-history] article[data-status=cancelada]").filter(
         has_text=RELATIVE
     ).first.wait_for()
-    assert page.locator("[data-upcoming] article").filter(has_text=RELATIVE).count() == 0
+    expect(page.locator("[data-upcoming] article").filter(has_text=RELATIVE)).to_have_count(0)
 
     _book_first_free_slot(page, day)
     page.locator("[data-upcoming] article").filter(has_text=RELATIVE).first.wait_for()
