@@ -20,8 +20,14 @@ def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+# The rate as a fraction of whole numbers, so the commission needs no Decimal per transaction.
+_RATE_NUMERATOR, _RATE_DENOMINATOR = PLATFORM_COMMISSION_RATE.as_integer_ratio()
+
+
 def platform_commission(financed_amount: int) -> int:
-    return round_half_up(Decimal(financed_amount) * PLATFORM_COMMISSION_RATE)
+    """0.25% of the amount, half-up to the peso: floor(amount × rate + ½) in exact integers
+    (the same as `round_half_up` for the non-negative amounts transactions carry)."""
+    return (2 * financed_amount * _RATE_NUMERATOR + _RATE_DENOMINATOR) // (2 * _RATE_DENOMINATOR)
 
 
 def to_api(amount: int) -> dict[str, str]:

@@ -957,12 +957,11 @@ def run_inline(
 
 def settle_in_memory(transactions: Iterable[rules.Transaction]) -> dict[str, rules.Figures]:
     """The run's arithmetic without I/O (the bench's upper bound): figures per provider."""
-    by_provider: dict[str, rules.Figures] = {}
+    by_provider: dict[str, list[rules.Transaction]] = {}
     for transaction in transactions:
         if transaction.payable:
-            figures = by_provider.setdefault(transaction.provider_rut, rules.Figures())
-            figures.add(rules.figures_of(transaction))
-    return by_provider
+            by_provider.setdefault(transaction.provider_rut, []).append(transaction)
+    return {rut: rules.Figures.of(batch) for rut, batch in by_provider.items()}
 
 
 def today_in_santiago() -> date:

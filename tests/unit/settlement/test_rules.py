@@ -166,6 +166,10 @@ def test_totals_reconcile_to_the_peso_however_the_details_are_chunked(
     batch: list[rules.Transaction], chunk_size: int
 ) -> None:
     whole = rules.Figures.of(batch)
+    one_by_one = rules.Figures()
+    for t in batch:
+        one_by_one.add(rules.figures_of(t))
+    assert whole.values == one_by_one.values
     chunked = rules.Figures()
     for start in range(0, len(batch), chunk_size):
         chunked.add(rules.Figures.of(batch[start : start + chunk_size]))
@@ -190,6 +194,12 @@ def test_totals_reconcile_to_the_peso_however_the_details_are_chunked(
     )
     per_provider = settle_in_memory(batch)
     assert sum(f["total"] for f in per_provider.values()) == whole["total"]
+
+
+@given(st.integers(min_value=0, max_value=10**13))
+def test_the_integer_commission_is_decimal_half_up(amount: int) -> None:
+    exact = Decimal(amount) * money.PLATFORM_COMMISSION_RATE
+    assert money.platform_commission(amount) == money.round_half_up(exact)
 
 
 def test_money_in_the_api_is_a_decimal_string_with_currency() -> None:
