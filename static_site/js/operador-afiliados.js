@@ -26,7 +26,8 @@ async function loadClinics() {
 }
 
 if (session) {
-  const today = new Date().toISOString().slice(0, 10);
+  const now = new Date();
+  const today = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
   for (const id of ["agenda_date", "rx_date", "sl_start"]) document.getElementById(id).value = today;
   loadClinics();
 
