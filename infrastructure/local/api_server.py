@@ -19,6 +19,7 @@ from chalice.local import (
     LocalDevServer,
     LocalGatewayException,
     NotAuthorizedError,
+    ThreadedHTTPServer,
 )
 
 from infrastructure.definition import GATEWAY_RESPONSES
@@ -43,6 +44,12 @@ def gateway_error(exc: LocalGatewayException, origin: str) -> tuple[int, dict[st
     return status, headers, json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
+class ApiHTTPServer(ThreadedHTTPServer):
+    # The standard library listens with a backlog of 5: a burst of concurrent clients (a
+    # webhook retried 20 times at once) would see connections reset before any thread runs.
+    request_queue_size = 256
+
+
 class ApiRequestHandler(ChaliceRequestHandler):
     cors_origin = "*"
 
@@ -62,4 +69,4 @@ def make_api_server(app: Any, host: str, port: int, cors_origin: str) -> LocalDe
     CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
     app.__class__ = CustomLocalChalice
     config = Config.create(chalice_stage="local", lambda_timeout=30, lambda_memory_size=512)
-    return LocalDevServer(app, config, host, port, handler_cls=handler)
+    return LocalDevServer(app, config, host, port, handler_cls=handler, server_cls=ApiHTTPServer)

@@ -94,11 +94,15 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
     )
 
 
+class SiteHTTPServer(ThreadingHTTPServer):
+    request_queue_size = 256  # the standard library's 5 resets bursts of page assets
+
+
 def make_site_server(
     host: str, port: int, *, api_url: str, connect_sources: list[str], outbox: Outbox
 ) -> ThreadingHTTPServer:
     mimetypes.add_type("text/javascript", ".js")
     handler = partial(SiteHandler, api_url=api_url, connect_sources=connect_sources, outbox=outbox)
-    server = ThreadingHTTPServer((host, port), handler)
+    server = SiteHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server
