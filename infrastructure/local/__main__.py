@@ -91,6 +91,15 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _check_ports(args.host, {"API": args.api_port, "site": args.site_port, "moto": args.moto_port})
     env = configure_environment(args.host, args.api_port, args.site_port, args.moto_port)
+
+    # From here on Ctrl-C (or SIGTERM) asks for a clean stop, even while starting.
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     if args.quiet:
         os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
 
@@ -157,13 +166,6 @@ def main(argv: list[str] | None = None) -> int:
 
     _print_banner(env, args, logins, time.monotonic() - started)
 
-    stop = threading.Event()
-
-    def request_stop(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
     while not stop.is_set():
         outbox.observe()
         stop.wait(0.5)

@@ -13,8 +13,8 @@ import requests
 from stdnum.mx import rfc as mx_rfc
 
 from tests.e2e.test_documents_pipeline import PASSWORD as DEMO_PASSWORD
-from tests.e2e.test_documents_pipeline import TOTP
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 from tests.unit.documents.builders import statement_pdf
 from tests.unit.providers.cfdi import cfdi_payment, order_invoice
 
@@ -56,7 +56,7 @@ def operator_session(stack: LocalStack, email: str = "operador@demo.mx") -> dict
             json={"identifier": email, "password": DEMO_PASSWORD},
             timeout=10,
         ).json()
-        code = TOTP.at(datetime.now(UTC) + timedelta(seconds=30 * (attempt % 2)))
+        code = next_code()
         answer = requests.post(
             f"{stack.api_url}/v1/auth/totp",
             json={"session": challenge["session"], "code": code},

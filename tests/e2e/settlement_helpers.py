@@ -12,6 +12,7 @@ import pyotp
 import requests
 
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 
 DEMO_PASSWORD = "Demo-Portal-2026"
 DEMO_TOTP = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
@@ -28,8 +29,7 @@ def days_ago(n: int) -> date:
 
 def totp_codes() -> list[str]:
     """The current step's code, then the next one's (a step is used once per account)."""
-    now = time.time()
-    return [DEMO_TOTP.at(now), DEMO_TOTP.at(now + 30)]
+    return [next_code()]
 
 
 def headers(stack: LocalStack, identifier: str) -> dict[str, str]:

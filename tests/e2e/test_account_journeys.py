@@ -20,6 +20,7 @@ from stdnum import luhn
 
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import ROOT, LocalStack
+from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
@@ -205,7 +206,7 @@ def test_demo_operator_logs_in_with_totp(local_stack: LocalStack, page: Any) -> 
     page.fill("#code", "000000")
     page.click("#totp-form button[type=submit]")
     page.get_by_text("El código no es correcto").wait_for()
-    page.fill("#code", pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").now())
+    page.fill("#code", next_code())
     page.click("#totp-form button[type=submit]")
     page.wait_for_url(f"{local_stack.site_url}/operadores/")
     page.get_by_text("OPERADORA DEMO CENTRO").wait_for()

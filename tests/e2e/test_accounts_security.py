@@ -12,11 +12,11 @@ from typing import Any
 
 import jwt
 import moto.cognitoidp
-import pyotp
 import pytest
 import requests
 
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +50,7 @@ def login(stack: LocalStack, identifier: str, password: str = DEMO_PASSWORD) -> 
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     if result.get("challenge") == "totp":
-        code = pyotp.TOTP(DEMO_TOTP).now()
+        code = next_code()
         result = post(stack, "/v1/auth/totp", {"session": result["session"], "code": code}).json()
     return result
 
@@ -290,7 +290,7 @@ def test_operator_needs_totp_and_its_token_carries_the_insurer(local_stack: Loca
     done = post(
         local_stack,
         "/v1/auth/totp",
-        {"session": first["session"], "code": pyotp.TOTP(DEMO_TOTP).now()},
+        {"session": first["session"], "code": next_code()},
     ).json()
     me = requests.get(
         f"{local_stack.api_url}/v1/me",
@@ -325,7 +325,7 @@ def test_logs_of_a_whole_account_run_carry_no_secret(local_stack: LocalStack) ->
     post(
         local_stack,
         "/v1/auth/totp",
-        {"session": operator["session"], "code": pyotp.TOTP(DEMO_TOTP).now()},
+        {"session": operator["session"], "code": next_code()},
     )
     time.sleep(1)
     # The start-up banner prints the documented demo log-ins on purpose; the rest is logs.

@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 import requests
 
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def operator_token(stack: LocalStack) -> dict[str, str]:
             json={"identifier": "operador@demo.mx", "password": PASSWORD},
             timeout=20,
         ).json()
-        code = pyotp.TOTP(TOTP_SECRET).now()
+        code = next_code()
         answer = requests.post(
             f"{stack.api_url}/v1/auth/totp",
             json={"session": login["session"], "code": code},
@@ -284,7 +284,7 @@ def test_operator_loads_an_agenda_and_issues_a_prescription_and_a_sick_leave(
     page.click("#login-form button[type=submit]")
     page.locator("#totp-form").wait_for()
     for _ in range(2):
-        page.fill("#code", pyotp.TOTP(TOTP_SECRET).now())
+        page.fill("#code", next_code())
         page.click("#totp-form button[type=submit]")
         try:
             page.wait_for_url(f"{site}/operadores/", timeout=5000)

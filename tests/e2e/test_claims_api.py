@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -18,6 +17,7 @@ import requests
 
 from chalicelib.claims.folios import parse_folio
 from tests.fixtures.stack import ROOT, LocalStack
+from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +48,7 @@ def operator_tokens(stack: LocalStack, email: str) -> dict[str, Any]:
             timeout=10,
         )
         assert challenge.status_code == 200, challenge.text
-        code = TOTP.at(datetime.now(UTC) + timedelta(seconds=30 * (attempt % 2)))
+        code = next_code()
         answer = requests.post(
             f"{stack.api_url}/v1/auth/totp",
             json={"session": challenge.json()["session"], "code": code},

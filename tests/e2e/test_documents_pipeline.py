@@ -9,7 +9,6 @@ the event pump delivers S3's notification to `validate_document`; the document t
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -17,6 +16,7 @@ import pytest
 import requests
 
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 from tests.unit.documents import builders
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +40,7 @@ def log_in(stack: LocalStack, email: str) -> dict[str, str]:
         )
         assert challenge.status_code == 200, challenge.text
         assert challenge.json()["challenge"] == "totp"
-        code = TOTP.at(datetime.now(UTC) + timedelta(seconds=30 * (attempt % 2)))
+        code = next_code()
         answer = requests.post(
             f"{stack.api_url}/v1/auth/totp",
             json={"session": challenge.json()["session"], "code": code},

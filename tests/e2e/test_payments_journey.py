@@ -10,7 +10,6 @@ import time
 import uuid
 from typing import Any
 
-import pyotp
 import pytest
 import requests
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -18,6 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.e2e.test_payments_http import emails_to, unique_rfc
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def log_in_operator(page: Any, stack: LocalStack, then: str) -> None:
     log_in(page, stack, "operador@demo.mx", then)
     page.locator("#totp-form").wait_for()
     for _ in range(2):
-        page.fill("#code", pyotp.TOTP(DEMO_TOTP).now())
+        page.fill("#code", next_code())
         page.click("#totp-form button[type=submit]")
         try:
             page.wait_for_url(f"{stack.site_url}{then}", timeout=5000)
