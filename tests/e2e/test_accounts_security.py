@@ -257,7 +257,23 @@ def test_logout_ends_the_refresh_token(local_stack: LocalStack) -> None:
 
 
 def test_throttle_answers_429_for_known_and_unknown_identifiers(local_stack: LocalStack) -> None:
-    for identifier in ("prestador.cl@demo.mx", f"nadie-{uuid.uuid4().hex[:6]}@example.mx"):
+    # An account of its own: the demo accounts are shared with the other tests.
+    email = f"bloqueo-{uuid.uuid4().hex[:8]}@example.mx"
+    post(
+        local_stack,
+        "/v1/accounts/affiliates",
+        {
+            "nss": "90000000068",
+            "credential_serial": "S9000000006",
+            "phone": "5512345678",
+            "email": email,
+        },
+    )
+    token = wait_for_email(local_stack, email, r"activar\.html#token=([\w-]+)")
+    assert (
+        post(local_stack, "/v1/accounts/activate", {"token": token, "password": NEW_PASSWORD})
+    ).status_code == 200
+    for identifier in (email, f"nadie-{uuid.uuid4().hex[:6]}@example.mx"):
         codes = [
             post(
                 local_stack, "/v1/auth/login", {"identifier": identifier, "password": "equivocada"}
@@ -267,9 +283,7 @@ def test_throttle_answers_429_for_known_and_unknown_identifiers(local_stack: Loc
         assert codes == [401] * 5 + [429]
     # Locked even with the right password, for the rest of the window.
     blocked = post(
-        local_stack,
-        "/v1/auth/login",
-        {"identifier": "Prestador.CL@demo.mx", "password": DEMO_PASSWORD},
+        local_stack, "/v1/auth/login", {"identifier": email.upper(), "password": NEW_PASSWORD}
     )
     assert blocked.status_code == 429
     assert blocked.json()["error"]["code"] == "too_many_attempts"
