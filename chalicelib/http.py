@@ -18,12 +18,13 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response
-from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from chalicelib import errors
 from chalicelib.auth import Principal, principal_from_context, require_role
 from chalicelib.errors import DomainError, ErrorDetail
 from chalicelib.observability import logger, metrics
+from chalicelib.schema import Schema
 
 M = TypeVar("M", bound=BaseModel)
 View = Callable[..., Any]
@@ -78,25 +79,25 @@ _VALIDATION_MESSAGES: dict[str, str] = {
 # --- error and response shapes (also published in the OpenAPI document) -----------------
 
 
-class ErrorDetailOut(BaseModel):
+class ErrorDetailOut(Schema):
     field: str
     code: str
     message: str
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Schema):
     code: str
     message: str
-    details: list[ErrorDetailOut] = []
+    details: list[ErrorDetailOut] = Field(default_factory=list)
     correlation_id: str | None = None
 
 
-class ErrorResponse(BaseModel):
+class ErrorResponse(Schema):
     model_config = ConfigDict(title="Error")
     error: ErrorOut
 
 
-class _EmptyObject(BaseModel):
+class _EmptyObject(Schema):
     pass
 
 

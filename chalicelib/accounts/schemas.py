@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     EmailStr,
     Field,
@@ -15,6 +14,7 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
+from chalicelib.schema import Schema
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[
@@ -24,7 +24,7 @@ Phone = Annotated[
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 
-class _Strict(BaseModel):
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -128,7 +128,7 @@ class Reactivation(_Strict):
         return check_nss(value)
 
 
-class Accepted(BaseModel):
+class Accepted(Schema):
     message: str
 
 
@@ -150,13 +150,13 @@ class Login(_Strict):
     password: Password
 
 
-class TotpEnrollment(BaseModel):
+class TotpEnrollment(Schema):
     secret: str
     otpauth_uri: str
     qr_svg: str
 
 
-class LoginResult(BaseModel):
+class LoginResult(Schema):
     """Either the tokens, or a TOTP challenge (operators)."""
 
     id_token: str | None = None
@@ -178,7 +178,7 @@ class RefreshRequest(_Strict):
     refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
 
 
-class Refreshed(BaseModel):
+class Refreshed(Schema):
     id_token: str
     access_token: str
     expires_in: int
@@ -189,20 +189,20 @@ class PasswordResetConfirm(_Strict):
     password: Password
 
 
-class Done(BaseModel):
+class Done(Schema):
     message: str
     portal: str | None = None
 
 
-class Profile(BaseModel):
+class Profile(Schema):
     id: str
     role: str
     email: str
     full_name: str
     secondary_email: str | None = None
     phone: str | None = None
-    insurers: list[str] = []
-    insurer_names: list[str] = []
+    insurers: list[str] = Field(default_factory=list)
+    insurer_names: list[str] = Field(default_factory=list)
     policy_number: str | None = None
     rfc: str | None = None
     rut: str | None = None

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.appointments.rules import GENERAL_MEDICINE, parse_time
+from chalicelib.schema import Schema
 
 Shift = Literal["matutino", "vespertino"]
 AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
 
 
-class _In(BaseModel):
+class _In(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -25,7 +26,7 @@ class PageQuery(_In):
 # --- family ----------------------------------------------------------------------------------
 
 
-class FamilyMemberOut(BaseModel):
+class FamilyMemberOut(Schema):
     id: str
     full_name: str
     nss_masked: str
@@ -33,7 +34,7 @@ class FamilyMemberOut(BaseModel):
     registered: bool
 
 
-class FamilyOut(BaseModel):
+class FamilyOut(Schema):
     items: list[FamilyMemberOut]
     next_cursor: str | None = None
 
@@ -58,7 +59,7 @@ class ClinicIn(_In):
         return value
 
 
-class ClinicOut(BaseModel):
+class ClinicOut(Schema):
     id: str
     name: str
     address: str
@@ -66,7 +67,7 @@ class ClinicOut(BaseModel):
     services: list[str]
 
 
-class ClinicList(BaseModel):
+class ClinicList(Schema):
     items: list[ClinicOut]
     next_cursor: str | None = None
 
@@ -104,13 +105,13 @@ class AgendaQuery(_In):
     cursor: str | None = Field(default=None, max_length=2000)
 
 
-class SlotOut(BaseModel):
+class SlotOut(Schema):
     id: str
     time: str
     available: bool
 
 
-class AgendaOut(BaseModel):
+class AgendaOut(Schema):
     id: str
     clinic_id: str
     clinic: str
@@ -124,7 +125,7 @@ class AgendaOut(BaseModel):
     slots: list[SlotOut]
 
 
-class AgendaList(BaseModel):
+class AgendaList(Schema):
     items: list[AgendaOut]
     next_cursor: str | None = None
 
@@ -137,7 +138,7 @@ class BookingIn(_In):
     patient_id: str = Field(min_length=1, max_length=64)
 
 
-class AppointmentOut(BaseModel):
+class AppointmentOut(Schema):
     id: str
     status: AppointmentStatus
     patient_id: str
@@ -155,7 +156,7 @@ class AppointmentOut(BaseModel):
     cancelled_at: dt.datetime | None = None
 
 
-class AppointmentList(BaseModel):
+class AppointmentList(Schema):
     items: list[AppointmentOut]
     next_cursor: str | None = None
 
@@ -166,5 +167,5 @@ class AppointmentsQuery(_In):
     cursor: str | None = Field(default=None, max_length=2000)
 
 
-class Done(BaseModel):
+class Done(Schema):
     message: str

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from chalicelib.schema import Schema
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
     subject: str | None = Field(default=None, max_length=80, pattern=r"^[A-Za-z0-9_.:-]+$")
@@ -20,7 +22,7 @@ class AuditQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=2000)
 
 
-class AuditRecordOut(BaseModel):
+class AuditRecordOut(Schema):
     id: str
     insurer_id: str
     actor_id: str
@@ -31,6 +33,6 @@ class AuditRecordOut(BaseModel):
     detail: dict[str, Any]
 
 
-class AuditListOut(BaseModel):
+class AuditListOut(Schema):
     items: list[AuditRecordOut]
     next_cursor: str | None = None

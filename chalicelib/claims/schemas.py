@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.documents import limits
 from chalicelib.documents.schemas import DocumentOut, FileIn
+from chalicelib.schema import Schema
 
 Coverage = Literal["gmm_mayores", "gmm_menores"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -28,27 +29,27 @@ DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
-class _Strict(BaseModel):
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
 # --- policy and catalogue ---------------------------------------------------------------------
 
 
-class MemberOut(BaseModel):
+class MemberOut(Schema):
     id: str
     full_name: str
     relationship: str
 
 
-class ConditionOut(BaseModel):
+class ConditionOut(Schema):
     id: str
     member_id: str
     description: str
     registered_on: str
 
 
-class PolicyOut(BaseModel):
+class PolicyOut(Schema):
     policy_number: str
     insurer: str
     insurer_name: str
@@ -57,14 +58,14 @@ class PolicyOut(BaseModel):
     conditions: list[ConditionOut]
 
 
-class DocumentKindOut(BaseModel):
+class DocumentKindOut(Schema):
     doc_type: str
     name: str
     required: bool
     formats: list[str]
 
 
-class CatalogEntryOut(BaseModel):
+class CatalogEntryOut(Schema):
     type: str
     label: str
     subtype: str | None = None
@@ -76,7 +77,7 @@ class CatalogEntryOut(BaseModel):
     documents: list[DocumentKindOut]
 
 
-class CatalogOut(BaseModel):
+class CatalogOut(Schema):
     items: list[CatalogEntryOut]
 
 
@@ -84,7 +85,7 @@ class HospitalQuery(_Strict):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
 
 
-class HospitalOut(BaseModel):
+class HospitalOut(Schema):
     id: str
     name: str
     city: str
@@ -92,7 +93,7 @@ class HospitalOut(BaseModel):
     address: str
 
 
-class HospitalsOut(BaseModel):
+class HospitalsOut(Schema):
     items: list[HospitalOut]
 
 
@@ -101,19 +102,19 @@ class FormsQuery(_Strict):
     stage: Stage | None = None
 
 
-class FormOut(BaseModel):
+class FormOut(Schema):
     name: str
     type: str
     stage: str
     url: str
 
 
-class FormsOut(BaseModel):
+class FormsOut(Schema):
     items: list[FormOut]
     expires_at: str
 
 
-class NetworkOut(BaseModel):
+class NetworkOut(Schema):
     notice: str
     url: str
 
@@ -137,7 +138,7 @@ class ClaimIn(_Strict):
     consent: bool = False
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(Schema):
     from_status: str | None
     to: str
     to_label: str
@@ -146,7 +147,7 @@ class HistoryOut(BaseModel):
     note: str | None = None
 
 
-class RequiredKindOut(BaseModel):
+class RequiredKindOut(Schema):
     doc_type: str
     name: str
     required: bool
@@ -154,7 +155,7 @@ class RequiredKindOut(BaseModel):
     state: Literal["falta", "en_revision", "aceptado", "rechazado", "opcional"]
 
 
-class ClaimSummaryOut(BaseModel):
+class ClaimSummaryOut(Schema):
     id: str
     folio: str | None
     status: Status
@@ -203,7 +204,7 @@ class ClaimListQuery(_Strict):
     cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class ClaimListOut(BaseModel):
+class ClaimListOut(Schema):
     items: list[ClaimSummaryOut]
     next_cursor: str | None = None
 
@@ -212,7 +213,7 @@ class ClaimFilesIn(_Strict):
     files: Annotated[list[FileIn], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER + 1)]
 
 
-class FolioOut(BaseModel):
+class FolioOut(Schema):
     folio: str
     claim: ClaimOut
 
@@ -252,7 +253,7 @@ class PageQuery(_Strict):
     cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Schema):
     id: str
     title: str
     body: str
@@ -261,7 +262,7 @@ class NotificationOut(BaseModel):
     read: bool
 
 
-class NotificationListOut(BaseModel):
+class NotificationListOut(Schema):
     items: list[NotificationOut]
     next_cursor: str | None = None
     unread: int
@@ -275,10 +276,10 @@ class ContactIn(_Strict):
     kind: Literal["queja", "sugerencia", "duda"] = "duda"
 
 
-class ContactOut(BaseModel):
+class ContactOut(Schema):
     ticket: str
     message: str
 
 
-class Done(BaseModel):
+class Done(Schema):
     message: str

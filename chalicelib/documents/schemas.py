@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.documents import limits
+from chalicelib.schema import Schema
 
 # Names are judged by `names.check_name`, whose message says which character is wrong; the
 # model only bounds what it reads.
@@ -16,7 +17,7 @@ ContentType = Annotated[str, StringConstraints(strip_whitespace=True, max_length
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 
 
-class _Strict(BaseModel):
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -39,12 +40,12 @@ class TransactionFilesIn(_Strict):
     ]
 
 
-class UploadOut(BaseModel):
+class UploadOut(Schema):
     url: str
     fields: dict[str, str]
 
 
-class SlotOut(BaseModel):
+class SlotOut(Schema):
     """Where and how the browser uploads one file: POST `fields` + `file` to `url`."""
 
     document_id: str
@@ -53,16 +54,16 @@ class SlotOut(BaseModel):
     expires_at: str
 
 
-class SlotsOut(BaseModel):
+class SlotsOut(Schema):
     items: list[SlotOut]
 
 
-class ReasonOut(BaseModel):
+class ReasonOut(Schema):
     code: str
     message: str
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(Schema):
     id: str
     name: str
     doc_type: str
@@ -79,6 +80,6 @@ class DownloadQuery(_Strict):
     disposition: Literal["attachment", "inline"] = "attachment"
 
 
-class DownloadOut(BaseModel):
+class DownloadOut(Schema):
     url: str
     expires_at: str

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     ConfigDict,
     EmailStr,
     Field,
@@ -15,6 +14,7 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
+from chalicelib.schema import Schema
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
@@ -22,7 +22,7 @@ Months = Annotated[int, Field(ge=1, le=12)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
-class _Strict(BaseModel):
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -30,7 +30,7 @@ def _rfc(value: str) -> str:
     return check_rfc(value).rfc
 
 
-class Money(BaseModel):
+class Money(Schema):
     amount: Annotated[str, StringConstraints(pattern=r"^-?\d{1,12}(\.\d{1,2})?$")] = Field(
         examples=["450.00"]
     )
@@ -40,7 +40,7 @@ class Money(BaseModel):
 # --- plans and memberships ----------------------------------------------------------------
 
 
-class PlanOut(BaseModel):
+class PlanOut(Schema):
     id: str
     name: str
     monthly_fee: Money
@@ -48,7 +48,7 @@ class PlanOut(BaseModel):
     description: str
 
 
-class PlansOut(BaseModel):
+class PlansOut(Schema):
     items: list[PlanOut]
 
 
@@ -63,13 +63,13 @@ class Enrolment(_Strict):
     _normalize_email = field_validator("email")(normalize_email)
 
 
-class MembershipCreated(BaseModel):
+class MembershipCreated(Schema):
     id: str
     member_number: str
     status: str
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(Schema):
     id: str
     channel: str
     amount: Money
@@ -79,7 +79,7 @@ class PaymentOut(BaseModel):
     reference: str | None = None
 
 
-class MembershipOut(BaseModel):
+class MembershipOut(Schema):
     id: str
     member_number: str
     plan: PlanOut
@@ -92,11 +92,11 @@ class MembershipOut(BaseModel):
     payments: list[PaymentOut]
 
 
-class MembershipsOut(BaseModel):
+class MembershipsOut(Schema):
     items: list[MembershipOut]
 
 
-class CardOut(BaseModel):
+class CardOut(Schema):
     url: str
     expires_at: datetime
 
@@ -110,7 +110,7 @@ class Lookup(_Strict):
     _normalize_rfc = field_validator("rfc")(_rfc)
 
 
-class DueItem(BaseModel):
+class DueItem(Schema):
     membership_id: str
     member_name: str  # masked
     plan: str
@@ -121,7 +121,7 @@ class DueItem(BaseModel):
     amount_due: Money
 
 
-class LookupOut(BaseModel):
+class LookupOut(Schema):
     items: list[DueItem]
     message: str
 
@@ -131,7 +131,7 @@ class ReferenceRequest(_Strict):
     months: Months
 
 
-class ReferenceOut(BaseModel):
+class ReferenceOut(Schema):
     reference: str
     reference_display: str
     method: Literal["tienda", "banco"]
@@ -148,7 +148,7 @@ class CardPaymentRequest(_Strict):
     months: Months
 
 
-class CardPaymentOut(BaseModel):
+class CardPaymentOut(Schema):
     payment_id: str
     status: Literal["aprobado", "rechazado"]
     message: str
@@ -159,7 +159,7 @@ class CardPaymentOut(BaseModel):
 # --- confirmations ------------------------------------------------------------------------
 
 
-class WebhookEvent(BaseModel):
+class WebhookEvent(Schema):
     """The payment network's confirmation (fields it adds later are ignored)."""
 
     model_config = ConfigDict(extra="ignore")
@@ -179,7 +179,7 @@ class WebhookEvent(BaseModel):
         return value
 
 
-class WebhookAnswer(BaseModel):
+class WebhookAnswer(Schema):
     received: bool
     outcome: Literal["aplicado", "duplicado", "excepcion"]
 
@@ -189,13 +189,13 @@ class Simulation(_Strict):
     amount: Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,2})?$")] | None = None
 
 
-class SimulationOut(BaseModel):
+class SimulationOut(Schema):
     signature: str
     body: WebhookEvent
     answer: WebhookAnswer
 
 
-class PaymentExceptionOut(BaseModel):
+class PaymentExceptionOut(Schema):
     event_id: str
     reason: str
     reason_label: str
@@ -206,7 +206,7 @@ class PaymentExceptionOut(BaseModel):
     received_at: str
 
 
-class PaymentExceptionsOut(BaseModel):
+class PaymentExceptionsOut(Schema):
     items: list[PaymentExceptionOut]
     next_cursor: str | None = None
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.prescriptions.rules import MAX_DAYS
+from chalicelib.schema import Schema
 
 SickLeaveKind = Literal["enfermedad_general", "riesgo_de_trabajo", "maternidad"]
 SickLeaveStatus = Literal["emitida", "autorizada", "sellada"]
 NSS_PATTERN = r"^\d{11}$"
 
 
-class _In(BaseModel):
+class _In(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -40,7 +41,7 @@ class PrescriptionIn(_In):
     medicines: list[Medicine] = Field(min_length=1, max_length=20)
 
 
-class PrescriptionOut(BaseModel):
+class PrescriptionOut(Schema):
     id: str
     patient_id: str
     patient_name: str
@@ -50,7 +51,7 @@ class PrescriptionOut(BaseModel):
     medicines: list[Medicine]
 
 
-class PrescriptionList(BaseModel):
+class PrescriptionList(Schema):
     notice: str
     items: list[PrescriptionOut]
     next_cursor: str | None = None
@@ -69,7 +70,7 @@ class SickLeaveIn(_In):
     authorize: bool = Field(default=False, description="autorizar y sellar al emitir")
 
 
-class SickLeaveOut(BaseModel):
+class SickLeaveOut(Schema):
     id: str
     status: SickLeaveStatus
     patient_id: str
@@ -86,12 +87,12 @@ class SickLeaveOut(BaseModel):
     verify_url: str | None = None
 
 
-class SickLeaveList(BaseModel):
+class SickLeaveList(Schema):
     items: list[SickLeaveOut]
     next_cursor: str | None = None
 
 
-class FileLink(BaseModel):
+class FileLink(Schema):
     url: str
     expires_at: dt.datetime
 
@@ -100,7 +101,7 @@ class VerifyQuery(_In):
     seal: str = Field(min_length=1, max_length=400)
 
 
-class SealedCertificate(BaseModel):
+class SealedCertificate(Schema):
     id: str
     patient_name: str
     nss_masked: str
@@ -113,7 +114,7 @@ class SealedCertificate(BaseModel):
     authorized_at: dt.datetime
 
 
-class Verification(BaseModel):
+class Verification(Schema):
     valid: bool
     message: str
     certificate: SealedCertificate | None = None

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, RootModel, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
+from chalicelib.schema import Schema
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
@@ -29,7 +30,7 @@ InvoiceStatus = Literal["en_validacion", "aceptada", "rechazada", "pagada", "com
 BankStatus = Literal["sin_registrar", "en_validacion", "activa", "rechazada"]
 
 
-class _Strict(BaseModel):
+class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -49,7 +50,7 @@ class MoneyIn(_Strict):
         return value
 
 
-class MoneyOut(BaseModel):
+class MoneyOut(Schema):
     amount: str
     currency: Literal["MXN"] = "MXN"
 
@@ -68,7 +69,7 @@ class BankAccountIn(_Strict):
     statement: UploadFile
 
 
-class BankAccountOut(BaseModel):
+class BankAccountOut(Schema):
     id: str
     clabe: str
     bank: str
@@ -79,13 +80,13 @@ class BankAccountOut(BaseModel):
     document_id: str | None = None
 
 
-class BankAccountsOut(BaseModel):
+class BankAccountsOut(Schema):
     active: BankAccountOut | None
     pending: BankAccountOut | None
     status: BankStatus  # the provider's situation in one word, for the dashboard
 
 
-class BankAccountAccepted(BaseModel):
+class BankAccountAccepted(Schema):
     status: BankStatus
     slot: SlotOut
 
@@ -93,14 +94,14 @@ class BankAccountAccepted(BaseModel):
 # --- care orders and payment detail --------------------------------------------------------
 
 
-class RetentionLineOut(BaseModel):
+class RetentionLineOut(Schema):
     tax: Literal["isr", "iva", "cedular"]
     rate: str
     amount: MoneyOut
     label: str
 
 
-class RetentionOut(BaseModel):
+class RetentionOut(Schema):
     lines: list[RetentionLineOut]
     total: MoneyOut
     regime: str
@@ -112,14 +113,14 @@ class RetentionOut(BaseModel):
     explanation: str
 
 
-class FormatOut(BaseModel):
+class FormatOut(Schema):
     status: Literal["pendiente", "aceptado", "rechazado"]
     reasons: list[ReasonOut]
     document_ids: list[str]
     merged: bool
 
 
-class CareOrderOut(BaseModel):
+class CareOrderOut(Schema):
     id: str
     kind: Literal["digital", "tradicional"]
     insurer_id: str
@@ -146,7 +147,7 @@ class CareOrdersQuery(_Strict):
     cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class CareOrderPage(BaseModel):
+class CareOrderPage(Schema):
     items: list[CareOrderOut]
     next_cursor: str | None
 
@@ -176,7 +177,7 @@ class OperatorOrdersIn(_Strict):
     orders: Annotated[list[DigitalOrderIn], Field(min_length=1, max_length=25)]
 
 
-class CareOrdersOut(BaseModel):
+class CareOrdersOut(Schema):
     items: list[CareOrderOut]
 
 
@@ -197,7 +198,7 @@ class TraditionalOrderIn(_Strict):
     files: Annotated[list[TraditionalFileIn], Field(min_length=1, max_length=3)]
 
 
-class TraditionalOrderOut(BaseModel):
+class TraditionalOrderOut(Schema):
     order: CareOrderOut
     slots: list[SlotOut]
 
@@ -210,26 +211,26 @@ class InvoiceIn(_Strict):
     file: UploadFile
 
 
-class InvoiceCreated(BaseModel):
+class InvoiceCreated(Schema):
     invoice_id: str
     slot: SlotOut
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(Schema):
     amount: MoneyOut
     paid_on: str
     sat_status: str
     recorded_at: str
 
 
-class ComplementOut(BaseModel):
+class ComplementOut(Schema):
     status: Literal["pendiente", "aceptado", "rechazado"]
     reasons: list[ReasonOut]
     uuid: str | None
     document_id: str
 
 
-class InvoiceOut(BaseModel):
+class InvoiceOut(Schema):
     id: str
     status: InvoiceStatus
     reasons: list[ReasonOut]
@@ -251,7 +252,7 @@ class InvoicesQuery(_Strict):
     cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class InvoicePage(BaseModel):
+class InvoicePage(Schema):
     items: list[InvoiceOut]
     next_cursor: str | None
 
@@ -260,7 +261,7 @@ class ComplementIn(_Strict):
     file: UploadFile
 
 
-class ComplementCreated(BaseModel):
+class ComplementCreated(Schema):
     slot: SlotOut
 
 
@@ -276,7 +277,7 @@ class StatementQuery(_Strict):
     format: Literal["json", "xlsx"] = "json"
 
 
-class StatementRowOut(BaseModel):
+class StatementRowOut(Schema):
     order_id: str
     account_number: str
     patient_name: str
@@ -291,7 +292,7 @@ class StatementRowOut(BaseModel):
     complement_due: bool
 
 
-class StatementTotalsOut(BaseModel):
+class StatementTotalsOut(Schema):
     orders: int
     amount: MoneyOut
     retention: MoneyOut
@@ -301,13 +302,13 @@ class StatementTotalsOut(BaseModel):
     complements_due: int
 
 
-class StatementOut(BaseModel):
+class StatementOut(Schema):
     items: list[StatementRowOut]
     totals: StatementTotalsOut
     generated_at: str
 
 
-class ExportOut(BaseModel):
+class ExportOut(Schema):
     url: str
     expires_at: str
 

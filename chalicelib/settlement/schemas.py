@@ -6,16 +6,18 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from chalicelib.schema import Schema
 
 MAX_BATCH = 1000
 
 
-class _In(BaseModel):
+class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class Money(BaseModel):
+class Money(Schema):
     amount: str = Field(examples=["592199"])
     currency: Literal["CLP"] = "CLP"
 
@@ -26,13 +28,13 @@ class LoadIn(_In):
     items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class RejectedOut(BaseModel):
+class RejectedOut(Schema):
     index: int
     code: str
     message: str
 
 
-class LoadOut(BaseModel):
+class LoadOut(Schema):
     accepted: int
     rejected: list[RejectedOut]
 
@@ -44,13 +46,13 @@ class RunIn(_In):
     )
 
 
-class RunStarted(BaseModel):
+class RunStarted(Schema):
     run_id: str
     period_end: date
     providers: int
 
 
-class RunOut(BaseModel):
+class RunOut(Schema):
     run_id: str
     period_end: date
     providers: int
@@ -60,14 +62,14 @@ class RunOut(BaseModel):
     created_at: str
 
 
-class BankAccountOut(BaseModel):
+class BankAccountOut(Schema):
     bank: str
     account_type: str
     number_masked: str
     holder: str
 
 
-class ProviderAccountOut(BaseModel):
+class ProviderAccountOut(Schema):
     full_name: str
     rut: str
     email: str
@@ -79,7 +81,7 @@ class YearQuery(_In):
     year: int = Field(ge=2000, le=2100)
 
 
-class PlatformInvoiceOut(BaseModel):
+class PlatformInvoiceOut(Schema):
     folio: str
     type: Literal["mensualidad", "transacciones_lme", "comision"]
     issued_on: date
@@ -90,7 +92,7 @@ class PlatformInvoiceOut(BaseModel):
     payable: bool
 
 
-class PlatformInvoicesOut(BaseModel):
+class PlatformInvoicesOut(Schema):
     items: list[PlatformInvoiceOut]
     next_cursor: str | None = None
 
@@ -100,7 +102,7 @@ class SettlementsQuery(_In):
     month: int | None = Field(default=None, ge=1, le=12)
 
 
-class SettlementOut(BaseModel):
+class SettlementOut(Schema):
     folio: str
     settled_on: date
     paid_on: date
@@ -110,17 +112,17 @@ class SettlementOut(BaseModel):
     transactions: int
 
 
-class SettlementsOut(BaseModel):
+class SettlementsOut(Schema):
     items: list[SettlementOut]
     next_cursor: str | None = None
 
 
-class CreditOut(BaseModel):
+class CreditOut(Schema):
     type: Literal["seguros", "tarjetas"]
     amount: Money
 
 
-class SummaryOut(BaseModel):
+class SummaryOut(Schema):
     provider_rut: str
     total_value: Money
     payer_contribution: Money
@@ -143,7 +145,7 @@ class DetailQuery(_In):
     cursor: str | None = None
 
 
-class SettledTransactionOut(BaseModel):
+class SettledTransactionOut(Schema):
     id: str
     kind: Literal["bono", "tarjeta"]
     type: Literal["seguros", "tarjetas"]
@@ -165,7 +167,7 @@ class SettledTransactionOut(BaseModel):
     credit: Money
 
 
-class SettledTransactionsOut(BaseModel):
+class SettledTransactionsOut(Schema):
     items: list[SettledTransactionOut]
     next_cursor: str | None
 
@@ -188,20 +190,20 @@ class PeriodQuery(_In):
         return value
 
 
-class PeriodRow(BaseModel):
+class PeriodRow(Schema):
     year: int
     month: int
     amount: Money
     settlements: int
 
 
-class PeriodOut(BaseModel):
+class PeriodOut(Schema):
     items: list[PeriodRow]
     next_cursor: str | None = None
     total: Money
 
 
-class ExportOut(BaseModel):
+class ExportOut(Schema):
     url: str
     expires_at: str
     rows: int
@@ -219,7 +221,7 @@ class VouchersQuery(_In):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class VoucherRow(BaseModel):
+class VoucherRow(Schema):
     folio: str
     issued_on: date
     status: Literal["liquidado", "pendiente"]
@@ -233,7 +235,7 @@ class VoucherRow(BaseModel):
     place: str
 
 
-class VouchersOut(BaseModel):
+class VouchersOut(Schema):
     items: list[VoucherRow]
     next_cursor: str | None
 
@@ -246,7 +248,7 @@ class LmeQuery(_In):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class LmeRow(BaseModel):
+class LmeRow(Schema):
     key: str
     validation_0: int
     validation_1: int
@@ -254,6 +256,6 @@ class LmeRow(BaseModel):
     total: int
 
 
-class LmeOut(BaseModel):
+class LmeOut(Schema):
     items: list[LmeRow]
     next_cursor: str | None = None

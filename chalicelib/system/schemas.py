@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from chalicelib.schema import Schema
 
 
-class HealthOut(BaseModel):
+class HealthOut(Schema):
     status: Literal["ok"]
     version: str
