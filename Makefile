@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 8000
 SITE_PORT ?= 8080
 MOTO_PORT ?= 5000
+AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install chromium lint typecheck unit bench bench-documents clean
@@ -23,8 +24,17 @@ run: $(STAMP)
 	$(BIN)/python -m infrastructure.local --api-port $(API_PORT) --site-port $(SITE_PORT) --moto-port $(MOTO_PORT)
 
 ## make test: lint, types and every test (unit, service, API, handlers, browser)
-test: $(STAMP) chromium lint typecheck
+test: $(STAMP) chromium $(AXE) lint typecheck
 	$(BIN)/python -m pytest
+
+## axe-core for the accessibility checks of the browser tests, pinned in package-lock.json
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm for the accessibility checks"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund
+	@touch $(AXE)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
