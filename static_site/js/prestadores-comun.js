@@ -1,6 +1,9 @@
 // Shared pieces of the provider pages (Mexico): labels, money, small DOM helpers, uploads
 // with progress, and waiting for the validation of an uploaded file.
-import { api, ApiError } from "/js/api.js";
+import { api } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
+
+export { el, uploadToSlot };
 
 export const ORDER_STATUS = {
   registrada: "Por facturar",
@@ -24,20 +27,6 @@ export const BANK_STATUS = {
 };
 export const SERVICE = { consulta: "Consulta", honorarios_quirurgicos: "Honorarios quirúrgicos" };
 
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
 
 // "$1,234.50" from {amount: "1234.50", currency: "MXN"}; the amount stays a string.
 export function money(value) {
@@ -73,31 +62,6 @@ export function reasonList(reasons) {
     ...reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })));
 }
 
-// POSTs the file to its presigned slot (fields + file as multipart), reporting progress.
-export function uploadToSlot(slot, file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
-    form.append("file", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", slot.upload.url);
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
-    });
-    request.addEventListener("load", () => {
-      if (request.status >= 200 && request.status < 300) {
-        onProgress(100);
-        resolve();
-      } else {
-        reject(new ApiError(request.status, "upload_failed",
-          "No pudimos subir el archivo. Inténtalo de nuevo."));
-      }
-    });
-    request.addEventListener("error", () => reject(new ApiError(0, "network_error",
-      "No pudimos subir el archivo. Revisa tu conexión e inténtalo de nuevo.")));
-    request.send(form);
-  });
-}
 
 // Polls `path` until `done(result)` or `seconds` pass; answers the last result.
 export async function waitFor(path, done, seconds = 60) {

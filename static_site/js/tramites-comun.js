@@ -1,6 +1,9 @@
 // Shared pieces of the claims pages: labels, small DOM helpers, uploads with progress,
 // waiting for a document's verdict, previews and the document list.
-import { api, ApiError } from "/js/api.js";
+import { api } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
+
+export { el, uploadToSlot };
 
 export const TYPE_LABELS = {
   reembolso: "Reembolso",
@@ -40,20 +43,6 @@ export const STATUS_LABELS = {
 };
 const DOCUMENT_STATUS = { pendiente: "En revisión", aceptado: "Aceptado", rechazado: "Rechazado" };
 
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value;
-    else if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children) {
-    if (child !== null && child !== undefined) node.append(child);
-  }
-  return node;
-}
 
 export function formatInstant(iso) {
   if (!iso) return "—";
@@ -83,31 +72,6 @@ export function claimTitle(claim) {
   return `${type}${subtype}`;
 }
 
-// POSTs the file to its presigned slot (fields + file as multipart), reporting progress.
-export function uploadToSlot(slot, file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(slot.upload.fields)) form.append(name, value);
-    form.append("file", file);
-    const request = new XMLHttpRequest();
-    request.open("POST", slot.upload.url);
-    request.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * 100));
-    });
-    request.addEventListener("load", () => {
-      if (request.status >= 200 && request.status < 300) {
-        onProgress(100);
-        resolve();
-      } else {
-        reject(new ApiError(request.status, "upload_failed",
-          "No pudimos subir el archivo. Inténtalo de nuevo."));
-      }
-    });
-    request.addEventListener("error", () => reject(new ApiError(0, "network_error",
-      "No pudimos subir el archivo. Revisa tu conexión e inténtalo de nuevo.")));
-    request.send(form);
-  });
-}
 
 // The document once the pipeline has judged it (or as it is after `seconds`).
 export async function waitForVerdict(documentId, seconds = 60) {
