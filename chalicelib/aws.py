@@ -6,6 +6,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
+from chalicelib.observability import install_aws_timing
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -22,6 +23,7 @@ def client(service: str) -> Any:
     import boto3
     from botocore.config import Config
 
+    install_aws_timing()
     settings = get_settings()
     options: dict[str, Any] = {"retries": {"mode": "standard", "max_attempts": 4}}
     if service == "s3":

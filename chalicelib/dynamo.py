@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import errors
 from chalicelib.config import get_settings
+from chalicelib.observability import install_aws_timing
 
 if TYPE_CHECKING:
     from pynamodb.connection import Connection
@@ -34,6 +35,8 @@ _CONFLICT_RETRIES = 4
 
 def table_meta(logical: str) -> Any:
     """PynamoDB `Meta` for a table of the resource definition (read at class creation)."""
+    # Before the model's connection builds its botocore session, which then times its calls.
+    install_aws_timing()
     settings = get_settings()
     return type(
         "Meta",
@@ -62,6 +65,7 @@ def connection() -> Connection:
     """
     from pynamodb.connection import Connection
 
+    install_aws_timing()
     settings = get_settings()
     key = (settings.region, settings.aws_endpoint_url)
     with _connections_lock:
