@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 from chalicelib import errors
 from chalicelib.auth import Principal, principal_from_context, require_role
 from chalicelib.errors import DomainError, ErrorDetail
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import end_aws_tally, logger, metrics, start_aws_tally
 from chalicelib.schema import Schema
 
 M = TypeVar("M", bound=BaseModel)
@@ -215,6 +215,7 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
             correlation_id = correlation_id_for(request)
             logger.set_correlation_id(correlation_id)
             headers = {"X-Correlation-Id": correlation_id}
+            tally, tally_token = start_aws_tally()
             started = time.perf_counter()
             status = 500
             try:
@@ -248,6 +249,8 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
                 )
             finally:
                 elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
+                end_aws_tally(tally_token)
+                # duration_ms - aws_ms is the project's own time; aws_ms is the services'.
                 logger.info(
                     "request",
                     extra={
@@ -255,6 +258,8 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
                         "method": getattr(request, "method", None),
                         "status": status,
                         "duration_ms": elapsed_ms,
+                        "aws_ms": tally.ms,
+                        "aws_calls": tally.calls,
                     },
                 )
             response.headers.update(headers)
