@@ -37,10 +37,10 @@ def gateway_error(exc: LocalGatewayException, origin: str) -> tuple[int, dict[st
         kind = "DEFAULT_5XX"
     status, code, message = GATEWAY_RESPONSES[kind]
     payload = {"error": {"code": code, "message": message, "details": []}}
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "Access-Control-Allow-Origin": origin,
-    }
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if origin:
+        # Only the site may read the API's answers, its gateway errors included.
+        headers["Access-Control-Allow-Origin"] = origin
     return status, headers, json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
@@ -51,7 +51,7 @@ class ApiHTTPServer(ThreadedHTTPServer):
 
 
 class ApiRequestHandler(ChaliceRequestHandler):
-    cors_origin = "*"
+    cors_origin = ""  # make_api_server sets the site's origin; never "*"
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, headers, body = gateway_error(error, self.cors_origin)

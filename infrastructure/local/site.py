@@ -45,6 +45,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Security-Policy", content_security_policy(self.connect_sources))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        # Browsers ignore HSTS over plain HTTP; it is sent so the local site answers with the
+        # same security headers as CloudFront's response-headers policy.
+        self.send_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 

@@ -476,6 +476,18 @@ def site_problems(template: Template) -> list[str]:
         problems.append("HSTS is missing or shorter than a year")
     if not security.get("ContentTypeOptions"):
         problems.append("nosniff is missing")
+    referrer = security.get("ReferrerPolicy", {}).get("ReferrerPolicy", "")
+    # Pages carry tokens in their fragment only, but a full URL must still never leave the site.
+    if referrer not in {
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }:
+        problems.append(f"Referrer-Policy is missing or leaks full URLs: {referrer!r}")
+    framed = security.get("FrameOptions", {}).get("FrameOption") in {"DENY", "SAMEORIGIN"}
+    if not framed or "frame-ancestors 'none'" not in csp:
+        problems.append("the site may be framed (X-Frame-Options and frame-ancestors)")
     return problems
 
 

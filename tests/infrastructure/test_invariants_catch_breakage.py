@@ -268,6 +268,18 @@ BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]
         inv.site_problems,
     ),
     (
+        "referrer-policy-unsafe-url",
+        "app",
+        lambda t: _csp(t)["ReferrerPolicy"].update(ReferrerPolicy="unsafe-url"),
+        inv.site_problems,
+    ),
+    (
+        "site-may-be-framed",
+        "app",
+        lambda t: _csp(t).pop("FrameOptions"),
+        inv.site_problems,
+    ),
+    (
         "gateway-401-in-another-shape",
         "app",
         lambda t: _gateway_responses(t)["UNAUTHORIZED"].update(
