@@ -97,6 +97,12 @@ TABLES: tuple[Table, ...] = (
     Table("email_outbox", indexes=(_gsi(1),), ttl_attribute=TTL, purpose="emails to send"),
     Table("audit", indexes=(_gsi(1),), purpose="operator reads and changes"),
     Table("affiliates", indexes=(_gsi(1),), purpose="affiliate registry: NSS, credential serial"),
+    # gsi1: a person's requests; gsi2: an insurer's by status; gsi3 (sparse): work due by time.
+    Table(
+        "data_requests",
+        indexes=(_gsi(1), _gsi(2), _gsi(3)),
+        purpose="privacy (ARCO) requests: exports and deletions, with their retention records",
+    ),
 )
 
 # --- SQS -----------------------------------------------------------------------------------
@@ -123,6 +129,11 @@ QUEUES: tuple[Queue, ...] = (
         "settlement-tasks", consumer="settle_provider", purpose="one message per provider to settle"
     ),
     Queue("email-outbox", consumer="send_email", purpose="outbox emails to send through SES"),
+    Queue(
+        "data-requests",
+        consumer="build_data_export",
+        purpose="one message per data export (ARCO) to pack into a ZIP under exports/",
+    ),
 )
 
 # --- S3 ------------------------------------------------------------------------------------
@@ -230,6 +241,12 @@ SCHEDULES: tuple[Schedule, ...] = (
         local_interval_seconds=None,
         purpose="email members whose dues run out in five days (09:00 in Mexico City)",
     ),
+    Schedule(
+        "run_data_requests",
+        "rate(1 hour)",
+        local_interval_seconds=20,
+        purpose="execute approved account deletions that are due; enqueue unbuilt exports again",
+    ),
 )
 
 
@@ -252,10 +269,20 @@ class Parameters:
 
 
 AWS = Parameters(
-    consumer_timeout_seconds={"validate_document": 60, "settle_provider": 300, "send_email": 30}
+    consumer_timeout_seconds={
+        "validate_document": 60,
+        "settle_provider": 300,
+        "send_email": 30,
+        "build_data_export": 300,  # a person's files (up to 50 MB a claim) into one ZIP
+    }
 )
 # Locally a message that keeps failing must reach its DLQ within seconds.
 LOCAL = Parameters(
-    consumer_timeout_seconds={"validate_document": 1, "settle_provider": 1, "send_email": 1},
+    consumer_timeout_seconds={
+        "validate_document": 1,
+        "settle_provider": 1,
+        "send_email": 1,
+        "build_data_export": 5,  # a repeated build is harmless, but wasted work
+    },
     visibility_factor=1,
 )

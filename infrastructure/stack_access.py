@@ -44,7 +44,7 @@ ACCESS: dict[str, Access] = {
         documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX, d.FORMS_PREFIX),
         documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
         documents_delete_versions=True,
-        send_queues=("settlement-tasks", "email-outbox"),
+        send_queues=("settlement-tasks", "email-outbox", "data-requests"),
         user_pool_admin=True,
         data_key=True,
         seal_sign=True,
@@ -91,6 +91,45 @@ ACCESS: dict[str, Access] = {
     "expire_payment_references": Access(tables=("payment_references",)),
     "remind_memberships_due": Access(
         tables=("memberships", "email_outbox"), send_queues=("email-outbox",)
+    ),
+    # Reads the person's records in every context (their own service functions) and files,
+    # writes the ZIP under exports/ and the "ready" email.
+    "build_data_export": Access(
+        tables=("data_requests", "email_outbox"),
+        read_only_tables=(
+            "accounts",
+            "policies",
+            "claims",
+            "documents",
+            "care_orders",
+            "invoices",
+            "memberships",
+            "agendas",
+            "prescriptions",
+            "affiliates",
+        ),
+        documents_read=(d.UPLOADS_PREFIX,),
+        documents_write=(d.EXPORTS_PREFIX,),
+        send_queues=("email-outbox",),
+        consume_queue="data-requests",
+    ),
+    # Executes due deletions: erases files (every version), anonymises records, disables the
+    # log-in; re-enqueues exports whose message was lost.
+    "run_data_requests": Access(
+        tables=("data_requests", "email_outbox", "accounts", "claims", "documents"),
+        read_only_tables=(
+            "policies",
+            "care_orders",
+            "invoices",
+            "memberships",
+            "agendas",
+            "prescriptions",
+            "affiliates",
+        ),
+        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
+        documents_delete_versions=True,
+        send_queues=("email-outbox", "data-requests"),
+        user_pool_admin=True,
     ),
 }
 

@@ -142,3 +142,16 @@ def sign_out_everywhere(account_id: str) -> None:
     aws.cognito().admin_user_global_sign_out(
         UserPoolId=get_settings().user_pool_id, Username=account_id
     )
+
+
+def disable_user(account_id: str) -> None:
+    """Nobody logs in as this user again (an ARCO deletion); its sessions end now."""
+    settings = get_settings()
+    try:
+        aws.cognito().admin_disable_user(UserPoolId=settings.user_pool_id, Username=account_id)
+        aws.cognito().admin_user_global_sign_out(
+            UserPoolId=settings.user_pool_id, Username=account_id
+        )
+    except ClientError as exc:
+        if _code(exc) != "UserNotFoundException":
+            raise

@@ -522,3 +522,46 @@ def set_totp_secret(account_id: str, sealed_secret: str) -> None:
     AccountModel(*_account_key(account_id)).update(
         actions=[AccountModel.totp_secret.set(sealed_secret), AccountModel.totp_enrolled.set(False)]
     )
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def login_identifiers(account: Account) -> list[tuple[str, str]]:
+    """The unique identifiers that point at the account (as registration writes them)."""
+    details = account.details
+    found = [("email", account.email)]
+    for kind in ("nss", "rut", "rfc"):
+        if details.get(kind):
+            found.append((kind, str(details[kind])))
+    if details.get("policy_number") and details.get("insurer_id"):
+        found.append(("policy", f"{details['insurer_id']}#{details['policy_number']}"))
+    return found
+
+
+def erase_account(account: Account, erased_at: str) -> None:
+    """Anonymise the profile and free its identifiers, all or nothing (repeatable)."""
+    from chalicelib.accounts.models import AccountModel, LoginModel
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.update(
+            AccountModel(*_account_key(account.account_id)),
+            actions=[
+                AccountModel.status.set("eliminada"),
+                AccountModel.email.set(f"eliminada+{account.account_id}@invalid"),
+                AccountModel.full_name.set("Cuenta eliminada"),
+                AccountModel.secondary_email.remove(),
+                AccountModel.phone.remove(),
+                AccountModel.details.set({"erased_at": erased_at}),
+                AccountModel.privacy.remove(),
+                AccountModel.activation_hash.remove(),
+                AccountModel.reset_hash.remove(),
+                AccountModel.email_change_hash.remove(),
+                AccountModel.totp_secret.remove(),
+            ],
+            condition=AccountModel.pk.exists(),
+        )
+        for kind, value in login_identifiers(account):
+            transaction.delete(LoginModel(*_login_key(kind, value)))
+
+    dynamo.transact(build, conflict=errors.Conflict())

@@ -44,6 +44,7 @@ from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.errors import ErrorDetail
 from chalicelib.notifications import service as notifications
+from chalicelib.personal_data import PersonalData, Retained
 from chalicelib.policies import service as policies
 from chalicelib.registry import service as registry
 
@@ -893,3 +894,41 @@ def insured_contact(account_id: str) -> InsuredContact | None:
         insurer_id=str(insurer_id),
         policy_number=str(policy_number),
     )
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The account's profile for the person's data export (no secrets, no hashes)."""
+    account = repository.get_account(account_id)
+    if account is None:
+        return PersonalData("cuenta", {})
+    return PersonalData(
+        "cuenta",
+        {
+            "id": account.account_id,
+            "rol": account.role,
+            "estado": account.status,
+            "correo": account.email,
+            "correo_secundario": account.secondary_email,
+            "telefono": account.phone,
+            "nombre": account.full_name,
+            "aseguradoras": account.insurer_ids,
+            "datos_de_registro": {
+                k: v for k, v in account.details.items() if not k.endswith("_ok")
+            },
+            "avisos_de_privacidad_aceptados": account.privacy,
+            "creada": account.created_at,
+            "activada": account.activated_at,
+        },
+    )
+
+
+def erase_personal_data(account_id: str) -> list[Retained]:
+    """Anonymise the account, free its identifiers and disable its log-in (repeatable)."""
+    account = repository.get_account(account_id)
+    if account is not None and account.status != "eliminada":
+        repository.erase_account(account, clock.iso(clock.now()))
+    identity.disable_user(account_id)
+    return []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from chalicelib import clock, dynamo, errors
 from chalicelib.accounts import service as accounts
@@ -46,6 +47,7 @@ from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
+from chalicelib.personal_data import CLINICAL, PersonalData
 from chalicelib.registry import service as registry
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -358,4 +360,36 @@ def appointments_for(who: Booker, query: AppointmentsQuery) -> AppointmentList:
     )
     return AppointmentList(
         items=[_out(a, now) for a in found], next_cursor=dynamo.encode_cursor(last)
+    )
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The affiliate's nucleus as the registry knows it and every appointment they see."""
+    from dataclasses import asdict
+
+    try:
+        who = booker(Principal(account_id=account_id, role="afiliado"))
+    except errors.DomainError:
+        return PersonalData("citas", {})
+    found: list[Appointment] = []
+    now = clock.now()
+    for upcoming in (True, False):
+        cursor: Any = None
+        while True:
+            page, cursor = repository.nucleus_appointments(
+                who.nucleus, upcoming=upcoming, now=now, limit=100, cursor=cursor
+            )
+            found += page
+            if not cursor:
+                break
+    return PersonalData(
+        "citas",
+        {
+            "nucleo_familiar": [asdict(m) for m in who.members],
+            "citas": [asdict(a) for a in found],
+        },
+        last_activity={CLINICAL: max((a.starts_at for a in found), default="")},
     )

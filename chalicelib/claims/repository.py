@@ -413,3 +413,46 @@ def save_contact(
 
 def replace_ticket(email: Email, ticket: str) -> Email:
     return Email(email.recipients, email.template, {**email.values, "ticket": ticket})
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def all_for_account(account_id: str) -> list[Claim]:
+    """Every claim of an account (a Query on gsi1, paged through)."""
+    found: list[Claim] = []
+    cursor: dict[str, Any] | None = None
+    while True:
+        page, next_cursor = for_account(
+            account_id,
+            statuses=None,
+            claim_type=None,
+            member_id=None,
+            with_folio=False,
+            limit=100,
+            cursor=cursor,
+        )
+        found += page
+        cursor = dynamo.decode_cursor(next_cursor)
+        if cursor is None:
+            return found
+
+
+def erase_personal_fields(claim: Claim) -> None:
+    """Keep what identifies the claim for the records the law requires (folio, type, dates,
+    states); remove the people's names, the condition, the CLABE and every note."""
+    from chalicelib.claims.models import ClaimModel
+
+    history = [
+        {k: v for k, v in entry.items() if k not in {"note", "actor"}} for entry in claim.history
+    ]
+    ClaimModel(*_claim_key(claim.claim_id)).update(
+        actions=[
+            ClaimModel.member_name.set("(eliminado)"),
+            ClaimModel.condition_description.remove(),
+            ClaimModel.payout_clabe.remove(),
+            ClaimModel.pending_note.remove(),
+            ClaimModel.history.set(history),
+        ],
+        condition=ClaimModel.pk.exists(),
+    )

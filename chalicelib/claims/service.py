@@ -60,6 +60,7 @@ from chalicelib.documents.schemas import DownloadOut, SlotsOut
 from chalicelib.documents.service import Declared, Document, DocumentOwner, FileSpec, Owner
 from chalicelib.errors import ErrorDetail
 from chalicelib.observability import logger
+from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Catalog, DocumentKind
 
@@ -1092,3 +1093,37 @@ def contact(principal: Principal, body: ContactIn) -> ContactOut:
         ticket=ticket,
         message=f"Recibimos tu mensaje con el número {ticket}. Te responderemos por correo.",
     )
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The person's claims with their history, and the claims that own their files."""
+    from dataclasses import asdict
+
+    claims = repository.all_for_account(account_id)
+    return PersonalData(
+        "tramites",
+        [{k: v for k, v in asdict(c).items() if k != "version"} for c in claims],
+        document_owners=tuple((str(DocumentOwner.CLAIM), c.claim_id) for c in claims),
+        last_activity={CLINICAL: max((c.updated_at for c in claims), default="")},
+    )
+
+
+def erase_personal_data(account_id: str) -> list[Retained]:
+    """Anonymise the person's claims; the folios and their dates stay as accounting records."""
+    claims = repository.all_for_account(account_id)
+    for claim in claims:
+        repository.erase_personal_fields(claim)
+    with_folio = [c for c in claims if c.folio]
+    if not with_folio:
+        return []
+    return [
+        Retained(
+            what="Folios, tipos, estados y fechas de tus trámites (sin nombres ni notas)",
+            category=FISCAL,
+            count=len(with_folio),
+            last_activity=max(c.updated_at for c in with_folio),
+        )
+    ]

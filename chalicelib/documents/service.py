@@ -567,3 +567,62 @@ def validate_created_object(created: CreatedObject) -> None:
         },
     )
     _notify_owner(judged)
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+# CFDI files prove income, payments and deductions: the tax law keeps them (CFF art. 30).
+FISCAL_KINDS: Final = frozenset({"cfdi_invoice", "cfdi_payment", "cfdi_expense"})
+
+
+def personal_files(account_id: str, owners: list[tuple[str, str]]) -> list[Document]:
+    """The person's documents (not deleted) under the owners their contexts name."""
+    from chalicelib.documents import repository
+
+    found: list[Document] = []
+    for kind, owner_id in owners:
+        found += [
+            d for d in repository.list_for_owner(kind, owner_id) if d.account_id == account_id
+        ]
+    return found
+
+
+def file_content(document: Document) -> bytes:
+    """The stored bytes of a document (the version that was validated, when known)."""
+    params: dict[str, Any] = {"Bucket": get_settings().documents_bucket, "Key": document.object_key}
+    if document.version_id:
+        params["VersionId"] = document.version_id
+    body: bytes = aws.s3().get_object(**params)["Body"].read()
+    return body
+
+
+def _delete_every_version(key: str) -> int:
+    """Delete every version and delete marker of exactly `key`: a plain DELETE on a
+    versioned bucket only hides the object behind a marker."""
+    s3 = aws.s3()
+    bucket = get_settings().documents_bucket
+    removed = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=key):
+        for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+            if entry["Key"] == key:
+                s3.delete_object(Bucket=bucket, Key=key, VersionId=entry["VersionId"])
+                removed += 1
+    return removed
+
+
+def erase_files(account_id: str, owners: list[tuple[str, str]]) -> tuple[int, list[Document]]:
+    """Delete the person's documents with all their stored versions; keep the fiscal ones.
+    Answers how many were erased and which were kept."""
+    from chalicelib.documents import repository
+
+    erased, kept = 0, []
+    for document in personal_files(account_id, owners):
+        if document.kind in FISCAL_KINDS:
+            kept.append(document)
+            continue
+        for key in filter(None, [document.object_key, document.derived_key]):
+            _delete_every_version(key)
+        repository.mark_deleted(document, clock.iso(clock.now()))
+        erased += 1
+    logger.info("documents erased", extra={"erased": erased, "kept": len(kept)})
+    return erased, kept

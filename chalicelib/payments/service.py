@@ -58,6 +58,7 @@ from chalicelib.payments.schemas import (
     WebhookAnswer,
     WebhookEvent,
 )
+from chalicelib.personal_data import FISCAL, PersonalData, Retained
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 CARD_URL_TTL = timedelta(minutes=5)
@@ -699,3 +700,34 @@ def remind_due() -> int:
             _send(ids)
             sent += 1
     return sent
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The person's memberships with their payments."""
+    from dataclasses import asdict
+
+    records = []
+    last = ""
+    for item in repo.memberships_of(account_id):
+        paid = repo.payments_of(item.membership_id)
+        last = max([last, item.created_at, *(clock.iso(p.paid_at) for p in paid)])
+        records.append({**asdict(item), "pagos": [asdict(p) for p in paid]})
+    return PersonalData("membresias", records, last_activity={FISCAL: last})
+
+
+def retained_personal_data(account_id: str) -> list[Retained]:
+    """Memberships and their payments back issued receipts: kept as accounting records."""
+    data = personal_data(account_id)
+    if not data.records:
+        return []
+    return [
+        Retained(
+            what="Membresías y pagos de cuotas con sus comprobantes",
+            category=FISCAL,
+            count=len(data.records),
+            last_activity=data.last_activity.get(FISCAL) or None,
+        )
+    ]

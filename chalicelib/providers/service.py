@@ -30,6 +30,7 @@ from chalicelib.documents.service import Declared, Document, DocumentOwner, File
 from chalicelib.errors import ErrorDetail
 from chalicelib.notifications import service as notifications
 from chalicelib.observability import logger
+from chalicelib.personal_data import FISCAL, PersonalData, Retained
 from chalicelib.policies import service as policies
 from chalicelib.providers import repository
 from chalicelib.providers import schemas as s
@@ -936,3 +937,59 @@ documents.register_verdict_check(DocumentOwner.INVOICE, _check_invoice_document)
 documents.register_verdict_listener(DocumentOwner.INVOICE, _on_invoice_document)
 documents.register_verdict_listener(DocumentOwner.BANK_ACCOUNT, _on_bank_statement)
 documents.register_verdict_listener(DocumentOwner.CARE_ORDER, _on_order_document)
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def _all_invoices(provider_id: str) -> list[Invoice]:
+    found: list[Invoice] = []
+    cursor: str | None = None
+    while True:
+        page = repository.invoices_of_provider(provider_id, limit=100, cursor=cursor)
+        found += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return found
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The provider's bank accounts, care orders and invoices, and what owns their files."""
+    from dataclasses import asdict
+
+    banks = repository.bank_accounts(account_id)
+    orders = list(repository.all_orders_of_provider(account_id))
+    invoices = _all_invoices(account_id)
+    dates = [o.created_at for o in orders] + [i.created_at for i in invoices]
+    return PersonalData(
+        "prestador",
+        {
+            "cuentas_bancarias": [asdict(b) for b in banks],
+            "ordenes_de_atencion": [asdict(o) for o in orders],
+            "facturas": [asdict(i) for i in invoices],
+        },
+        document_owners=(
+            *((str(DocumentOwner.BANK_ACCOUNT), b.bank_account_id) for b in banks),
+            *((str(DocumentOwner.CARE_ORDER), o.order_id) for o in orders),
+            *((str(DocumentOwner.INVOICE), i.invoice_id) for i in invoices),
+        ),
+        last_activity={FISCAL: max(dates, default="")},
+    )
+
+
+def retained_personal_data(account_id: str) -> list[Retained]:
+    """Orders, invoices and the accounts they were paid into are accounting records: kept."""
+    data = personal_data(account_id)
+    records = data.records
+    count = sum(len(records[k]) for k in ("cuentas_bancarias", "ordenes_de_atencion", "facturas"))
+    if not count:
+        return []
+    return [
+        Retained(
+            what="Órdenes de atención, facturas CFDI, pagos y las cuentas bancarias que los "
+            "recibieron",
+            category=FISCAL,
+            count=count,
+            last_activity=data.last_activity.get(FISCAL) or None,
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Privacy rights (Mexican ARCO): a person's data export and account deletion."""

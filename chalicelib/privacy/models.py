@@ -1,0 +1,85 @@
+"""PynamoDB models of the data_requests table (only repository.py imports this module).
+
+`REQUEST#<id>/REQUEST`: a data request. On gsi1 under its person (`ACCOUNT#<id>`, newest
+last), on gsi2 under its insurer and status (operators' lists) and, while work is waiting,
+on the sparse gsi3 under `WORK#<type>` by the instant it is due (the schedule's Query).
+`OPEN#<account>#<type>/OPEN`: the guard that allows one open request per type and person.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.dynamo import table_meta
+
+
+class PersonIndex(GlobalSecondaryIndex["DataRequestModel"]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class InsurerIndex(GlobalSecondaryIndex["DataRequestModel"]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class WorkIndex(GlobalSecondaryIndex["DataRequestModel"]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class DataRequestModel(Model):
+    Meta = table_meta("data_requests")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    request_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    insurer_id = UnicodeAttribute()
+    request_type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    decided_by = UnicodeAttribute(null=True)
+    decided_at = UnicodeAttribute(null=True)
+    reason = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    completed_at = UnicodeAttribute(null=True)
+    export_key = UnicodeAttribute(null=True)
+    export_size = NumberAttribute(null=True)
+    export_files = NumberAttribute(null=True)
+    retained = JSONAttribute(null=True)  # the retention record of a completed deletion
+    history = JSONAttribute(null=True)  # [{status, at, actor, note}]
+    version = NumberAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+    gsi3pk = UnicodeAttribute(null=True)
+    gsi3sk = UnicodeAttribute(null=True)
+    by_person = PersonIndex()
+    by_insurer = InsurerIndex()
+    by_work = WorkIndex()
+
+
+class OpenGuardModel(Model):
+    Meta = table_meta("data_requests")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    request_id = UnicodeAttribute()

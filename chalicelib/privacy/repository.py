@@ -1,0 +1,221 @@
+"""Data requests persistence: the only module that touches the data_requests models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import dynamo, errors
+from chalicelib.notifications import service as notifications
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.privacy.models import DataRequestModel
+
+
+class RequestAlreadyOpen(errors.Conflict):
+    code = "data_request_open"
+    message = "Ya tienes una solicitud de este tipo en curso. Espera a que termine para pedir otra."
+
+
+class StaleRequest(errors.Conflict):
+    code = "data_request_changed"
+    message = "La solicitud cambió mientras la atendías. Vuelve a cargarla."
+
+
+@dataclass
+class DataRequest:
+    request_id: str
+    account_id: str
+    role: str
+    insurer_id: str
+    request_type: str
+    status: str
+    created_at: str
+    updated_at: str
+    decided_by: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+    due_at: str | None = None
+    completed_at: str | None = None
+    export_key: str | None = None
+    export_size: int | None = None
+    export_files: int | None = None
+    retained: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    version: int = 0
+    work_due: str | None = None  # set while a schedule or consumer still has work to do
+
+
+@dataclass(frozen=True)
+class Email:
+    recipients: list[str]
+    template: str
+    values: dict[str, str]
+
+
+def _request_key(request_id: str) -> tuple[str, str]:
+    return f"REQUEST#{request_id}", "REQUEST"
+
+
+def _guard_key(account_id: str, request_type: str) -> tuple[str, str]:
+    return f"OPEN#{account_id}#{request_type}", "OPEN"
+
+
+def _to_request(item: DataRequestModel) -> DataRequest:
+    return DataRequest(
+        request_id=item.request_id,
+        account_id=item.account_id,
+        role=item.role,
+        insurer_id=item.insurer_id,
+        request_type=item.request_type,
+        status=item.status,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        decided_by=item.decided_by,
+        decided_at=item.decided_at,
+        reason=item.reason,
+        due_at=item.due_at,
+        completed_at=item.completed_at,
+        export_key=item.export_key,
+        export_size=int(item.export_size) if item.export_size is not None else None,
+        export_files=int(item.export_files) if item.export_files is not None else None,
+        retained=list(item.retained or []),
+        history=list(item.history or []),
+        version=int(item.version),
+        work_due=item.gsi3sk.split("#", 1)[0] if item.gsi3sk else None,
+    )
+
+
+def _to_model(request: DataRequest) -> DataRequestModel:
+    from chalicelib.privacy.models import DataRequestModel
+
+    pk, sk = _request_key(request.request_id)
+    working = request.work_due is not None
+    return DataRequestModel(
+        pk,
+        sk,
+        request_id=request.request_id,
+        account_id=request.account_id,
+        role=request.role,
+        insurer_id=request.insurer_id,
+        request_type=request.request_type,
+        status=request.status,
+        created_at=request.created_at,
+        updated_at=request.updated_at,
+        decided_by=request.decided_by,
+        decided_at=request.decided_at,
+        reason=request.reason,
+        due_at=request.due_at,
+        completed_at=request.completed_at,
+        export_key=request.export_key,
+        export_size=request.export_size,
+        export_files=request.export_files,
+        retained=request.retained or None,
+        history=request.history or None,
+        version=request.version,
+        gsi1pk=f"ACCOUNT#{request.account_id}",
+        gsi1sk=f"{request.created_at}#{request.request_id}",
+        gsi2pk=f"INSURER#{request.insurer_id}#{request.status}",
+        gsi2sk=f"{request.created_at}#{request.request_id}",
+        gsi3pk=f"WORK#{request.request_type}" if working else None,
+        gsi3sk=f"{request.work_due}#{request.request_id}" if working else None,
+    )
+
+
+def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
+    return [
+        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
+    ]
+
+
+def create(request: DataRequest) -> None:
+    """The request and its open guard together: a second open request of the type fails."""
+    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel
+
+    def build(transaction: TransactWrite) -> None:
+        guard = OpenGuardModel(
+            *_guard_key(request.account_id, request.request_type), request_id=request.request_id
+        )
+        transaction.save(guard, condition=OpenGuardModel.pk.does_not_exist())
+        transaction.save(_to_model(request), condition=DataRequestModel.pk.does_not_exist())
+
+    dynamo.transact(build, conflict=RequestAlreadyOpen())
+
+
+def save(request: DataRequest, *, release_guard: bool, emails: list[Email]) -> list[str]:
+    """Write the request if nobody changed it since it was read (its version); the open
+    guard goes when the request closes; the emails are staged in the same transaction."""
+    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel
+
+    expected = request.version
+    request.version = expected + 1
+    staged: list[str] = []
+
+    def build(transaction: TransactWrite) -> None:
+        nonlocal staged
+        transaction.save(_to_model(request), condition=DataRequestModel.version == expected)
+        if release_guard:
+            transaction.delete(
+                OpenGuardModel(*_guard_key(request.account_id, request.request_type)),
+                condition=OpenGuardModel.request_id == request.request_id,
+            )
+        staged = _stage(transaction, emails)
+
+    try:
+        dynamo.transact(build, conflict=StaleRequest())
+    except StaleRequest:
+        request.version = expected
+        raise
+    return staged
+
+
+def get(request_id: str) -> DataRequest | None:
+    from chalicelib.privacy.models import DataRequestModel
+
+    try:
+        item = DataRequestModel.get(*_request_key(request_id), consistent_read=True)
+    except DataRequestModel.DoesNotExist:
+        return None
+    return _to_request(item)
+
+
+def of_account(
+    account_id: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[DataRequest], str | None]:
+    """A person's requests, newest first (a Query on gsi1)."""
+    from chalicelib.privacy.models import DataRequestModel
+
+    results = DataRequestModel.by_person.query(
+        f"ACCOUNT#{account_id}", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    )
+    items = [_to_request(item) for item in results]
+    return items, dynamo.encode_cursor(results.last_evaluated_key)
+
+
+def of_insurer(
+    insurer_id: str, status: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[DataRequest], str | None]:
+    """An insurer's requests in one status, oldest first (a Query on gsi2)."""
+    from chalicelib.privacy.models import DataRequestModel
+
+    results = DataRequestModel.by_insurer.query(
+        f"INSURER#{insurer_id}#{status}", limit=limit, last_evaluated_key=cursor
+    )
+    items = [_to_request(item) for item in results]
+    return items, dynamo.encode_cursor(results.last_evaluated_key)
+
+
+def due_work(request_type: str, until: str, limit: int) -> list[DataRequest]:
+    """Requests of a type whose work is due by `until` (a Query on the sparse gsi3)."""
+    from chalicelib.privacy.models import DataRequestModel
+
+    return [
+        _to_request(item)
+        for item in DataRequestModel.by_work.query(
+            f"WORK#{request_type}",
+            DataRequestModel.gsi3sk <= f"{until}#~",
+            limit=limit,
+        )
+    ]

@@ -1,0 +1,93 @@
+"""Request and response bodies of the data-request routes (ARCO rights)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
+
+from chalicelib.schema import Schema
+
+RequestType = Literal["export", "deletion"]
+Status = Literal[
+    "pendiente", "en_proceso", "lista", "fallida", "aprobada", "rechazada", "completada"
+]
+Cursor = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DataRequestIn(_Strict):
+    type: RequestType
+
+
+class DataRequestCreated(Schema):
+    request_id: str
+
+
+class RetainedOut(Schema):
+    what: str
+    count: int
+    legal_basis: str
+    until: str  # YYYY-MM-DD
+
+
+class DataRequestOut(Schema):
+    request_id: str
+    type: RequestType
+    type_label: str
+    status: Status
+    status_label: str
+    created_at: str
+    updated_at: str
+    due_at: str | None = None
+    reason: str | None = None
+    completed_at: str | None = None
+    available_until: str | None = None  # an export's file, until the storage removes it
+    url: str | None = None  # an export ready to download: a presigned GET, 5 minutes
+    expires_at: str | None = None  # of `url`
+    size: int | None = None
+    files: int | None = None
+    retained: list[RetainedOut] = Field(default_factory=list)
+
+
+class DataRequestListOut(Schema):
+    items: list[DataRequestOut]
+    next_cursor: str | None
+
+
+class ListQuery(_Strict):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Cursor | None = None
+
+
+class OperatorDataRequestOut(DataRequestOut):
+    account_id: str
+    role: str
+    insurer_id: str
+    history: list[dict[str, str | None]] = Field(default_factory=list)
+
+
+class OperatorDataRequestListOut(Schema):
+    items: list[OperatorDataRequestOut]
+    next_cursor: str | None
+
+
+class OperatorQuery(_Strict):
+    status: Status = "pendiente"
+    insurer: Annotated[str, StringConstraints(max_length=40)] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Cursor | None = None
+
+
+class DecisionIn(_Strict):
+    decision: Literal["aprobar", "rechazar"]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+    @model_validator(mode="after")
+    def _reason_for_rejection(self) -> DecisionIn:
+        if self.decision == "rechazar" and len(self.reason) < 5:
+            raise ValueError("Explica a la persona por qué se rechaza su solicitud.")
+        return self
