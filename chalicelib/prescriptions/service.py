@@ -8,6 +8,7 @@ sees those that started within the configured months and are authorized and seal
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib import aws, clock, dynamo, errors
@@ -15,6 +16,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
+from chalicelib.personal_data import CLINICAL, PersonalData
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions.repository import Prescription, SickLeave
 from chalicelib.prescriptions.rules import KINDS, NOTICE, ZONE, end_date, visible_since
@@ -298,4 +300,42 @@ def verify(sick_leave_id: str, given_seal: str) -> Verification:
             clinic=sick_leave.clinic,
             authorized_at=datetime.fromisoformat(sick_leave.authorized_at),
         ),
+    )
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """The prescriptions of the affiliate's nucleus and the affiliate's own sick leaves."""
+    from dataclasses import asdict
+
+    try:
+        who = appointments.booker(Principal(account_id=account_id, role="afiliado"))
+    except errors.DomainError:
+        return PersonalData("recetas_e_incapacidades", {})
+    recipes: list[Prescription] = []
+    leaves: list[SickLeave] = []
+    cursor: Any = None
+    while True:
+        page, cursor = repository.nucleus_prescriptions(who.nucleus, 100, cursor)
+        recipes += page
+        if not cursor:
+            break
+    while True:
+        more, cursor = repository.member_sick_leaves_since(who.self_id, "0000-01-01", 100, cursor)
+        leaves += more
+        if not cursor:
+            break
+    dates = [p.date for p in recipes] + [s.issued_at for s in leaves]
+    return PersonalData(
+        "recetas_e_incapacidades",
+        {
+            "recetas": [asdict(p) for p in recipes],
+            "incapacidades": [
+                {k: v for k, v in asdict(s).items() if k != "seal"} | {"sellada": bool(s.seal)}
+                for s in leaves
+            ],
+        },
+        last_activity={CLINICAL: max(dates, default="")},
     )
