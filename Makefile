@@ -100,3 +100,9 @@ bench-settlement: $(STAMP)
 ## make bench-appointments: bookings per second through the API on its own local stack
 bench-appointments: $(STAMP)
 	$(BIN)/python bench/appointments.py
+
+.PHONY: bench-cost
+
+## make bench-cost: AWS requests per claim, appointment and settlement run, priced (one JSON line)
+bench-cost: $(STAMP)
+	$(BIN)/python bench/cost.py
