@@ -1,0 +1,1042 @@
+"""Authorization sweep over the live OpenAPI document on the local stack.
+
+For every route whose path carries an id (every method on it) a factory below creates the
+resource as its owner, then the route is called as another user of the same role, as a user
+of another role, as an operator of another insurer, and anonymously. API.md: another user's
+(or another insurer's) resource answers 404 `not_found`, the wrong role 403 `forbidden`, no
+token 401 `unauthorized`; no answer carries the owner's data, and after the attempts on a
+mutating route the owner re-reads the resource unchanged. Then the owner's own call must
+succeed, so a route that answered 404 to everybody would fail here too.
+
+A route with an id that has no factory fails the sweep: new routes cannot slip past it.
+
+Fresh accounts own everything (registered and activated through the API and the local
+outbox); the demo operators (SEC and ADN) are used read-mostly and signed in through the
+shared TOTP coordinator; the demo Chilean provider's past settlements are only read.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import pytest
+import requests
+from stdnum import luhn
+
+from tests.e2e.providers_helpers import (
+    bearer,
+    order_invoice,
+    registered_provider,
+    shared_operator_session,
+    unique_uuid,
+)
+from tests.e2e.test_account_journeys import activation_link
+from tests.e2e.test_appointments_journey import clinic_id, weekdays_ahead
+from tests.e2e.test_claims_journey import accepted_reimbursement, report
+from tests.e2e.test_payments_http import unique_rfc as membership_rfc
+from tests.fixtures.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "barrido de permisos 2026"
+DEMO_PASSWORD = "Demo-Portal-2026"
+TIMEOUT = 30
+# Free demo policies and affiliates this sweep registers (other tests take lower numbers; a
+# taken one is skipped by looking at the email the registration sends).
+INSURED_POLICIES = [f"GMM-2026-0090{n:03d}" for n in range(100, 80, -1)]
+ADN_POLICIES = [f"NTE-2026-{n:07d}" for n in range(20, 10, -1)]
+AFFILIATE_BASES = [f"90000000{n:02d}" for n in range(99, 79, -1)]
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    headers: dict[str, str]
+
+
+ANONYMOUS = Actor("anónimo", {})
+CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found"}
+
+
+@dataclass
+class Case:
+    """One route with its resource: who owns it, who must be refused, what must not leak."""
+
+    params: dict[str, str]
+    owner: Actor
+    same_role: Actor
+    other_role: Actor
+    other_insurer: Actor | None
+    secrets: list[str]
+    body: dict[str, Any] | None = None
+    query: dict[str, str] | None = None
+    owner_body: dict[str, Any] | None = None  # when the owner's call differs (e.g. a valid seal)
+    owner_query: dict[str, str] | None = None
+    owner_status: tuple[int, ...] = (200,)
+    owner_code: str | None = None  # a domain code the owner gets when success needs far more
+    expected: dict[str, int] = field(
+        default_factory=lambda: {
+            "misma_función": 404,
+            "otra_función": 403,
+            "operador_otra_aseguradora": 403,
+            "anónimo": 401,
+        }
+    )
+    # Public routes (anonymous allowed by API.md): every caller is answered, none sees data.
+    public: bool = False
+    public_statuses: tuple[int, ...] = ()
+    snapshot: Callable[[], Any] | None = None  # the owner's view, re-read after the attempts
+    skipped: dict[str, str] = field(default_factory=dict)  # actor kind → why it is not tried
+
+
+class World:
+    """Accounts and resources, created once and on first use."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        self.stack = stack
+        self.api = stack.api_url
+        self.tag = uuid.uuid4().hex[:6].upper()
+        self.state: dict[str, Any] = {}
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        actor: Actor,
+        body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+    ) -> requests.Response:
+        return requests.request(
+            method,
+            f"{self.api}{path}",
+            json=body,
+            params=query,
+            headers=actor.headers,
+            timeout=TIMEOUT,
+        )
+
+    def ok(self, method: str, path: str, actor: Actor, body: Any = None, **kw: Any) -> Any:
+        answer = self.call(method, path, actor, body, kw.get("query"))
+        assert answer.status_code in (200, 201, 202, 204), f"{method} {path}: {answer.text}"
+        return answer.json() if answer.content else None
+
+    def login(self, identifier: str, password: str) -> dict[str, str]:
+        answer = requests.post(
+            f"{self.api}/v1/auth/login",
+            json={"identifier": identifier, "password": password},
+            timeout=TIMEOUT,
+        )
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+
+    def activate(self, email: str) -> None:
+        token = activation_link(self.stack, email).rsplit("#token=", 1)[1]
+        activated = requests.post(
+            f"{self.api}/v1/accounts/activate",
+            json={"token": token, "password": PASSWORD},
+            timeout=TIMEOUT,
+        )
+        assert activated.status_code == 200, activated.text
+
+    def has_activation(self, email: str, seconds: float = 15) -> bool:
+        """Whether the registration email to `email` carries an activation link (a taken
+        policy or NSS gets an email that says so instead)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            messages = requests.get(f"{self.stack.site_url}/__local/outbox.json", timeout=5).json()
+            mine = [m for m in messages if email in m["to"]]
+            if mine:
+                return any(re.search(r"activar\.html#token=", m["text"]) for m in mine)
+            time.sleep(0.3)
+        return False
+
+    # --- accounts -----------------------------------------------------------------------------
+
+    def _insured(self, policies: list[str] = INSURED_POLICIES) -> tuple[Actor, str]:
+        while policies:
+            policy = policies.pop(0)
+            name = (
+                f"ASEGURADO NORTE {policy[-2:]}"
+                if policy.startswith("NTE")
+                else f"ASEGURADO PRUEBA {policy[-3:]}"
+            )
+            email = f"barrido-aseg-{uuid.uuid4().hex[:8]}@example.mx"
+            self.ok(
+                "POST",
+                "/v1/accounts/insured",
+                ANONYMOUS,
+                {
+                    "full_name": name,
+                    "policy_number": policy,
+                    "email": email,
+                    "accept_privacy_broker": True,
+                    "accept_privacy_insurer": True,
+                },
+            )
+            if self.has_activation(email):
+                self.activate(email)
+                return Actor(f"asegurado {policy}", self.login(email, PASSWORD)), name
+        raise AssertionError("no free demo policy left for the sweep")
+
+    def _affiliate(self) -> tuple[Actor, str]:
+        while AFFILIATE_BASES:
+            base = AFFILIATE_BASES.pop(0)
+            nss = base + luhn.calc_check_digit(base)
+            email = f"barrido-afil-{uuid.uuid4().hex[:8]}@example.mx"
+            self.ok(
+                "POST",
+                "/v1/accounts/affiliates",
+                ANONYMOUS,
+                {
+                    "nss": nss,
+                    "credential_serial": f"S{base}",
+                    "phone": "5512345678",
+                    "email": email,
+                },
+            )
+            if self.has_activation(email):
+                self.activate(email)
+                return Actor(f"afiliado {nss}", self.login(email, PASSWORD)), nss
+        raise AssertionError("no free demo affiliate left for the sweep")
+
+    @cached_property
+    def insured_a(self) -> tuple[Actor, str]:
+        return self._insured()
+
+    @cached_property
+    def insured_b(self) -> Actor:
+        return self._insured()[0]
+
+    @cached_property
+    def affiliate_a(self) -> tuple[Actor, str]:
+        return self._affiliate()
+
+    @cached_property
+    def affiliate_b(self) -> Actor:
+        return self._affiliate()[0]
+
+    @cached_property
+    def provider_a(self) -> tuple[Actor, str, str]:
+        name = f"BARRIDO PRESTADOR {self.tag}"
+        rfc, headers = registered_provider(self.stack, name, PASSWORD)
+        return Actor(f"prestador {rfc}", headers), rfc, name
+
+    @cached_property
+    def provider_b(self) -> Actor:
+        rfc, headers = registered_provider(self.stack, "Otra Prestadora Barrido", PASSWORD)
+        return Actor(f"prestador {rfc}", headers)
+
+    @cached_property
+    def operator_sec(self) -> Actor:
+        return Actor("operador SEC", bearer(shared_operator_session(self.stack)))
+
+    @cached_property
+    def operator_adn(self) -> Actor:
+        tokens = shared_operator_session(self.stack, "operador.norte@demo.mx")
+        return Actor("operador ADN", bearer(tokens))
+
+    @cached_property
+    def provider_cl(self) -> Actor:
+        return Actor("prestador.cl demo", self.login("prestador.cl@demo.mx", DEMO_PASSWORD))
+
+    # --- claims ---------------------------------------------------------------------------------
+
+    @cached_property
+    def claim(self) -> dict[str, Any]:
+        owner, name = self.insured_a
+        claim_id = accepted_reimbursement(self.stack, owner.headers, name)
+        claim = self.ok("GET", f"/v1/claims/{claim_id}", owner)
+        report_doc = next(d for d in claim["documents"] if d["doc_type"] == "informe_medico")
+        return {"id": claim_id, "name": name, "claim": claim, "document_id": report_doc["id"]}
+
+    def claim_secrets(self) -> list[str]:
+        return [self.claim["id"], self.claim["name"], self.claim["document_id"]]
+
+    def claim_view(self) -> Any:
+        claim = self.ok("GET", f"/v1/claims/{self.claim['id']}", self.insured_a[0])
+        return {
+            k: claim[k] for k in ("status", "folio", "history", "documents", "requested_documents")
+        }
+
+    @cached_property
+    def extra_document(self) -> str:
+        """A slot of a second report in the draft claim (never uploaded): the one deleted."""
+        slots = self.ok(
+            "POST",
+            f"/v1/claims/{self.claim['id']}/documents",
+            self.insured_a[0],
+            {"files": [{"name": "otro-informe.pdf", "size": 2000, "doc_type": "informe_medico"}]},
+        )
+        return str(slots["items"][0]["document_id"])
+
+    def folio(self) -> str:
+        answer = self.ok("POST", f"/v1/claims/{self.claim['id']}/folio", self.insured_a[0])
+        return str(answer["folio"])
+
+    @cached_property
+    def pending_claim(self) -> dict[str, Any]:
+        """The claim in `pendiente_documentos`, asking for a new medical report."""
+        self.folio()
+        claim_id = self.claim["id"]
+        status = self.claim_view()["status"]
+        if status == "registrado":
+            self.ok(
+                "POST",
+                f"/v1/operator/claims/{claim_id}/transitions",
+                self.operator_sec,
+                {"to": "en_revision"},
+            )
+        self.ok(
+            "POST",
+            f"/v1/operator/claims/{claim_id}/transitions",
+            self.operator_sec,
+            {
+                "to": "pendiente_documentos",
+                "note": "Falta un informe médico actualizado.",
+                "requested_documents": ["informe_medico"],
+            },
+        )
+        return {"id": claim_id}
+
+    @cached_property
+    def notification_id(self) -> str:
+        self.pending_claim  # noqa: B018  (the transition notifies the insured)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            items = self.ok("GET", "/v1/notifications", self.insured_a[0])["items"]
+            mine = [n for n in items if n["claim_id"] == self.claim["id"] and not n["read"]]
+            if mine:
+                return str(mine[0]["id"])
+            time.sleep(0.3)
+        raise AssertionError("the pending-documents transition left no notification")
+
+    @cached_property
+    def pending_upload(self) -> str:
+        """The new report, uploaded into the pending claim and accepted by the pipeline."""
+        self.pending_claim  # noqa: B018
+        data = report()
+        slots = self.ok(
+            "POST",
+            f"/v1/claims/{self.claim['id']}/documents",
+            self.insured_a[0],
+            {
+                "files": [
+                    {"name": "informe-nuevo.pdf", "size": len(data), "doc_type": "informe_medico"}
+                ]
+            },
+        )
+        slot = slots["items"][0]
+        self.upload(slot, "informe-nuevo.pdf", data, "application/pdf")
+        self.wait_document(slot["document_id"], self.insured_a[0], "aceptado")
+        return str(slot["document_id"])
+
+    def upload(self, slot: dict[str, Any], name: str, data: bytes, content_type: str) -> None:
+        posted = requests.post(
+            slot["upload"]["url"],
+            data=slot["upload"]["fields"],
+            files={"file": (name, data, content_type)},
+            timeout=TIMEOUT,
+        )
+        assert posted.status_code in (200, 201, 204), posted.text
+
+    def wait_document(self, document_id: str, owner: Actor, status: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            document = self.ok("GET", f"/v1/documents/{document_id}", owner)
+            if document["status"] != "pendiente":
+                assert document["status"] == status, document
+                return
+            time.sleep(0.3)
+        raise AssertionError(f"document {document_id} was never judged")
+
+    # --- providers ----------------------------------------------------------------------------
+
+    @cached_property
+    def orders(self) -> list[dict[str, Any]]:
+        _, rfc, _ = self.provider_a
+        loaded = self.ok(
+            "POST",
+            "/v1/operator/care-orders",
+            self.operator_sec,
+            {
+                "insurer_id": "sec",
+                "provider_rfc": rfc,
+                "orders": [
+                    {
+                        "account_number": f"BA-{self.tag}-{n}",
+                        "patient_name": "ANA SOFIA TORRES VEGA",
+                        "service": "consulta",
+                        "date": "2026-11-20",
+                        "amount": {"amount": "1234.00", "currency": "MXN"},
+                        "insured_signature": True,
+                        "doctor_signature": True,
+                    }
+                    for n in range(2)
+                ],
+            },
+        )
+        return list(loaded["items"])
+
+    def order_secrets(self, order: dict[str, Any]) -> list[str]:
+        return [order["id"], order["account_number"], self.provider_a[2], "1234.00"]
+
+    @cached_property
+    def invoice(self) -> dict[str, Any]:
+        """An invoice of the first order, uploaded and accepted."""
+        owner, rfc, _ = self.provider_a
+        order = self.orders[0]
+        folio = unique_uuid()
+        data = order_invoice(
+            [(order["account_number"], "ANA SOFIA TORRES VEGA", "1234.00")],
+            issuer_rfc=rfc,
+            uuid=folio,
+        )
+        created = self.ok(
+            "POST",
+            "/v1/invoices",
+            owner,
+            {
+                "care_order_ids": [order["id"]],
+                "file": {"name": "factura.xml", "size": len(data), "content_type": "text/xml"},
+            },
+        )
+        self.upload(created["slot"], "factura.xml", data, "text/xml")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            invoice = self.ok("GET", f"/v1/invoices/{created['invoice_id']}", owner)
+            if invoice["status"] != "en_validacion":
+                assert invoice["status"] == "aceptada", invoice
+                return {"id": created["invoice_id"], "uuid": folio, "invoice": invoice}
+            time.sleep(0.3)
+        raise AssertionError("the invoice was never judged")
+
+    def invoice_secrets(self) -> list[str]:
+        return [self.invoice["id"], self.invoice["uuid"], self.provider_a[2]]
+
+    def invoice_view(self) -> Any:
+        invoice = self.ok("GET", f"/v1/invoices/{self.invoice['id']}", self.provider_a[0])
+        return {k: v for k, v in invoice.items() if k != "reasons"}
+
+    # --- memberships --------------------------------------------------------------------------
+
+    @cached_property
+    def membership(self) -> dict[str, Any]:
+        owner, _ = self.affiliate_a
+        plans = self.ok("GET", "/v1/plans", ANONYMOUS)["items"]
+        basic = next(p for p in plans if p["name"] == "Básico Individual")
+        rfc = membership_rfc()
+        name = f"Titular Barrido {self.tag}"
+        email = f"barrido-membresia-{self.tag.lower()}@example.mx"
+        created = self.ok(
+            "POST",
+            "/v1/memberships",
+            owner,
+            {
+                "plan_id": basic["id"],
+                "rfc": rfc,
+                "full_name": name,
+                "email": email,
+                "phone": "5512345678",
+            },
+        )
+        return {
+            "id": created["id"],
+            "secrets": [rfc, name, name.upper(), email, created["member_number"]],
+        }
+
+    def membership_view(self) -> Any:
+        return self.ok("GET", f"/v1/memberships/{self.membership['id']}", self.affiliate_a[0])
+
+    # --- affiliate services -------------------------------------------------------------------
+
+    @cached_property
+    def appointment(self) -> str:
+        owner, _ = self.affiliate_a
+        family = self.ok("GET", "/v1/family", owner)["items"]
+        self_id = next(m["id"] for m in family if m["is_self"])
+        day = weekdays_ahead(6)[5]
+        agenda = self.ok(
+            "POST",
+            "/v1/operator/agendas",
+            self.operator_sec,
+            {
+                "clinic_id": clinic_id(self.stack, owner.headers),
+                "doctor": f"DR. BARRIDO {self.tag}",
+                "date": day.isoformat(),
+                "shift": "vespertino",
+                "slot_times": ["19:00", "19:20"],
+                "internet_quota": 2,
+            },
+        )
+        booked = self.ok(
+            "POST",
+            "/v1/appointments",
+            owner,
+            {"slot_id": agenda["slots"][0]["id"], "patient_id": self_id},
+        )
+        return str(booked["id"])
+
+    def appointment_view(self) -> Any:
+        items = self.ok("GET", "/v1/appointments", self.affiliate_a[0], query={"view": "proximas"})
+        return [a for a in items["items"] if a["id"] == self.appointment]
+
+    def sick_leave(self, *, authorize: bool) -> dict[str, Any]:
+        _, nss = self.affiliate_a
+        return dict(
+            self.ok(
+                "POST",
+                "/v1/operator/sick-leaves",
+                self.operator_sec,
+                {
+                    "nss": nss,
+                    "kind": "enfermedad_general",
+                    "start_date": (date.today() - timedelta(days=2)).isoformat(),
+                    "days": 3,
+                    "doctor": f"DRA. BARRIDO {self.tag}",
+                    "clinic": "UMF 20 Vallejo",
+                    "authorize": authorize,
+                },
+            )
+        )
+
+    @cached_property
+    def sealed_sick_leave(self) -> dict[str, Any]:
+        return self.sick_leave(authorize=True)
+
+    @cached_property
+    def issued_sick_leave(self) -> dict[str, Any]:
+        return self.sick_leave(authorize=False)
+
+    def sick_leave_secrets(self, leave: dict[str, Any]) -> list[str]:
+        return [leave["patient_name"], self.affiliate_a[1], f"DRA. BARRIDO {self.tag}"]
+
+    def my_sick_leaves(self) -> Any:
+        items = self.ok("GET", "/v1/sick-leaves", self.affiliate_a[0])["items"]
+        return sorted((s["id"], s["status"]) for s in items)
+
+    # --- privacy rights -----------------------------------------------------------------------
+
+    @cached_property
+    def insured_adn(self) -> Actor:
+        """An insured of ADN: its requests are its insurer's to answer, not SEC's."""
+        return self._insured(ADN_POLICIES)[0]
+
+    @cached_property
+    def data_request(self) -> str:
+        created = self.ok("POST", "/v1/me/data-requests", self.insured_adn, {"type": "deletion"})
+        return str(created["request_id"])
+
+    def data_request_view(self) -> Any:
+        found = self.ok("GET", f"/v1/me/data-requests/{self.data_request}", self.insured_adn)
+        return {k: found[k] for k in ("status", "reason", "due_at", "updated_at")}
+
+    # --- settlement ---------------------------------------------------------------------------
+
+    @cached_property
+    def settlement(self) -> dict[str, Any]:
+        """One of the demo Chilean provider's past settlements (only read)."""
+        year = datetime.now(UTC).year
+        for y in (year, year - 1):
+            items = self.ok("GET", "/v1/settlements", self.provider_cl, query={"year": str(y)})
+            if items["items"]:
+                found = items["items"][0]
+                return {"folio": found["folio"], "total": found["total"]["amount"]}
+        raise AssertionError("the demo Chilean provider has no settlement")
+
+    @cached_property
+    def run_id(self) -> str:
+        """A run of SEC over a period long closed: it settles nothing anybody else expects."""
+        started = self.ok(
+            "POST", "/v1/operator/settlements/run", self.operator_sec, {"period_end": "2020-01-02"}
+        )
+        return str(started["run_id"])
+
+
+# Routes under /v1/operator/: the other insurer's operator (also "the same role") is told the
+# resource does not exist; everybody else has the wrong role.
+OPERATOR_ROUTE = {
+    "misma_función": 404,
+    "otra_función": 403,
+    "operador_otra_aseguradora": 404,
+    "anónimo": 401,
+}
+
+# --- the table of factories: (method, path) → Case, in the order the sweep runs them ----------
+
+Factory = Callable[[World], Case]
+
+
+def _claim(w: World) -> Case:
+    return Case(
+        params={"claim_id": w.claim["id"]},
+        owner=w.insured_a[0],
+        same_role=w.insured_b,
+        other_role=w.affiliate_b,
+        other_insurer=w.operator_adn,
+        secrets=w.claim_secrets(),
+    )
+
+
+def _document(w: World) -> Case:
+    return Case(
+        params={"document_id": w.claim["document_id"]},
+        owner=w.insured_a[0],
+        same_role=w.insured_b,
+        other_role=w.provider_b,
+        other_insurer=w.operator_adn,
+        secrets=w.claim_secrets(),
+        # Documents belong to insured and providers alike: the route is open to every role and
+        # someone else's document is simply not found.
+        expected={
+            "misma_función": 404,
+            "otra_función": 404,
+            "operador_otra_aseguradora": 404,
+            "anónimo": 401,
+        },
+    )
+
+
+def _download(w: World) -> Case:
+    case = _document(w)
+    case.query = {"disposition": "attachment"}
+    return case
+
+
+def _delete_document(w: World) -> Case:
+    case = _document(w)
+    case.params = {"document_id": w.extra_document}
+    case.secrets = [*w.claim_secrets(), w.extra_document]
+    case.owner_status = (204,)
+    case.snapshot = w.claim_view
+    return case
+
+
+def _folio(w: World) -> Case:
+    case = _claim(w)
+    case.snapshot = w.claim_view
+    return case
+
+
+def _claim_documents(w: World) -> Case:
+    w.pending_claim  # noqa: B018  (slots are only given while documents may be added)
+    case = _claim(w)
+    case.body = {"files": [{"name": "extra.pdf", "size": 1500, "doc_type": "informe_medico"}]}
+    case.owner_status = (201,)
+    case.snapshot = w.claim_view
+    return case
+
+
+def _pending_response(w: World) -> Case:
+    document_id = w.pending_upload
+    case = _claim(w)
+    case.body = {"observations": "Adjunto el informe.", "document_ids": [document_id]}
+    case.secrets = [*w.claim_secrets(), document_id]
+    case.snapshot = w.claim_view
+    return case
+
+
+def _notification(w: World) -> Case:
+    notification_id = w.notification_id
+
+    def unread() -> Any:
+        items = w.ok("GET", "/v1/notifications", w.insured_a[0])["items"]
+        return [n for n in items if n["id"] == notification_id]
+
+    return Case(
+        params={"notification_id": notification_id},
+        owner=w.insured_a[0],
+        same_role=w.insured_b,
+        other_role=w.affiliate_b,
+        other_insurer=w.operator_adn,
+        secrets=[notification_id, w.claim["id"], w.claim["name"]],
+        snapshot=unread,
+    )
+
+
+def _operator_claim(w: World) -> Case:
+    folio = w.folio()
+    return Case(
+        expected=OPERATOR_ROUTE,
+        params={"claim_id": w.claim["id"]},
+        owner=w.operator_sec,
+        same_role=w.operator_adn,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=[*w.claim_secrets(), folio],
+    )
+
+
+def _operator_claim_download(w: World) -> Case:
+    case = _operator_claim(w)
+    case.params = {"claim_id": w.claim["id"], "document_id": w.claim["document_id"]}
+    return case
+
+
+def _transition(w: World) -> Case:
+    case = _operator_claim(w)
+    case.body = {"to": "en_revision", "note": "Revisión iniciada."}
+    case.snapshot = w.claim_view
+    return case
+
+
+def _care_order(w: World) -> Case:
+    order = w.orders[0]
+    return Case(
+        params={"order_id": order["id"]},
+        owner=w.provider_a[0],
+        same_role=w.provider_b,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=w.order_secrets(order),
+        # Operators of the order's insurer read it too: another insurer's operator is told
+        # it does not exist.
+        expected={
+            "misma_función": 404,
+            "otra_función": 403,
+            "operador_otra_aseguradora": 404,
+            "anónimo": 401,
+        },
+    )
+
+
+def _care_order_format(w: World) -> Case:
+    case = _care_order(w)
+    # A digital order has no order-format PDF (only traditional ones, after their upload is
+    # merged): the owner is told so, which a route refusing everybody could not say.
+    case.owner_status = (409,)
+    case.owner_code = "order_format_not_ready"
+    return case
+
+
+def _invoice(w: World) -> Case:
+    case = _care_order(w)
+    case.params = {"invoice_id": w.invoice["id"]}
+    case.secrets = [*w.invoice_secrets(), *w.order_secrets(w.orders[0])]
+    return case
+
+
+def _invoice_payment(w: World) -> Case:
+    invoice = w.invoice
+    return Case(
+        expected=OPERATOR_ROUTE,
+        params={"invoice_id": invoice["id"]},
+        owner=w.operator_sec,
+        same_role=w.operator_adn,
+        other_role=w.provider_a[0],  # even the invoice's own provider cannot record a payment
+        other_insurer=w.operator_adn,
+        secrets=w.invoice_secrets(),
+        body={
+            "amount": invoice["invoice"]["total"],
+            "paid_on": datetime.now(UTC).date().isoformat(),
+        },
+        snapshot=w.invoice_view,
+    )
+
+
+def _payment_complement(w: World) -> Case:
+    case = _care_order(w)
+    case.params = {"invoice_id": w.invoice["id"]}
+    case.secrets = w.invoice_secrets()
+    case.body = {"file": {"name": "complemento.xml", "size": 3000, "content_type": "text/xml"}}
+    case.owner_status = (201,)
+    case.expected = {**case.expected, "operador_otra_aseguradora": 403}
+    case.snapshot = w.invoice_view
+    return case
+
+
+def _membership(w: World) -> Case:
+    return Case(
+        params={"membership_id": w.membership["id"]},
+        owner=w.affiliate_a[0],
+        same_role=w.affiliate_b,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=w.membership["secrets"],
+    )
+
+
+def _payment_reference(w: World) -> Case:
+    case = _membership(w)
+    case.body = {"method": "tienda", "months": 1}
+    case.owner_status = (201,)
+    case.public = True
+    # A reference is asked again while one is valid: the same one comes back, nothing new.
+    case.public_statuses = (201,)
+    case.snapshot = w.membership_view
+    case.owner_body = {"method": "banco", "months": 1}
+    # A reference encodes who pays (the member number), by design: not a leak here.
+    case.secrets = w.membership["secrets"][:4]
+    return case
+
+
+def _card_payment(w: World) -> Case:
+    case = _membership(w)
+    case.public = True
+    case.public_statuses = (201,)
+    # Whoever pays, a declined card changes nothing; the owner's approved card is applied.
+    case.body = {"card_token": f"tok_sandbox_declined_{uuid.uuid4().hex}", "months": 1}
+    case.owner_body = {"card_token": f"tok_sandbox_approved_{uuid.uuid4().hex}", "months": 1}
+    case.owner_status = (201,)
+    case.snapshot = w.membership_view
+    case.secrets = w.membership["secrets"][:4]
+    return case
+
+
+def _appointment(w: World) -> Case:
+    return Case(
+        params={"appointment_id": w.appointment},
+        owner=w.affiliate_a[0],
+        same_role=w.affiliate_b,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=[w.appointment, f"DR. BARRIDO {w.tag}"],
+        snapshot=w.appointment_view,
+    )
+
+
+def _certificate(w: World) -> Case:
+    leave = w.sealed_sick_leave
+    return Case(
+        params={"sick_leave_id": leave["id"]},
+        owner=w.affiliate_a[0],
+        same_role=w.affiliate_b,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=w.sick_leave_secrets(leave),
+    )
+
+
+def _verify(w: World) -> Case:
+    leave = w.sealed_sick_leave
+    case = _certificate(w)
+    case.public = True
+    case.public_statuses = (200,)
+    # Without the seal printed on the certificate nobody learns anything from an id.
+    case.query = {"seal": "A" * len(leave["seal"])}
+    case.owner_query = {"seal": leave["seal"]}
+    return case
+
+
+def _authorize(w: World) -> Case:
+    leave = w.issued_sick_leave
+    return Case(
+        expected=OPERATOR_ROUTE,
+        params={"sick_leave_id": leave["id"]},
+        owner=w.operator_sec,
+        same_role=w.operator_adn,
+        other_role=w.affiliate_a[0],  # not even the patient
+        other_insurer=None,
+        secrets=w.sick_leave_secrets(leave),
+        snapshot=w.my_sick_leaves,
+        skipped={
+            "misma_función": "affiliate services are not scoped by insurer: any operator may",
+            "operador_otra_aseguradora": "affiliate services are not scoped by insurer",
+        },
+    )
+
+
+def _settlement(w: World) -> Case:
+    return Case(
+        params={"folio": w.settlement["folio"]},
+        owner=w.provider_cl,
+        same_role=w.provider_b,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=[w.settlement["folio"], w.settlement["total"], "CENTRO MEDICO DEMO"],
+    )
+
+
+def _run(w: World) -> Case:
+    return Case(
+        expected=OPERATOR_ROUTE,
+        params={"run_id": w.run_id},
+        owner=w.operator_sec,
+        same_role=w.operator_adn,
+        other_role=w.provider_cl,
+        other_insurer=w.operator_adn,
+        secrets=[w.run_id],
+    )
+
+
+def _my_data_request(w: World) -> Case:
+    return Case(
+        params={"request_id": w.data_request},
+        owner=w.insured_adn,
+        same_role=w.insured_b,
+        other_role=w.affiliate_b,
+        other_insurer=w.operator_sec,
+        secrets=[w.data_request],
+        # Every role may ask for its data: someone else's request is simply not found.
+        expected={
+            "misma_función": 404,
+            "otra_función": 404,
+            "operador_otra_aseguradora": 404,
+            "anónimo": 401,
+        },
+    )
+
+
+def _operator_data_request(w: World) -> Case:
+    return Case(
+        expected=OPERATOR_ROUTE,
+        params={"request_id": w.data_request},
+        owner=w.operator_adn,
+        same_role=w.operator_sec,
+        other_role=w.insured_adn,  # not even the person who asked
+        other_insurer=w.operator_sec,
+        secrets=[w.data_request],
+    )
+
+
+def _data_request_decision(w: World) -> Case:
+    case = _operator_data_request(w)
+    case.body = {"decision": "rechazar", "reason": "Trámite con folio en curso."}
+    case.snapshot = w.data_request_view
+    return case
+
+
+FACTORIES: dict[tuple[str, str], Factory] = {
+    ("GET", "/v1/claims/{claim_id}"): _claim,
+    ("GET", "/v1/documents/{document_id}"): _document,
+    ("GET", "/v1/documents/{document_id}/download"): _download,
+    ("DELETE", "/v1/documents/{document_id}"): _delete_document,
+    ("POST", "/v1/claims/{claim_id}/folio"): _folio,
+    ("GET", "/v1/operator/claims/{claim_id}"): _operator_claim,
+    ("GET", "/v1/operator/claims/{claim_id}/documents/{document_id}/download"): (
+        _operator_claim_download
+    ),
+    ("POST", "/v1/operator/claims/{claim_id}/transitions"): _transition,
+    ("POST", "/v1/claims/{claim_id}/documents"): _claim_documents,
+    ("POST", "/v1/notifications/{notification_id}/read"): _notification,
+    ("POST", "/v1/claims/{claim_id}/pending-response"): _pending_response,
+    ("GET", "/v1/care-orders/{order_id}"): _care_order,
+    ("GET", "/v1/care-orders/{order_id}/format"): _care_order_format,
+    ("GET", "/v1/invoices/{invoice_id}"): _invoice,
+    ("POST", "/v1/operator/invoices/{invoice_id}/payments"): _invoice_payment,
+    ("POST", "/v1/invoices/{invoice_id}/payment-complement"): _payment_complement,
+    ("GET", "/v1/memberships/{membership_id}"): _membership,
+    ("GET", "/v1/memberships/{membership_id}/card"): _membership,
+    ("POST", "/v1/memberships/{membership_id}/payment-references"): _payment_reference,
+    ("POST", "/v1/memberships/{membership_id}/card-payments"): _card_payment,
+    ("DELETE", "/v1/appointments/{appointment_id}"): _appointment,
+    ("GET", "/v1/sick-leaves/{sick_leave_id}/certificate"): _certificate,
+    ("GET", "/v1/verify/sick-leaves/{sick_leave_id}"): _verify,
+    ("POST", "/v1/operator/sick-leaves/{sick_leave_id}/authorize"): _authorize,
+    ("GET", "/v1/settlements/{folio}"): _settlement,
+    ("GET", "/v1/settlements/{folio}/transactions"): _settlement,
+    ("GET", "/v1/operator/settlements/runs/{run_id}"): _run,
+    ("GET", "/v1/me/data-requests/{request_id}"): _my_data_request,
+    ("GET", "/v1/operator/data-requests/{request_id}"): _operator_data_request,
+    ("POST", "/v1/operator/data-requests/{request_id}/decision"): _data_request_decision,
+}
+
+METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def routes_with_ids(stack: LocalStack) -> list[tuple[str, str]]:
+    document = requests.get(f"{stack.api_url}/v1/openapi.json", timeout=TIMEOUT).json()
+    return [
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if "{" in path
+        for method in operations
+        if method in METHODS
+    ]
+
+
+def test_every_route_with_an_id_has_a_factory(local_stack: LocalStack) -> None:
+    live = routes_with_ids(local_stack)
+    assert live, "the OpenAPI document lists no route with an id"
+    missing = [f"{m} {p}" for m, p in live if (m, p) not in FACTORIES]
+    assert not missing, f"routes with an id and no factory in the sweep: {missing}"
+    gone = [f"{m} {p}" for m, p in FACTORIES if (m, p) not in live]
+    assert not gone, f"factories for routes the API no longer has: {gone}"
+
+
+def _leaks(text: str, secrets: list[str]) -> list[str]:
+    return [s for s in secrets if s and s in text]
+
+
+def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[str]]:
+    """Try one route as every actor; answers (checks made, problems found)."""
+    url = path.format(**case.params)
+    problems: list[str] = []
+    checks = 0
+    actors: list[tuple[str, Actor | None]] = [
+        ("misma_función", case.same_role),
+        ("otra_función", case.other_role),
+        ("operador_otra_aseguradora", case.other_insurer),
+        ("anónimo", ANONYMOUS),
+    ]
+    before = case.snapshot() if case.snapshot else None
+    for kind, actor in actors:
+        if kind in case.skipped or actor is None:
+            assert kind in case.skipped, f"{method} {path}: no {kind} and no reason why"
+            continue
+        answer = world.call(method, url, actor, case.body, case.query)
+        checks += 1
+        label = f"{method} {path} as {kind} ({actor.name})"
+        if case.public:
+            if answer.status_code not in case.public_statuses:
+                problems.append(f"{label}: {answer.status_code} {answer.text[:200]}")
+        else:
+            expected = case.expected[kind]
+            if answer.status_code != expected:
+                problems.append(f"{label}: {answer.status_code}, expected {expected}")
+            elif answer.json().get("error", {}).get("code") != CODES[expected]:
+                problems.append(f"{label}: code {answer.text[:200]}")
+        leaked = _leaks(answer.text, case.secrets)
+        if leaked:
+            problems.append(f"{label}: the answer carries {leaked}")
+    if case.snapshot:
+        after = case.snapshot()
+        if after != before:
+            problems.append(f"{method} {path}: the resource changed: {before} → {after}")
+    owner = world.call(
+        method,
+        url,
+        case.owner,
+        case.owner_body if case.owner_body is not None else case.body,
+        case.owner_query if case.owner_query is not None else case.query,
+    )
+    checks += 1
+    if owner.status_code not in case.owner_status or (
+        case.owner_code and owner.json()["error"]["code"] != case.owner_code
+    ):
+        problems.append(
+            f"{method} {path} as the owner ({case.owner.name}): {owner.status_code} "
+            f"{owner.text[:300]}"
+        )
+    return checks, problems
+
+
+def test_every_route_with_an_id_refuses_everyone_but_its_owner(local_stack: LocalStack) -> None:
+    started = time.monotonic()
+    live = set(routes_with_ids(local_stack))
+    missing = sorted(f"{m} {p}" for m, p in live if (m, p) not in FACTORIES)
+    assert not missing, f"routes with an id and no factory in the sweep: {missing}"
+    world = World(local_stack)
+    checks = 0
+    problems: list[str] = []
+    for (method, path), factory in FACTORIES.items():
+        if (method, path) not in live:
+            continue
+        made, found = _sweep(world, method, path, factory(world))
+        checks += made
+        problems += found
+    # The figures a report quotes (shown with -s).
+    print(
+        f"authorization sweep: {len(live)} routes, {checks} calls, "
+        f"{time.monotonic() - started:.1f} s"
+    )
+    assert not problems, "\n".join(problems)
+    assert checks >= 4 * len(live)
