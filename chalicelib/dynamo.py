@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _CONFLICT_RETRIES = 4
+# Cancellation reasons of a transaction DynamoDB refused for load, not for its conditions:
+# botocore never retries a TransactionCanceledException, so `transact` does.
+_THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
 
 
 def table_meta(logical: str) -> Any:
@@ -99,10 +102,14 @@ def transact(build: Callable[[TransactWrite], T], *, conflict: errors.DomainErro
 
     A condition that fails raises `conflict`; a cancellation for a concurrent transaction
     (`TransactionConflict`) is retried with jittered backoff, then answered with `conflict`.
+    A cancellation for throttling is retried the same way, then answered with
+    `errors.ServiceUnavailable` (503), as is throttling that outlasted botocore's retries.
+    A transaction is all or nothing, so none of these leaves anything half-written.
     """
     from pynamodb.exceptions import TransactWriteError
     from pynamodb.transactions import TransactWrite
 
+    throttled = False
     for attempt in range(_CONFLICT_RETRIES):
         try:
             with TransactWrite(connection=connection()) as transaction:
@@ -112,13 +119,24 @@ def transact(build: Callable[[TransactWrite], T], *, conflict: errors.DomainErro
             codes = cancellation_codes(exc)
             if "ConditionalCheckFailed" in codes:
                 raise conflict from None
-            if "TransactionConflict" in codes or exc.cause_response_code in {
-                "TransactionConflictException",
-                "TransactionInProgressException",
-            }:
+            throttled = bool(_THROTTLED_REASONS.intersection(codes))
+            if (
+                throttled
+                or "TransactionConflict" in codes
+                or exc.cause_response_code
+                in {"TransactionConflictException", "TransactionInProgressException"}
+            ):
                 time.sleep(random.uniform(0, 0.05 * 2**attempt))  # noqa: S311 - jitter only
                 continue
+            if exc.cause_response_code in {
+                "ThrottlingException",
+                "ProvisionedThroughputExceededException",
+                "RequestLimitExceeded",
+            }:
+                raise errors.ServiceUnavailable() from exc
             raise
+    if throttled:
+        raise errors.ServiceUnavailable()
     raise conflict
 
 

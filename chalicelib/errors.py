@@ -78,3 +78,12 @@ class InvalidInput(DomainError):
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
     message = "Demasiados intentos. Espera unos minutos antes de volver a intentarlo."
+
+
+class ServiceUnavailable(DomainError):
+    """AWS kept refusing (throttling, an outage) after the clients' own retries (503)."""
+
+    code = "service_unavailable"
+    message = (
+        "El servicio está muy ocupado en este momento. Espera unos segundos e inténtalo de nuevo."
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -38,7 +39,32 @@ STATUS_BY_ERROR: dict[type[DomainError], int] = {
     errors.PayloadTooLarge: 413,
     errors.InvalidInput: 422,
     errors.TooManyAttempts: 429,
+    errors.ServiceUnavailable: 503,
 }
+
+# Error codes AWS answers while it sheds load; botocore's standard retry mode already retried
+# them (chalicelib/aws.py, PynamoDB's settings), so reaching a view means they persisted.
+_AWS_BUSY_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "SlowDown",
+        "TransactionInProgressException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "KMSInternalException",
+        "DependencyTimeoutException",
+        "InternalServerError",
+        "InternalFailure",
+    }
+)
 
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
@@ -99,6 +125,32 @@ class ErrorResponse(Schema):
 
 class _EmptyObject(Schema):
     pass
+
+
+def aws_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it: PynamoDB wraps botocore's errors) is AWS being busy
+    or down after the retries, rather than a bug: the person can simply try again later."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 6:
+        seen.append(current)
+        response = getattr(current, "response", None)
+        if isinstance(response, dict):
+            code = str((response.get("Error") or {}).get("Code") or "")
+            status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+            if code in _AWS_BUSY_CODES or (isinstance(status, int) and status >= 500):
+                return True
+        # botocore is loaded whenever an AWS call failed; never import it here.
+        exceptions = sys.modules.get("botocore.exceptions")
+        if exceptions is not None and isinstance(
+            current, (exceptions.ConnectionError, exceptions.HTTPClientError)
+        ):
+            return True
+        cause = getattr(current, "cause", None)
+        current = (
+            cause if isinstance(cause, BaseException) else current.__cause__ or current.__context__
+        )
+    return False
 
 
 def status_for(error: DomainError) -> int:
@@ -202,6 +254,17 @@ def correlation_id_for(request: Request | None) -> str:
     return str(uuid.uuid4())
 
 
+def _unavailable(route: str) -> Response:
+    """503 with a Spanish message, and when to try again (the failure is logged, not hidden)."""
+    logger.warning("aws unavailable after retries", extra={"route": route}, exc_info=True)
+    metrics.add_metric(name="AwsUnavailable", unit=MetricUnit.Count, value=1)
+    metrics.flush_metrics()
+    unavailable = errors.ServiceUnavailable()
+    return json_response(
+        error_body(unavailable.error_code, unavailable.error_message), 503, {"Retry-After": "5"}
+    )
+
+
 def map_errors(app: Chalice) -> Callable[[View], View]:
     """Turn domain errors and validation errors into API.md's JSON errors; 500 otherwise.
 
@@ -224,7 +287,9 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
             except DomainError as exc:
                 status = status_for(exc)
                 response = json_response(
-                    error_body(exc.error_code, exc.error_message, exc.details), status
+                    error_body(exc.error_code, exc.error_message, exc.details),
+                    status,
+                    {"Retry-After": "5"} if status == 503 else None,
                 )
             except ValidationError as exc:
                 status = 422
@@ -234,19 +299,23 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
                     ),
                     status,
                 )
-            except Exception:
-                logger.exception("unhandled error", extra={"route": view.__name__})
-                metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
-                metrics.flush_metrics()
-                response = json_response(
-                    error_body(
-                        "internal_error",
-                        "Ocurrió un error inesperado. Intenta de nuevo más tarde; si persiste, "
-                        "comunícate con soporte e indica el código de seguimiento.",
-                        correlation_id=correlation_id,
-                    ),
-                    status,
-                )
+            except Exception as exc:
+                if aws_unavailable(exc):
+                    status = 503
+                    response = _unavailable(view.__name__)
+                else:
+                    logger.exception("unhandled error", extra={"route": view.__name__})
+                    metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
+                    metrics.flush_metrics()
+                    response = json_response(
+                        error_body(
+                            "internal_error",
+                            "Ocurrió un error inesperado. Intenta de nuevo más tarde; si persiste, "
+                            "comunícate con soporte e indica el código de seguimiento.",
+                            correlation_id=correlation_id,
+                        ),
+                        status,
+                    )
             finally:
                 elapsed_ms = round((time.perf_counter() - started) * 1000, 2)
                 end_aws_tally(tally_token)

@@ -31,6 +31,7 @@ _DESCRIPTIONS = {
     422: "Datos inválidos (`validation_error`, con `details` por campo)",
     429: "Demasiados intentos (`too_many_attempts`)",
     500: "Error inesperado (`internal_error`, con `correlation_id`)",
+    503: "AWS sigue ocupado tras los reintentos (`service_unavailable`, con `Retry-After`)",
 }
 
 
@@ -104,7 +105,8 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         }
     responses[str(endpoint.status)] = success
 
-    error_statuses = set(endpoint.errors) | {500}
+    # Any route may find AWS throttling or down once botocore's retries are spent.
+    error_statuses = set(endpoint.errors) | {500, 503}
     if endpoint.body is not None:
         error_statuses |= {400, 415, 422}
     if endpoint.query is not None or endpoint.path_params:

@@ -141,7 +141,15 @@ def nucleus_prescriptions(
 # --- sick leaves -----------------------------------------------------------------------------
 
 
-def create_sick_leave(sick_leave: SickLeave, issued_by: str) -> None:
+def create_sick_leave(
+    sick_leave: SickLeave,
+    issued_by: str,
+    *,
+    authorized_by: str | None = None,
+    seal_version: int | None = None,
+) -> None:
+    """Store a new sick leave as it is: issued, or already authorized and sealed (one write,
+    so a seal that could not be made leaves nothing behind)."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
     pk, sk = _sl_key(sick_leave.sick_leave_id)
@@ -163,6 +171,11 @@ def create_sick_leave(sick_leave: SickLeave, issued_by: str) -> None:
         clinic=sick_leave.clinic,
         issued_by=issued_by,
         issued_at=sick_leave.issued_at,
+        authorized_by=authorized_by,
+        authorized_at=sick_leave.authorized_at,
+        seal=sick_leave.seal,
+        seal_key_id=sick_leave.seal_key_id,
+        seal_version=seal_version,
     ).save(condition=SickLeaveModel.pk.does_not_exist())
 
 

@@ -7,6 +7,7 @@ sees those that started within the configured months and are authorized and seal
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -148,9 +149,21 @@ def issue_sick_leave(principal: Principal, body: SickLeaveIn) -> SickLeaveOut:
         clinic=" ".join(body.clinic.split()),
         issued_at=iso(clock.now()),
     )
-    repository.create_sick_leave(sick_leave, principal.account_id)
     if body.authorize:
-        sick_leave = _authorize_and_seal(sick_leave, principal.account_id)
+        # Sealed before it is stored: if KMS fails, nothing was written and issuing it again
+        # cannot leave a second, unsealed copy behind.
+        authorized = replace(sick_leave, status="autorizada", authorized_at=iso(clock.now()))
+        key_id = get_settings().seal_key_id
+        signature = seal.sign(key_id, seal.canonical(authorized.sealed_fields()))
+        sick_leave = replace(authorized, status="sellada", seal=signature, seal_key_id=key_id)
+        repository.create_sick_leave(
+            sick_leave,
+            principal.account_id,
+            authorized_by=principal.account_id,
+            seal_version=seal.VERSION,
+        )
+    else:
+        repository.create_sick_leave(sick_leave, principal.account_id)
     return _sick_leave_out(sick_leave)
 
 
