@@ -32,6 +32,9 @@ class OutboxEmailModel(Model):
     status = UnicodeAttribute()  # pendiente | enviado
     created_at = UnicodeAttribute()
     sent_at = UnicodeAttribute(null=True)
+    # Who is sending it right now (so two deliveries of one email send it once) and since when.
+    send_claim = UnicodeAttribute(null=True)
+    send_claimed_at = UnicodeAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at_epoch = NumberAttribute(null=True)

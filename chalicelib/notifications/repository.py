@@ -77,6 +77,49 @@ def get(email_id: str) -> OutboxEmail | None:
     )
 
 
+def claim_for_sending(email_id: str, token: str, now: datetime, stale_before: datetime) -> bool:
+    """Take the right to send a pending email (False: sent, or another delivery holds a claim
+    taken after `stale_before`). A claim older than that belongs to a delivery that died."""
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
+    try:
+        item.update(
+            actions=[
+                OutboxEmailModel.send_claim.set(token),
+                OutboxEmailModel.send_claimed_at.set(iso(now)),
+            ],
+            condition=(OutboxEmailModel.status == "pendiente")
+            & (
+                OutboxEmailModel.send_claim.does_not_exist()
+                | (OutboxEmailModel.send_claimed_at < iso(stale_before))
+            ),
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def release_claim(email_id: str, token: str) -> None:
+    """Give the email back to the next delivery (SES refused it); a no-op if taken over."""
+    from chalicelib.notifications.models import OutboxEmailModel
+
+    item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
+    try:
+        item.update(
+            actions=[
+                OutboxEmailModel.send_claim.remove(),
+                OutboxEmailModel.send_claimed_at.remove(),
+            ],
+            condition=OutboxEmailModel.send_claim == token,
+        )
+    except Exception as exc:
+        if not dynamo.is_condition_failure(exc):
+            raise
+
+
 def mark_sent(email_id: str, now: datetime) -> bool:
     """Pending → sent, once. False when it was already sent."""
     from chalicelib.notifications.models import OutboxEmailModel
@@ -89,6 +132,8 @@ def mark_sent(email_id: str, now: datetime) -> bool:
                 OutboxEmailModel.sent_at.set(iso(now)),
                 OutboxEmailModel.gsi1pk.remove(),
                 OutboxEmailModel.gsi1sk.remove(),
+                OutboxEmailModel.send_claim.remove(),
+                OutboxEmailModel.send_claimed_at.remove(),
                 OutboxEmailModel.expires_at_epoch.set(int((now + SENT_RETENTION).timestamp())),
             ],
             condition=OutboxEmailModel.status == "pendiente",

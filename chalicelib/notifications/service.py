@@ -4,7 +4,8 @@ A context stages an email inside its own DynamoDB transaction (`stage_email`), c
 then calls `dispatch` to enqueue the ids on SQS `email-outbox`. The `send_email` consumer
 sends each through SES (v1 `send_email`, rendered by our templates) and marks it sent; an SES
 failure leaves it pending and the message comes back. A lost SQS message is found again by
-the `resend_pending_emails` schedule.
+the `resend_pending_emails` schedule. A delivery claims the email before sending, so the same
+email arriving twice at once (a redelivered message and the schedule's) is sent once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 QUEUE = "email-outbox"
 RESEND_AFTER = timedelta(minutes=2)
+# A delivery's claim lapses after this (its Lambda died mid-send); the schedule then resends.
+SEND_LEASE = timedelta(minutes=5)
 
 
 def stage_email(
@@ -67,6 +70,26 @@ def deliver(email_id: str) -> None:
     email = repository.get(email_id)
     if email is None or email.status != "pendiente":
         return
+    claimed_at = now()
+    token = uuid.uuid4().hex
+    if not repository.claim_for_sending(email_id, token, claimed_at, claimed_at - SEND_LEASE):
+        logger.info("email being sent by another delivery", extra={"email_id": email_id})
+        return
+    try:
+        _send(email)
+    except Exception:
+        # Pending again for the message's next delivery; if even this fails, the claim lapses
+        # after SEND_LEASE and the schedule enqueues the email again: delayed, never lost.
+        try:
+            repository.release_claim(email_id, token)
+        except Exception:
+            logger.exception("could not release the email's claim", extra={"email_id": email_id})
+        raise
+    repository.mark_sent(email_id, now())
+    logger.info("email sent", extra={"email_id": email_id, "recipients": len(email.recipients)})
+
+
+def _send(email: repository.OutboxEmail) -> None:
     aws.ses().send_email(
         Source=get_settings().mail_from,
         Destination={"ToAddresses": email.recipients},
@@ -78,8 +101,6 @@ def deliver(email_id: str) -> None:
             },
         },
     )
-    repository.mark_sent(email_id, now())
-    logger.info("email sent", extra={"email_id": email_id, "recipients": len(email.recipients)})
 
 
 def resend_pending() -> int:
