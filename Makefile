@@ -106,3 +106,9 @@ bench-appointments: $(STAMP)
 ## make bench-cost: AWS requests per claim, appointment and settlement run, priced (one JSON line)
 bench-cost: $(STAMP)
 	$(BIN)/python bench/cost.py
+
+.PHONY: load
+
+## make load: Locust, headless, on the main journeys against its own local stack (~3 min)
+load: $(STAMP)
+	$(BIN)/python bench/load.py
