@@ -80,6 +80,9 @@ class ClaimModel(Model):
     # Who is numbering the claim right now (one request at a time; see reserve_folio).
     folio_lock = UnicodeAttribute(null=True)
     folio_lock_at = UnicodeAttribute(null=True)
+    # A folio numbered for this claim by a request that could not commit it: the next request
+    # commits this one (the same folio, no second number spent).
+    reserved_folio = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
     by_account = AccountIndex()
     by_queue = QueueIndex()

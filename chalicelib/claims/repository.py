@@ -252,14 +252,23 @@ def create(claim: Claim) -> None:
         raise
 
 
-def reserve_folio(claim_id: str, token: str, now: str, stale_before: str) -> bool:
-    """Take the right to number a draft (False: another request holds it). A reservation
+@dataclass(frozen=True)
+class FolioReservation:
+    token: str
+    kept_folio: str | None  # numbered earlier for this claim, not committed: reuse it
+
+
+def reserve_folio(
+    claim_id: str, token: str, now: str, stale_before: str
+) -> FolioReservation | None:
+    """Take the right to number a draft (None: another request holds it). A reservation
     older than `stale_before` is abandoned (its request died) and can be taken over."""
     from chalicelib.claims.models import ClaimModel
 
     pk, sk = _claim_key(claim_id)
+    item = ClaimModel(pk, sk)
     try:
-        ClaimModel(pk, sk).update(
+        item.update(
             actions=[ClaimModel.folio_lock.set(token), ClaimModel.folio_lock_at.set(now)],
             condition=ClaimModel.pk.exists()
             & (ClaimModel.status == "borrador")
@@ -267,9 +276,29 @@ def reserve_folio(claim_id: str, token: str, now: str, stale_before: str) -> boo
         )
     except Exception as exc:
         if dynamo.is_condition_failure(exc):
-            return False
+            return None
         raise
-    return True
+    return FolioReservation(token, item.reserved_folio)
+
+
+def release_folio(claim_id: str, token: str, folio: str) -> None:
+    """Give up a reservation whose folio could not be committed, keeping that folio for the
+    claim's next request (a no-op if another request took the reservation over)."""
+    from chalicelib.claims.models import ClaimModel
+
+    pk, sk = _claim_key(claim_id)
+    try:
+        ClaimModel(pk, sk).update(
+            actions=[
+                ClaimModel.folio_lock.remove(),
+                ClaimModel.folio_lock_at.remove(),
+                ClaimModel.reserved_folio.set(folio),
+            ],
+            condition=ClaimModel.folio_lock == token,
+        )
+    except Exception as exc:
+        if not dynamo.is_condition_failure(exc):
+            raise
 
 
 def next_sequence(insurer_id: str, claim_type: str, year: int) -> int:

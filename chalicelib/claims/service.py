@@ -717,10 +717,22 @@ def register_with_folio(
     """
     now = clock.now()
     stale_before = clock.iso(now - FOLIO_RESERVATION)
-    if not repository.reserve_folio(claim.claim_id, uuid.uuid4().hex, clock.iso(now), stale_before):
+    reservation = repository.reserve_folio(
+        claim.claim_id, uuid.uuid4().hex, clock.iso(now), stale_before
+    )
+    if reservation is None:
         return _await_folio(claim.claim_id)
-    folio = allocate_folio(claim.claim_type, claim.insurer_id, now)
-    return commit_folio(claim, folio, docs, contact, now)
+    folio = reservation.kept_folio or allocate_folio(claim.claim_type, claim.insurer_id, now)
+    try:
+        return commit_folio(claim, folio, docs, contact, now)
+    except Exception:
+        # AWS failed the commit (nothing of it was written: one transaction). Free the claim
+        # at once for the person's retry, which commits this same folio.
+        try:
+            repository.release_folio(claim.claim_id, reservation.token, folio)
+        except Exception:
+            logger.exception("could not release the folio reservation", extra={"folio": folio})
+        raise
 
 
 def allocate_folio(claim_type: str, insurer_id: str, now: datetime) -> str:
