@@ -16,7 +16,7 @@ async function load() {
   list.replaceChildren(...answer.items.map((item) => el("li", { class: "claim-row" },
     el("div", {}, el("strong", { text: item.name }),
       el("p", { class: "meta", text: `${TYPE_LABELS[item.type]} · ${STAGE_LABELS[item.stage]}` })),
-    el("a", { class: "button small-button", href: item.url, text: "Descargar PDF", "aria-label": `Descargar ${item.name}` }))));
+    el("a", { class: "button small-button", href: item.url, text: "Descargar PDF", "aria-label": `Descargar PDF: ${item.name}` }))));
   if (!answer.items.length) list.append(el("li", { class: "meta", text: "No hay formatos para esa selección." }));
 }
 

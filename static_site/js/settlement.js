@@ -45,6 +45,10 @@ export function table(columns, rows, footer = null) {
   }
   const wrap = document.createElement("div");
   wrap.className = "table-wrap";
+  // A wide table scrolls sideways: the keyboard reaches it to scroll with the arrows.
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", element.caption?.textContent || "Tabla desplazable");
   wrap.append(element);
   return wrap;
 }
