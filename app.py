@@ -329,7 +329,7 @@ def delete_document(principal: Principal, document_id: str) -> None:
 def download_document(
     principal: Principal, document_id: str, query: docs.DownloadQuery
 ) -> docs.DownloadOut:
-    return documents.download(principal, document_id, query.disposition)
+    return documents.download_own(principal, document_id, query.disposition)
 
 
 @api.route(

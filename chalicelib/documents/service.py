@@ -16,8 +16,10 @@ register two hooks under their owner kind; this context never imports them:
   UUID and can be corrected and uploaded again. It answers `[(code, message), …]`; empty
   accepts.
 
-Reading: the person the document belongs to (`account_id`), or an operator of its insurer
-(read and download only). Anyone else gets 404, so ids cannot be probed.
+Reading: through /v1/documents only the person the document belongs to (`account_id`).
+An operator of its insurer reads and downloads it only through its owner's operator route
+(`download` from e.g. /v1/operator/claims/…), which checks what the operator may see (never
+a draft claim) and audits the read. Anyone else gets 404, so ids cannot be probed.
 
 Idempotency of the pipeline: a conditional write on the document record (pending → judged,
 for the object's ETag/version), not a separate idempotency table. A redelivered or duplicated
@@ -264,7 +266,9 @@ def documents_of(owner_kind: DocumentOwner, owner_id: str) -> list[Document]:
 # --- reading, downloading, deleting -----------------------------------------------------------
 
 
-def _readable(principal: Principal, document_id: str) -> Document:
+def _readable(
+    principal: Principal, document_id: str, *, insurer_operators: bool = False
+) -> Document:
     from chalicelib.documents import repository
 
     document = repository.get(document_id) if rules.check_id(document_id) else None
@@ -272,7 +276,7 @@ def _readable(principal: Principal, document_id: str) -> Document:
         raise errors.NotFound()
     if principal.account_id == document.account_id:
         return document
-    if principal.role == "operador":
+    if insurer_operators and principal.role == "operador":
         require_insurer(principal, document.insurer_id)
         return document
     raise errors.NotFound()
@@ -294,13 +298,23 @@ def to_out(document: Document) -> DocumentOut:
 
 
 def read_document(principal: Principal, document_id: str) -> DocumentOut:
-    """A document its owner (or an operator of its insurer) may see."""
+    """A document of the caller's own (GET /v1/documents/{id})."""
     return to_out(_readable(principal, document_id))
 
 
+def download_own(principal: Principal, document_id: str, disposition: str) -> DownloadOut:
+    """A link to a document of the caller's own (GET /v1/documents/{id}/download)."""
+    return _download(_readable(principal, document_id), disposition)
+
+
 def download(principal: Principal, document_id: str, disposition: str) -> DownloadOut:
+    """A link for the owner or an operator of the document's insurer: only for operator
+    routes, which decide what the operator may see and audit the read."""
+    return _download(_readable(principal, document_id, insurer_operators=True), disposition)
+
+
+def _download(document: Document, disposition: str) -> DownloadOut:
     """A short presigned GET; `inline` only for accepted PDFs and JPEGs."""
-    document = _readable(principal, document_id)
     if document.status == "pendiente":
         raise DocumentPending()
     accepted = document.status == "aceptado"

@@ -94,6 +94,10 @@ class Case:
     public_statuses: tuple[int, ...] = ()
     snapshot: Callable[[], Any] | None = None  # the owner's view, re-read after the attempts
     skipped: dict[str, str] = field(default_factory=dict)  # actor kind → why it is not tried
+    # DESIGN.md: operators reach records only through operator routes, so even the operator
+    # of the resource's own insurer is refused on the routes of the insured, providers and
+    # affiliates (403, the wrong role; `expected` may say otherwise).
+    insurer_operator: Actor | None = None
 
 
 class World:
@@ -577,6 +581,7 @@ Factory = Callable[[World], Case]
 
 def _claim(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_sec,
         params={"claim_id": w.claim["id"]},
         owner=w.insured_a[0],
         same_role=w.insured_b,
@@ -588,15 +593,18 @@ def _claim(w: World) -> Case:
 
 def _document(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_sec,
         params={"document_id": w.claim["document_id"]},
         owner=w.insured_a[0],
         same_role=w.insured_b,
         other_role=w.provider_b,
         other_insurer=w.operator_adn,
         secrets=w.claim_secrets(),
-        # Documents belong to insured and providers alike: the route is open to every role and
-        # someone else's document is simply not found.
+        # Documents belong to insured, providers and operators (their uploads) alike: the route
+        # is open to every role and someone else's document is simply not found, even by the
+        # operator of its insurer (who reads claims' files through the audited operator route).
         expected={
+            "operador_misma_aseguradora": 404,
             "misma_función": 404,
             "otra_función": 404,
             "operador_otra_aseguradora": 404,
@@ -652,6 +660,7 @@ def _notification(w: World) -> Case:
         return [n for n in items if n["id"] == notification_id]
 
     return Case(
+        insurer_operator=w.operator_sec,
         params={"notification_id": notification_id},
         owner=w.insured_a[0],
         same_role=w.insured_b,
@@ -749,12 +758,14 @@ def _payment_complement(w: World) -> Case:
     case.body = {"file": {"name": "complemento.xml", "size": 3000, "content_type": "text/xml"}}
     case.owner_status = (201,)
     case.expected = {**case.expected, "operador_otra_aseguradora": 403}
+    case.insurer_operator = w.operator_sec  # providers only, even the insurer's operator
     case.snapshot = w.invoice_view
     return case
 
 
 def _membership(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_sec,
         params={"membership_id": w.membership["id"]},
         owner=w.affiliate_a[0],
         same_role=w.affiliate_b,
@@ -793,6 +804,7 @@ def _card_payment(w: World) -> Case:
 
 def _appointment(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_sec,
         params={"appointment_id": w.appointment},
         owner=w.affiliate_a[0],
         same_role=w.affiliate_b,
@@ -806,6 +818,7 @@ def _appointment(w: World) -> Case:
 def _certificate(w: World) -> Case:
     leave = w.sealed_sick_leave
     return Case(
+        insurer_operator=w.operator_sec,
         params={"sick_leave_id": leave["id"]},
         owner=w.affiliate_a[0],
         same_role=w.affiliate_b,
@@ -846,6 +859,7 @@ def _authorize(w: World) -> Case:
 
 def _settlement(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_sec,
         params={"folio": w.settlement["folio"]},
         owner=w.provider_cl,
         same_role=w.provider_b,
@@ -869,6 +883,7 @@ def _run(w: World) -> Case:
 
 def _my_data_request(w: World) -> Case:
     return Case(
+        insurer_operator=w.operator_adn,
         params={"request_id": w.data_request},
         owner=w.insured_adn,
         same_role=w.insured_b,
@@ -877,6 +892,7 @@ def _my_data_request(w: World) -> Case:
         secrets=[w.data_request],
         # Every role may ask for its data: someone else's request is simply not found.
         expected={
+            "operador_misma_aseguradora": 404,
             "misma_función": 404,
             "otra_función": 404,
             "operador_otra_aseguradora": 404,
@@ -977,6 +993,8 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[
         ("operador_otra_aseguradora", case.other_insurer),
         ("anónimo", ANONYMOUS),
     ]
+    if case.insurer_operator is not None:
+        actors.append(("operador_misma_aseguradora", case.insurer_operator))
     before = case.snapshot() if case.snapshot else None
     for kind, actor in actors:
         if kind in case.skipped or actor is None:
@@ -989,7 +1007,7 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[
             if answer.status_code not in case.public_statuses:
                 problems.append(f"{label}: {answer.status_code} {answer.text[:200]}")
         else:
-            expected = case.expected[kind]
+            expected = case.expected.get(kind, 403)
             if answer.status_code != expected:
                 problems.append(f"{label}: {answer.status_code}, expected {expected}")
             elif answer.json().get("error", {}).get("code") != CODES[expected]:

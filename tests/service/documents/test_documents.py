@@ -181,12 +181,23 @@ def test_another_persons_document_is_not_found(world: DocumentsWorld) -> None:
     assert documents.read_document(ANA, document_id).status == "aceptado"
 
 
-def test_an_operator_of_the_insurer_reads_but_does_not_delete(world: DocumentsWorld) -> None:
+def test_an_operator_of_the_insurer_reads_only_through_operator_routes(
+    world: DocumentsWorld,
+) -> None:
+    """/v1/documents is the owner's: the insurer's operator gets 404 there (a draft claim's
+    files are the insured's alone, and operator reads are audited by the operator routes,
+    which call `download`)."""
     document_id = accepted_pdf(world)
-    assert documents.read_document(OPERATOR_SEC, document_id).id == document_id
+    for action in (
+        lambda: documents.read_document(OPERATOR_SEC, document_id),
+        lambda: documents.download_own(OPERATOR_SEC, document_id, "attachment"),
+        lambda: documents.delete_document(OPERATOR_SEC, document_id),
+        lambda: documents.download(OPERATOR_ADN, document_id, "attachment"),
+    ):
+        with pytest.raises(errors.NotFound):
+            action()
     assert documents.download(OPERATOR_SEC, document_id, "attachment").url
-    with pytest.raises(errors.NotFound):
-        documents.delete_document(OPERATOR_SEC, document_id)
+    assert documents.download_own(ANA, document_id, "attachment").url
 
 
 # --- downloads ----------------------------------------------------------------------------------
