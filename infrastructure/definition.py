@@ -244,7 +244,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule(
         "run_data_requests",
         "rate(1 hour)",
-        local_interval_seconds=20,
+        local_interval_seconds=5,
         purpose="execute approved account deletions that are due; enqueue unbuilt exports again",
     ),
 )

@@ -68,6 +68,8 @@ class OperatorDataRequestOut(DataRequestOut):
     role: str
     insurer_id: str
     history: list[dict[str, str | None]] = Field(default_factory=list)
+    full_name: str | None = None  # on the single (audited) read, to verify the person
+    email: str | None = None
 
 
 class OperatorDataRequestListOut(Schema):

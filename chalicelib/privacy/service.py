@@ -268,7 +268,12 @@ def operator_request(
         source_ip=source_ip,
         detail={"type": request.request_type, "status": request.status},
     )
-    return _operator_out(request)
+    answer = _operator_out(request)
+    try:
+        person = accounts.contact(Principal(request.account_id, request.role))
+    except errors.DomainError:
+        return answer  # a completed deletion left nobody to show
+    return answer.model_copy(update={"full_name": person.full_name, "email": person.email})
 
 
 def _last_activity(account_id: str, role: str) -> dict[str, str]:

@@ -15,7 +15,8 @@ function day(iso) {
   return new Date(iso).toLocaleString("es-MX", { dateStyle: "long", timeStyle: "short" });
 }
 
-function megabytes(bytes) {
+function size(bytes) {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString("es-MX")} KB`;
   return `${(bytes / (1024 * 1024)).toLocaleString("es-MX", { maximumFractionDigits: 1 })} MB`;
 }
 
@@ -39,7 +40,10 @@ function row(request) {
   const details = [`Solicitada el ${day(request.created_at)}`];
   if (request.due_at && request.status === "aprobada") details.push(`se eliminará el ${day(request.due_at)}`);
   if (request.available_until && request.status === "lista") details.push(`disponible hasta el ${day(request.available_until)}`);
-  if (request.size) details.push(`${request.files} documentos, ${megabytes(request.size)}`);
+  if (request.size) {
+    const documents = request.files === 1 ? "1 documento" : `${request.files} documentos`;
+    details.push(`${documents}, ${size(request.size)}`);
+  }
   const item = el("li", { "data-request": request.request_id, "data-status": request.status },
     el("strong", { text: request.type_label }), " ",
     el("span", { class: `prov-badge prov-${request.status}`, text: request.status_label }),

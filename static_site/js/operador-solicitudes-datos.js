@@ -9,6 +9,10 @@ const session = requireSession(["operador"]);
 const form = document.getElementById("requests-form");
 const pageError = document.querySelector("[data-error]");
 const notice = document.querySelector("[data-notice]");
+const STATUS = {
+  pendiente: "Recibida", en_proceso: "En preparación", lista: "Lista", fallida: "Falló",
+  aprobada: "Aprobada", rechazada: "Rechazada", completada: "Completada",
+};
 const ROLES = { asegurado: "Asegurado", prestador: "Prestador", afiliado: "Afiliado", operador: "Operador" };
 
 function when(iso) {
@@ -45,7 +49,9 @@ function decisionForm(request) {
 async function showDetail(request, container) {
   const detail = await api.get(`/v1/operator/data-requests/${encodeURIComponent(request.request_id)}`);
   const rows = [
-    ["Persona (cuenta)", detail.account_id],
+    ["Nombre", detail.full_name || "(cuenta ya eliminada)"],
+    ["Correo", detail.email || "—"],
+    ["Cuenta", detail.account_id],
     ["Portal", ROLES[detail.role] || detail.role],
     ["Recibida", when(detail.created_at)],
   ];
@@ -54,7 +60,7 @@ async function showDetail(request, container) {
   const data = el("dl", { class: "data" });
   for (const [term, value] of rows) data.append(el("dt", { text: term }), el("dd", { text: value }));
   const history = el("ol", { class: "links" }, ...detail.history.map((entry) =>
-    el("li", { text: `${when(entry.at)} · ${entry.status}${entry.note ? ` · ${entry.note}` : ""}` })));
+    el("li", { text: `${when(entry.at)} · ${STATUS[entry.status] || entry.status}${entry.note ? ` · ${entry.note}` : ""}` })));
   const kept = (detail.retained || []).map((r) =>
     el("p", { class: "meta", text: `Conservado: ${r.what} (${r.count}) hasta ${r.until}. ${r.legal_basis}` }));
   container.replaceChildren(data, el("h3", { text: "Historial" }), history, ...kept);
