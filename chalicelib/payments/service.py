@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib import aws, clock, errors
-from chalicelib.auth import Principal, require_owner
+from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
 from chalicelib.observability import logger
@@ -96,6 +96,11 @@ MONTH_NAMES = (
 class BadSignature(errors.Unauthorized):
     code = "bad_signature"
     message = "La firma de la notificación no es válida."
+
+
+class MembershipNotFound(errors.NotFound):
+    # One answer for an unknown id and for someone else's membership: ids cannot be probed.
+    message = "No encontramos esa membresía."
 
 
 class PlanNotFound(errors.NotFound):
@@ -210,16 +215,17 @@ def _existing(membership_id: str) -> Membership:
     try:
         uuid.UUID(membership_id)
     except ValueError:
-        raise errors.NotFound("No encontramos esa membresía.") from None
+        raise MembershipNotFound() from None
     found = repo.get_membership(membership_id)
     if found is None:
-        raise errors.NotFound("No encontramos esa membresía.")
+        raise MembershipNotFound()
     return found
 
 
 def _owned(principal: Principal, membership_id: str) -> Membership:
     membership = _existing(membership_id)
-    require_owner(principal, membership.account_id)
+    if membership.account_id != principal.account_id:
+        raise MembershipNotFound()
     return membership
 
 

@@ -978,6 +978,35 @@ def test_every_route_with_an_id_has_a_factory(local_stack: LocalStack) -> None:
     assert not gone, f"factories for routes the API no longer has: {gone}"
 
 
+def _ghost(value: str) -> str:
+    """An id of the same shape that names nothing: its last six letters or digits shifted."""
+    chars = list(value)
+    changed = 0
+    for index in range(len(chars) - 1, -1, -1):
+        char = chars[index]
+        if changed == 6:
+            break
+        if char.isdigit():
+            chars[index] = str((int(char) + 1) % 10)
+        elif char in "abcdef":
+            chars[index] = "abcdef"["abcdef".index(char) - 1]
+        elif char in "ABCDEF":
+            chars[index] = "ABCDEF"["ABCDEF".index(char) - 1]
+        elif char.isalpha():
+            chars[index] = "b" if char.lower() == "a" else "a"
+        else:
+            continue
+        changed += 1
+    return "".join(chars)
+
+
+def _error(answer: requests.Response) -> Any:
+    try:
+        return answer.status_code, answer.json().get("error")
+    except ValueError:
+        return answer.status_code, answer.text
+
+
 def _leaks(text: str, secrets: list[str]) -> list[str]:
     return [s for s in secrets if s and s in text]
 
@@ -1012,6 +1041,15 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[
                 problems.append(f"{label}: {answer.status_code}, expected {expected}")
             elif answer.json().get("error", {}).get("code") != CODES[expected]:
                 problems.append(f"{label}: code {answer.text[:200]}")
+            elif expected == 404:
+                # Not revealing existence: the same answer as for an id that names nothing.
+                ghost = path.format(**{k: _ghost(v) for k, v in case.params.items()})
+                unknown = world.call(method, ghost, actor, case.body, case.query)
+                checks += 1
+                if _error(unknown) != _error(answer):
+                    problems.append(
+                        f"{label}: {_error(answer)} differs from an unknown id's {_error(unknown)}"
+                    )
         leaked = _leaks(answer.text, case.secrets)
         if leaked:
             problems.append(f"{label}: the answer carries {leaked}")

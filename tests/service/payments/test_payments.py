@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -69,6 +70,20 @@ def test_the_virtual_card_is_a_pdf_only_its_owner_can_get(
         payments.card(OTHER, membership_id)
     with pytest.raises(errors.NotFound):
         payments.membership(OTHER, membership_id)
+
+
+def test_someone_elses_membership_is_answered_like_an_unknown_one(world: Mailbox) -> None:
+    membership_id = enrol()
+    unknown = str(uuid.uuid4())
+    for read in (payments.membership, payments.card):
+        with pytest.raises(errors.NotFound) as theirs:
+            read(OTHER, membership_id)
+        with pytest.raises(errors.NotFound) as nobodys:
+            read(OTHER, unknown)
+        assert (theirs.value.error_code, theirs.value.error_message) == (
+            nobodys.value.error_code,
+            nobodys.value.error_message,
+        )
 
 
 def test_asking_twice_for_a_reference_returns_the_valid_one(
