@@ -4,7 +4,8 @@
 
 The same work the `settle_provider` consumer does, in this process, with a progress bar that
 shows providers settled per second. `make settle` points it at the running local stack.
-Exit codes: 0 done, 2 usage error.
+Exit codes: 0 done; 1 some providers were not settled (AWS kept refusing, or another worker
+holds them): run it again, it resumes them; 2 usage error.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "providers_per_second": round(result.done / elapsed, 2) if elapsed else None,
     }
     print(json.dumps(summary, ensure_ascii=False))
-    return 0
+    return 0 if result.finished else 1
 
 
 if __name__ == "__main__":

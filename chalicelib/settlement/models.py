@@ -12,7 +12,9 @@
 
 `settlements` table:
 - `SETTLEMENT#<folio>` / `HEADER`: the settlement (its key is the guard of (provider, period));
-  gsi1 `PROV#<rut>` / `<settled_on>#<folio>` once complete.
+  gsi1 `OPEN#<insurer>#<rut>` / `<period_end>#<folio>` while in progress (how a later run
+  finds one a crashed worker left unfinished), `PROV#<rut>` / `<settled_on>#<folio>` once
+  complete.
 - `SETTLEMENT#<folio>` / `CHUNK#<credit type>#<n>`: details, one chunk per page claimed.
 - `RUN#<id>` / `RUN` and `RUN#<id>` / `DONE#<insurer>#<rut>`: a run and its providers done.
 - `PINV#<insurer>#<folio>` / `PINV`: the platform's invoice to a provider; gsi1

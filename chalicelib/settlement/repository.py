@@ -302,6 +302,23 @@ def get_header(folio: str) -> Header | None:
         return None
 
 
+def _open_partition(insurer_id: str, rut: str) -> str:
+    return f"OPEN#{insurer_id}#{rut}"
+
+
+def open_settlements(insurer_id: str, rut: str, before: str) -> list[Header]:
+    """A provider's settlements still in progress for periods ending before `before`: the
+    ones a worker left unfinished (completing moves them out of this partition)."""
+    from chalicelib.settlement.models import SettlementModel
+
+    return [
+        _to_header(item)
+        for item in SettlementModel.by_provider.query(
+            _open_partition(insurer_id, rut), SettlementModel.gsi1sk < before
+        )
+    ]
+
+
 def create_header(header: Header) -> bool:
     """The guard of (provider, period): False when it already exists."""
     from chalicelib.settlement.models import SettlementModel
@@ -310,6 +327,8 @@ def create_header(header: Header) -> bool:
     item = SettlementModel(
         pk=pk,
         sk=sk,
+        gsi1pk=_open_partition(header.insurer_id, header.rut),
+        gsi1sk=f"{header.period_end}#{header.folio}",
         state="en_proceso",
         next_chunk=0,
         figures=Figures().values,
@@ -348,6 +367,24 @@ def take_lease(folio: str, owner: str, now: str, until: str) -> bool:
                 | (SettlementModel.lease_until < now)
                 | (SettlementModel.lease_owner == owner)
             ),
+        )
+    except Exception as exc:
+        if dynamo.is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
+def release_lease(folio: str, owner: str) -> bool:
+    """A worker that failed lets go at once, so the message's redelivery resumes the work
+    instead of waiting out the lease; False when the lease was no longer its own."""
+    from chalicelib.settlement.models import SettlementModel
+
+    try:
+        SettlementModel(*_header_key(folio)).update(
+            actions=[SettlementModel.lease_owner.remove(), SettlementModel.lease_until.remove()],
+            condition=(SettlementModel.state == "en_proceso")
+            & (SettlementModel.lease_owner == owner),
         )
     except Exception as exc:
         if dynamo.is_condition_failure(exc):

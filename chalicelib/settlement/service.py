@@ -426,6 +426,14 @@ def handle_task(body: str) -> None:
     )
 
 
+class SettlementBusy(errors.Conflict):
+    """Another worker holds the settlement's lease. The task must not be acknowledged: if
+    that worker dies, this very message is the only one left to finish the settlement."""
+
+    code = "settlement_in_progress"
+    message = "Otra ejecución está liquidando a este prestador; se reintentará más tarde."
+
+
 def settle_provider(
     insurer_id: str,
     rut: str,
@@ -434,10 +442,19 @@ def settle_provider(
     run_id: str | None = None,
     worker: str | None = None,
 ) -> str | None:
-    """Settle one provider up to `period_end`; the folio, or None when there was nothing."""
+    """Settle one provider up to `period_end`; the folio, or None when there was nothing.
+
+    Raises SettlementBusy while another worker holds the lease, and lets any failure through
+    after releasing its own lease: either way the queue delivers the task again.
+    """
     from chalicelib.accounts import service as accounts
     from chalicelib.settlement import repository
 
+    # An earlier period's settlement a worker left unfinished (its task lost, e.g. in the
+    # dead-letter queue) is finished first: what it claimed is out of every other run's reach.
+    for stale in repository.open_settlements(insurer_id, rut, period_end.isoformat()):
+        logger.info("resuming an unfinished settlement", extra={"folio": stale.folio})
+        settle_provider(insurer_id, rut, date.fromisoformat(stale.period_end), worker=worker)
     folio = folio_for(insurer_id, rut, period_end)
     cutoff = calendar.cutoff_instant(period_end)
     marker = repository.active_marker(insurer_id, rut)
@@ -472,12 +489,31 @@ def settle_provider(
     owner = worker or str(uuid.uuid4())
     now = clock.now()
     if not repository.take_lease(folio, owner, clock.iso(now), clock.iso(now + LEASE)):
-        # Another worker holds it (a doubled trigger): that one finishes, and its message
-        # comes back if it crashes.
+        # A doubled trigger, or this task's earlier delivery on a worker that died: the task
+        # comes back after the queue's visibility timeout (longer than the lease), and
+        # finds the settlement complete or its lease expired.
         logger.info("settlement already in progress", extra={"folio": folio})
-        return folio
+        raise SettlementBusy()
+    try:
+        _settle_leased(folio, cutoff, owner, run_id, marker)
+    except Exception:
+        # Let go at once so the redelivery resumes without waiting out the lease. A worker
+        # that dies runs none of this; its lease expires instead.
+        try:
+            repository.release_lease(folio, owner)
+        except Exception:
+            logger.exception("settlement lease not released", extra={"folio": folio})
+        raise
+    return folio
+
+
+def _settle_leased(folio: str, cutoff: Any, owner: str, run_id: str | None, marker: Any) -> None:
+    """The work of settle_provider once this worker holds the lease of `folio`."""
+    from chalicelib.settlement import repository
+
     header = repository.get_header(folio)
     assert header is not None
+    insurer_id, rut = header.insurer_id, header.rut
     # A chunk claimed but not written by a worker that stopped: write it first.
     leftover = repository.claimed_for_chunk(folio, header.next_chunk)
     if leftover:
@@ -499,7 +535,9 @@ def settle_provider(
         start = page.last_key
     settled_on = calendar.local_date(clock.now())
     paid_on = calendar.payment_date(settled_on)
-    repository.complete(header, settled_on.isoformat(), paid_on.isoformat(), owner, run_id)
+    if not repository.complete(header, settled_on.isoformat(), paid_on.isoformat(), owner, run_id):
+        # Another worker took over an expired lease: it completes and counts the settlement.
+        raise repository.LeaseLost()
     if run_id:
         repository.mark_done(run_id, insurer_id, rut, settled=True)
     if not later_activity:
@@ -512,7 +550,6 @@ def settle_provider(
             "chunks": header.next_chunk,
         },
     )
-    return folio
 
 
 def _forget(marker: Any) -> None:
@@ -934,7 +971,10 @@ def run_inline(
 ) -> RunOut:
     """Run a settlement in this process (the CLI): the same work the queue consumer does.
 
-    `progress(done, total)` is called once before the first provider and after each one.
+    `progress(done, total)` is called once before the first provider and after each one. A
+    provider that fails (AWS kept refusing, another worker holds it) is logged and left for
+    the next run, which resumes its settlement; the others go on. The answer's `finished`
+    says whether every provider was settled.
     """
     from chalicelib.settlement import repository
 
@@ -942,12 +982,18 @@ def run_inline(
     if progress:
         progress(0, len(messages))
     for done, message in enumerate(messages, start=1):
-        settle_provider(
-            message["insurer_id"],
-            message["rut"],
-            started.period_end,
-            run_id=started.run_id,
-        )
+        try:
+            settle_provider(
+                message["insurer_id"],
+                message["rut"],
+                started.period_end,
+                run_id=started.run_id,
+            )
+        except Exception:
+            logger.exception(
+                "provider not settled",
+                extra={"insurer_id": message["insurer_id"], "rut": message["rut"]},
+            )
         if progress:
             progress(done, len(messages))
     run = repository.get_run(started.run_id)
