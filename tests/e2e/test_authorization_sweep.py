@@ -87,6 +87,7 @@ class Case:
             "otra_función": 403,
             "operador_otra_aseguradora": 403,
             "anónimo": 401,
+            "token_alterado": 401,
         }
     )
     # Public routes (anonymous allowed by API.md): every caller is answered, none sees data.
@@ -389,6 +390,38 @@ class World:
             },
         )
         return list(loaded["items"])
+
+    @cached_property
+    def traditional_order(self) -> dict[str, Any]:
+        """A traditional order with its one merged PDF, accepted: its format is ready."""
+        owner = self.provider_a[0]
+        data = report()
+        created = self.ok(
+            "POST",
+            "/v1/care-orders/traditional",
+            owner,
+            {
+                "insurer_id": "sec",
+                "account_number": f"BT-{self.tag}",
+                "patient_name": "ANA SOFIA TORRES VEGA",
+                "service": "consulta",
+                "date": "2026-11-20",
+                "amount": {"amount": "1234.00", "currency": "MXN"},
+                "files": [
+                    {"name": "orden.pdf", "size": len(data), "content_type": "application/pdf"}
+                ],
+            },
+        )
+        order_id = created["order"]["id"]
+        self.upload(created["slots"][0], "orden.pdf", data, "application/pdf")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            order = self.ok("GET", f"/v1/care-orders/{order_id}", owner)
+            if order["format"]["status"] != "pendiente":
+                assert order["format"]["status"] == "aceptado", order
+                return dict(order)
+            time.sleep(0.3)
+        raise AssertionError("the traditional order's PDF was never judged")
 
     def order_secrets(self, order: dict[str, Any]) -> list[str]:
         return [order["id"], order["account_number"], self.provider_a[2], "1234.00"]
@@ -718,11 +751,10 @@ def _care_order(w: World) -> Case:
 
 
 def _care_order_format(w: World) -> Case:
+    order = w.traditional_order
     case = _care_order(w)
-    # A digital order has no order-format PDF (only traditional ones, after their upload is
-    # merged): the owner is told so, which a route refusing everybody could not say.
-    case.owner_status = (409,)
-    case.owner_code = "order_format_not_ready"
+    case.params = {"order_id": order["id"]}
+    case.secrets = w.order_secrets(order)
     return case
 
 
@@ -1000,6 +1032,13 @@ def _ghost(value: str) -> str:
     return "".join(chars)
 
 
+def _forged(owner: Actor, attacker: Actor) -> Actor:
+    """The owner's claims under the attacker's signature: a tampered token (401)."""
+    header, claims, _ = owner.headers["Authorization"].removeprefix("Bearer ").split(".")
+    signature = attacker.headers["Authorization"].rsplit(".", 1)[1]
+    return Actor("token alterado", {"Authorization": f"Bearer {header}.{claims}.{signature}"})
+
+
 def _error(answer: requests.Response) -> Any:
     try:
         return answer.status_code, answer.json().get("error")
@@ -1024,6 +1063,8 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[
     ]
     if case.insurer_operator is not None:
         actors.append(("operador_misma_aseguradora", case.insurer_operator))
+    if not case.public:
+        actors.append(("token_alterado", _forged(case.owner, case.same_role)))
     before = case.snapshot() if case.snapshot else None
     for kind, actor in actors:
         if kind in case.skipped or actor is None:
@@ -1036,7 +1077,7 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[int, list[
             if answer.status_code not in case.public_statuses:
                 problems.append(f"{label}: {answer.status_code} {answer.text[:200]}")
         else:
-            expected = case.expected.get(kind, 403)
+            expected = case.expected.get(kind, 401 if kind == "token_alterado" else 403)
             if answer.status_code != expected:
                 problems.append(f"{label}: {answer.status_code}, expected {expected}")
             elif answer.json().get("error", {}).get("code") != CODES[expected]:
