@@ -147,6 +147,7 @@ class Sweep:
     keyboard: dict[str, list[str]] = field(default_factory=dict)
     landed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 def _tokens(stack: LocalStack, role: str) -> dict[str, Any]:
@@ -191,6 +192,12 @@ def _record_queries(stack: LocalStack) -> dict[str, str]:
     assert created.status_code == 201, created.text
     query = f"?id={created.json()['id']}"
     return {"asegurados/tramite.html": query, "operadores/tramite.html": query}
+
+
+def _phase(result: Sweep, name: str, since: float) -> float:
+    now = time.monotonic()
+    result.phases[name] = result.phases.get(name, 0.0) + now - since
+    return now
 
 
 def _walk_with_tab(page: Any) -> list[str]:
@@ -256,27 +263,34 @@ def sweep(local_stack: LocalStack, browser: Any) -> Sweep:
                 open_session(page, local_stack, tokens, session_role)
             for name in names:
                 console.clear()
+                mark = time.monotonic()
                 page.goto(f"{local_stack.site_url}/{name}{queries.get(name, '')}")
                 _settle(page)
+                mark = _phase(result, "load (CSP enforced)", mark)
                 result.landed[name] = page.url
                 violations = page.evaluate("() => window.__cspViolations || []")
                 result.csp[name] = [*violations, *console]
                 result.keyboard[name] = _walk_with_tab(page)
+                _phase(result, "Tab walk", mark)
             checker = audited.new_page()
             if tokens:
                 open_session(checker, local_stack, tokens, session_role)
             for name in names:
+                mark = time.monotonic()
                 checker.goto(f"{local_stack.site_url}/{name}{queries.get(name, '')}")
                 _settle(checker)
+                mark = _phase(result, "load (CSP bypassed)", mark)
                 checker.add_script_tag(path=str(AXE))
                 result.axe[name] = checker.evaluate(RUN_AXE)
+                _phase(result, "axe", mark)
                 if name in {"asegurados/tramite-nuevo.html", "prestadores/liquidaciones.html"}:
                     screenshot(checker, f"a11y-{name.replace('/', '-')}")
         finally:
             enforced.close()
             audited.close()
     result.seconds = time.monotonic() - started
-    print(f"\nswept {len(result.csp)} pages in {result.seconds:.1f} s")
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in result.phases.items())
+    print(f"\nswept {len(result.csp)} pages in {result.seconds:.1f} s ({phases})")
     return result
 
 
