@@ -105,12 +105,17 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         }
     responses[str(endpoint.status)] = success
 
-    # Any route may find AWS throttling or down once botocore's retries are spent.
+    # Any route may find AWS throttling or down once botocore's retries are spent. The edge
+    # gives the other generic answers to any route of a kind, whatever its view declares: a
+    # body (not JSON, wrong media type, invalid), a query string (invalid, a tampered cursor),
+    # an id in the path (invalid, not there or not yours), a session (missing, wrong role).
     error_statuses = set(endpoint.errors) | {500, 503}
     if endpoint.body is not None:
         error_statuses |= {400, 415, 422}
-    if endpoint.query is not None or endpoint.path_params:
-        error_statuses.add(422)
+    if endpoint.query is not None:
+        error_statuses |= {400, 422}
+    if endpoint.path_params:
+        error_statuses |= {404, 422}
     if endpoint.authenticated:
         error_statuses |= {401, 403}
     for status in sorted(error_statuses):
