@@ -52,9 +52,14 @@ class ApiHTTPServer(ThreadedHTTPServer):
 
 class ApiRequestHandler(ChaliceRequestHandler):
     cors_origin = ""  # make_api_server sets the site's origin; never "*"
-    # The standard library answers a method without a `do_` handler with its own HTML 501;
-    # through the router it gets the JSON 405 (with `Allow`) any other stray method gets.
-    do_TRACE = do_CONNECT = ChaliceRequestHandler._generic_handle
+
+    def __getattr__(self, name: str) -> Any:
+        # The standard library answers a method without a `do_` handler (TRACE, CONNECT,
+        # QUERY, any token) with its own HTML 501; through the router every method gets the
+        # JSON 405 with `Allow` that API Gateway's stray methods get.
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         status, headers, body = gateway_error(error, self.cors_origin)

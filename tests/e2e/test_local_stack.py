@@ -115,3 +115,14 @@ def test_ctrl_c_stops_a_running_stack(tmp_path: Path) -> None:
     assert code == 0
     assert time.monotonic() - started < 15
     assert "Stopped." in (tmp_path / "stack.log").read_text()
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "CONNECT"])
+def test_a_method_the_route_lacks_is_a_json_405_even_when_http_server_has_no_handler(
+    local_stack: LocalStack, method: str
+) -> None:
+    # Found by the API fuzz: the standard library answered these with an HTML 501.
+    response = requests.request(method, f"{local_stack.api_url}/v1/health", timeout=5)
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert response.headers["Allow"] == "GET"
