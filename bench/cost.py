@@ -1140,7 +1140,7 @@ def main() -> int:
             "rounded up to 1 ms; warm containers (a warm-up journey runs first)",
             "authorizer": "one invocation per token per operation (API Gateway caches 300 s)",
             "sqs_batches": "one message per invocation (worst case for uploads and emails)",
-            "sqs_idle_polling": "not counted: Lambda's pollers cost ~ a few $ per queue-year",
+            "sqs_idle_polling": "not counted: a fixed cost per queue (pollers long-poll 20 s)",
             "log_bytes": f"stdout per invocation + {LAMBDA_PLATFORM_LOG_BYTES} bytes of "
             "Lambda's START/END/REPORT",
         },
