@@ -112,3 +112,9 @@ bench-cost: $(STAMP)
 ## make load: Locust, headless, on the main journeys against its own local stack (~3 min)
 load: $(STAMP)
 	$(BIN)/python bench/load.py
+
+.PHONY: fuzz
+
+## make fuzz [FUZZ_EXAMPLES=100]: schemathesis on every operation, every role, every stray method, on its own local stack
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/e2e/test_api_fuzz.py -p no:cacheprovider -q
