@@ -98,7 +98,6 @@ ACCESS: dict[str, Access] = {
         tables=("data_requests", "email_outbox"),
         read_only_tables=(
             "accounts",
-            "policies",
             "claims",
             "documents",
             "care_orders",
@@ -118,7 +117,6 @@ ACCESS: dict[str, Access] = {
     "run_data_requests": Access(
         tables=("data_requests", "email_outbox", "accounts", "claims", "documents"),
         read_only_tables=(
-            "policies",
             "care_orders",
             "invoices",
             "memberships",
@@ -126,7 +124,6 @@ ACCESS: dict[str, Access] = {
             "prescriptions",
             "affiliates",
         ),
-        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX),
         documents_delete_versions=True,
         send_queues=("email-outbox", "data-requests"),
         user_pool_admin=True,
