@@ -35,6 +35,8 @@ _STATUS = {
     "KMSInternalException": 500,
     "InternalServerError": 500,
     "InternalFailure": 500,
+    "InternalError": 500,  # S3's
+    "SlowDown": 503,  # S3's throttling
     "ServiceUnavailable": 503,
     "ServiceUnavailableException": 503,
 }
