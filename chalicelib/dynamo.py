@@ -160,11 +160,14 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     if not cursor:
         return None
     payload, _, mac = cursor.rpartition(".")
-    expected = hmac.new(_cursor_key(), payload.encode(), hashlib.sha256).hexdigest()[:32]
-    if not payload or not hmac.compare_digest(mac, expected):
+    # A tampered cursor may hold any text: compare bytes (compare_digest refuses non-ASCII
+    # str) and never fail on encoding it.
+    raw = payload.encode("utf-8", "replace")
+    expected = hmac.new(_cursor_key(), raw, hashlib.sha256).hexdigest()[:32].encode()
+    if not payload or not hmac.compare_digest(mac.encode("utf-8", "replace"), expected):
         raise errors.BadRequest("El cursor de paginación no es válido.", code="invalid_cursor")
     try:
-        value = json.loads(base64.urlsafe_b64decode(payload.encode()))
+        value = json.loads(base64.urlsafe_b64decode(raw))
     except ValueError:
         raise errors.BadRequest(
             "El cursor de paginación no es válido.", code="invalid_cursor"
