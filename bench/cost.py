@@ -246,7 +246,7 @@ class MotoItems:
     """Reads moto's stored items (in this process) to size writes before and after."""
 
     def __init__(self) -> None:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.dynamodb.models import dynamodb_backends
 
         self.backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]]
@@ -318,7 +318,7 @@ class AwsCallCounter:
             counter.attach(client)
             return client
 
-        Session.create_client = create_client  # type: ignore[method-assign]
+        Session.create_client = create_client  # type: ignore[method-assign,assignment]
 
     def attach(self, client: Any) -> None:
         events = client.meta.events
@@ -518,6 +518,7 @@ class Platform:
 
         import app as app_module
         from chalicelib.accounts import service as accounts
+        from chalicelib.auth import Principal
         from chalicelib.config import get_settings
         from infrastructure import definition
 
@@ -542,11 +543,11 @@ class Platform:
 
         # The authorizer runs for every request in Chalice's local gateway; API Gateway
         # caches its answer for 300 s per token, so only the first use of a token invokes it.
-        def authenticate(token: str) -> Any:
-            if self.usage is not None and token not in self.authorized_tokens:
-                self.authorized_tokens.add(token)
+        def authenticate(id_token: str) -> Principal:
+            if self.usage is not None and id_token not in self.authorized_tokens:
+                self.authorized_tokens.add(id_token)
                 self.usage.lambda_invocations["authorizer"] += 1
-            return original(token)
+            return original(id_token)
 
         accounts.authenticate_token = authenticate
         self.usage: Usage | None = None
@@ -644,7 +645,7 @@ class Platform:
         return self.drain("email-outbox", "send_email")
 
     def sent_to(self, address: str) -> list[Any]:
-        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.models import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         sent = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
@@ -1049,7 +1050,6 @@ def main() -> int:
 
         # Warm-up, not counted: the first of everything imports modules and parses models.
         policy_number, operator = _seed_claims(0)
-        platform.usage = Usage()
         with platform.operation(Usage()):
             claim_journey(platform, registration(platform, policy_number), operator)
         email, clinic_id, day = _seed_appointments(0)
