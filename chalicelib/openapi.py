@@ -91,7 +91,7 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         operation["parameters"] = parameters
     if endpoint.body is not None:
         operation["requestBody"] = {
-            "required": True,
+            "required": _body_required(endpoint.body),
             "content": {"application/json": {"schema": ref(endpoint.body, "validation")}},
         }
     if endpoint.authenticated:
@@ -125,6 +125,16 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         }
     operation["responses"] = responses
     return operation
+
+
+def _body_required(model: type[BaseModel]) -> bool:
+    """Whether a request may leave the body out: the edge reads a missing body as `{}`, so
+    a body whose every field is optional (PATCH /v1/me) may be left out."""
+    from pydantic import RootModel
+
+    if issubclass(model, RootModel):
+        return True
+    return any(field.is_required() for field in model.model_fields.values())
 
 
 def undocumented_routes(routes: dict[str, dict[str, Any]], document: dict[str, Any]) -> list[str]:
