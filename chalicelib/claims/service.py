@@ -1124,10 +1124,12 @@ def personal_data(account_id: str) -> PersonalData:
 
 
 def erase_personal_data(account_id: str) -> list[Retained]:
-    """Anonymise the person's claims; the folios and their dates stay as accounting records."""
+    """Anonymise the person's claims, notifications and contact messages; the folios and their
+    dates stay as accounting records."""
     claims = repository.all_for_account(account_id)
     for claim in claims:
         repository.erase_personal_fields(claim)
+    repository.erase_messages(account_id)
     with_folio = [c for c in claims if c.folio]
     if not with_folio:
         return []

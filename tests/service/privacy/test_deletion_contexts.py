@@ -1,0 +1,54 @@
+"""Account deletion across contexts: what each context erases, anonymises or keeps (and
+until when), and that operators still read the anonymised records."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from chalicelib.claims import service as claims
+from chalicelib.claims.schemas import ContactIn, OperatorQueueQuery, PageQuery
+from chalicelib.privacy import service as privacy
+from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
+from tests.service.privacy.conftest import ClaimsWorld
+
+
+def _delete(world: ClaimsWorld, principal: object, operator: object) -> privacy.DataRequestOut:
+    created = privacy.create_request(principal, DataRequestIn(type="deletion"))  # type: ignore[arg-type]
+    approved = privacy.decide(operator, created.request_id, DecisionIn(decision="aprobar"), None)  # type: ignore[arg-type]
+    assert approved.due_at
+    world.clock.now = max(world.clock.now, datetime.fromisoformat(approved.due_at)) + timedelta(
+        hours=1
+    )
+    assert privacy.run_due()["deletions"] == 1
+    return privacy.my_request(principal, created.request_id)  # type: ignore[arg-type]
+
+
+def _no_past_dates(done: privacy.DataRequestOut, today: str) -> None:
+    assert all(r.until > today for r in done.retained), done.retained
+
+
+def test_insured_deletion_erases_notifications_and_contact_text_and_the_queue_still_reads(
+    world: ClaimsWorld,
+) -> None:
+    from chalicelib.claims.models import ContactModel, NotificationModel
+
+    claim = world.complete_reimbursement()
+    claims.generate_folio(world.ana, claim.id)
+    assert claims.my_notifications(world.ana, PageQuery()).items
+    claims.contact(
+        world.ana,
+        ContactIn(subject="Demora de Ana", message="Soy Ana y mi reembolso tarda.", kind="queja"),
+    )
+
+    _delete(world, world.ana, world.operator)
+
+    pk = f"ACCOUNT#{world.ana.account_id}"
+    assert list(NotificationModel.query(pk, NotificationModel.sk.startswith("NOTIF#"))) == []
+    [contact] = list(ContactModel.query(pk, ContactModel.sk.startswith("CONTACT#")))
+    assert contact.ticket
+    assert "Ana" not in contact.subject + contact.message
+
+    # The operator's queue and detail read the anonymised claim without failing.
+    queue = claims.operator_queue(world.operator, OperatorQueueQuery(status="registrado"), None)
+    assert [c.id for c in queue.items] == [claim.id]
+    assert claims.operator_claim(world.operator, claim.id, None).id == claim.id
