@@ -7,11 +7,14 @@ to be kept ("clinical", "fiscal"); the insurer's retention settings say for how 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 CLINICAL = "clinical"  # the clinical file: claims' medical documents, prescriptions
 FISCAL = "fiscal"  # CFDI invoices, payments and what proves them
+ERASED = "(eliminado)"  # what an anonymised name or free text reads afterwards
 
 
 @dataclass(frozen=True)
@@ -32,3 +35,32 @@ class Retained:
     category: str
     count: int
     last_activity: str | None = None  # ISO date the retention period runs from
+
+
+def add_years(day: date, years: int) -> date:
+    """Same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What a deletion must keep: the years the law (or the insurer) requires per category,
+    counted from a record's last activity, as of `today`. A category not listed is kept by
+    no law, so its records go."""
+
+    today: date
+    years: Mapping[str, int]
+
+    def until(self, category: str, last_activity: str | None) -> date | None:
+        """The day a record may go, or None when it may go now."""
+        years = self.years.get(category)
+        if not years or not last_activity:
+            return None
+        ends = add_years(date.fromisoformat(last_activity[:10]), years)
+        return ends if ends > self.today else None
+
+    def keeps(self, category: str, last_activity: str | None) -> bool:
+        return self.until(category, last_activity) is not None

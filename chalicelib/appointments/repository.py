@@ -478,3 +478,23 @@ def nucleus_appointments(
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def anonymise_appointment(appointment: Appointment, erased: str) -> None:
+    """The clinical record stays (clinic, doctor, service, dates); the patient's name goes."""
+    from chalicelib.appointments.models import AppointmentModel
+
+    AppointmentModel(*_appointment_key(appointment.appointment_id)).update(
+        actions=[AppointmentModel.patient_name.set(erased)],
+        condition=AppointmentModel.pk.exists(),
+    )
+
+
+def delete_appointment(appointment: Appointment) -> None:
+    """The appointment only: its slot and day guard hold ids, no personal data."""
+    from chalicelib.appointments.models import AppointmentModel
+
+    AppointmentModel(*_appointment_key(appointment.appointment_id)).delete()

@@ -47,7 +47,7 @@ from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
-from chalicelib.personal_data import CLINICAL, PersonalData
+from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.registry import service as registry
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
@@ -393,3 +393,34 @@ def personal_data(account_id: str) -> PersonalData:
         },
         last_activity={CLINICAL: max((a.starts_at for a in found), default="")},
     )
+
+
+def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
+    """The affiliate's own appointments: kept without their name while their clinical file
+    is in its period (NOM-004-SSA3-2012, five years from the last act), deleted after. The
+    family's appointments belong to each member's own file. Repeatable."""
+    data = personal_data(account_id)
+    if not data.records:
+        return []
+    try:
+        self_id = booker(Principal(account_id=account_id, role="afiliado")).self_id
+    except errors.DomainError:
+        return []
+    own = [a for a in (Appointment(**r) for r in data.records["citas"]) if a.patient_id == self_id]
+    last = max((a.starts_at for a in own), default=None)
+    keep = retention.keeps(CLINICAL, last)
+    for appointment in own:
+        if keep:
+            repository.anonymise_appointment(appointment, ERASED)
+        else:
+            repository.delete_appointment(appointment)
+    if not keep or not own:
+        return []
+    return [
+        Retained(
+            what="Tus citas del expediente de tu clínica (sin tu nombre)",
+            category=CLINICAL,
+            count=len(own),
+            last_activity=last,
+        )
+    ]

@@ -513,3 +513,11 @@ def erase_messages(account_id: str) -> tuple[int, int]:
         )
         anonymised += 1
     return deleted, anonymised
+
+
+def delete_claim(claim: Claim) -> None:
+    """A claim past its period (or a draft): its folio guard, holding only ids, stays so the
+    folio is never given again."""
+    from chalicelib.claims.models import ClaimModel
+
+    ClaimModel(*_claim_key(claim.claim_id)).delete()

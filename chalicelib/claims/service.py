@@ -60,7 +60,7 @@ from chalicelib.documents.schemas import DownloadOut, SlotsOut
 from chalicelib.documents.service import Declared, Document, DocumentOwner, FileSpec, Owner
 from chalicelib.errors import ErrorDetail
 from chalicelib.observability import logger
-from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained
+from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained, Retention
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Catalog, DocumentKind
 
@@ -1123,14 +1123,24 @@ def personal_data(account_id: str) -> PersonalData:
     )
 
 
-def erase_personal_data(account_id: str) -> list[Retained]:
+def erase_personal_data(account_id: str, retention: Retention | None = None) -> list[Retained]:
     """Anonymise the person's claims, notifications and contact messages; the folios and their
     dates stay as accounting records."""
     claims = repository.all_for_account(account_id)
     for claim in claims:
         repository.erase_personal_fields(claim)
     repository.erase_messages(account_id)
-    with_folio = [c for c in claims if c.folio]
+    # A folio is an accounting record (CFF art. 30); one past its period, or a draft without
+    # folio, goes entirely.
+    with_folio = [
+        c
+        for c in claims
+        if c.folio and (retention is None or retention.keeps(FISCAL, c.updated_at))
+    ]
+    kept = {c.claim_id for c in with_folio}
+    for claim in claims:
+        if claim.claim_id not in kept and retention is not None:
+            repository.delete_claim(claim)
     if not with_folio:
         return []
     return [

@@ -53,6 +53,7 @@ from chalicelib.documents.rules import Declared, DocumentOwner, FileSpec
 from chalicelib.documents.s3_events import CreatedObject, created_objects
 from chalicelib.documents.schemas import DocumentOut, DownloadOut, ReasonOut, SlotOut, UploadOut
 from chalicelib.observability import logger
+from chalicelib.personal_data import FISCAL, Retention
 
 # The retention table (RetentionLine … to_centavos) is this context's data; owners compute
 # payment details with it rather than keep a second table.
@@ -624,14 +625,19 @@ def _delete_every_version(key: str) -> int:
     return removed
 
 
-def erase_files(account_id: str, owners: list[tuple[str, str]]) -> tuple[int, list[Document]]:
-    """Delete the person's documents with all their stored versions; keep the fiscal ones.
-    Answers how many were erased and which were kept."""
+def erase_files(
+    account_id: str, owners: list[tuple[str, str]], retention: Retention | None = None
+) -> tuple[int, list[Document]]:
+    """Delete the person's documents with all their stored versions; keep the fiscal ones
+    still in their period (all of them when no retention is given). Answers how many were
+    erased and which were kept."""
     from chalicelib.documents import repository
 
     erased, kept = 0, []
     for document in personal_files(account_id, owners):
-        if document.kind in FISCAL_KINDS:
+        if document.kind in FISCAL_KINDS and (
+            retention is None or retention.keeps(FISCAL, document.created_at)
+        ):
             kept.append(document)
             continue
         for key in filter(None, [document.object_key, document.derived_key]):

@@ -613,3 +613,32 @@ def count_request(scope: str, key: str, window_start: datetime) -> int:
         ]
     )
     return int(item.hits or 0)
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def anonymise_membership(membership: Membership, erased: str) -> None:
+    """Keep what the receipts need (RFC, member number, plan, fee, dates and the payments);
+    the name, email and phone go. Repeatable."""
+    from chalicelib.payments.models import MembershipItem
+
+    pk, sk = _membership_key(membership.membership_id)
+    item = MembershipItem.get(pk, sk)
+    data = dict(item.data or {})
+    data.update(full_name=erased, email="", phone="")
+    item.update(actions=[MembershipItem.data.set(data)])
+
+
+def delete_membership(membership: Membership) -> None:
+    """The membership, its payments and its lookups (a Query on its partition). Repeatable."""
+    from chalicelib.payments.models import MembershipItem
+
+    pk, _ = _membership_key(membership.membership_id)
+    for item in MembershipItem.query(pk):
+        item.delete()
+    for pointer_pk, pointer_sk in (
+        (f"MEMBERNO#{membership.member_number}", "MEMBERNO"),
+        (f"RFC#{membership.rfc}", f"MEMBERSHIP#{membership.membership_id}"),
+    ):
+        MembershipItem(pointer_pk, pointer_sk).delete()

@@ -58,7 +58,7 @@ from chalicelib.payments.schemas import (
     WebhookAnswer,
     WebhookEvent,
 )
-from chalicelib.personal_data import FISCAL, PersonalData, Retained
+from chalicelib.personal_data import ERASED, FISCAL, PersonalData, Retained, Retention
 
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 CARD_URL_TTL = timedelta(minutes=5)
@@ -724,16 +724,26 @@ def personal_data(account_id: str) -> PersonalData:
     return PersonalData("membresias", records, last_activity={FISCAL: last})
 
 
-def retained_personal_data(account_id: str) -> list[Retained]:
-    """Memberships and their payments back issued receipts: kept as accounting records."""
-    data = personal_data(account_id)
-    if not data.records:
+def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
+    """Memberships whose payments back receipts still in their fiscal period (CFF art. 30)
+    stay without name, email or phone; the others go with their payments. Repeatable."""
+    kept: list[str] = []
+    for item in repo.memberships_of(account_id):
+        paid = repo.payments_of(item.membership_id)
+        last = max([item.created_at, *(clock.iso(p.paid_at) for p in paid)])
+        if paid and retention.keeps(FISCAL, last):
+            repo.anonymise_membership(item, ERASED)
+            kept.append(last)
+        else:
+            repo.delete_membership(item)
+    if not kept:
         return []
     return [
         Retained(
-            what="Membresías y pagos de cuotas con sus comprobantes",
+            what="Membresías y pagos de cuotas con sus comprobantes (RFC y número de socio; "
+            "sin nombre ni datos de contacto)",
             category=FISCAL,
-            count=len(data.records),
-            last_activity=data.last_activity.get(FISCAL) or None,
+            count=len(kept),
+            last_activity=max(kept),
         )
     ]

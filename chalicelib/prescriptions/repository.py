@@ -255,3 +255,53 @@ def member_sick_leaves_since(
         last_evaluated_key=cursor,
     )
     return [_to_sick_leave(item) for item in result], result.last_evaluated_key
+
+
+def member_sick_leaves(
+    member_id: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[SickLeave], Any]:
+    """Every sick leave of a member, whatever its state, newest first (a Query on gsi1)."""
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    result = SickLeaveModel.by_member.query(
+        f"MEMBER#{member_id}#SL",
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
+    )
+    return [_to_sick_leave(item) for item in result], result.last_evaluated_key
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def anonymise_prescription(prescription: Prescription, erased: str) -> None:
+    from chalicelib.prescriptions.models import PrescriptionModel
+
+    PrescriptionModel(*_rx_key(prescription.prescription_id)).update(
+        actions=[PrescriptionModel.patient_name.set(erased)],
+        condition=PrescriptionModel.pk.exists(),
+    )
+
+
+def delete_prescription(prescription: Prescription) -> None:
+    from chalicelib.prescriptions.models import PrescriptionModel
+
+    PrescriptionModel(*_rx_key(prescription.prescription_id)).delete()
+
+
+def anonymise_sick_leave(sick_leave: SickLeave, erased: str) -> None:
+    """The certificate's dates, kind, doctor and clinic stay; the name and NSS go (its seal
+    then no longer verifies, which is right: nobody should present it any more)."""
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    SickLeaveModel(*_sl_key(sick_leave.sick_leave_id)).update(
+        actions=[SickLeaveModel.patient_name.set(erased), SickLeaveModel.nss.set(erased)],
+        condition=SickLeaveModel.pk.exists(),
+    )
+
+
+def delete_sick_leave(sick_leave: SickLeave) -> None:
+    from chalicelib.prescriptions.models import SickLeaveModel
+
+    SickLeaveModel(*_sl_key(sick_leave.sick_leave_id)).delete()

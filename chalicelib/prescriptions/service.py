@@ -17,7 +17,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
-from chalicelib.personal_data import CLINICAL, PersonalData
+from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions.repository import Prescription, SickLeave
 from chalicelib.prescriptions.rules import KINDS, NOTICE, ZONE, end_date, visible_since
@@ -336,7 +336,7 @@ def personal_data(account_id: str) -> PersonalData:
         if not cursor:
             break
     while True:
-        more, cursor = repository.member_sick_leaves_since(who.self_id, "0000-01-01", 100, cursor)
+        more, cursor = repository.member_sick_leaves(who.self_id, 100, cursor)
         leaves += more
         if not cursor:
             break
@@ -352,3 +352,45 @@ def personal_data(account_id: str) -> PersonalData:
         },
         last_activity={CLINICAL: max(dates, default="")},
     )
+
+
+def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
+    """The affiliate's own prescriptions and sick leaves: kept without name (nor NSS) while
+    their clinical file is in its period (NOM-004-SSA3-2012, five years from the last act),
+    deleted after. The family's prescriptions belong to each member's own file. Repeatable."""
+    try:
+        who = appointments.booker(Principal(account_id=account_id, role="afiliado"))
+    except errors.DomainError:
+        return []
+    data = personal_data(account_id)
+    recipes = [r for r in data.records.get("recetas", []) if r["patient_id"] == who.self_id]
+    leaves: list[SickLeave] = []
+    cursor: Any = None
+    while True:
+        more, cursor = repository.member_sick_leaves(who.self_id, 100, cursor)
+        leaves += more
+        if not cursor:
+            break
+    last = max([*(r["date"] for r in recipes), *(s.issued_at for s in leaves)], default=None)
+    keep = retention.keeps(CLINICAL, last)
+    for record in recipes:
+        prescription = Prescription(**record)
+        if keep:
+            repository.anonymise_prescription(prescription, ERASED)
+        else:
+            repository.delete_prescription(prescription)
+    for leave in leaves:
+        if keep:
+            repository.anonymise_sick_leave(leave, ERASED)
+        else:
+            repository.delete_sick_leave(leave)
+    if not keep or not (recipes or leaves):
+        return []
+    return [
+        Retained(
+            what="Tus recetas e incapacidades del expediente de tu clínica (sin nombre ni NSS)",
+            category=CLINICAL,
+            count=len(recipes) + len(leaves),
+            last_activity=last,
+        )
+    ]

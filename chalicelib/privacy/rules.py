@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from chalicelib.personal_data import Retained
+from chalicelib.personal_data import Retained, Retention, add_years
 
 EXPORT = "export"
 DELETION = "deletion"
@@ -128,14 +128,6 @@ def policy_for(insurer_id: str) -> RetentionPolicy:
     return policy_from(_settings(), insurer_id)
 
 
-def add_years(day: date, years: int) -> date:
-    """Same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def _day(iso: str) -> date:
     return date.fromisoformat(iso[:10])
 
@@ -160,6 +152,11 @@ def retained_until(item: Retained, policy: RetentionPolicy, executed_at: datetim
     category = policy.categories.get(item.category)
     start = _day(item.last_activity) if item.last_activity else executed_at.date()
     return add_years(start, category.years if category else 0)
+
+
+def retention(policy: RetentionPolicy, today: date) -> Retention:
+    """The policy's years per category as of `today`, for the contexts' erase functions."""
+    return Retention(today, {name: c.years for name, c in policy.categories.items()})
 
 
 def legal_basis(item: Retained, policy: RetentionPolicy) -> str:

@@ -28,7 +28,7 @@ from chalicelib.documents import service as documents
 from chalicelib.notifications import service as notifications
 from chalicelib.observability import logger
 from chalicelib.payments import service as payments
-from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained
+from chalicelib.personal_data import FISCAL, PersonalData, Retained, Retention
 from chalicelib.prescriptions import service as prescriptions
 from chalicelib.privacy import export, repository, rules
 from chalicelib.privacy.repository import DataRequest, Email
@@ -54,6 +54,7 @@ EXPORT_GIVE_UP_AFTER: Final = timedelta(hours=24)
 _BATCH: Final = 25
 
 Collector = Callable[[str], PersonalData]
+Eraser = Callable[[str, Retention], list[Retained]]
 
 
 class NotPending(errors.Conflict):
@@ -73,6 +74,20 @@ def _collectors(role: str) -> list[Collector]:
         ],
     }
     return [accounts.personal_data, *by_role.get(role, [])]
+
+
+def _erasers(role: str) -> list[Eraser]:
+    """Which contexts erase (or keep, anonymised, while the law requires) a person's records."""
+    by_role: dict[str, list[Eraser]] = {
+        "asegurado": [claims.erase_personal_data],
+        "prestador": [providers.erase_personal_data],
+        "afiliado": [
+            payments.erase_personal_data,
+            appointments.erase_personal_data,
+            prescriptions.erase_personal_data,
+        ],
+    }
+    return by_role.get(role, [])
 
 
 def _insurer_of(principal: Principal) -> str:
@@ -415,16 +430,23 @@ def _retention_record(
     items: list[Retained], insurer_id: str, executed_at: datetime
 ) -> list[dict[str, Any]]:
     policy = rules.policy_for(insurer_id)
-    return [
-        {
-            "what": item.what,
-            "count": item.count,
-            "legal_basis": rules.legal_basis(item, policy),
-            "until": rules.retained_until(item, policy, executed_at).isoformat(),
-        }
-        for item in items
-        if item.count
-    ]
+    record = []
+    for item in items:
+        until = rules.retained_until(item, policy, executed_at)
+        if not item.count or until <= executed_at.date():
+            # Contexts keep only records still in their period; this guards the promise the
+            # record makes to the person: nothing is listed as kept past its date.
+            logger.warning("retained item past its date", extra={"what": item.what})
+            continue
+        record.append(
+            {
+                "what": item.what,
+                "count": item.count,
+                "legal_basis": rules.legal_basis(item, policy),
+                "until": until.isoformat(),
+            }
+        )
+    return record
 
 
 def execute_deletion(request: DataRequest) -> None:
@@ -435,28 +457,14 @@ def execute_deletion(request: DataRequest) -> None:
         recipients, name = list(person.addresses), person.full_name
     except errors.DomainError:
         recipients, name = [], ""  # an earlier attempt already anonymised the account
+    now = clock.now()
+    retention = rules.retention(rules.policy_for(request.insurer_id), now.date())
     sections = _collect(request.account_id, request.role)
     owners = [owner for section in sections for owner in section.document_owners]
-    erased, kept_files = documents.erase_files(request.account_id, owners)
+    erased, kept_files = documents.erase_files(request.account_id, owners, retention)
     kept: list[Retained] = []
-    if request.role == "asegurado":
-        kept += claims.erase_personal_data(request.account_id)
-    if request.role == "prestador":
-        kept += providers.retained_personal_data(request.account_id)
-    if request.role == "afiliado":
-        kept += payments.retained_personal_data(request.account_id)
-        clinical = [
-            s for s in sections if s.section in {"citas", "recetas_e_incapacidades"} and s.records
-        ]
-        if any(_has_records(s.records) for s in clinical):
-            kept.append(
-                Retained(
-                    what="Citas, recetas e incapacidades del expediente de tu clínica",
-                    category=CLINICAL,
-                    count=sum(_count(s.records) for s in clinical),
-                    last_activity=rules.latest(*(s.last_activity.get(CLINICAL) for s in clinical)),
-                )
-            )
+    for erase in _erasers(request.role):
+        kept += erase(request.account_id, retention)
     if kept_files:
         kept.append(
             Retained(
@@ -467,7 +475,6 @@ def execute_deletion(request: DataRequest) -> None:
             )
         )
     accounts.erase_personal_data(request.account_id)
-    now = clock.now()
     _move(request, "completada", "sistema")
     request.completed_at = clock.iso(now)
     request.retained = _retention_record(kept, request.insurer_id, now)
@@ -493,18 +500,6 @@ def execute_deletion(request: DataRequest) -> None:
         "deletion executed",
         extra={"request_id": request.request_id, "files_erased": erased, "kept": len(kept)},
     )
-
-
-def _has_records(records: Any) -> bool:
-    return _count(records) > 0
-
-
-def _count(records: Any) -> int:
-    if isinstance(records, dict):
-        return sum(
-            len(v) for k, v in records.items() if isinstance(v, list) and k != "nucleo_familiar"
-        )
-    return len(records) if isinstance(records, list) else 0
 
 
 def run_due() -> dict[str, int]:

@@ -674,3 +674,26 @@ def decide_complement(
         )
 
     return _run_once(build, decided)
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def delete_bank_account(account: BankAccount) -> None:
+    from chalicelib.providers.models import BankAccountModel
+
+    BankAccountModel(*_bank_key(account.provider_id, account.bank_account_id)).delete()
+
+
+def delete_invoice(invoice: Invoice) -> None:
+    from chalicelib.providers.models import InvoiceModel
+
+    InvoiceModel(*_invoice_key(invoice.invoice_id)).delete()
+
+
+def delete_order(order: CareOrder) -> None:
+    """The order only: its account-number guard stays (it holds no personal data and still
+    stops the same admission from being loaded and paid twice)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    CareOrderModel(*_order_key(order.order_id)).delete()

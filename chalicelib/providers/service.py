@@ -30,7 +30,7 @@ from chalicelib.documents.service import Declared, Document, DocumentOwner, File
 from chalicelib.errors import ErrorDetail
 from chalicelib.notifications import service as notifications
 from chalicelib.observability import logger
-from chalicelib.personal_data import FISCAL, PersonalData, Retained
+from chalicelib.personal_data import FISCAL, PersonalData, Retained, Retention
 from chalicelib.policies import service as policies
 from chalicelib.providers import repository
 from chalicelib.providers import schemas as s
@@ -977,19 +977,52 @@ def personal_data(account_id: str) -> PersonalData:
     )
 
 
-def retained_personal_data(account_id: str) -> list[Retained]:
-    """Orders, invoices and the accounts they were paid into are accounting records: kept."""
-    data = personal_data(account_id)
-    records = data.records
-    count = sum(len(records[k]) for k in ("cuentas_bancarias", "ordenes_de_atencion", "facturas"))
-    if not count:
-        return []
-    return [
-        Retained(
-            what="Órdenes de atención, facturas CFDI, pagos y las cuentas bancarias que los "
-            "recibieron",
-            category=FISCAL,
-            count=count,
-            last_activity=data.last_activity.get(FISCAL) or None,
+def _invoice_last(invoice: Invoice) -> str:
+    """The invoice's last fiscal act: issued, decided, paid or its payment complement."""
+    payment = invoice.payment or {}
+    dates = [invoice.created_at, invoice.decided_at, payment.get("paid_on")]
+    dates.append(payment.get("recorded_at"))
+    return max(str(d) for d in dates if d)
+
+
+def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
+    """Invoices (with their complements and payments) still in their fiscal period (CFF
+    art. 30) stay with the orders they bill; the rest goes, bank accounts included (no law
+    keeps them once the provider leaves). Repeatable."""
+    kept_invoices: list[str] = []
+    kept_orders: set[str] = set()
+    for invoice in _all_invoices(account_id):
+        last = _invoice_last(invoice)
+        if retention.keeps(FISCAL, last):
+            kept_invoices.append(last)
+            kept_orders.update(invoice.care_order_ids)
+        else:
+            repository.delete_invoice(invoice)
+    order_dates: list[str] = []
+    for order in list(repository.all_orders_of_provider(account_id)):
+        if order.order_id in kept_orders or retention.keeps(FISCAL, order.created_at):
+            order_dates.append(order.created_at)
+        else:
+            repository.delete_order(order)
+    for bank in repository.bank_accounts(account_id):
+        repository.delete_bank_account(bank)
+    kept: list[Retained] = []
+    if kept_invoices:
+        kept.append(
+            Retained(
+                what="Facturas CFDI con sus complementos y pagos",
+                category=FISCAL,
+                count=len(kept_invoices),
+                last_activity=max(kept_invoices),
+            )
         )
-    ]
+    if order_dates:
+        kept.append(
+            Retained(
+                what="Órdenes de atención que respaldan esas facturas o aún en su plazo fiscal",
+                category=FISCAL,
+                count=len(order_dates),
+                last_activity=max([*order_dates, *kept_invoices] if kept_orders else order_dates),
+            )
+        )
+    return kept

@@ -32,21 +32,42 @@ def test_insured_deletion_erases_notifications_and_contact_text_and_the_queue_st
 ) -> None:
     from chalicelib.claims.models import ContactModel, NotificationModel
 
+    old = world.new_claim()  # a draft from before: no law keeps it
     claim = world.complete_reimbursement()
+    created = privacy.create_request(world.ana, DataRequestIn(type="deletion"))
+    approved = privacy.decide(
+        world.operator, created.request_id, DecisionIn(decision="aprobar"), None
+    )
+    assert approved.due_at
+    # The folio comes a day after the approval: at the due date it is still in its period.
+    world.clock.advance(days=1)
     claims.generate_folio(world.ana, claim.id)
     assert claims.my_notifications(world.ana, PageQuery()).items
     claims.contact(
         world.ana,
         ContactIn(subject="Demora de Ana", message="Soy Ana y mi reembolso tarda.", kind="queja"),
     )
-
-    _delete(world, world.ana, world.operator)
+    world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
+    assert privacy.run_due()["deletions"] == 1
+    done = privacy.my_request(world.ana, created.request_id)
 
     pk = f"ACCOUNT#{world.ana.account_id}"
     assert list(NotificationModel.query(pk, NotificationModel.sk.startswith("NOTIF#"))) == []
     [contact] = list(ContactModel.query(pk, ContactModel.sk.startswith("CONTACT#")))
     assert contact.ticket
     assert "Ana" not in contact.subject + contact.message
+    _no_past_dates(done, world.clock.now.date().isoformat())
+    [folios] = done.retained
+    assert folios.count == 1
+    assert folios.until == (world.clock.now.date() + timedelta(days=1)).isoformat()
+
+    from chalicelib.claims import repository as claims_repository
+
+    assert claims_repository.get(old.id) is None
+    kept = claims_repository.get(claim.id)
+    assert kept is not None
+    assert kept.folio
+    assert kept.member_name == "(eliminado)"
 
     # The operator's queue and detail read the anonymised claim without failing.
     queue = claims.operator_queue(world.operator, OperatorQueueQuery(status="registrado"), None)
