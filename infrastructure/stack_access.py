@@ -112,18 +112,23 @@ ACCESS: dict[str, Access] = {
         send_queues=("email-outbox",),
         consume_queue="data-requests",
     ),
-    # Executes due deletions: erases files (every version), anonymises records, disables the
-    # log-in; re-enqueues exports whose message was lost.
+    # Executes due deletions: erases files (every version), anonymises the records the law
+    # keeps and deletes the rest in each context, disables the log-in; re-enqueues exports
+    # whose message was lost.
     "run_data_requests": Access(
-        tables=("data_requests", "email_outbox", "accounts", "claims", "documents"),
-        read_only_tables=(
+        tables=(
+            "data_requests",
+            "email_outbox",
+            "accounts",
+            "claims",
+            "documents",
             "care_orders",
             "invoices",
             "memberships",
             "agendas",
             "prescriptions",
-            "affiliates",
         ),
+        read_only_tables=("affiliates",),
         documents_delete_versions=True,
         send_queues=("email-outbox", "data-requests"),
         user_pool_admin=True,
