@@ -45,6 +45,7 @@ from chalicelib.privacy.schemas import (
     RetainedOut,
 )
 from chalicelib.providers import service as providers
+from chalicelib.settlement import service as settlement
 
 QUEUE: Final = "data-requests"
 DOWNLOAD_LIFETIME: Final = timedelta(minutes=5)
@@ -66,7 +67,7 @@ def _collectors(role: str) -> list[Collector]:
     """Which contexts hold records of a person of this role."""
     by_role: dict[str, list[Collector]] = {
         "asegurado": [claims.personal_data],
-        "prestador": [providers.personal_data],
+        "prestador": [providers.personal_data, settlement.personal_data],
         "afiliado": [
             payments.personal_data,
             appointments.personal_data,

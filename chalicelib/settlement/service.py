@@ -27,6 +27,7 @@ from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.dynamo import decode_cursor, encode_cursor
 from chalicelib.observability import logger
+from chalicelib.personal_data import FISCAL, PersonalData
 from chalicelib.settlement import calendar, money, rules
 from chalicelib.settlement.schemas import (
     BankAccountOut,
@@ -1028,3 +1029,28 @@ def _register_listener() -> None:
 
 # The documents pipeline tells this context when an operator's transactions CSV is judged.
 _register_listener()
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def personal_data(account_id: str) -> PersonalData:
+    """A Chilean provider's settlement data for their export: the account settlements are
+    paid into and every complete settlement (a Query on the provider's index). Providers
+    registered without RUT have none."""
+    from chalicelib.settlement import repository
+
+    try:
+        provider = _provider(Principal(account_id=account_id, role="prestador"))
+    except errors.DomainError:
+        return PersonalData("liquidaciones", {})
+    headers = repository.provider_settlements(provider.rut, "0000", "9999")
+    headers.sort(key=lambda h: (h.settled_on or "", h.folio))
+    return PersonalData(
+        "liquidaciones",
+        {
+            "cuenta_bancaria": repository.bank_account(provider.rut),
+            "liquidaciones": [_settlement_out(h).model_dump(mode="json") for h in headers],
+        },
+        last_activity={FISCAL: max((h.settled_on or "" for h in headers), default="")},
+    )
