@@ -1,0 +1,76 @@
+"""An affiliate's export holds every sick leave, whatever its age or state; their deletion
+keeps the clinical file without name or NSS while NOM-004 requires it, and verification of an
+anonymised certificate answers instead of failing."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, datetime, timedelta
+
+import boto3
+
+from chalicelib.auth import Principal
+from chalicelib.notifications import service as notifications
+from chalicelib.prescriptions import repository
+from chalicelib.prescriptions import service as prescriptions
+from chalicelib.prescriptions.schemas import SickLeaveIn
+from chalicelib.privacy import service as privacy
+from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
+from tests.service.appointments.conftest import TODAY, World
+from tests.service.privacy.conftest import deliver_exports
+
+BUCKET = "portal-test-documents"
+MARIA_NSS = "01234567897"
+OPERATOR = Principal("op-privacy", "operador", ("sec",))
+
+
+def _sick_leave(world: World, start: date, *, authorize: bool = True) -> str:
+    return prescriptions.issue_sick_leave(
+        world.operator,
+        SickLeaveIn(
+            nss=MARIA_NSS,
+            kind="enfermedad_general",
+            start_date=start,
+            days=3,
+            doctor="DRA. LAURA MEDINA",
+            clinic="UMF 20 Vallejo",
+            authorize=authorize,
+        ),
+    ).id
+
+
+def test_export_has_every_sick_leave_and_deletion_keeps_the_file_anonymised(
+    world: World,
+) -> None:
+    notifications._queue_url.cache_clear()
+    old = _sick_leave(world, TODAY - timedelta(days=700))
+    pending = _sick_leave(world, TODAY, authorize=False)
+    created = privacy.create_request(world.titular, DataRequestIn(type="export"))
+    assert deliver_exports() == 1
+    key = f"exports/privacy/{created.request_id}/mis-datos.zip"
+    stored = boto3.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    data = json.loads(zipfile.ZipFile(io.BytesIO(stored)).read("datos.json"))
+    exported = {s["sick_leave_id"] for s in data["recetas_e_incapacidades"]["incapacidades"]}
+    assert exported == {old, pending}
+
+    deletion = privacy.create_request(world.titular, DataRequestIn(type="deletion"))
+    approved = privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
+    assert approved.due_at
+    world.clock.now += timedelta(days=1)
+    recent = _sick_leave(world, TODAY + timedelta(days=1))  # a later act restarts the period
+    world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
+    assert privacy.run_due()["deletions"] == 1
+
+    done = privacy.my_request(world.titular, deletion.request_id)
+    today = world.clock.now.date()
+    [clinical] = done.retained
+    assert clinical.count == 3
+    assert clinical.until > today.isoformat()
+    kept = repository.get_sick_leave(recent)
+    assert kept is not None
+    assert "MARIA" not in kept.patient_name
+    assert MARIA_NSS not in kept.nss
+    answer = prescriptions.verify(recent, kept.seal or "")
+    assert not answer.valid  # the certificate no longer matches: nobody should present it
