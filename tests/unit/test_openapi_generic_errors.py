@@ -81,3 +81,18 @@ def test_a_body_of_optional_fields_is_documented_as_optional() -> None:
     paths = api.openapi()["paths"]
     assert paths["/patch"]["patch"]["requestBody"]["required"] is False
     assert paths["/create"]["post"]["requestBody"]["required"] is True
+
+
+def test_an_optional_query_parameter_is_an_optional_string_not_a_nullable_one() -> None:
+    # Found by the API fuzz (`make fuzz`): with `anyOf: [string, null]` the fuzzer sent a
+    # "null" that reaches the wire as `?cursor=`, an empty string the API rightly accepts.
+    api = Api(Chalice(app_name="t"), title="t", version="1")
+
+    @api.route("/list", summary="s", query=_Query)
+    def listing(query: _Query) -> dict[str, str]:
+        return {}
+
+    [cursor] = api.openapi()["paths"]["/list"]["get"]["parameters"]
+    assert cursor["required"] is False
+    assert cursor["schema"]["type"] == "string"
+    assert "anyOf" not in cursor["schema"]
