@@ -315,6 +315,13 @@ def _harvest(role: str, path: str, body: Any) -> None:
                 ids.append(value)
 
 
+def _server_log(stack: LocalStack, response: Any) -> str:
+    """The stack's log lines of this request (a 500's traceback is there, not in the body)."""
+    correlation_id = (response.headers.get("x-correlation-id") or ["-"])[0]
+    lines = [line for line in stack.log().splitlines() if correlation_id in line]
+    return "Stack log of this request:\n" + ("\n".join(lines)[-4000:] or "(none)")
+
+
 def _with_known_ids(case: Any, role: str | None) -> None:
     if role is None or not case.path_parameters or next(_turn) % 2:
         return
@@ -353,9 +360,13 @@ def test_every_operation_answers_as_documented(
             took = time.perf_counter() - started
             with open(LOG, "a") as log:
                 log.write(f"{case.operation.label}\t{response.status_code}\t{took:.3f}\n")
-        case.validate_response(
-            response, checks=CHECKS, additional_checks=[leaked_internals], headers=headers
-        )
+        try:
+            case.validate_response(
+                response, checks=CHECKS, additional_checks=[leaked_internals], headers=headers
+            )
+        except Exception as exc:
+            exc.add_note(_server_log(fuzz_stack, response))
+            raise
         answered_json = "json" in str(response.headers.get("content-type"))
         if role and response.status_code < 300 and answered_json:
             _harvest(role, case.operation.path, response.json())
