@@ -108,8 +108,8 @@ def shared_operator_session(stack: LocalStack, email: str = "operador@demo.mx") 
     return _operator_sessions[key]
 
 
-def registered_provider(stack: LocalStack, name: str, password: str) -> tuple[str, dict[str, str]]:
-    """A new Mexican provider (regime 612), activated through the emailed link: (RFC, headers)."""
+def register_provider(stack: LocalStack, name: str, password: str) -> tuple[str, str]:
+    """A new Mexican provider (regime 612), activated through the emailed link: (RFC, email)."""
     from tests.e2e.test_account_journeys import activation_link
 
     rfc = unique_rfc()
@@ -134,4 +134,10 @@ def registered_provider(stack: LocalStack, name: str, password: str) -> tuple[st
         timeout=10,
     )
     assert activated.status_code == 200, activated.text
+    return rfc, email
+
+
+def registered_provider(stack: LocalStack, name: str, password: str) -> tuple[str, dict[str, str]]:
+    """A new Mexican provider, signed in: (RFC, headers)."""
+    rfc, email = register_provider(stack, name, password)
     return rfc, provider_login(stack, email, password)

@@ -50,14 +50,7 @@ from stdnum import luhn
 
 import app
 from tests.e2e.providers_helpers import unique_rfc
-from tests.fixtures.stack import (
-    ROOT,
-    LocalStack,
-    free_port,
-    start_stack,
-    stop_stack,
-    wait_for_health,
-)
+from tests.fixtures.stack import ROOT, LocalStack, stack_on_free_ports
 
 DEFAULT_EXAMPLES = 3
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or DEFAULT_EXAMPLES)
@@ -102,23 +95,8 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]
             log_path=Path(os.devnull),
         )
         return
-    api_port, site_port, moto_port = free_port(), free_port(), free_port()
-    log_path = tmp_path_factory.mktemp("fuzz-stack") / "stack.log"
-    process = start_stack(log_path, api_port=api_port, site_port=site_port, moto_port=moto_port)
-    stack = LocalStack(
-        process=process,
-        api_url=f"http://127.0.0.1:{api_port}",
-        site_url=f"http://127.0.0.1:{site_port}",
-        moto_url=f"http://127.0.0.1:{moto_port}",
-        log_path=log_path,
-    )
-    try:
-        wait_for_health(stack.api_url, process, 90)
-    except Exception:
-        stop_stack(process)
-        raise RuntimeError("the fuzz stack did not start:\n" + stack.log()) from None
-    yield stack
-    stop_stack(process)
+    with stack_on_free_ports(tmp_path_factory.mktemp("fuzz-stack"), "the fuzz stack") as stack:
+        yield stack
 
 
 def _activation_token(stack: LocalStack, address: str, seconds: float = 20) -> str:

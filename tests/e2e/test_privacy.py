@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 import json
 import time
-import uuid
 import zipfile
 from typing import Any
 
 import pytest
 import requests
 
-from tests.e2e.providers_helpers import open_session, shared_operator_session, unique_rfc
+from tests.e2e.providers_helpers import open_session, register_provider, shared_operator_session
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import LocalStack
 
@@ -53,29 +52,7 @@ def wait_for(stack: LocalStack, headers: dict[str, str], request_id: str, status
 
 
 def new_provider(stack: LocalStack) -> tuple[str, dict[str, Any]]:
-    from tests.e2e.test_account_journeys import activation_link
-
-    email = f"arco-{uuid.uuid4().hex[:8]}@example.mx"
-    answer = requests.post(
-        f"{stack.api_url}/v1/accounts/providers",
-        json={
-            "country": "MX",
-            "rfc": unique_rfc(),
-            "full_name": "Médica Arco Pérez",
-            "email": email,
-            "fiscal_regime": "612",
-            "jalisco_cedular": False,
-        },
-        timeout=10,
-    )
-    assert answer.status_code == 202, answer.text
-    token = activation_link(stack, email).rsplit("#token=", 1)[1]
-    activated = requests.post(
-        f"{stack.api_url}/v1/accounts/activate",
-        json={"token": token, "password": PASSWORD},
-        timeout=10,
-    )
-    assert activated.status_code == 200, activated.text
+    _, email = register_provider(stack, "Médica Arco Pérez", PASSWORD)
     return email, log_in(stack, email, PASSWORD)
 
 
