@@ -35,6 +35,9 @@ class Retained:
     category: str
     count: int
     last_activity: str | None = None  # ISO date the retention period runs from
+    # The kept records' ids, in the context's own terms: once the period ends the privacy
+    # context hands them back to the context's `purge_retained`, as the account is gone.
+    ids: tuple[str, ...] = ()
 
 
 def add_years(day: date, years: int) -> date:

@@ -1149,5 +1149,18 @@ def erase_personal_data(account_id: str, retention: Retention | None = None) -> 
             category=FISCAL,
             count=len(with_folio),
             last_activity=max(c.updated_at for c in with_folio),
+            ids=tuple(c.claim_id for c in with_folio),
         )
     ]
+
+
+def purge_retained(claim_ids: list[str]) -> int:
+    """Delete the claims a deletion kept for their folio, once the period ended (by id: the
+    account is anonymised by then). Repeatable: a claim already gone is skipped."""
+    purged = 0
+    for claim_id in claim_ids:
+        claim = repository.get(claim_id)
+        if claim is not None:
+            repository.delete_claim(claim)
+            purged += 1
+    return purged

@@ -646,3 +646,22 @@ def erase_files(
         erased += 1
     logger.info("documents erased", extra={"erased": erased, "kept": len(kept)})
     return erased, kept
+
+
+def purge_retained(document_ids: list[str]) -> int:
+    """Delete the fiscal files a deletion kept, every stored version, once their period
+    ended (by id: the account is anonymised by then). Repeatable: the versions of a file
+    already purged are gone and its record is already marked deleted."""
+    from chalicelib.documents import repository
+
+    purged = 0
+    for document_id in document_ids:
+        document = repository.get(document_id, include_deleted=True)
+        if document is None:
+            continue
+        for key in filter(None, [document.object_key, document.derived_key]):
+            purged += _delete_every_version(key) > 0
+        if document.deleted_at is None:
+            repository.mark_deleted(document, clock.iso(clock.now()))
+    logger.info("retained documents purged", extra={"documents": len(document_ids)})
+    return purged

@@ -4,6 +4,9 @@
 last), on gsi2 under its insurer and status (operators' lists) and, while work is waiting,
 on the sparse gsi3 under `WORK#<type>` by the instant it is due (the schedule's Query).
 `OPEN#<account>#<type>/OPEN`: the guard that allows one open request per type and person.
+`PURGE#<request>#<entry>#<chunk>/PURGE`: records a completed deletion kept (one entry of its
+retention record, one context) to be deleted by id when their period ends; on the sparse gsi3
+under `PURGE` by that day (the schedule's Query), gone once purged.
 """
 
 from __future__ import annotations
@@ -83,3 +86,29 @@ class OpenGuardModel(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     request_id = UnicodeAttribute()
+
+
+class PurgeIndex(GlobalSecondaryIndex["PurgeModel"]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
+class PurgeModel(Model):
+    Meta = table_meta("data_requests")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    request_id = UnicodeAttribute()
+    entry = NumberAttribute()  # the position of its entry in the request's retention record
+    chunk = NumberAttribute()
+    chunks = NumberAttribute()
+    context = UnicodeAttribute()
+    ids = JSONAttribute()
+    until = UnicodeAttribute()  # YYYY-MM-DD, the first day the records may go
+    gsi3pk = UnicodeAttribute()
+    gsi3sk = UnicodeAttribute()
+    by_due = PurgeIndex()

@@ -55,6 +55,38 @@ class Email:
     values: dict[str, str]
 
 
+# Ids per purge item: an item stays far below DynamoDB's 400 KB with ids of ~40 characters.
+PURGE_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Purge:
+    """Records kept by a deletion, to delete by id (through `context`) from `until` on."""
+
+    request_id: str
+    entry: int
+    context: str
+    ids: list[str]
+    until: str
+    chunk: int = 0
+    chunks: int = 1
+
+
+def purges_for(
+    request_id: str, entry: int, context: str, ids: list[str], until: str
+) -> list[Purge]:
+    """One entry's ids split into items small enough for DynamoDB."""
+    parts = [ids[i : i + PURGE_CHUNK] for i in range(0, len(ids), PURGE_CHUNK)]
+    return [
+        Purge(request_id, entry, context, part, until, chunk, len(parts))
+        for chunk, part in enumerate(parts)
+    ]
+
+
+def _purge_key(request_id: str, entry: int, chunk: int) -> tuple[str, str]:
+    return f"PURGE#{request_id}#{entry:03d}#{chunk:04d}", "PURGE"
+
+
 def _request_key(request_id: str) -> tuple[str, str]:
     return f"REQUEST#{request_id}", "REQUEST"
 
@@ -144,10 +176,17 @@ def create(request: DataRequest) -> None:
     dynamo.transact(build, conflict=RequestAlreadyOpen())
 
 
-def save(request: DataRequest, *, release_guard: bool, emails: list[Email]) -> list[str]:
+def save(
+    request: DataRequest,
+    *,
+    release_guard: bool,
+    emails: list[Email],
+    purges: list[Purge] | None = None,
+) -> list[str]:
     """Write the request if nobody changed it since it was read (its version); the open
-    guard goes when the request closes; the emails are staged in the same transaction."""
-    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel
+    guard goes when the request closes; the emails and the due purges of what a deletion
+    kept are written in the same transaction."""
+    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel, PurgeModel
 
     expected = request.version
     request.version = expected + 1
@@ -160,6 +199,21 @@ def save(request: DataRequest, *, release_guard: bool, emails: list[Email]) -> l
             transaction.delete(
                 OpenGuardModel(*_guard_key(request.account_id, request.request_type)),
                 condition=OpenGuardModel.request_id == request.request_id,
+            )
+        for purge in purges or []:
+            transaction.save(
+                PurgeModel(
+                    *_purge_key(purge.request_id, purge.entry, purge.chunk),
+                    request_id=purge.request_id,
+                    entry=purge.entry,
+                    chunk=purge.chunk,
+                    chunks=purge.chunks,
+                    context=purge.context,
+                    ids=purge.ids,
+                    until=purge.until,
+                    gsi3pk="PURGE",
+                    gsi3sk=f"{purge.until}#{purge.request_id}#{purge.entry:03d}#{purge.chunk:04d}",
+                )
             )
         staged = _stage(transaction, emails)
 
@@ -219,3 +273,42 @@ def due_work(request_type: str, until: str, limit: int) -> list[DataRequest]:
             limit=limit,
         )
     ]
+
+
+def due_purges(today: str, limit: int) -> list[Purge]:
+    """Kept records whose period ended by `today` (a Query on the sparse gsi3)."""
+    from chalicelib.privacy.models import PurgeModel
+
+    return [
+        Purge(
+            request_id=item.request_id,
+            entry=int(item.entry),
+            context=item.context,
+            ids=list(item.ids),
+            until=item.until,
+            chunk=int(item.chunk),
+            chunks=int(item.chunks),
+        )
+        for item in PurgeModel.by_due.query("PURGE", PurgeModel.gsi3sk <= f"{today}#~", limit=limit)
+    ]
+
+
+def other_chunks_left(purge: Purge) -> bool:
+    """Whether another part of the same entry still waits (then that part marks it)."""
+    from chalicelib.privacy.models import PurgeModel
+
+    for chunk in range(purge.chunks):
+        if chunk == purge.chunk:
+            continue
+        try:
+            PurgeModel.get(*_purge_key(purge.request_id, purge.entry, chunk), consistent_read=True)
+        except PurgeModel.DoesNotExist:
+            continue
+        return True
+    return False
+
+
+def drop_purge(purge: Purge) -> None:
+    from chalicelib.privacy.models import PurgeModel
+
+    PurgeModel(*_purge_key(purge.request_id, purge.entry, purge.chunk)).delete()

@@ -32,6 +32,7 @@ class RetainedOut(Schema):
     count: int
     legal_basis: str
     until: str  # YYYY-MM-DD
+    purged_at: str | None = None  # YYYY-MM-DD: the day the kept records went at last
 
 
 class DataRequestOut(Schema):

@@ -56,6 +56,7 @@ _BATCH: Final = 25
 
 Collector = Callable[[str], PersonalData]
 Eraser = Callable[[str, Retention], list[Retained]]
+Purger = Callable[[list[str]], int]
 
 
 class NotPending(errors.Conflict):
@@ -77,18 +78,29 @@ def _collectors(role: str) -> list[Collector]:
     return [accounts.personal_data, *by_role.get(role, [])]
 
 
-def _erasers(role: str) -> list[Eraser]:
-    """Which contexts erase (or keep, anonymised, while the law requires) a person's records."""
-    by_role: dict[str, list[Eraser]] = {
-        "asegurado": [claims.erase_personal_data],
-        "prestador": [providers.erase_personal_data],
+def _erasers(role: str) -> list[tuple[str, Eraser]]:
+    """Which contexts erase (or keep, anonymised, while the law requires) a person's records;
+    the name says whose `purge_retained` deletes what they kept once its period ends."""
+    by_role: dict[str, list[tuple[str, Eraser]]] = {
+        "asegurado": [("claims", claims.erase_personal_data)],
+        "prestador": [("providers", providers.erase_personal_data)],
         "afiliado": [
-            payments.erase_personal_data,
-            appointments.erase_personal_data,
-            prescriptions.erase_personal_data,
+            ("payments", payments.erase_personal_data),
+            ("appointments", appointments.erase_personal_data),
+            ("prescriptions", prescriptions.erase_personal_data),
         ],
     }
     return by_role.get(role, [])
+
+
+def _purgers() -> dict[str, Purger]:
+    """Each context deletes by id what a deletion kept, once the period ends; the account is
+    anonymised by then, so the ids are all that finds the records."""
+    return {
+        "claims": claims.purge_retained,
+        "providers": providers.purge_retained,
+        "documents": documents.purge_retained,
+    }
 
 
 def _insurer_of(principal: Principal) -> str:
@@ -428,11 +440,15 @@ def handle_export_message(body: str) -> None:
 
 
 def _retention_record(
-    items: list[Retained], insurer_id: str, executed_at: datetime
-) -> list[dict[str, Any]]:
+    items: list[tuple[str, Retained]], request_id: str, insurer_id: str, executed_at: datetime
+) -> tuple[list[dict[str, Any]], list[repository.Purge]]:
+    """The record for the person (what, why, until when) and, per entry, the purge that
+    deletes those records by id on that day."""
     policy = rules.policy_for(insurer_id)
-    record = []
-    for item in items:
+    record: list[dict[str, Any]] = []
+    purges: list[repository.Purge] = []
+    purgers = _purgers()
+    for context, item in items:
         until = rules.retained_until(item, policy, executed_at)
         if not item.count or until <= executed_at.date():
             # Contexts keep only records still in their period; this guards the promise the
@@ -447,7 +463,13 @@ def _retention_record(
                 "until": until.isoformat(),
             }
         )
-    return record
+        if context in purgers and item.ids:
+            purges += repository.purges_for(
+                request_id, len(record) - 1, context, list(item.ids), until.isoformat()
+            )
+        else:
+            logger.warning("kept records without a purge", extra={"what": item.what})
+    return record, purges
 
 
 def execute_deletion(request: DataRequest) -> None:
@@ -463,22 +485,26 @@ def execute_deletion(request: DataRequest) -> None:
     sections = _collect(request.account_id, request.role)
     owners = [owner for section in sections for owner in section.document_owners]
     erased, kept_files = documents.erase_files(request.account_id, owners, retention)
-    kept: list[Retained] = []
-    for erase in _erasers(request.role):
-        kept += erase(request.account_id, retention)
+    kept: list[tuple[str, Retained]] = []
+    for context, erase in _erasers(request.role):
+        kept += [(context, item) for item in erase(request.account_id, retention)]
     if kept_files:
         kept.append(
-            Retained(
-                what="Archivos XML de facturas y comprobantes fiscales (CFDI)",
-                category=FISCAL,
-                count=len(kept_files),
-                last_activity=max(d.created_at for d in kept_files),
+            (
+                "documents",
+                Retained(
+                    what="Archivos XML de facturas y comprobantes fiscales (CFDI)",
+                    category=FISCAL,
+                    count=len(kept_files),
+                    last_activity=max(d.created_at for d in kept_files),
+                    ids=tuple(d.document_id for d in kept_files),
+                ),
             )
         )
     accounts.erase_personal_data(request.account_id)
     _move(request, "completada", "sistema")
     request.completed_at = clock.iso(now)
-    request.retained = _retention_record(kept, request.insurer_id, now)
+    request.retained, purges = _retention_record(kept, request.request_id, request.insurer_id, now)
     request.work_due = None
     lines = "\n".join(
         f"- {r['what']} ({r['count']}): hasta el {r['until']}. {r['legal_basis']}"
@@ -495,7 +521,7 @@ def execute_deletion(request: DataRequest) -> None:
         if recipients
         else []
     )
-    ids = repository.save(request, release_guard=True, emails=emails)
+    ids = repository.save(request, release_guard=True, emails=emails, purges=purges)
     notifications.dispatch(ids)
     logger.info(
         "deletion executed",
@@ -503,10 +529,51 @@ def execute_deletion(request: DataRequest) -> None:
     )
 
 
+def _mark_purged(request_id: str, entry: int, day: str) -> None:
+    """Note in the retention record the day the entry's records went (the first such day:
+    a repeated purge keeps it)."""
+    for _ in range(5):
+        request = repository.get(request_id)
+        if request is None or entry >= len(request.retained):
+            return
+        if request.retained[entry].get("purged_at"):
+            return
+        request.retained[entry] = {**request.retained[entry], "purged_at": day}
+        try:
+            repository.save(request, release_guard=False, emails=[])
+        except repository.StaleRequest:
+            continue
+        return
+    raise repository.StaleRequest()
+
+
+def purge_due() -> int:
+    """Delete the records deletions kept whose period has ended, with their files (every
+    version), and mark them purged in the retention record. Each step is repeatable: a run
+    after a failure deletes nothing twice, and once a purge is done its item is gone."""
+    today = clock.now().date().isoformat()
+    purgers = _purgers()
+    done = 0
+    for purge in repository.due_purges(today, _BATCH):
+        try:
+            purgers[purge.context](purge.ids)
+            if not repository.other_chunks_left(purge):
+                _mark_purged(purge.request_id, purge.entry, today)
+            repository.drop_purge(purge)
+            done += 1
+        except Exception:
+            # The item stays: the next run tries again.
+            logger.exception(
+                "purge failed", extra={"request_id": purge.request_id, "entry": purge.entry}
+            )
+    return done
+
+
 def run_due() -> dict[str, int]:
-    """Execute the approved deletions that are due; enqueue again exports still unbuilt."""
+    """Execute the approved deletions that are due; enqueue again exports still unbuilt;
+    delete the kept records whose retention period has ended."""
     now = clock.now()
-    done = {"deletions": 0, "exports_enqueued": 0, "exports_failed": 0}
+    done = {"deletions": 0, "exports_enqueued": 0, "exports_failed": 0, "purges": 0}
     for request in repository.due_work(rules.DELETION, clock.iso(now), _BATCH):
         if request.status != "aprobada":
             continue
@@ -531,4 +598,5 @@ def run_due() -> dict[str, int]:
             continue
         _enqueue(request.request_id)
         done["exports_enqueued"] += 1
+    done["purges"] = purge_due()
     return done

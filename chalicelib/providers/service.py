@@ -988,20 +988,25 @@ def _invoice_last(invoice: Invoice) -> str:
 def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
     """Invoices (with their complements and payments) still in their fiscal period (CFF
     art. 30) stay with the orders they bill; the rest goes, bank accounts included (no law
-    keeps them once the provider leaves). Repeatable."""
+    keeps them once the provider leaves). Repeatable. What is kept names its ids (`invoice:`,
+    `order:`) for `purge_retained`."""
     kept_invoices: list[str] = []
+    invoice_ids: list[str] = []
     kept_orders: set[str] = set()
     for invoice in _all_invoices(account_id):
         last = _invoice_last(invoice)
         if retention.keeps(FISCAL, last):
             kept_invoices.append(last)
+            invoice_ids.append(f"invoice:{invoice.invoice_id}")
             kept_orders.update(invoice.care_order_ids)
         else:
             repository.delete_invoice(invoice)
     order_dates: list[str] = []
+    order_ids: list[str] = []
     for order in list(repository.all_orders_of_provider(account_id)):
         if order.order_id in kept_orders or retention.keeps(FISCAL, order.created_at):
             order_dates.append(order.created_at)
+            order_ids.append(f"order:{order.order_id}")
         else:
             repository.delete_order(order)
     for bank in repository.bank_accounts(account_id):
@@ -1014,6 +1019,7 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
                 category=FISCAL,
                 count=len(kept_invoices),
                 last_activity=max(kept_invoices),
+                ids=tuple(invoice_ids),
             )
         )
     if order_dates:
@@ -1023,6 +1029,22 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
                 category=FISCAL,
                 count=len(order_dates),
                 last_activity=max([*order_dates, *kept_invoices] if kept_orders else order_dates),
+                ids=tuple(order_ids),
             )
         )
     return kept
+
+
+def purge_retained(ids: list[str]) -> int:
+    """Delete the invoices and orders a deletion kept, once their period ended (the account
+    is anonymised by then, so they come by id). Repeatable: a gone record is skipped."""
+    purged = 0
+    for kept_id in ids:
+        kind, _, record_id = kept_id.partition(":")
+        if kind == "invoice" and (invoice := repository.get_invoice(record_id)) is not None:
+            repository.delete_invoice(invoice)
+            purged += 1
+        elif kind == "order" and (order := repository.get_order(record_id)) is not None:
+            repository.delete_order(order)
+            purged += 1
+    return purged
