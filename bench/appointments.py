@@ -87,6 +87,7 @@ def _seed(moto_url: str) -> tuple[list[str], list[list[str]], list[str]]:
             f"7{n:09d}{luhn.calc_check_digit(f'7{n:09d}')}",
             f"B{run}{n}",
             f"AFILIADO BENCH {n}",
+            "sec",
         )
         for n in range(AFFILIATES)
     ]

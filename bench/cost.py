@@ -873,7 +873,9 @@ def _seed_appointments(n: int) -> tuple[str, str, str]:
     from chalicelib.registry.service import AffiliateRecord
 
     nss = _nss(n)
-    registry.load([AffiliateRecord(f"m-afil-{n}", nss, f"SERIE-B{n:04d}", "MARIA HERNANDEZ")])
+    registry.load(
+        [AffiliateRecord(f"m-afil-{n}", nss, f"SERIE-B{n:04d}", "MARIA HERNANDEZ", "sec")]
+    )
     email = f"maria-{uuid.uuid4().hex[:8]}@example.mx"
     accounts.seed_active_account(
         "afiliado",

@@ -184,6 +184,7 @@ def _prepare(api: str, moto_url: str) -> dict[str, Any]:
             f"8{n:09d}{luhn.calc_check_digit(f'8{n:09d}')}",
             f"C{run}{n}",
             f"AFILIADO CARGA {n}",
+            "sec",
         )
         for n in range(AFFILIATES)
     ]

@@ -1,7 +1,7 @@
 """PynamoDB models of the agendas table (only repository.py imports this module).
 
 Item types, each keyed by a prefix:
-`CLINIC#<id>/CLINIC` (gsi1: `CLINICS` / `<name>#<id>`),
+`CLINIC#<id>/CLINIC` (gsi1: `CLINICS#<insurer>` / `<name>#<id>`),
 `AGENDA#<id>/AGENDA` (a doctor's shift on one date; it holds the internet quota and what
 remains of it; gsi1: `CLINIC#<clinic>#<date>` / `<shift>#<doctor>#<id>`),
 `AGENDA#<id>/SLOT#<HH:MM>` (one time of that agenda, free or taken),
@@ -39,6 +39,7 @@ class ClinicModel(Model):
     name = UnicodeAttribute()
     address = UnicodeAttribute()
     time_zone = UnicodeAttribute()
+    insurer_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     by_list = ClinicIndex()

@@ -43,6 +43,7 @@ class Clinic:
     name: str
     address: str
     time_zone: str
+    insurer_id: str  # the health plan operator whose unit this is (tenancy)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def _day_key(patient_id: str, day: str) -> tuple[str, str]:
 
 
 def _to_clinic(item: ClinicModel) -> Clinic:
-    return Clinic(item.clinic_id, item.name, item.address, item.time_zone)
+    # A clinic stored before insurers were kept belongs to nobody: nobody reaches it.
+    return Clinic(item.clinic_id, item.name, item.address, item.time_zone, item.insurer_id or "")
 
 
 def _to_agenda(item: AgendaModel) -> Agenda:
@@ -168,12 +170,13 @@ def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
     ClinicModel(
         pk=pk,
         sk=sk,
-        gsi1pk="CLINICS",
+        gsi1pk=_clinics_of(clinic.insurer_id),
         gsi1sk=f"{clinic.name.upper()}#{clinic.clinic_id}",
         clinic_id=clinic.clinic_id,
         name=clinic.name,
         address=clinic.address,
         time_zone=clinic.time_zone,
+        insurer_id=clinic.insurer_id,
         created_by=created_by,
         created_at=iso(now),
     ).save(condition=ClinicModel.pk.does_not_exist())
@@ -188,10 +191,19 @@ def get_clinic(clinic_id: str) -> Clinic | None:
         return None
 
 
-def list_clinics(limit: int, cursor: dict[str, Any] | None) -> tuple[list[Clinic], Any]:
+def _clinics_of(insurer_id: str) -> str:
+    # One partition per insurer: a list is one Query over one tenant's clinics.
+    return f"CLINICS#{insurer_id}"
+
+
+def list_clinics(
+    insurer_id: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[Clinic], Any]:
     from chalicelib.appointments.models import ClinicModel
 
-    result = ClinicModel.by_list.query("CLINICS", limit=limit, last_evaluated_key=cursor)
+    result = ClinicModel.by_list.query(
+        _clinics_of(insurer_id), limit=limit, last_evaluated_key=cursor
+    )
     clinics = [_to_clinic(item) for item in result]
     return clinics, result.last_evaluated_key
 

@@ -42,8 +42,21 @@ class FamilyOut(Schema):
 # --- clinics and agendas ---------------------------------------------------------------------
 
 
+class ClinicsQuery(PageQuery):
+    insurer_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Operadores de varias aseguradoras: de cuál (las demás personas la omiten)",
+    )
+
+
 class ClinicIn(_In):
     name: str = Field(min_length=3, max_length=120, description="p. ej. UMF 20 Vallejo")
+    insurer_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Aseguradora de la clínica; por omisión, la única del operador",
+    )
     address: str = Field(default="", max_length=200)
     time_zone: str = Field(default="America/Mexico_City", max_length=40)
 

@@ -38,12 +38,13 @@ from chalicelib.appointments.schemas import (
     ClinicIn,
     ClinicList,
     ClinicOut,
+    ClinicsQuery,
     FamilyMemberOut,
     FamilyOut,
     PageQuery,
     SlotOut,
 )
-from chalicelib.auth import Principal
+from chalicelib.auth import Principal, require_insurer
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
@@ -76,6 +77,7 @@ class Booker:
     self_id: str
     members: tuple[Member, ...]
     addresses: tuple[str, ...]
+    insurer_id: str = ""  # whose plan covers the nucleus: its clinics are theirs to book
 
     def member(self, member_id: str) -> Member:
         for member in self.members:
@@ -112,6 +114,7 @@ def booker(principal: Principal) -> Booker:
         self_id=record.member_id,
         members=tuple(members),
         addresses=tuple(account.addresses),
+        insurer_id=record.insurer_id,
     )
 
 
@@ -145,16 +148,53 @@ def _clinic_out(clinic: Clinic) -> ClinicOut:
     )
 
 
+def operator_insurer(principal: Principal, insurer_id: str | None) -> str:
+    """The insurer an operator acts for: the one named (if it is theirs) or their only one."""
+    if insurer_id is not None:
+        require_insurer(principal, insurer_id)
+        return insurer_id
+    if len(principal.insurer_ids) != 1:
+        raise errors.InvalidInput(
+            "Indica para qué aseguradora es (insurer_id).", code="insurer_required"
+        )
+    return principal.insurer_ids[0]
+
+
+def _tenant(principal: Principal, insurer_id: str | None = None) -> str:
+    """Whose clinics the caller sees: an operator's insurer, an affiliate's plan's insurer."""
+    if principal.role == "operador":
+        return operator_insurer(principal, insurer_id)
+    return booker(principal).insurer_id
+
+
+def _reachable_clinic(principal: Principal, clinic_id: str) -> Clinic:
+    """A clinic of the caller's insurer; any other answers 404 like one that does not exist."""
+    clinic = repository.get_clinic(clinic_id)
+    if clinic is None or not clinic.insurer_id:
+        raise errors.NotFound("Esa clínica no existe.")
+    if principal.role == "operador":
+        reachable = clinic.insurer_id in principal.insurer_ids
+    else:
+        reachable = clinic.insurer_id == booker(principal).insurer_id
+    if not reachable:
+        raise errors.NotFound("Esa clínica no existe.")
+    return clinic
+
+
 def create_clinic(principal: Principal, body: ClinicIn) -> ClinicOut:
-    """A clinic (UMF) where general medicine is booked (operators)."""
-    clinic = Clinic(repository.new_id(), body.name, body.address, body.time_zone)
+    """A clinic (UMF) of the operator's insurer where general medicine is booked."""
+    insurer_id = operator_insurer(principal, body.insurer_id)
+    clinic = Clinic(repository.new_id(), body.name, body.address, body.time_zone, insurer_id)
     repository.create_clinic(clinic, principal.account_id, clock.now())
     return _clinic_out(clinic)
 
 
-def clinics(query: PageQuery) -> ClinicList:
-    """Clinics with general medicine, by name."""
-    found, last = repository.list_clinics(query.limit, dynamo.decode_cursor(query.cursor))
+def clinics(principal: Principal, query: ClinicsQuery | PageQuery) -> ClinicList:
+    """Clinics with general medicine of the caller's insurer, by name."""
+    insurer_id = _tenant(principal, getattr(query, "insurer_id", None))
+    found, last = repository.list_clinics(
+        insurer_id, query.limit, dynamo.decode_cursor(query.cursor)
+    )
     return ClinicList(items=[_clinic_out(c) for c in found], next_cursor=dynamo.encode_cursor(last))
 
 
@@ -185,9 +225,7 @@ def _agenda_out(agenda: Agenda, slots: list[repository.Slot]) -> AgendaOut:
 def create_agenda(principal: Principal, body: AgendaIn) -> AgendaOut:
     """A doctor's shift on a date with its slots and internet quota (operators)."""
     require_general_medicine(body.service)
-    clinic = repository.get_clinic(body.clinic_id)
-    if clinic is None:
-        raise errors.NotFound("Esa clínica no existe.")
+    clinic = _reachable_clinic(principal, body.clinic_id)
     agenda = Agenda(
         agenda_id=repository.new_id(),
         clinic_id=clinic.clinic_id,
@@ -205,11 +243,11 @@ def create_agenda(principal: Principal, body: AgendaIn) -> AgendaOut:
     return _agenda_out(agenda, [repository.Slot(t, True) for t in body.slot_times])
 
 
-def agenda(query: AgendaQuery) -> AgendaList:
-    """The agendas of a clinic on a date, with each slot's availability."""
+def agenda(principal: Principal, query: AgendaQuery) -> AgendaList:
+    """The agendas of a clinic of the caller's insurer on a date, with each slot's
+    availability."""
     require_general_medicine(query.service)
-    if repository.get_clinic(query.clinic) is None:
-        raise errors.NotFound("Esa clínica no existe.")
+    _reachable_clinic(principal, query.clinic)
     found, last = repository.agendas_of_day(
         query.clinic, query.date.isoformat(), query.limit, dynamo.decode_cursor(query.cursor)
     )

@@ -40,10 +40,12 @@ CERTIFICATES_PREFIX = "derived/certificates/sick-leaves/"
 LINK_SECONDS = 300
 
 
-def _patient(nss: str) -> tuple[str, str, str]:
-    """(member id, full name, nucleus) of an NSS in the registry."""
+def _patient(principal: Principal, nss: str) -> tuple[str, str, str]:
+    """(member id, full name, nucleus) of an NSS in the registry, if the affiliate's plan is
+    of an insurer the operator works for: another insurer's affiliate answers exactly like an
+    NSS that is not registered, so NSS cannot be probed across insurers."""
     record = registry.find_affiliate(nss)
-    if record is None:
+    if record is None or record.insurer_id not in principal.insurer_ids:
         raise errors.NotFound(
             "Ese NSS no está en el registro de afiliados.", code="affiliate_not_found"
         )
@@ -73,7 +75,7 @@ def _prescription_out(prescription: Prescription) -> PrescriptionOut:
 
 def issue_prescription(principal: Principal, body: PrescriptionIn) -> PrescriptionOut:
     """A prescription for an affiliate or a family member (operators)."""
-    member_id, name, nucleus = _patient(body.nss)
+    member_id, name, nucleus = _patient(principal, body.nss)
     prescription = Prescription(
         prescription_id=_new_id(),
         patient_id=member_id,
@@ -134,7 +136,7 @@ def _sick_leave_out(sick_leave: SickLeave) -> SickLeaveOut:
 
 def issue_sick_leave(principal: Principal, body: SickLeaveIn) -> SickLeaveOut:
     """A sick leave for a worker (operators); sealed at once when `authorize` is set."""
-    member_id, name, _ = _patient(body.nss)
+    member_id, name, _ = _patient(principal, body.nss)
     sick_leave = SickLeave(
         sick_leave_id=_new_id(),
         status="emitida",
@@ -179,7 +181,10 @@ def _authorize_and_seal(sick_leave: SickLeave, authorized_by: str) -> SickLeave:
 def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> SickLeaveOut:
     """Authorize and seal (operators). Repeating it, or resuming after a failure, is safe."""
     sick_leave = repository.get_sick_leave(sick_leave_id)
-    if sick_leave is None:
+    # The registry says whose affiliate the worker is: another insurer's sick leave answers
+    # like one that does not exist.
+    record = registry.find_affiliate(sick_leave.nss) if sick_leave is not None else None
+    if sick_leave is None or record is None or record.insurer_id not in principal.insurer_ids:
         raise errors.NotFound("No encontramos esa incapacidad.")
     return _sick_leave_out(_authorize_and_seal(sick_leave, principal.account_id))
 

@@ -29,4 +29,5 @@ class AffiliateRecordModel(Model):
     nss = UnicodeAttribute()
     credential_serial = UnicodeAttribute()
     full_name = UnicodeAttribute()
+    insurer_id = UnicodeAttribute(null=True)
     by_serial = SerialIndex()

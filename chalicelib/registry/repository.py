@@ -11,6 +11,9 @@ class AffiliateRecord:
     nss: str
     credential_serial: str
     full_name: str
+    # The insurer (health plan operator) whose plan covers this affiliate: operators reach
+    # the affiliate's services only if they work for it.
+    insurer_id: str
 
 
 def _record(item: object) -> AffiliateRecord:
@@ -19,6 +22,8 @@ def _record(item: object) -> AffiliateRecord:
         nss=item.nss,  # type: ignore[attr-defined]
         credential_serial=item.credential_serial,  # type: ignore[attr-defined]
         full_name=item.full_name,  # type: ignore[attr-defined]
+        # Records written before insurers were kept belong to nobody: no operator reaches them.
+        insurer_id=item.insurer_id or "",  # type: ignore[attr-defined]
     )
 
 
@@ -37,6 +42,7 @@ def save(records: list[AffiliateRecord]) -> None:
                     nss=record.nss,
                     credential_serial=record.credential_serial,
                     full_name=record.full_name,
+                    insurer_id=record.insurer_id,
                 )
             )
 

@@ -61,10 +61,18 @@ def load() -> list[DemoLogin]:
     registry.load(
         [
             AffiliateRecord(
-                str(uuid.uuid4()), "01234567897", "SERIE-0001", "MARIA GUADALUPE HERNANDEZ RUIZ"
+                str(uuid.uuid4()),
+                "01234567897",
+                "SERIE-0001",
+                "MARIA GUADALUPE HERNANDEZ RUIZ",
+                SEC.insurer_id,
             ),
             AffiliateRecord(
-                str(uuid.uuid4()), "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ RUIZ"
+                str(uuid.uuid4()),
+                "12345678903",
+                "SERIE-0001",
+                "JOSE LUIS HERNANDEZ RUIZ",
+                SEC.insurer_id,
             ),
             *(
                 AffiliateRecord(
@@ -72,6 +80,7 @@ def load() -> list[DemoLogin]:
                     f"{base}{luhn.calc_check_digit(str(base))}",
                     f"S{base}",
                     f"AFILIADO PRUEBA {base - 9000000000:03d}",
+                    SEC.insurer_id,
                 )
                 for base in range(9000000000, 9000000100)
             ),

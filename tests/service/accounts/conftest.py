@@ -100,8 +100,8 @@ def accounts_world(aws: dict[str, Any], moved_clock: Clock) -> Iterator[Mailbox]
     )
     registry.load(
         [
-            AffiliateRecord("a1", "90000000001", "S9000000000", "AFILIADO PRUEBA 000"),
-            AffiliateRecord("a2", "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ RUIZ"),
+            AffiliateRecord("a1", "90000000001", "S9000000000", "AFILIADO PRUEBA 000", "sec"),
+            AffiliateRecord("a2", "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ RUIZ", "sec"),
         ]
     )
     yield Mailbox()

@@ -78,9 +78,11 @@ def world(aws: dict[str, Any]) -> Iterator[World]:
     notifications._queue_url.cache_clear()
     registry.load(
         [
-            AffiliateRecord("m-maria", "01234567897", "SERIE-0001", "MARIA GUADALUPE HERNANDEZ"),
-            AffiliateRecord("m-jose", "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ"),
-            AffiliateRecord("m-pedro", "90000000001", "SERIE-0002", "PEDRO RAMOS DIAZ"),
+            AffiliateRecord(
+                "m-maria", "01234567897", "SERIE-0001", "MARIA GUADALUPE HERNANDEZ", "sec"
+            ),
+            AffiliateRecord("m-jose", "12345678903", "SERIE-0001", "JOSE LUIS HERNANDEZ", "sec"),
+            AffiliateRecord("m-pedro", "90000000001", "SERIE-0002", "PEDRO RAMOS DIAZ", "sec"),
         ]
     )
     maria = accounts.seed_active_account(

@@ -21,7 +21,7 @@ def _book(world: World, slot_id: str, patient: str | None = None) -> object:
 
 def _agenda_now(world: World, day=None) -> object:  # type: ignore[no-untyped-def]
     listing = appointments.agenda(
-        AgendaQuery(date=day or TODAY + timedelta(days=1), clinic=world.clinic_id)
+        world.titular, AgendaQuery(date=day or TODAY + timedelta(days=1), clinic=world.clinic_id)
     )
     return listing.items[0]
 
@@ -96,7 +96,7 @@ def test_one_active_appointment_per_patient_per_day(world: World) -> None:
     assert [
         a.internet_remaining
         for a in appointments.agenda(
-            AgendaQuery(date=TODAY + timedelta(days=1), clinic=world.clinic_id)
+            world.titular, AgendaQuery(date=TODAY + timedelta(days=1), clinic=world.clinic_id)
         ).items
     ] == [4, 1]
 
@@ -168,18 +168,21 @@ def test_another_family_cannot_see_or_cancel(world: World) -> None:
 
 def test_only_general_medicine(world: World) -> None:
     with pytest.raises(ServiceNotOffered) as refused:
-        appointments.agenda(AgendaQuery(date=TODAY, clinic=world.clinic_id, service="cardiologia"))
+        appointments.agenda(
+            world.titular, AgendaQuery(date=TODAY, clinic=world.clinic_id, service="cardiologia")
+        )
     assert "Consulta Externa General" in refused.value.error_message
 
 
 def test_lists_page_with_cursors(world: World) -> None:
     for n in range(3):
         world.agenda(day=TODAY + timedelta(days=n + 1), slots=["09:00"])
-    first = appointments.clinics(PageQuery(limit=1))
+    first = appointments.clinics(world.titular, PageQuery(limit=1))
     assert len(first.items) == 1
     assert (
         first.next_cursor is None
-        or appointments.clinics(PageQuery(limit=1, cursor=first.next_cursor)).items == []
+        or appointments.clinics(world.titular, PageQuery(limit=1, cursor=first.next_cursor)).items
+        == []
     )
     for n in range(3):
         agenda = _agenda_now(world, TODAY + timedelta(days=n + 1))

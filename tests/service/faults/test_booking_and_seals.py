@@ -27,7 +27,7 @@ def _book(world: World, slot_id: str) -> object:
 
 def _agenda(world: World) -> object:
     listing = appointments.agenda(
-        AgendaQuery(date=TODAY + timedelta(days=1), clinic=world.clinic_id)
+        world.titular, AgendaQuery(date=TODAY + timedelta(days=1), clinic=world.clinic_id)
     )
     return listing.items[0]
 

@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from chalicelib import errors
+from chalicelib.auth import Principal
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions import service as prescriptions
 from chalicelib.prescriptions.schemas import PageQuery, PrescriptionIn, SickLeaveIn
@@ -168,3 +169,43 @@ def test_certificate_pdf_has_the_fields_the_seal_and_is_reused(world: World) -> 
     assert (sealed.seal or "")[:40] in text.replace("\n", "")
     with pytest.raises(errors.NotFound):
         prescriptions.certificate(world.other, sealed.id)
+
+
+def test_another_insurers_operator_is_told_the_affiliate_does_not_exist(world: World) -> None:
+    norte = Principal("op-norte", "operador", ("adn",))
+    issued = _sick_leave(world, TODAY, authorize=False)
+    with pytest.raises(errors.NotFound) as refused:
+        prescriptions.authorize_sick_leave(norte, issued.id)
+    with pytest.raises(errors.NotFound) as unknown:
+        prescriptions.authorize_sick_leave(norte, "0" * 32)
+    assert refused.value.error_message == unknown.value.error_message
+    with pytest.raises(errors.NotFound) as foreign:
+        prescriptions.issue_sick_leave(
+            norte,
+            SickLeaveIn(
+                nss=MARIA_NSS,
+                kind="enfermedad_general",
+                start_date=TODAY,
+                days=3,
+                doctor="DRA. NORTE",
+                clinic="UMF Norte",
+                authorize=True,
+            ),
+        )
+    with pytest.raises(errors.NotFound) as unregistered:
+        _sick_leave(world, TODAY, nss="99999999999")
+    assert foreign.value.error_code == unregistered.value.error_code
+    assert foreign.value.error_message == unregistered.value.error_message
+    with pytest.raises(errors.NotFound):
+        prescriptions.issue_prescription(
+            norte,
+            PrescriptionIn(
+                nss=JOSE_NSS,
+                doctor="DRA. NORTE",
+                clinic="UMF Norte",
+                date=TODAY,
+                medicines=[{"name": "Paracetamol 500 mg", "dose": "1 cada 8 horas", "quantity": 1}],
+            ),
+        )
+    # Nothing changed: the sick leave is still waiting for its own insurer's operator.
+    assert prescriptions.authorize_sick_leave(world.operator, issued.id).status == "sellada"
