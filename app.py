@@ -728,14 +728,14 @@ def family(principal: Principal) -> appt.FamilyOut:
 @api.route(
     "/v1/clinics",
     summary="Clínicas con medicina general",
-    query=appt.PageQuery,
+    query=appt.ClinicsQuery,
     response=appt.ClinicList,
     roles=("afiliado", "operador"),
-    errors=(400,),
+    errors=(400, 404, 422),
     tags=("citas",),
 )
-def clinics(query: appt.PageQuery, principal: Principal) -> appt.ClinicList:
-    return appointments.clinics(query)
+def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
+    return appointments.clinics(principal, query)
 
 
 @api.route(
@@ -748,7 +748,7 @@ def clinics(query: appt.PageQuery, principal: Principal) -> appt.ClinicList:
     tags=("citas",),
 )
 def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
-    return appointments.agenda(query)
+    return appointments.agenda(principal, query)
 
 
 @api.route(
@@ -849,7 +849,7 @@ def verify_sick_leave(sick_leave_id: str, query: rx.VerifyQuery) -> rx.Verificat
     response=appt.ClinicOut,
     status=201,
     roles=("operador",),
-    errors=(409, 422),
+    errors=(404, 409, 422),
     tags=("operadores",),
 )
 def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
