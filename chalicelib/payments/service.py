@@ -728,12 +728,14 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
     """Memberships whose payments back receipts still in their fiscal period (CFF art. 30)
     stay without name, email or phone; the others go with their payments. Repeatable."""
     kept: list[str] = []
+    kept_ids: list[str] = []
     for item in repo.memberships_of(account_id):
         paid = repo.payments_of(item.membership_id)
         last = max([item.created_at, *(clock.iso(p.paid_at) for p in paid)])
         if paid and retention.keeps(FISCAL, last):
             repo.anonymise_membership(item, ERASED)
             kept.append(last)
+            kept_ids.append(item.membership_id)
         else:
             repo.delete_membership(item)
     if not kept:
@@ -745,5 +747,18 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
             category=FISCAL,
             count=len(kept),
             last_activity=max(kept),
+            ids=tuple(kept_ids),
         )
     ]
+
+
+def purge_retained(membership_ids: list[str]) -> int:
+    """Delete the memberships (with their payments) a deletion kept, once their fiscal
+    period ended (by id: the account is anonymised by then). Repeatable."""
+    purged = 0
+    for membership_id in membership_ids:
+        found = repo.get_membership(membership_id)
+        if found is not None:
+            repo.delete_membership(found)
+            purged += 1
+    return purged

@@ -100,6 +100,7 @@ def _purgers() -> dict[str, Purger]:
         "claims": claims.purge_retained,
         "providers": providers.purge_retained,
         "documents": documents.purge_retained,
+        "payments": payments.purge_retained,
     }
 
 
