@@ -114,7 +114,8 @@ ACCESS: dict[str, Access] = {
     ),
     # Executes due deletions: erases files (every version), anonymises the records the law
     # keeps and deletes the rest in each context, disables the log-in; re-enqueues exports
-    # whose message was lost.
+    # whose message was lost; purges by id (records and every file version) what deletions
+    # kept once its retention period ends.
     "run_data_requests": Access(
         tables=(
             "data_requests",
