@@ -290,6 +290,21 @@ def delete_prescription(prescription: Prescription) -> None:
     PrescriptionModel(*_rx_key(prescription.prescription_id)).delete()
 
 
+def delete_prescription_id(prescription_id: str) -> bool:
+    """Delete by id (a kept record past its period); False when it was already gone."""
+    from pynamodb.exceptions import DeleteError
+
+    from chalicelib.prescriptions.models import PrescriptionModel
+
+    try:
+        PrescriptionModel(*_rx_key(prescription_id)).delete(condition=PrescriptionModel.pk.exists())
+    except DeleteError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
 def anonymise_sick_leave(sick_leave: SickLeave, erased: str) -> None:
     """The certificate's dates, kind, doctor and clinic stay; the name and NSS go (its seal
     then no longer verifies, which is right: nobody should present it any more)."""

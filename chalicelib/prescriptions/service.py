@@ -397,5 +397,23 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
             category=CLINICAL,
             count=len(recipes) + len(leaves),
             last_activity=last,
+            ids=(
+                *(f"prescription:{r['prescription_id']}" for r in recipes),
+                *(f"sick_leave:{s.sick_leave_id}" for s in leaves),
+            ),
         )
     ]
+
+
+def purge_retained(ids: list[str]) -> int:
+    """Delete the prescriptions and sick leaves a deletion kept, once the clinical file's
+    period ended (by id: the account is anonymised by then). Repeatable."""
+    purged = 0
+    for kept_id in ids:
+        kind, _, record_id = kept_id.partition(":")
+        if kind == "prescription":
+            purged += repository.delete_prescription_id(record_id)
+        elif kind == "sick_leave" and (leave := repository.get_sick_leave(record_id)):
+            repository.delete_sick_leave(leave)
+            purged += 1
+    return purged

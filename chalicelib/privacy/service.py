@@ -101,6 +101,7 @@ def _purgers() -> dict[str, Purger]:
         "providers": providers.purge_retained,
         "documents": documents.purge_retained,
         "payments": payments.purge_retained,
+        "prescriptions": prescriptions.purge_retained,
     }
 
 

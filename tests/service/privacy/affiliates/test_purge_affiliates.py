@@ -1,0 +1,52 @@
+"""An affiliate's clinical file kept after their deletion (NOM-004) goes when its period
+ends: the schedule deletes the sick leaves by id, notes the day, and a second run is a no-op."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from chalicelib.auth import Principal
+from chalicelib.prescriptions import repository
+from chalicelib.prescriptions import service as prescriptions
+from chalicelib.prescriptions.schemas import SickLeaveIn
+from chalicelib.privacy import service as privacy
+from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
+from tests.service.appointments.conftest import TODAY, World
+
+OPERATOR = Principal("op-privacy", "operador", ("sec",))
+
+
+def test_kept_sick_leaves_are_purged_when_the_clinical_period_ends(world: World) -> None:
+    deletion = privacy.create_request(world.titular, DataRequestIn(type="deletion"))
+    approved = privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
+    assert approved.due_at
+    world.clock.now += timedelta(days=1)
+    leave_id = prescriptions.issue_sick_leave(
+        world.operator,
+        SickLeaveIn(
+            nss="01234567897",
+            kind="enfermedad_general",
+            start_date=TODAY + timedelta(days=1),
+            days=3,
+            doctor="DRA. LAURA MEDINA",
+            clinic="UMF 20 Vallejo",
+            authorize=True,
+        ),
+    ).id
+    world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
+    assert privacy.run_due()["deletions"] == 1
+    [clinical] = privacy.my_request(world.titular, deletion.request_id).retained
+    until = date.fromisoformat(clinical.until)
+
+    world.clock.now = datetime.combine(until, datetime.min.time(), world.clock.now.tzinfo)
+    world.clock.now -= timedelta(minutes=1)
+    assert privacy.run_due()["purges"] == 0
+    assert repository.get_sick_leave(leave_id) is not None
+
+    world.clock.now += timedelta(minutes=2)
+    assert privacy.run_due()["purges"] == 1
+    assert repository.get_sick_leave(leave_id) is None
+    [purged] = privacy.my_request(world.titular, deletion.request_id).retained
+    assert purged.purged_at == until.isoformat()
+    assert privacy.run_due()["purges"] == 0
+    assert prescriptions.purge_retained([f"sick_leave:{leave_id}"]) == 0
