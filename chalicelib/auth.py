@@ -59,3 +59,16 @@ def require_insurer(principal: Principal, insurer_id: str) -> None:
     """An operator reaches only the insurers it works for; others answer 404."""
     if insurer_id not in principal.insurer_ids:
         raise errors.NotFound()
+
+
+def operator_insurer(principal: Principal, insurer_id: str | None) -> str:
+    """The insurer an operator acts for when creating or listing: the one named (if it is
+    theirs, else 404) or their only one (an operator of several must name it)."""
+    if insurer_id is not None:
+        require_insurer(principal, insurer_id)
+        return insurer_id
+    if len(principal.insurer_ids) != 1:
+        raise errors.InvalidInput(
+            "Indica para qué aseguradora es (insurer_id).", code="insurer_required"
+        )
+    return principal.insurer_ids[0]

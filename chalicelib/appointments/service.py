@@ -44,7 +44,7 @@ from chalicelib.appointments.schemas import (
     PageQuery,
     SlotOut,
 )
-from chalicelib.auth import Principal, require_insurer
+from chalicelib.auth import Principal, operator_insurer
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
@@ -146,18 +146,6 @@ def _clinic_out(clinic: Clinic) -> ClinicOut:
         time_zone=clinic.time_zone,
         services=[GENERAL_MEDICINE],
     )
-
-
-def operator_insurer(principal: Principal, insurer_id: str | None) -> str:
-    """The insurer an operator acts for: the one named (if it is theirs) or their only one."""
-    if insurer_id is not None:
-        require_insurer(principal, insurer_id)
-        return insurer_id
-    if len(principal.insurer_ids) != 1:
-        raise errors.InvalidInput(
-            "Indica para qué aseguradora es (insurer_id).", code="insurer_required"
-        )
-    return principal.insurer_ids[0]
 
 
 def _tenant(principal: Principal, insurer_id: str | None = None) -> str:

@@ -12,7 +12,8 @@ payment_references:
   `REF#<reference>/REFERENCE` a reference (gsi1 `EXPIRES#<day>` / expires_at while vigente)
   `OPEN#<membership>#<method>#<months>/OPEN` the reference currently valid for that request
   `EVENT#<event id>/EVENT` a confirmation received (applied or not): the exactly-once guard
-  `EXCEPTION#<event id>/EXCEPTION` a confirmation not applied (gsi1 `EXCEPTIONS#abierta`)
+  `EXCEPTION#<event id>/EXCEPTION` a confirmation not applied (gsi1
+      `EXCEPTIONS#abierta#<insurer>`, `-` when it names no membership we know)
   `LIMIT#<scope>#<key>#<window>/LIMIT` anonymous request counters
 """
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from chalicelib.payments.models import MembershipItem, ReferenceItem
 
 OPEN_EXCEPTIONS = "EXCEPTIONS#abierta"
+UNATTRIBUTED = "-"
 PLANS = "PLANS"
 # How long the record of a request counter, an open-reference pointer or an expired
 # reference stays before DynamoDB's TTL may remove it (the code checks expiry itself).
@@ -48,6 +49,8 @@ class Plan:
     monthly_fee_cents: int
     coverage: list[str]
     description: str = ""
+    # The insurer (health plan operator) offering the plan; its memberships are its records.
+    insurer_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Membership:
     created_at: str
     paid_through: date | None = None
     version: int = 0
+    insurer_id: str = ""  # the plan's insurer, copied when enrolling
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ class PaymentException:
     paid_at: str
     received_at: str
     membership_id: str | None = None
+    # The membership's insurer; empty when the confirmation names no membership we know.
+    insurer_id: str = ""
 
 
 def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
@@ -136,6 +142,7 @@ def _to_plan(item: MembershipItem) -> Plan:
         monthly_fee_cents=int(data["monthly_fee_cents"]),
         coverage=list(data.get("coverage", [])),
         description=str(data.get("description", "")),
+        insurer_id=str(data.get("insurer_id", "")),
     )
 
 
@@ -190,6 +197,7 @@ def _to_membership(item: MembershipItem) -> Membership:
         created_at=data["created_at"],
         paid_through=date.fromisoformat(item.paid_through) if item.paid_through else None,
         version=int(item.version or 0),
+        insurer_id=str(data.get("insurer_id", "")),
     )
 
 
@@ -570,7 +578,7 @@ def record_event(event: PaymentEvent, exception: PaymentException | None = None)
                     status="abierta",
                     reference=exception.reference,
                     data=asdict(exception),
-                    gsi1pk=OPEN_EXCEPTIONS,
+                    gsi1pk=_open_exceptions(exception.insurer_id),
                     gsi1sk=f"{exception.received_at}#{exception.event_id}",
                 )
             )
@@ -583,13 +591,31 @@ def record_event(event: PaymentEvent, exception: PaymentException | None = None)
     return True
 
 
+def _open_exceptions(insurer_id: str) -> str:
+    # One partition per insurer, so an operator's list is one Query over its own tenant;
+    # confirmations that name no known membership fall in the partition with no insurer.
+    return f"{OPEN_EXCEPTIONS}#{insurer_id or UNATTRIBUTED}"
+
+
+def membership_id_for_number(member_number: str) -> str | None:
+    from chalicelib.payments.models import MembershipItem
+
+    try:
+        return MembershipItem.get(f"MEMBERNO#{member_number}", "MEMBERNO").membership_id
+    except MembershipItem.DoesNotExist:
+        return None
+
+
 def open_exceptions(
-    limit: int, cursor: dict[str, Any] | None
+    insurer_id: str, limit: int, cursor: dict[str, Any] | None
 ) -> tuple[list[PaymentException], dict[str, Any] | None]:
     from chalicelib.payments.models import ReferenceItem
 
     result = ReferenceItem.by_expiry.query(
-        OPEN_EXCEPTIONS, scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+        _open_exceptions(insurer_id),
+        scan_index_forward=False,
+        limit=limit,
+        last_evaluated_key=cursor,
     )
     items = [PaymentException(**dict(item.data or {})) for item in result]
     return items, result.last_evaluated_key

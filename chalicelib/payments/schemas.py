@@ -214,3 +214,6 @@ class PaymentExceptionsOut(Schema):
 class ExceptionsQuery(_Strict):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     cursor: str | None = None
+    insurer_id: str | None = Field(
+        default=None, max_length=40, description="Operadores de varias aseguradoras: de cuál"
+    )

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib import aws, clock, errors
-from chalicelib.auth import Principal
+from chalicelib.auth import Principal, operator_insurer
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
 from chalicelib.observability import logger
@@ -41,6 +41,7 @@ from chalicelib.payments.schemas import (
     CardPaymentRequest,
     DueItem,
     Enrolment,
+    ExceptionsQuery,
     LookupOut,
     MembershipCreated,
     MembershipOut,
@@ -186,6 +187,7 @@ def enrol(principal: Principal, body: Enrolment) -> MembershipCreated:
             email=body.email,
             phone=body.phone,
             created_at=clock.iso(clock.now()),
+            insurer_id=plan.insurer_id,
         )
         welcome = Email(
             [membership.email],
@@ -475,8 +477,21 @@ def _apply(
     raise errors.Conflict("El pago no se pudo aplicar por ahora; se reintentará.")
 
 
+def _insurer_of(event: WebhookEvent, membership_id: str | None) -> tuple[str | None, str]:
+    """The membership a confirmation is for and its insurer, so the exception is listed to
+    that insurer's operators only. An unknown reference still names a member number when its
+    check digits are right."""
+    if membership_id is None:
+        parsed = references.parse(event.reference)
+        if parsed is not None:
+            membership_id = repo.membership_id_for_number(parsed.member_number)
+    found = repo.get_membership(membership_id) if membership_id else None
+    return membership_id, found.insurer_id if found is not None else ""
+
+
 def _exception(event: WebhookEvent, reason: str, membership_id: str | None) -> str:
     now = clock.now()
+    membership_id, insurer_id = _insurer_of(event, membership_id)
     recorded = repo.record_event(
         PaymentEvent(event.event_id, "excepcion", now, {"reason": reason}),
         PaymentException(
@@ -488,6 +503,7 @@ def _exception(event: WebhookEvent, reason: str, membership_id: str | None) -> s
             paid_at=clock.iso(event.paid_at),
             received_at=clock.iso(now),
             membership_id=membership_id,
+            insurer_id=insurer_id,
         ),
     )
     logger.warning("payment not applied", extra={"event_id": event.event_id, "reason": reason})
@@ -645,11 +661,13 @@ def _card_answer(
 # --- operators --------------------------------------------------------------------------------
 
 
-def payment_exceptions(limit: int, cursor: str | None) -> PaymentExceptionsOut:
-    """Confirmations that were not applied, newest first, for operators to resolve."""
+def payment_exceptions(principal: Principal, query: ExceptionsQuery) -> PaymentExceptionsOut:
+    """Confirmations that were not applied to the memberships of the operator's insurer,
+    newest first, for its operators to resolve."""
     from chalicelib.dynamo import decode_cursor, encode_cursor
 
-    items, last = repo.open_exceptions(limit, decode_cursor(cursor))
+    insurer_id = operator_insurer(principal, query.insurer_id)
+    items, last = repo.open_exceptions(insurer_id, query.limit, decode_cursor(query.cursor))
     return PaymentExceptionsOut(
         items=[
             PaymentExceptionOut(

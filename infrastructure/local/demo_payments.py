@@ -17,6 +17,7 @@ PLANS = [
         45000,
         ["Consultas de medicina general", "Urgencias", "Descuentos en laboratorio"],
         "Para una persona.",
+        insurer_id="sec",  # the demo plans are SEC's: its operators handle their payments
     ),
     Plan(
         "familiar-total",
@@ -29,6 +30,7 @@ PLANS = [
             "Hasta 5 integrantes de la familia",
         ],
         "Para ti y tu familia.",
+        insurer_id="sec",
     ),
 ]
 

@@ -24,8 +24,14 @@ OTHER = Principal(account_id="acc-affiliate-2", role="afiliado")
 OPERATOR = Principal(account_id="acc-operator", role="operador", insurer_ids=("sec",))
 RFC = "HERM850612KT4"
 PLANS = [
-    Plan("basico", "Básico Individual", 45000, ["Consulta general", "Urgencias"]),
-    Plan("familiar", "Familiar Total", 135000, ["Consulta general", "Especialistas", "Familia"]),
+    Plan("basico", "Básico Individual", 45000, ["Consulta general", "Urgencias"], insurer_id="sec"),
+    Plan(
+        "familiar",
+        "Familiar Total",
+        135000,
+        ["Consulta general", "Especialistas", "Familia"],
+        insurer_id="sec",
+    ),
 ]
 
 

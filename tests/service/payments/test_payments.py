@@ -13,9 +13,16 @@ import pytest
 from pypdf import PdfReader
 
 from chalicelib import clock, errors
+from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.payments import references
 from chalicelib.payments import service as payments
-from chalicelib.payments.schemas import CardPaymentRequest, ReferenceRequest, Simulation
+from chalicelib.payments.schemas import (
+    CardPaymentRequest,
+    ExceptionsQuery,
+    ReferenceRequest,
+    Simulation,
+)
 from tests.service.accounts.conftest import Clock, Mailbox
 from tests.service.payments.conftest import (
     AFFILIATE,
@@ -131,7 +138,7 @@ def test_a_confirmation_is_applied_once_and_emails_a_receipt(
     # Another event for the reference already paid is not applied: it is an exception.
     assert _pay(ref.reference, "900.00", "evt_2") == "excepcion"
     assert payments.membership(AFFILIATE, membership_id).paid_through == date(2027, 1, 25)
-    listed = payments.payment_exceptions(50, None).items
+    listed = payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items
     assert [(e.event_id, e.reason) for e in listed] == [("evt_2", "already_paid")]
 
 
@@ -146,13 +153,12 @@ def test_wrong_amount_expired_and_unknown_references_are_recorded_not_applied(
     assert _pay("7482913560303410", "450.00", "evt_unknown") == "excepcion"
     assert _pay("not-a-reference", "450.00", "evt_garbage") == "excepcion"
     assert payments.membership(AFFILIATE, membership_id).status == "pendiente"
-    reasons = {e.event_id: e.reason for e in payments.payment_exceptions(50, None).items}
-    assert reasons == {
-        "evt_short": "amount_mismatch",
-        "evt_late": "expired",
-        "evt_unknown": "unknown_reference",
-        "evt_garbage": "unknown_reference",
+    reasons = {
+        e.event_id: e.reason for e in payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items
     }
+    # SEC's operators see the confirmations of SEC's memberships; one that names no
+    # membership belongs to no insurer, so no insurer's operator is shown it.
+    assert reasons == {"evt_short": "amount_mismatch", "evt_late": "expired"}
     # The right amount within the validity still pays it.
     assert _pay(ref.reference, "450.00", "evt_ok") == "aplicado"
 
@@ -169,7 +175,7 @@ def test_bad_signatures_are_refused_with_401(world: Mailbox, moved_clock: Clock)
     with pytest.raises(payments.BadSignature):
         payments.receive_webhook(raw, header)
     # A captured request replayed inside the window is the same event: applied at most once.
-    assert payments.payment_exceptions(50, None).items == []
+    assert payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items == []
 
 
 def test_the_expiry_job_marks_references_past_their_date(
@@ -285,3 +291,26 @@ def test_unknown_or_malformed_membership_ids_are_404(world: Mailbox, moved_clock
             payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
         with pytest.raises(errors.NotFound):
             payments.pay_by_card(membership_id, card, IP)
+
+
+def test_another_insurers_operator_sees_none_of_the_exceptions(
+    world: Mailbox, moved_clock: Clock
+) -> None:
+    membership_id = enrol()
+    ref = payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
+    assert _pay(ref.reference, "449.99", "evt_short") == "excepcion"
+    # A well-formed reference that was never issued still names the member number: SEC's.
+    member_number = payments.membership(AFFILIATE, membership_id).member_number
+    never_issued = references.build("tienda", member_number, 3)
+    assert _pay(never_issued, "450.00", "evt_never_issued") == "excepcion"
+    mine = {e.event_id for e in payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items}
+    assert mine == {"evt_short", "evt_never_issued"}
+    norte = Principal("op-norte", "operador", ("adn",))
+    assert payments.payment_exceptions(norte, ExceptionsQuery()).items == []
+    with pytest.raises(errors.NotFound):
+        payments.payment_exceptions(norte, ExceptionsQuery(insurer_id="sec"))
+    both = Principal("op-both", "operador", ("sec", "adn"))
+    with pytest.raises(errors.InvalidInput):
+        payments.payment_exceptions(both, ExceptionsQuery())
+    listed = payments.payment_exceptions(both, ExceptionsQuery(insurer_id="sec")).items
+    assert "evt_short" in [e.event_id for e in listed]
