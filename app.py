@@ -496,13 +496,13 @@ def simulate_payment(principal: Principal, body: pay.Simulation) -> pay.Simulati
     query=pay.ExceptionsQuery,
     response=pay.PaymentExceptionsOut,
     roles=("operador",),
-    errors=(400,),
+    errors=(400, 404, 422),
     tags=("operadores",),
 )
 def payment_exceptions(
     principal: Principal, query: pay.ExceptionsQuery
 ) -> pay.PaymentExceptionsOut:
-    return payments.payment_exceptions(query.limit, query.cursor)
+    return payments.payment_exceptions(principal, query)
 
 
 @app.schedule("rate(1 hour)")
