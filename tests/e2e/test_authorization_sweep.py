@@ -878,13 +878,10 @@ def _authorize(w: World) -> Case:
         owner=w.operator_sec,
         same_role=w.operator_adn,
         other_role=w.affiliate_a[0],  # not even the patient
-        other_insurer=None,
+        # The worker is an affiliate of SEC's plan: ADN's operator is told it does not exist.
+        other_insurer=w.operator_adn,
         secrets=w.sick_leave_secrets(leave),
         snapshot=w.my_sick_leaves,
-        skipped={
-            "same_role": "affiliate services are not scoped by insurer: any operator may",
-            "other_insurer_operator": "affiliate services are not scoped by insurer",
-        },
     )
 
 
@@ -1140,3 +1137,92 @@ def test_every_route_with_an_id_refuses_everyone_but_its_owner(local_stack: Loca
     assert not problems, "\n".join(problems)
     assert checks["owner"] == len(live)
     assert checks["route × actor"] >= 4 * len(live)
+
+
+def test_affiliate_services_are_scoped_to_the_operators_insurer(local_stack: LocalStack) -> None:
+    """The operator routes of affiliate services that carry no id in their path: the demo
+    clinic and affiliates are SEC's, so ADN's operator is answered as if they did not exist
+    (the same 404 as for a clinic or NSS nobody has), changes nothing and lists none of them."""
+    w = World(local_stack)
+    sec, adn = w.operator_sec, w.operator_adn
+    owner, nss = w.affiliate_a
+    clinic = clinic_id(local_stack, owner.headers)
+    day = weekdays_ahead(6)[5].isoformat()
+    unregistered = "99999999999"
+
+    def refused(method: str, path: str, body: Any, ghost: Any, query: Any = None) -> None:
+        answer = w.call(method, path, adn, body, query)
+        assert answer.status_code == 404, f"{method} {path}: {answer.text}"
+        unknown = w.call(method, path, adn, ghost, query)
+        assert _error(answer) == _error(unknown), (answer.text, unknown.text)
+        assert not _leaks(answer.text, [nss, clinic, f"BARRIDO NORTE {w.tag}"])
+
+    # Lists: ADN's clinics are not SEC's, and SEC's clinic's agendas are not found.
+    listed = w.ok("GET", "/v1/clinics", adn)["items"]
+    assert clinic not in [c["id"] for c in listed]
+    assert clinic in [c["id"] for c in w.ok("GET", "/v1/clinics", sec)["items"]]
+    answer = w.call("GET", "/v1/agenda", adn, query={"clinic": clinic, "date": day})
+    assert answer.status_code == 404, answer.text
+    assert _error(answer) == _error(
+        w.call("GET", "/v1/agenda", adn, query={"clinic": _ghost(clinic), "date": day})
+    )
+
+    agenda = {
+        "clinic_id": clinic,
+        "doctor": f"DR. BARRIDO NORTE {w.tag}",
+        "date": day,
+        "shift": "vespertino",
+        "slot_times": ["19:40"],
+        "internet_quota": 1,
+    }
+    refused("POST", "/v1/operator/agendas", agenda, {**agenda, "clinic_id": _ghost(clinic)})
+    prescription = {
+        "nss": nss,
+        "doctor": f"DRA. BARRIDO NORTE {w.tag}",
+        "clinic": "UMF Norte",
+        "date": date.today().isoformat(),
+        "medicines": [{"name": "Paracetamol 500 mg", "dose": "1 cada 8 horas", "quantity": 1}],
+    }
+    before = w.ok("GET", "/v1/prescriptions", owner)["items"]
+    refused(
+        "POST", "/v1/operator/prescriptions", prescription, {**prescription, "nss": unregistered}
+    )
+    leave = {
+        "nss": nss,
+        "kind": "enfermedad_general",
+        "start_date": date.today().isoformat(),
+        "days": 1,
+        "doctor": f"DRA. BARRIDO NORTE {w.tag}",
+        "clinic": "UMF Norte",
+        "authorize": True,
+    }
+    sick_before = w.my_sick_leaves()
+    refused("POST", "/v1/operator/sick-leaves", leave, {**leave, "nss": unregistered})
+    assert w.ok("GET", "/v1/prescriptions", owner)["items"] == before
+    assert w.my_sick_leaves() == sick_before
+    # Nothing ADN tried was loaded: SEC's agenda for that shift is still free to create.
+    made = w.ok("POST", "/v1/operator/agendas", sec, agenda)
+    assert made["doctor"] == agenda["doctor"]
+
+    # Payment exceptions: a confirmation SEC's membership could not take is SEC's alone.
+    reference = w.ok(
+        "POST",
+        f"/v1/memberships/{w.membership['id']}/payment-references",
+        ANONYMOUS,
+        {"method": "banco", "months": 2},
+    )["reference"]
+    simulated = w.ok(
+        "POST",
+        "/v1/operator/payments/simulations",
+        sec,
+        {"reference": reference, "amount": "1.00"},
+    )
+    assert simulated["answer"]["outcome"] == "excepcion", simulated
+    seen_by_sec = w.ok("GET", "/v1/operator/payments/exceptions", sec, query={"limit": "100"})
+    assert reference in [e["reference"] for e in seen_by_sec["items"]]
+    seen_by_adn = w.call("GET", "/v1/operator/payments/exceptions", adn, query={"limit": "100"})
+    assert seen_by_adn.status_code == 200, seen_by_adn.text
+    assert reference not in seen_by_adn.text
+    other = w.call("GET", "/v1/operator/payments/exceptions", adn, query={"insurer_id": "sec"})
+    assert other.status_code == 404, other.text
+    assert reference not in other.text
