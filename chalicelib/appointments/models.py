@@ -72,6 +72,7 @@ class AgendaModel(Model):
     capacity = NumberAttribute()
     internet_quota = NumberAttribute()
     internet_remaining = NumberAttribute()
+    insurer_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     by_clinic_day = AgendaIndex()

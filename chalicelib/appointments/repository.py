@@ -68,6 +68,7 @@ class Agenda:
     capacity: int
     internet_quota: int
     internet_remaining: int
+    insurer_id: str = ""  # the clinic's insurer: only its affiliates book here
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ def _to_agenda(item: AgendaModel) -> Agenda:
         capacity=int(item.capacity),
         internet_quota=int(item.internet_quota),
         internet_remaining=int(item.internet_remaining),
+        insurer_id=item.insurer_id or "",
     )
 
 
@@ -238,6 +240,7 @@ def create_agenda(agenda: Agenda, slot_times: list[str], created_by: str, now: d
                 capacity=agenda.capacity,
                 internet_quota=agenda.internet_quota,
                 internet_remaining=agenda.internet_quota,
+                insurer_id=agenda.insurer_id,
                 created_by=created_by,
                 created_at=iso(now),
             ),

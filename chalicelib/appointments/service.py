@@ -226,6 +226,7 @@ def create_agenda(principal: Principal, body: AgendaIn) -> AgendaOut:
         capacity=len(body.slot_times),
         internet_quota=body.internet_quota,
         internet_remaining=body.internet_quota,
+        insurer_id=clinic.insurer_id,
     )
     repository.create_agenda(agenda, body.slot_times, principal.account_id, clock.now())
     return _agenda_out(agenda, [repository.Slot(t, True) for t in body.slot_times])
@@ -305,7 +306,8 @@ def book_for(who: Booker, patient: Member, slot: str) -> AppointmentOut:
     """Book `slot` for `patient` on behalf of `who` (the patient is in who's nucleus)."""
     agenda_id, slot_time = split_slot_id(slot)
     agenda_ = repository.get_agenda(agenda_id)
-    if agenda_ is None:
+    # Another insurer's clinic is not the nucleus's to book: told like a slot that is gone.
+    if agenda_ is None or agenda_.insurer_id != who.insurer_id:
         raise errors.NotFound("Ese horario no existe. Actualiza la agenda y elige otro.")
     now = clock.now()
     starts = slot_start(date.fromisoformat(agenda_.date), slot_time, agenda_.time_zone)

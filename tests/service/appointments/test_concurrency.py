@@ -240,7 +240,9 @@ def _races() -> None:
 
     def patient(tag: str) -> tuple[Booker, Member]:
         member = Member(f"race-{run}-{tag}", "00000000000", f"PACIENTE {tag}")
-        who = Booker(f"acct-{run}-{tag}", f"RACE-{run}-{tag}", member.member_id, (member,), ())
+        who = Booker(
+            f"acct-{run}-{tag}", f"RACE-{run}-{tag}", member.member_id, (member,), (), "sec"
+        )
         return who, member
 
     def booking(tag: str, slot_id: str) -> tuple[str, Any]:

@@ -9,7 +9,13 @@ import pytest
 
 from chalicelib import errors
 from chalicelib.appointments import service as appointments
-from chalicelib.appointments.schemas import AgendaIn, AgendaQuery, ClinicIn, ClinicsQuery
+from chalicelib.appointments.schemas import (
+    AgendaIn,
+    AgendaQuery,
+    BookingIn,
+    ClinicIn,
+    ClinicsQuery,
+)
 from chalicelib.auth import Principal
 from tests.service.appointments.conftest import TODAY, World
 
@@ -66,3 +72,17 @@ def test_operator_of_several_insurers_names_one_and_only_theirs(world: World) ->
     assert [c.id for c in appointments.clinics(BOTH, ClinicsQuery(insurer_id="adn")).items] == [
         made.id
     ]
+
+
+def test_affiliates_book_only_their_insurers_clinics(world: World) -> None:
+    norte = appointments.create_clinic(NORTE, ClinicIn(name="UMF Norte 3"))
+    foreign = appointments.create_agenda(NORTE, _agenda_in(norte.id))
+    with pytest.raises(errors.NotFound):
+        appointments.book(
+            world.titular, BookingIn(slot_id=foreign.slots[0].id, patient_id="m-maria")
+        )
+    own = appointments.create_agenda(world.operator, _agenda_in(world.clinic_id))
+    booked = appointments.book(
+        world.titular, BookingIn(slot_id=own.slots[0].id, patient_id="m-maria")
+    )
+    assert booked.clinic_id == world.clinic_id
