@@ -450,5 +450,17 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
             category=CLINICAL,
             count=len(own),
             last_activity=last,
+            ids=tuple(a.appointment_id for a in own),
         )
     ]
+
+
+def purge_retained(ids: list[str]) -> int:
+    """Delete the appointments a deletion kept, once the clinical file's period ended (by id:
+    the account is anonymised by then). Repeatable: an id already gone counts nothing."""
+    purged = 0
+    for appointment_id in ids:
+        if appointment := repository.get_appointment(appointment_id):
+            repository.delete_appointment(appointment)
+            purged += 1
+    return purged

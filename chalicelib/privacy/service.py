@@ -97,6 +97,7 @@ def _purgers() -> dict[str, Purger]:
     """Each context deletes by id what a deletion kept, once the period ends; the account is
     anonymised by then, so the ids are all that finds the records."""
     return {
+        "appointments": appointments.purge_retained,
         "claims": claims.purge_retained,
         "providers": providers.purge_retained,
         "documents": documents.purge_retained,
