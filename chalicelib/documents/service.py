@@ -625,6 +625,12 @@ def _delete_every_version(key: str) -> int:
     return removed
 
 
+def erase_stored_object(key: str) -> int:
+    """Delete every stored version of a file another context derived into the documents
+    bucket (a printed certificate, say) when the person's data goes. Repeatable."""
+    return _delete_every_version(key)
+
+
 def erase_files(
     account_id: str, owners: list[tuple[str, str]], retention: Retention | None = None
 ) -> tuple[int, list[Document]]:

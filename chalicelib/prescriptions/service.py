@@ -17,6 +17,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
+from chalicelib.documents import service as documents
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions.repository import Prescription, SickLeave
@@ -245,6 +246,10 @@ def _pdf(sick_leave: SickLeave) -> bytes:
     )
 
 
+def _certificate_key(sick_leave_id: str) -> str:
+    return f"{CERTIFICATES_PREFIX}{sick_leave_id}.pdf"
+
+
 def certificate(principal: Principal, sick_leave_id: str) -> FileLink:
     """A short-lived link to the sealed certificate's PDF (written once, under derived/)."""
     who = appointments.booker(principal)
@@ -262,7 +267,7 @@ def certificate(principal: Principal, sick_leave_id: str) -> FileLink:
         )
     s3 = aws.s3()
     bucket = get_settings().documents_bucket
-    key = f"{CERTIFICATES_PREFIX}{sick_leave.sick_leave_id}.pdf"
+    key = _certificate_key(sick_leave.sick_leave_id)
     try:
         s3.head_object(Bucket=bucket, Key=key)
     except s3.exceptions.ClientError:
@@ -385,6 +390,8 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
         else:
             repository.delete_prescription(prescription)
     for leave in leaves:
+        # The printed certificate carries the name and NSS: it goes in either case.
+        documents.erase_stored_object(_certificate_key(leave.sick_leave_id))
         if keep:
             repository.anonymise_sick_leave(leave, ERASED)
         else:
