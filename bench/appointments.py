@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
+from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
 from tests.fixtures.stack import free_port, start_stack, stop_stack, wait_for_health  # noqa: E402
@@ -42,31 +43,9 @@ THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 PASSWORD = "una frase larga para medir"  # noqa: S105 - accounts of a throwaway local stack
 
 
-def _seed(moto_url: str) -> tuple[list[str], list[list[str]], list[str]]:
+def _seed(ports: tuple[int, int, int]) -> tuple[list[str], list[list[str]], list[str]]:
     """Affiliates (their emails), agenda slot ids per day, and their member ids."""
-    import boto3
-
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": moto_url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "RESOURCE_PREFIX": "portal-local-",
-            "STAGE": "local",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    cognito = boto3.client("cognito-idp", endpoint_url=moto_url, region_name="us-east-1")
-    pool = next(
-        p["Id"]
-        for p in cognito.list_user_pools(MaxResults=60)["UserPools"]
-        if p["Name"] == "portal-local-users"
-    )
-    client = cognito.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0]["ClientId"]
-    os.environ.update({"USER_POOL_ID": pool, "USER_POOL_CLIENT_ID": client})
+    use_local_stack(*ports)
 
     from zoneinfo import ZoneInfo
 
@@ -175,7 +154,7 @@ def main() -> None:
     api = f"http://127.0.0.1:{api_port}"
     try:
         wait_for_health(api, process, 120)
-        emails, slots, members = _seed(f"http://127.0.0.1:{moto_port}")
+        emails, slots, members = _seed((api_port, site_port, moto_port))
         tokens = []
         for identifier in emails:
             answer = requests.post(

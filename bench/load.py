@@ -39,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
+from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
 from tests.fixtures.stack import free_port, start_stack, stop_stack, wait_for_health  # noqa: E402
@@ -75,39 +76,11 @@ ROUTES: dict[str, tuple[str, int | None]] = {
 }
 
 
-def _environment(moto_url: str) -> None:
-    """Point chalicelib (imported after this) at the stack's moto, as the stack itself does."""
-    import boto3
-
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": moto_url,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-            "RESOURCE_PREFIX": "portal-local-",
-            "STAGE": "local",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-        }
-    )
-    cognito = boto3.client("cognito-idp", endpoint_url=moto_url, region_name="us-east-1")
-    pool = next(
-        p["Id"]
-        for p in cognito.list_user_pools(MaxResults=60)["UserPools"]
-        if p["Name"] == "portal-local-users"
-    )
-    client = cognito.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0]["ClientId"]
-    os.environ.update({"USER_POOL_ID": pool, "USER_POOL_CLIENT_ID": client})
-
-
-def _prepare(api: str, moto_url: str) -> dict[str, Any]:
+def _prepare(api: str, ports: tuple[int, int, int]) -> dict[str, Any]:
     """Accounts, claims, affiliates and agendas for the run; what the locustfile reads."""
     import requests
 
-    _environment(moto_url)
+    use_local_stack(*ports)
     from zoneinfo import ZoneInfo
 
     from stdnum import luhn
@@ -459,7 +432,7 @@ def main() -> None:
         wait_for_health(api, process, 120)
         phases["stack_start"] = round(time.perf_counter() - began, 1)
         print("stack up; preparing accounts", file=sys.stderr)
-        data = _prepare(api, f"http://127.0.0.1:{moto_port}")
+        data = _prepare(api, (api_port, site_port, moto_port))
         phases["prepare"] = round(time.perf_counter() - began - phases["stack_start"], 1)
         _warm_up(api, data)
         data_file = work / "data.json"

@@ -17,7 +17,7 @@ import sys
 from chalicelib import errors
 
 
-def _discover() -> None:
+def discover_stack_ids() -> None:
     """Fill in the ids the app reads from its function configuration."""
     from chalicelib import aws
     from chalicelib.config import get_settings
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--insurers", required=True, help="comma-separated insurer ids")
     args = parser.parse_args(argv)
 
-    _discover()
+    discover_stack_ids()
     from chalicelib.accounts import service as accounts
 
     insurers = [i.strip() for i in args.insurers.split(",") if i.strip()]
