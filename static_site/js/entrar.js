@@ -1,6 +1,6 @@
 import { api } from "/js/api.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { PORTALS, startSession } from "/js/session.js";
+import { afterLogin, startSession } from "/js/session.js";
 
 const loginForm = document.getElementById("login-form");
 const totpForm = document.getElementById("totp-form");
@@ -9,16 +9,9 @@ const params = new URLSearchParams(window.location.search);
 
 if (params.get("salida")) showSuccess(notice, "Cerraste sesión. ¡Hasta pronto!");
 
-function destination(role) {
-  const next = params.get("siguiente");
-  // Only paths of this site: never another origin.
-  if (next && next.startsWith("/") && !next.startsWith("//")) return next;
-  return PORTALS[role] ? PORTALS[role].path : "/";
-}
-
 function finish(result) {
   startSession(result);
-  window.location.assign(destination(result.role));
+  window.location.assign(afterLogin(params.get("siguiente"), result.role));
 }
 
 function showTotp(result) {

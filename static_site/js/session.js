@@ -10,6 +10,29 @@ export const PORTALS = {
   operador: { path: "/operadores/", label: "Operadores" },
 };
 
+// Where a log-in may continue: the portals and the account page that every role has.
+const RETURN_PREFIXES = Object.values(PORTALS).map((portal) => portal.path);
+const RETURN_PAGES = ["/cuenta.html"];
+
+// The page to open after logging in: `next` (the `siguiente` parameter) when it is one of
+// this site's portal pages, the role's home otherwise. `next` is parsed as the browser will
+// parse it, never compared as text: "/\evil.example" and "/%09/evil.example" are another host.
+export function afterLogin(next, role) {
+  const home = new URL(PORTALS[role] ? PORTALS[role].path : "/", window.location.origin).href;
+  if (!next) return home;
+  let url;
+  try {
+    url = new URL(next, window.location.origin);
+  } catch {
+    return home;
+  }
+  if (url.origin !== window.location.origin) return home;
+  const path = url.pathname;
+  const ours =
+    RETURN_PAGES.includes(path) || RETURN_PREFIXES.some((prefix) => path.startsWith(prefix));
+  return ours ? url.href : home;
+}
+
 export function currentSession() {
   try {
     return JSON.parse(sessionStorage.getItem(KEY)) || null;
