@@ -21,7 +21,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
-from chalicelib import errors
+from chalicelib import errors, json_body
 from chalicelib.auth import Principal, principal_from_context, require_role
 from chalicelib.errors import DomainError, ErrorDetail
 from chalicelib.observability import end_aws_tally, logger, metrics, start_aws_tally
@@ -206,12 +206,7 @@ def validation_details(exc: ValidationError, *, skip: int = 0) -> list[ErrorDeta
 def parse(model: type[M], request: Request) -> M:
     """The request's JSON body as `model`; raises BadRequest or pydantic's ValidationError."""
     raw = request.raw_body
-    data: Any = {}
-    if raw:
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise errors.BadRequest("El cuerpo de la solicitud no es JSON válido.") from None
+    data: Any = json_body.load(raw) if raw else {}
     if issubclass(model, RootModel):
         # A tagged union reports errors under the tag ("MX.rfc"); name the field only.
         try:

@@ -5,12 +5,11 @@ into the payments context."""
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib import aws, clock, errors
+from chalicelib import aws, clock, errors, json_body
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
@@ -555,11 +554,7 @@ def receive_webhook(raw_body: bytes | str, signature_header: str | None) -> Webh
     except signatures.BadSignature as exc:
         logger.warning("webhook refused", extra={"reason": str(exc)})
         raise BadSignature() from None
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise errors.BadRequest("El cuerpo de la solicitud no es JSON válido.") from None
-    event = WebhookEvent.model_validate(data)
+    event = WebhookEvent.model_validate(json_body.load(raw))
     return WebhookAnswer(received=True, outcome=_handle(event))  # type: ignore[arg-type]
 
 

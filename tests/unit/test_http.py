@@ -224,3 +224,89 @@ def test_protected_routes_need_the_authorizer_first() -> None:
     api = Api(app, title="t", version="1")
     with pytest.raises(RuntimeError, match="authorizer"):
         api.route("/x", summary="s", roles=("operador",))(lambda principal: None)
+
+
+# --- bodies deeper or larger than anything legitimate ----------------------------------------
+
+
+def make_bulk_app() -> Chalice:
+    from chalicelib.settlement.schemas import LoadIn
+
+    app = Chalice(app_name="bulk-test")
+    api = Api(app, title="t", version="1")
+
+    @api.route("/loads", "POST", summary="s", body=LoadIn)
+    def load(body: LoadIn) -> dict[str, int]:
+        return {"items": len(body.items)}
+
+    return app
+
+
+def largest_bulk_load() -> bytes:
+    """MAX_BATCH items with every field of both transaction kinds at its longest, the texts
+    accented and \\u-escaped, indented: larger than any load an operator can send."""
+    from chalicelib.settlement.schemas import MAX_BATCH
+
+    text = "ñ" * 120
+    item = {
+        "kind": "tarjeta",
+        "id": "A" * 64,
+        "provider_rut": "76.123.456-0",
+        "occurred_at": "2026-01-01T10:00:00-03:00",
+        **dict.fromkeys(
+            ["total_value", "payer_contribution", "insurer_contribution", "copay"], 999_999_999
+        ),
+        **dict.fromkeys(
+            ["card_amount", "issuer_commission", "transaction_cost", "installments"], 999_999_999
+        ),
+        **dict.fromkeys(["insurer", "place", "payer", "issuer_answer"], text),
+    }
+    return json.dumps({"items": [item] * MAX_BATCH}, indent=2).encode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"a":' * 5000 + "1" + "}" * 5000,
+        "[" * 100_000,
+        '{"name": ' + "[" * 65 + "]" * 65 + "}",
+    ],
+    ids=["arrays-5000", "objects-5000", "unclosed-100000", "just-over-the-limit"],
+)
+def test_json_nested_too_deep_answers_400_not_500(client: Any, raw: str) -> None:
+    response = post(client, "/greetings", raw)
+    assert response.status_code == 400
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "bad_request"
+    assert error["message"] == (
+        "El JSON de la solicitud tiene demasiados niveles anidados (máximo 64)."
+    )
+
+
+def test_nesting_at_the_limit_and_brackets_inside_strings_are_parsed(client: Any) -> None:
+    at_the_limit = '{"name": ' + "[" * 63 + "]" * 63 + ', "age": 1, "email": "a@b.mx"}'
+    response = post(client, "/greetings", at_the_limit)
+    # Parsed: the model then refuses a list as a name.
+    assert response.status_code == 422
+    assert json.loads(response.body)["error"]["details"][0]["field"] == "name"
+    # Escaped quotes and backslashes do not end a string early.
+    in_strings = {"name": "Ana [[[{{{", "age": 1, "email": "a@b.mx " + '\\"[{\\' * 50}
+    response = post(client, "/greetings", in_strings)
+    assert response.status_code == 201
+
+
+def test_a_body_over_4_mib_answers_400_and_the_largest_bulk_load_passes() -> None:
+    largest = largest_bulk_load()
+    assert 3 * 1024 * 1024 < len(largest) <= 4 * 1024 * 1024
+    with Client(make_bulk_app()) as bulk:
+        headers = {"Content-Type": "application/json"}
+        response = bulk.http.post("/loads", body=largest, headers=headers)
+        assert response.status_code == 200, response.body[:300]
+        assert json.loads(response.body) == {"items": 1000}
+        padded = largest[:-1] + b" " * (4 * 1024 * 1024 - len(largest) + 1) + b"}"
+        response = bulk.http.post("/loads", body=padded, headers=headers)
+        assert response.status_code == 400
+        error = json.loads(response.body)["error"]
+        assert error["code"] == "bad_request"
+        assert error["message"] == "La solicitud es demasiado grande: envía como máximo 4 MB."

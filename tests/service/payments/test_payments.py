@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from chalicelib import clock, errors
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
-from chalicelib.payments import references
+from chalicelib.payments import references, signatures
 from chalicelib.payments import service as payments
 from chalicelib.payments.schemas import (
     CardPaymentRequest,
@@ -175,6 +175,20 @@ def test_bad_signatures_are_refused_with_401(world: Mailbox, moved_clock: Clock)
     with pytest.raises(payments.BadSignature):
         payments.receive_webhook(raw, header)
     # A captured request replayed inside the window is the same event: applied at most once.
+    assert payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items == []
+
+
+def test_a_signed_body_too_deep_or_too_large_is_a_bad_request(
+    world: Mailbox, moved_clock: Clock
+) -> None:
+    now = int(moved_clock.now.timestamp())
+    deep = b"[" * 5000 + b"]" * 5000
+    large = b'{"event_id": "' + b"e" * (4 * 1024 * 1024) + b'"}'
+    for raw in (deep, large):
+        header = signatures.sign(get_settings().payments_webhook_secret, now, raw)
+        with pytest.raises(errors.BadRequest) as caught:
+            payments.receive_webhook(raw, header)
+        assert caught.value.error_code == "bad_request"
     assert payments.payment_exceptions(OPERATOR, ExceptionsQuery()).items == []
 
 
