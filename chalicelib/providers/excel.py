@@ -1,85 +1,69 @@
-"""The account statement as an Excel workbook. openpyxl is imported here only."""
+"""The account statement as an Excel workbook, built by the platform's one spreadsheet writer."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
+from typing import Any
 
+from chalicelib import spreadsheets
 from chalicelib.providers.money import to_pesos
 from chalicelib.providers.statement import STATUS_LABELS, Row, Totals
 
 SERVICE_LABELS = {"consulta": "Consulta", "honorarios_quirurgicos": "Honorarios quirúrgicos"}
 MONEY_FORMAT = '"$"#,##0.00'
+COLUMNS = (
+    spreadsheets.Column("Cuenta", 14),
+    spreadsheets.Column("Paciente", 32),
+    spreadsheets.Column("Servicio", 22),
+    spreadsheets.Column("Fecha", 12),
+    spreadsheets.Column("Estado", 36),
+    spreadsheets.Column("Monto (detalle de pago)", 20, MONEY_FORMAT),
+    spreadsheets.Column("Retenciones", 14, MONEY_FORMAT),
+    spreadsheets.Column("Monto a facturar", 18, MONEY_FORMAT),
+    spreadsheets.Column("Pagado", 14, MONEY_FORMAT),
+    spreadsheets.Column("Factura", 38),
+)
 
 
 def statement_workbook(
     provider_name: str, generated_at: str, rows: list[Row], totals: Totals
 ) -> bytes:
     """One sheet: a title, a header, one row per order and a totals row (amounts as numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "Estado de cuenta"
-    sheet.append([f"Estado de cuenta de {provider_name}"])
-    sheet.append([f"Generado: {generated_at}"])
-    sheet.append([])
-    header = [
-        "Cuenta",
-        "Paciente",
-        "Servicio",
-        "Fecha",
-        "Estado",
-        "Monto (detalle de pago)",
-        "Retenciones",
-        "Monto a facturar",
-        "Pagado",
-        "Factura",
-    ]
-    sheet.append(header)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(
-            [
-                row.account_number,
-                row.patient_name,
-                SERVICE_LABELS.get(row.service, row.service),
-                row.date,
-                STATUS_LABELS.get(row.status, row.status),
-                _number(row.amount),
-                _number(row.retention),
-                _number(row.to_invoice),
-                _number(row.paid),
-                row.invoice_id or "",
-            ]
-        )
-    sheet.append(
+    lines: list[list[Any]] = [
         [
-            "Totales",
-            f"{totals.orders} órdenes",
-            "",
-            "",
-            f"{totals.complements_due} complementos pendientes",
-            _number(totals.amount),
-            _number(totals.retention),
-            _number(totals.to_invoice),
-            _number(totals.paid),
-            "",
+            row.account_number,
+            row.patient_name,
+            SERVICE_LABELS.get(row.service, row.service),
+            row.date,
+            STATUS_LABELS.get(row.status, row.status),
+            _number(row.amount),
+            _number(row.retention),
+            _number(row.to_invoice),
+            _number(row.paid),
+            row.invoice_id or "",
         ]
+        for row in rows
+    ]
+    return spreadsheets.xlsx_bytes(
+        spreadsheets.Table(
+            title="Estado de cuenta",
+            preamble=[[f"Estado de cuenta de {provider_name}"], [f"Generado: {generated_at}"], []],
+            columns=COLUMNS,
+            rows=lines,
+            totals=[
+                "Totales",
+                f"{totals.orders} órdenes",
+                "",
+                "",
+                f"{totals.complements_due} complementos pendientes",
+                _number(totals.amount),
+                _number(totals.retention),
+                _number(totals.to_invoice),
+                _number(totals.paid),
+                "",
+            ],
+        )
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for line in sheet.iter_rows(min_row=5, min_col=6, max_col=9):
-        for cell in line:
-            cell.number_format = MONEY_FORMAT
-    for column, width in zip("ABCDEFGHIJ", (14, 32, 22, 12, 36, 20, 14, 18, 14, 38), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _number(centavos: int) -> Decimal:

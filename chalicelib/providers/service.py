@@ -46,6 +46,7 @@ from chalicelib.providers.payment_detail import (
 )
 from chalicelib.providers.repository import BankAccount, CareOrder, Invoice
 from chalicelib.providers.statement import Row, totals
+from chalicelib.spreadsheets import XLSX_CONTENT_TYPE
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -889,15 +890,9 @@ def statement(principal: Principal, query: s.StatementQuery) -> s.StatementAnswe
             Bucket=get_settings().documents_bucket,
             Key=key,
             Body=data,
-            ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ContentType=XLSX_CONTENT_TYPE,
         )
-        return s.StatementAnswer(
-            _presigned(
-                key,
-                "estado-de-cuenta.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        )
+        return s.StatementAnswer(_presigned(key, "estado-de-cuenta.xlsx", XLSX_CONTENT_TYPE))
     return s.StatementAnswer(
         s.StatementOut(
             items=[

@@ -942,7 +942,7 @@ def _export(
         content_type = exports.XLSX_TYPE
     else:
         body = exports.csv_bytes(columns, rows, totals)
-        content_type = "text/csv; charset=utf-8"
+        content_type = exports.CSV_TYPE
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     filename = f"{name}-{stamp}.{file_format}"
     key = f"{EXPORTS_PREFIX}{principal.account_id}/{uuid.uuid4()}/{filename}"
