@@ -53,7 +53,9 @@ def openapi_document() -> dict[str, Any]:
 # --- identity -------------------------------------------------------------------------------
 
 
-@app.authorizer(ttl_seconds=300)
+# API Gateway caches the answer per token for this long: the longest a disabled account, a
+# changed scope or an ended session can still be served on AWS (chalice local never caches).
+@app.authorizer(ttl_seconds=30)
 def cognito(auth_request: AuthRequest) -> AuthResponse | dict[str, Any]:
     return authorize_request(auth_request, accounts.authenticate_token)
 
@@ -266,14 +268,19 @@ def change_email(principal: Principal, body: acc.EmailChange) -> acc.Accepted:
 @api.route(
     "/v1/me/email/confirm",
     "POST",
-    summary="Confirmar el nuevo correo con el enlace",
+    summary="Confirmar un correo (nuevo o secundario) con el enlace",
     body=acc.TokenOnly,
     response=acc.Done,
     errors=(409,),
     tags=("cuenta",),
 )
 def confirm_email(body: acc.TokenOnly) -> acc.Done:
-    return accounts.confirm_email_change(body.token)
+    return accounts.confirm_email(body.token)
+
+
+@app.on_sqs_message(queue=settings.queue_name("account-requests"), batch_size=10)
+def handle_account_request(event: SQSEvent) -> dict[str, Any]:
+    return process_sqs_batch(event, lambda record: accounts.handle_request(record.body))
 
 
 # --- email outbox ---------------------------------------------------------------------------

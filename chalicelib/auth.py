@@ -10,27 +10,26 @@ from chalicelib import errors
 ROLES = ("asegurado", "prestador", "afiliado", "operador")
 
 
+# Roles whose log-in needs a second factor (TOTP) before any of their tokens is accepted.
+STAFF_ROLES = ("operador",)
+
+
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling, as our own records say (never as a token's claims say)."""
+
     account_id: str
     role: str
     insurer_ids: tuple[str, ...] = ()
+    session_id: str | None = None
 
     def as_context(self) -> dict[str, str]:
         """What the authorizer hands API Gateway (string values only)."""
-        return {"role": self.role, "insurers": ",".join(self.insurer_ids)}
-
-
-def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    groups = [g for g in claims.get("cognito:groups", []) if g in ROLES]
-    if len(groups) != 1:
-        raise errors.Unauthorized()
-    insurers = tuple(i for i in str(claims.get("custom:insurers", "")).split(",") if i)
-    return Principal(
-        account_id=str(claims.get("cognito:username") or claims["sub"]),
-        role=groups[0],
-        insurer_ids=insurers,
-    )
+        return {
+            "role": self.role,
+            "insurers": ",".join(self.insurer_ids),
+            "session": self.session_id or "",
+        }
 
 
 def principal_from_context(context: dict[str, Any] | None) -> Principal:
@@ -41,7 +40,12 @@ def principal_from_context(context: dict[str, Any] | None) -> Principal:
     if not account_id or role not in ROLES:
         raise errors.Unauthorized()
     insurers = tuple(i for i in str(authorizer.get("insurers", "")).split(",") if i)
-    return Principal(account_id=str(account_id), role=str(role), insurer_ids=insurers)
+    return Principal(
+        account_id=str(account_id),
+        role=str(role),
+        insurer_ids=insurers,
+        session_id=str(authorizer.get("session") or "") or None,
+    )
 
 
 def require_role(principal: Principal, *roles: str) -> None:

@@ -44,14 +44,15 @@ ACCESS: dict[str, Access] = {
         documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX, d.FORMS_PREFIX),
         documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
         documents_delete_versions=True,
-        send_queues=("settlement-tasks", "email-outbox", "data-requests"),
+        send_queues=("settlement-tasks", "email-outbox", "data-requests", "account-requests"),
         user_pool_admin=True,
         data_key=True,
         seal_sign=True,
         seal_verify=True,
     ),
-    # Verifies JWTs against the pool's public keys (HTTPS); reads nothing else.
-    AUTHORIZER: Access(),
+    # Verifies JWTs against the pool's public keys (HTTPS), then reads the account and the
+    # session the token belongs to (role, scope, second factor, sessions ended).
+    AUTHORIZER: Access(read_only_tables=("accounts",)),
     "validate_document": Access(
         tables=(
             "documents",
@@ -86,6 +87,13 @@ ACCESS: dict[str, Access] = {
         tables=("email_outbox", "idempotency"),
         consume_queue="email-outbox",
         send_email=True,
+    ),
+    # Password resets and activation links asked for by identifier (queued so that every
+    # answer costs the same): reads the account, writes the token and the email.
+    "handle_account_request": Access(
+        tables=("accounts", "email_outbox"),
+        send_queues=("email-outbox",),
+        consume_queue="account-requests",
     ),
     "resend_pending_emails": Access(tables=("email_outbox",), send_queues=("email-outbox",)),
     "expire_payment_references": Access(tables=("payment_references",)),

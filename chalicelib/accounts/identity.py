@@ -1,13 +1,24 @@
 """Cognito as credential store and token issuer (the only module that calls it).
 
 The username of every Cognito user is our account id; people log in with the identifiers
-the accounts context resolves (email, NSS, RUT). Groups are the roles; the custom attribute
-`insurers` carries an operator's insurer scope into the id token.
+the accounts context resolves (email, NSS, RUT). Groups mirror the roles and the custom
+attribute `insurers` an operator's scope, for people looking at the pool; access never comes
+from them: the authorizer reads role and scope from our own account record.
+
+Every call is server-side with the pool's one app client, which has a secret the browser
+never sees (`AdminInitiateAuth` with `SECRET_HASH`); the secret is read from Cognito once per
+container. The browser gets id and refresh tokens, never an access token (with one, its
+holder could call Cognito's `ChangePassword`, `UpdateUserAttributes` or `DeleteUser` itself).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import threading
 from dataclasses import dataclass
+from typing import Literal
 
 from botocore.exceptions import ClientError
 
@@ -22,12 +33,87 @@ _REFUSED = {
 }
 
 
+# Asked of Cognito for identifiers that have no account, so that an unknown identifier
+# costs the same call as a wrong password (no user has this name: usernames are UUIDs).
+DECOY_USERNAME = "sin-cuenta"
+
+
 @dataclass(frozen=True)
 class Tokens:
     id_token: str
-    access_token: str
     refresh_token: str | None
     expires_in: int
+
+    @property
+    def session_id(self) -> str:
+        """The log-in's id (`origin_jti`), the same in every id token refreshed from it."""
+        return origin_jti(self.id_token)
+
+
+def origin_jti(id_token: str) -> str:
+    """The `origin_jti` of an id token that Cognito just handed us (server to server)."""
+    import jwt
+
+    claims = jwt.decode(id_token, options={"verify_signature": False})
+    value = claims.get("origin_jti")
+    if not isinstance(value, str) or not value:
+        raise RuntimeError("Cognito's id token carries no origin_jti")
+    return value
+
+
+_secret_lock = threading.Lock()
+_secret: dict[str, str] = {}
+
+
+def _client_secret() -> str:
+    settings = get_settings()
+    key = f"{settings.user_pool_id}/{settings.user_pool_client_id}"
+    with _secret_lock:
+        if key not in _secret:
+            client = aws.cognito().describe_user_pool_client(
+                UserPoolId=settings.user_pool_id, ClientId=settings.user_pool_client_id
+            )["UserPoolClient"]
+            _secret.clear()
+            _secret[key] = str(client.get("ClientSecret") or "")
+        return _secret[key]
+
+
+def secret_hash(username: str) -> str:
+    """Cognito's SECRET_HASH: base64(HMAC-SHA256(secret, username + client id))."""
+    settings = get_settings()
+    digest = hmac.new(
+        _client_secret().encode(),
+        (username + settings.user_pool_client_id).encode(),
+        hashlib.sha256,
+    ).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _admin_auth(
+    flow: Literal["ADMIN_USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH"],
+    username: str,
+    parameters: dict[str, str],
+) -> Tokens | None:
+    settings = get_settings()
+    try:
+        result = aws.cognito().admin_initiate_auth(
+            UserPoolId=settings.user_pool_id,
+            ClientId=settings.user_pool_client_id,
+            AuthFlow=flow,
+            AuthParameters={**parameters, "SECRET_HASH": secret_hash(username)},
+        )
+    except ClientError as exc:
+        if _code(exc) in _REFUSED:
+            return None
+        raise
+    auth = result.get("AuthenticationResult")
+    if not auth:
+        return None
+    return Tokens(
+        id_token=auth["IdToken"],
+        refresh_token=auth.get("RefreshToken"),
+        expires_in=int(auth.get("ExpiresIn", 3600)),
+    )
 
 
 def _code(exc: ClientError) -> str:
@@ -82,46 +168,24 @@ def set_email(account_id: str, email: str) -> None:
 
 def authenticate(account_id: str, password: str) -> Tokens | None:
     """The tokens for a correct password; None when Cognito refuses it."""
-    settings = get_settings()
-    try:
-        result = aws.cognito().initiate_auth(
-            ClientId=settings.user_pool_client_id,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": account_id, "PASSWORD": password},
-        )
-    except ClientError as exc:
-        if _code(exc) in _REFUSED:
-            return None
-        raise
-    auth = result.get("AuthenticationResult")
-    if not auth:
-        return None
-    return Tokens(
-        id_token=auth["IdToken"],
-        access_token=auth["AccessToken"],
-        refresh_token=auth.get("RefreshToken"),
-        expires_in=int(auth.get("ExpiresIn", 3600)),
+    return _admin_auth(
+        "ADMIN_USER_PASSWORD_AUTH", account_id, {"USERNAME": account_id, "PASSWORD": password}
     )
 
 
-def refresh(refresh_token: str) -> Tokens | None:
-    settings = get_settings()
-    try:
-        result = aws.cognito().initiate_auth(
-            ClientId=settings.user_pool_client_id,
-            AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": refresh_token},
-        )
-    except ClientError as exc:
-        if _code(exc) in _REFUSED:
-            return None
-        raise
-    auth = result["AuthenticationResult"]
-    return Tokens(
-        id_token=auth["IdToken"],
-        access_token=auth["AccessToken"],
-        refresh_token=None,
-        expires_in=int(auth.get("ExpiresIn", 3600)),
+def decoy_authenticate(password: str) -> None:
+    """The same call as a log-in, for an identifier with no account (always refused)."""
+    _admin_auth(
+        "ADMIN_USER_PASSWORD_AUTH",
+        DECOY_USERNAME,
+        {"USERNAME": DECOY_USERNAME, "PASSWORD": password},
+    )
+
+
+def refresh(account_id: str, refresh_token: str) -> Tokens | None:
+    """A new id token (same `origin_jti`) for the account's refresh token; None if refused."""
+    return _admin_auth(
+        "REFRESH_TOKEN_AUTH", account_id, {"REFRESH_TOKEN": refresh_token, "USERNAME": account_id}
     )
 
 
@@ -131,7 +195,11 @@ def revoke(refresh_token: str) -> None:
     if not settings.cognito_revoke_tokens:
         return
     try:
-        aws.cognito().revoke_token(Token=refresh_token, ClientId=settings.user_pool_client_id)
+        aws.cognito().revoke_token(
+            Token=refresh_token,
+            ClientId=settings.user_pool_client_id,
+            ClientSecret=_client_secret(),
+        )
     except ClientError as exc:
         if _code(exc) not in {"UnauthorizedException", "InvalidParameterException"}:
             raise

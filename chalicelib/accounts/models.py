@@ -3,8 +3,10 @@
 One table, several item types, each keyed by a prefix:
 `ACCOUNT#<id>/PROFILE` (the account), `LOGIN#<kind>#<value>/LOGIN` (a unique identifier that
 points at an account: email, NSS, RUT, RFC, policy titular), `TOKEN#<sha256>/TOKEN` (one-time
-tokens), `THROTTLE#<identifier>/LOGIN` (failed log-ins), `REVOKED#<sha256>/REFRESH` (logged-out
-refresh tokens), `MFA#<sha256>/MFA` (a log-in waiting for its TOTP code).
+tokens), `THROTTLE#<key>/LOGIN` (attempts within a window: passwords per account, TOTP codes
+per account), `SESSION#<origin_jti>/SESSION` (a log-in that completed every step: the only
+thing that makes Cognito's tokens valid for our API), `REFRESH#<sha256>/SESSION` (which
+session a refresh token belongs to), `MFA#<sha256>/MFA` (a log-in waiting for its TOTP code).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ class AccountModel(Model):
     status = UnicodeAttribute()  # pendiente | activa
     email = UnicodeAttribute()
     full_name = UnicodeAttribute()
-    secondary_email = UnicodeAttribute(null=True)
+    secondary_email = UnicodeAttribute(null=True)  # confirmed by its owner
+    secondary_email_pending = UnicodeAttribute(null=True)  # waiting for the link to be opened
+    secondary_email_hash = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     insurer_ids = ListAttribute[str](null=True)
     details = JSONAttribute(null=True)  # role-specific data (RFC, RUT, NSS, policy, …)
@@ -42,6 +46,9 @@ class AccountModel(Model):
     totp_secret = UnicodeAttribute(null=True)  # KMS ciphertext, base64
     totp_enrolled = BooleanAttribute(null=True)
     totp_last_step = NumberAttribute(null=True)
+    # Sessions carry the generation they were opened in; a password change or reset moves
+    # it on, so every earlier session (and its id tokens) stops working at once.
+    session_generation = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     activated_at = UnicodeAttribute(null=True)
 
@@ -77,11 +84,26 @@ class ThrottleModel(Model):
     expires_at_epoch = NumberAttribute()
 
 
-class RevokedTokenModel(Model):
+class SessionModel(Model):
     Meta = table_meta("accounts")
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+    generation = NumberAttribute()
+    second_factor = BooleanAttribute()
+    refresh_hash = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    expires_at_epoch = NumberAttribute()
+
+
+class RefreshModel(Model):
+    Meta = table_meta("accounts")
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    account_id = UnicodeAttribute()
+    origin_jti = UnicodeAttribute()
     expires_at_epoch = NumberAttribute()
 
 
@@ -93,6 +115,5 @@ class MfaSessionModel(Model):
     account_id = UnicodeAttribute()
     sealed_refresh_token = UnicodeAttribute()
     expires_at = UnicodeAttribute()
-    attempts = NumberAttribute()
     enrolling = BooleanAttribute()
     expires_at_epoch = NumberAttribute()

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo, errors
-from chalicelib.accounts.throttle import WINDOW, Attempts
+from chalicelib.accounts.throttle import WINDOW
 from chalicelib.clock import iso
 from chalicelib.notifications import service as notifications
 
@@ -31,6 +31,14 @@ class TokenRejected(errors.BadRequest):
     message = "El enlace no es válido, ya se usó o venció. Solicita uno nuevo."
 
 
+class Locked(Exception):
+    """Every attempt of the current window is taken; the window ends at `until`."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
 @dataclass
 class Account:
     account_id: str
@@ -40,6 +48,7 @@ class Account:
     full_name: str
     created_at: str
     secondary_email: str | None = None
+    secondary_email_pending: str | None = None
     phone: str | None = None
     insurer_ids: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
@@ -51,9 +60,12 @@ class Account:
     totp_enrolled: bool = False
     totp_last_step: int | None = None
     activated_at: str | None = None
+    session_generation: int = 0
 
     @property
     def addresses(self) -> list[str]:
+        """Where notifications go: the email and a secondary email its owner confirmed.
+        Activation and recovery links go to `email` alone."""
         return [a for a in (self.email, self.secondary_email) if a]
 
 
@@ -81,8 +93,20 @@ class MfaSession:
     account_id: str
     sealed_refresh_token: str
     expires_at: datetime
-    attempts: int
     enrolling: bool
+
+
+@dataclass(frozen=True)
+class Session:
+    """A log-in that completed every step it needs (the password; for staff, TOTP too).
+    Cognito's tokens carry its id (`origin_jti`) across refreshes."""
+
+    session_id: str
+    account_id: str
+    generation: int
+    second_factor: bool
+    refresh_hash: str
+    expires_at: datetime
 
 
 def _account_key(account_id: str) -> tuple[str, str]:
@@ -106,6 +130,7 @@ def _to_account(item: AccountModel) -> Account:
         full_name=item.full_name,
         created_at=item.created_at,
         secondary_email=item.secondary_email,
+        secondary_email_pending=item.secondary_email_pending,
         phone=item.phone,
         insurer_ids=list(item.insurer_ids or []),
         details=dict(item.details or {}),
@@ -117,6 +142,7 @@ def _to_account(item: AccountModel) -> Account:
         totp_enrolled=bool(item.totp_enrolled),
         totp_last_step=int(item.totp_last_step) if item.totp_last_step is not None else None,
         activated_at=item.activated_at,
+        session_generation=int(item.session_generation or 0),
     )
 
 
@@ -166,9 +192,15 @@ def account_id_for(kind: str, value: str) -> str | None:
         return None
 
 
+# No account has this id: reading it for an unknown identifier makes both answers do the
+# same work, so their timing does not tell whether an account exists.
+_DECOY_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
+
+
 def find_account(kind: str, value: str) -> Account | None:
     account_id = account_id_for(kind, value)
-    return get_account(account_id) if account_id else None
+    account = get_account(account_id or _DECOY_ACCOUNT_ID)
+    return account if account_id else None
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -179,8 +211,10 @@ def create_account(
     unique: list[tuple[str, str]],
     token: OneTimeToken | None,
     emails: list[Email],
+    secondary_token: OneTimeToken | None = None,
 ) -> list[str]:
-    """Account, its unique identifiers, first token and emails, all or nothing."""
+    """Account, its unique identifiers, first token (and the confirmation token of a
+    secondary email) and emails, all or nothing."""
     from chalicelib.accounts.models import AccountModel, LoginModel
 
     def build(transaction: TransactWrite) -> list[str]:
@@ -195,6 +229,8 @@ def create_account(
                 email=account.email,
                 full_name=account.full_name,
                 secondary_email=account.secondary_email,
+                secondary_email_pending=account.secondary_email_pending,
+                secondary_email_hash=secondary_token.token_hash if secondary_token else None,
                 phone=account.phone,
                 insurer_ids=account.insurer_ids or None,
                 details=account.details or None,
@@ -213,8 +249,9 @@ def create_account(
                 LoginModel(pk=login_pk, sk=login_sk, account_id=account.account_id),
                 condition=LoginModel.pk.does_not_exist(),
             )
-        if token:
-            _put_token(transaction, token)
+        for one_time in (token, secondary_token):
+            if one_time:
+                _put_token(transaction, one_time)
         return _stage(transaction, emails)
 
     return dynamo.transact(build, conflict=AlreadyExists())
@@ -229,22 +266,45 @@ def issue_token(token: OneTimeToken, emails: list[Email]) -> list[str]:
     """A new token of its purpose replaces the account's previous one, which stops working."""
     from chalicelib.accounts.models import AccountModel
 
-    attribute = {
-        "activation": AccountModel.activation_hash,
-        "reset": AccountModel.reset_hash,
-        "email_change": AccountModel.email_change_hash,
-    }[token.purpose]
+    actions: list[Action] = [_token_attribute(token.purpose).set(token.token_hash)]
+    if token.purpose == "secondary_email" and token.new_email:
+        actions.append(AccountModel.secondary_email_pending.set(token.new_email))
 
     def build(transaction: TransactWrite) -> list[str]:
         _put_token(transaction, token)
         transaction.update(
             AccountModel(*_account_key(token.account_id)),
-            actions=[attribute.set(token.token_hash)],
+            actions=actions,
             condition=AccountModel.pk.exists(),
         )
         return _stage(transaction, emails)
 
     return dynamo.transact(build, conflict=errors.NotFound())
+
+
+TOKEN_PURPOSES = ("activation", "reset", "email_change", "secondary_email")
+
+
+def _token_attribute(purpose: str) -> Any:
+    """The account attribute that holds the current token of a purpose."""
+    from chalicelib.accounts.models import AccountModel
+
+    return {
+        "activation": AccountModel.activation_hash,
+        "reset": AccountModel.reset_hash,
+        "email_change": AccountModel.email_change_hash,
+        "secondary_email": AccountModel.secondary_email_hash,
+    }[purpose]
+
+
+def token_purpose(token_hash: str) -> str | None:
+    """What a token was issued for (None when it does not exist)."""
+    from chalicelib.accounts.models import TokenModel
+
+    try:
+        return str(TokenModel.get(*_token_key(token_hash)).purpose)
+    except TokenModel.DoesNotExist:
+        return None
 
 
 def claim_token(token_hash: str, purpose: str, now: datetime) -> OneTimeToken:
@@ -256,11 +316,7 @@ def claim_token(token_hash: str, purpose: str, now: datetime) -> OneTimeToken:
         item = TokenModel.get(*_token_key(token_hash))
     except TokenModel.DoesNotExist:
         raise TokenRejected() from None
-    current = {
-        "activation": AccountModel.activation_hash,
-        "reset": AccountModel.reset_hash,
-        "email_change": AccountModel.email_change_hash,
-    }.get(purpose)
+    current = _token_attribute(purpose) if purpose in TOKEN_PURPOSES else None
     if current is None or item.purpose != purpose or item.used or item.expires_at <= iso(now):
         raise TokenRejected()
 
@@ -358,91 +414,211 @@ def change_email(account: Account, new_email: str, emails: list[Email]) -> list[
     )
 
 
-def update_profile(account_id: str, changes: dict[str, str | None]) -> None:
+def update_contact(
+    account_id: str,
+    *,
+    phone: str | None,
+    change_phone: bool,
+    drop_secondary: bool,
+    emails: list[Email],
+) -> list[str]:
+    """Change the phone (None removes it) and/or remove the secondary email (confirmed or
+    pending), with the notices, all or nothing."""
     from chalicelib.accounts.models import AccountModel
 
     actions: list[Action] = []
-    for name, value in changes.items():
-        attribute = getattr(AccountModel, name)
-        actions.append(attribute.set(value) if value else attribute.remove())
-    if actions:
-        AccountModel(*_account_key(account_id)).update(
-            actions=actions, condition=AccountModel.pk.exists()
+    if change_phone:
+        actions.append(AccountModel.phone.set(phone) if phone else AccountModel.phone.remove())
+    if drop_secondary:
+        actions += [
+            AccountModel.secondary_email.remove(),
+            AccountModel.secondary_email_pending.remove(),
+            AccountModel.secondary_email_hash.remove(),
+        ]
+
+    def build(transaction: TransactWrite) -> list[str]:
+        if actions:
+            transaction.update(
+                AccountModel(*_account_key(account_id)),
+                actions=actions,
+                condition=AccountModel.pk.exists(),
+            )
+        return _stage(transaction, emails)
+
+    return dynamo.transact(build, conflict=errors.NotFound())
+
+
+def confirm_secondary_email(account_id: str, address: str, emails: list[Email]) -> list[str]:
+    """The pending secondary email becomes the confirmed one (if it is still the pending)."""
+    from chalicelib.accounts.models import AccountModel
+
+    def build(transaction: TransactWrite) -> list[str]:
+        transaction.update(
+            AccountModel(*_account_key(account_id)),
+            actions=[
+                AccountModel.secondary_email.set(address),
+                AccountModel.secondary_email_pending.remove(),
+                AccountModel.secondary_email_hash.remove(),
+            ],
+            condition=AccountModel.secondary_email_pending == address,
         )
+        return _stage(transaction, emails)
+
+    return dynamo.transact(build, conflict=TokenRejected())
 
 
-def stage_security_notice(emails: list[Email]) -> list[str]:
-    return stage_emails(emails)
+# --- attempt throttling ------------------------------------------------------------------------
 
 
-# --- log-in throttling ------------------------------------------------------------------------
+def _throttle_key(key: str) -> tuple[str, str]:
+    return f"THROTTLE#{key}", "LOGIN"
 
 
-def _throttle_key(identifier_key: str) -> tuple[str, str]:
-    return f"THROTTLE#{identifier_key}", "LOGIN"
-
-
-def get_attempts(identifier_key: str) -> Attempts | None:
+def reserve_attempt(key: str, now: datetime, limit: int) -> int:
+    """Take one attempt of the current window, atomically, before the attempt is evaluated:
+    the number taken so far (1…limit), or `Locked` when all of them are. However many
+    requests race, no more than `limit` are ever evaluated within a window."""
     from chalicelib.accounts.models import ThrottleModel
 
+    pk, sk = _throttle_key(key)
+    cutoff = iso(now - WINDOW)
+    for _ in range(2):
+        item = ThrottleModel(pk, sk)
+        try:
+            item.update(
+                actions=[ThrottleModel.failures.add(1)],
+                condition=(ThrottleModel.window_started > cutoff)
+                & (ThrottleModel.failures < limit),
+            )
+            return int(item.failures)
+        except Exception as exc:
+            if not dynamo.is_condition_failure(exc):
+                raise
+        try:  # no window, or an ended one: start a new window with this attempt
+            ThrottleModel(
+                pk,
+                sk,
+                failures=1,
+                window_started=iso(now),
+                expires_at_epoch=int((now + WINDOW).timestamp()) + 3600,
+            ).save(
+                condition=ThrottleModel.pk.does_not_exist()
+                | (ThrottleModel.window_started <= cutoff)
+            )
+            return 1
+        except Exception as exc:
+            if not dynamo.is_condition_failure(exc):
+                raise
     try:
-        item = ThrottleModel.get(*_throttle_key(identifier_key))
+        started = datetime.fromisoformat(ThrottleModel.get(pk, sk).window_started)
     except ThrottleModel.DoesNotExist:
+        started = now
+    raise Locked(started + WINDOW)
+
+
+def clear_attempts(key: str) -> None:
+    from chalicelib.accounts.models import ThrottleModel
+
+    ThrottleModel(*_throttle_key(key)).delete()
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def _session_key(session_id: str) -> tuple[str, str]:
+    return f"SESSION#{session_id}", "SESSION"
+
+
+def _refresh_key(refresh_hash: str) -> tuple[str, str]:
+    return f"REFRESH#{refresh_hash}", "SESSION"
+
+
+def open_session(session: Session) -> None:
+    """Record a completed log-in (and which refresh token belongs to it)."""
+    from chalicelib.accounts.models import RefreshModel, SessionModel
+
+    epoch = int(session.expires_at.timestamp())
+
+    def build(transaction: TransactWrite) -> None:
+        pk, sk = _session_key(session.session_id)
+        transaction.save(
+            SessionModel(
+                pk=pk,
+                sk=sk,
+                account_id=session.account_id,
+                generation=session.generation,
+                second_factor=session.second_factor,
+                refresh_hash=session.refresh_hash,
+                expires_at=iso(session.expires_at),
+                expires_at_epoch=epoch,
+            ),
+            condition=SessionModel.pk.does_not_exist(),
+        )
+        refresh_pk, refresh_sk = _refresh_key(session.refresh_hash)
+        transaction.save(
+            RefreshModel(
+                pk=refresh_pk,
+                sk=refresh_sk,
+                account_id=session.account_id,
+                origin_jti=session.session_id,
+                expires_at_epoch=epoch,
+            )
+        )
+
+    dynamo.transact(build, conflict=errors.Conflict())
+
+
+def get_session(session_id: str) -> Session | None:
+    from chalicelib.accounts.models import SessionModel
+
+    try:
+        item = SessionModel.get(*_session_key(session_id), consistent_read=True)
+    except SessionModel.DoesNotExist:
         return None
-    return Attempts(
-        failures=int(item.failures), window_started=datetime.fromisoformat(item.window_started)
+    return Session(
+        session_id=session_id,
+        account_id=item.account_id,
+        generation=int(item.generation),
+        second_factor=bool(item.second_factor),
+        refresh_hash=item.refresh_hash,
+        expires_at=datetime.fromisoformat(item.expires_at),
     )
 
 
-def save_attempts(identifier_key: str, attempts: Attempts) -> None:
-    from chalicelib.accounts.models import ThrottleModel
-
-    pk, sk = _throttle_key(identifier_key)
-    ThrottleModel(
-        pk=pk,
-        sk=sk,
-        failures=attempts.failures,
-        window_started=iso(attempts.window_started),
-        expires_at_epoch=int((attempts.window_started + WINDOW).timestamp()) + 3600,
-    ).save()
-
-
-def add_failure(identifier_key: str, now: datetime) -> None:
-    """Count a failure atomically within the current window (or start a new window)."""
-    from chalicelib.accounts.models import ThrottleModel
-
-    current = get_attempts(identifier_key)
-    if current is None or now - current.window_started >= WINDOW:
-        save_attempts(identifier_key, Attempts(failures=1, window_started=now))
-        return
-    ThrottleModel(*_throttle_key(identifier_key)).update(actions=[ThrottleModel.failures.add(1)])
-
-
-def clear_attempts(identifier_key: str) -> None:
-    from chalicelib.accounts.models import ThrottleModel
-
-    ThrottleModel(*_throttle_key(identifier_key)).delete()
-
-
-# --- refresh tokens and TOTP ------------------------------------------------------------------
-
-
-def revoke_refresh(token_hash: str, until: datetime) -> None:
-    from chalicelib.accounts.models import RevokedTokenModel
-
-    RevokedTokenModel(
-        pk=f"REVOKED#{token_hash}", sk="REFRESH", expires_at_epoch=int(until.timestamp())
-    ).save()
-
-
-def is_revoked(token_hash: str) -> bool:
-    from chalicelib.accounts.models import RevokedTokenModel
+def session_of_refresh(refresh_hash: str) -> Session | None:
+    """The session a refresh token was issued with (None once it ended)."""
+    from chalicelib.accounts.models import RefreshModel
 
     try:
-        RevokedTokenModel.get(f"REVOKED#{token_hash}", "REFRESH")
-    except RevokedTokenModel.DoesNotExist:
-        return False
-    return True
+        item = RefreshModel.get(*_refresh_key(refresh_hash), consistent_read=True)
+    except RefreshModel.DoesNotExist:
+        return None
+    session = get_session(item.origin_jti)
+    if session is None or session.refresh_hash != refresh_hash:
+        return None
+    return session
+
+
+def end_session(session: Session) -> None:
+    from chalicelib.accounts.models import RefreshModel, SessionModel
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.delete(SessionModel(*_session_key(session.session_id)))
+        transaction.delete(RefreshModel(*_refresh_key(session.refresh_hash)))
+
+    dynamo.transact(build, conflict=errors.Conflict())
+
+
+def end_every_session(account_id: str) -> None:
+    """Move the account's session generation on: every session opened before ends."""
+    from chalicelib.accounts.models import AccountModel
+
+    AccountModel(*_account_key(account_id)).update(
+        actions=[AccountModel.session_generation.add(1)], condition=AccountModel.pk.exists()
+    )
+
+
+# --- TOTP -------------------------------------------------------------------------------------
 
 
 def create_mfa_session(session: MfaSession) -> None:
@@ -454,7 +630,6 @@ def create_mfa_session(session: MfaSession) -> None:
         account_id=session.account_id,
         sealed_refresh_token=session.sealed_refresh_token,
         expires_at=iso(session.expires_at),
-        attempts=session.attempts,
         enrolling=session.enrolling,
         expires_at_epoch=int(session.expires_at.timestamp()) + 3600,
     ).save(condition=MfaSessionModel.pk.does_not_exist())
@@ -472,15 +647,8 @@ def get_mfa_session(session_hash: str) -> MfaSession | None:
         account_id=item.account_id,
         sealed_refresh_token=item.sealed_refresh_token,
         expires_at=datetime.fromisoformat(item.expires_at),
-        attempts=int(item.attempts),
         enrolling=bool(item.enrolling),
     )
-
-
-def count_mfa_failure(session_hash: str) -> None:
-    from chalicelib.accounts.models import MfaSessionModel
-
-    MfaSessionModel(f"MFA#{session_hash}", "MFA").update(actions=[MfaSessionModel.attempts.add(1)])
 
 
 def consume_mfa_session(session_hash: str) -> bool:
@@ -551,6 +719,8 @@ def erase_account(account: Account, erased_at: str) -> None:
                 AccountModel.email.set(f"eliminada+{account.account_id}@invalid"),
                 AccountModel.full_name.set("Cuenta eliminada"),
                 AccountModel.secondary_email.remove(),
+                AccountModel.secondary_email_pending.remove(),
+                AccountModel.secondary_email_hash.remove(),
                 AccountModel.phone.remove(),
                 AccountModel.details.set({"erased_at": erased_at}),
                 AccountModel.privacy.remove(),

@@ -160,7 +160,6 @@ class LoginResult(Schema):
     """Either the tokens, or a TOTP challenge (operators)."""
 
     id_token: str | None = None
-    access_token: str | None = None
     refresh_token: str | None = None
     expires_in: int | None = None
     role: str | None = None
@@ -180,7 +179,6 @@ class RefreshRequest(_Strict):
 
 class Refreshed(Schema):
     id_token: str
-    access_token: str
     expires_in: int
 
 
@@ -200,6 +198,8 @@ class Profile(Schema):
     email: str
     full_name: str
     secondary_email: str | None = None
+    # A secondary email waiting for its owner to open the confirmation link.
+    secondary_email_pending: str | None = None
     phone: str | None = None
     insurers: list[str] = Field(default_factory=list)
     insurer_names: list[str] = Field(default_factory=list)
@@ -214,6 +214,10 @@ class Profile(Schema):
 
 
 class ProfileUpdate(_Strict):
+    """Contact data; any change needs the current password. A new secondary email is only
+    used once its owner opens the confirmation link sent to it."""
+
+    current_password: Password
     secondary_email: EmailStr | Literal[""] | None = None
     phone: Phone | Literal[""] | None = None
 
@@ -229,6 +233,7 @@ class PasswordChange(_Strict):
 
 class EmailChange(_Strict):
     email: EmailStr
+    current_password: Password
 
     _normalize = field_validator("email")(_email)
 

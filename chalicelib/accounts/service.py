@@ -21,7 +21,7 @@ from chalicelib.accounts.identifiers import (
     normalize_name,
 )
 from chalicelib.accounts.passwords import password_problem
-from chalicelib.accounts.repository import Account, Email, MfaSession, OneTimeToken
+from chalicelib.accounts.repository import Account, Email, MfaSession, OneTimeToken, Session
 from chalicelib.accounts.schemas import (
     Accepted,
     AffiliateRegistration,
@@ -40,7 +40,7 @@ from chalicelib.accounts.schemas import (
     TotpEnrollment,
 )
 from chalicelib.accounts.tokens import new_token, token_hash
-from chalicelib.auth import Principal
+from chalicelib.auth import STAFF_ROLES, Principal
 from chalicelib.config import get_settings
 from chalicelib.errors import ErrorDetail
 from chalicelib.notifications import service as notifications
@@ -51,9 +51,10 @@ from chalicelib.registry import service as registry
 ACTIVATION_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(minutes=30)
 EMAIL_CHANGE_TTL = timedelta(hours=24)
+SECONDARY_EMAIL_TTL = timedelta(hours=24)
 MFA_TTL = timedelta(minutes=5)
-MFA_MAX_ATTEMPTS = 5
-REVOCATION_TTL = timedelta(days=31)
+# A session lives as long as Cognito's refresh token (the app client's refresh validity).
+SESSION_TTL = timedelta(days=30)
 PRIVACY_NOTICE_VERSIONS = {"broker": "2026-01", "insurer": "2026-01"}
 TOTP_ISSUER = "Portal Médico"
 
@@ -82,6 +83,11 @@ class InvalidCode(errors.Unauthorized):
     message = (
         "El código no es correcto. Revisa tu aplicación de autenticación e inténtalo de nuevo."
     )
+
+
+class CodeAlreadyUsed(errors.Unauthorized):
+    code = "code_already_used"
+    message = "Ese código ya se usó; espera el siguiente."
 
 
 class SessionExpired(errors.Unauthorized):
@@ -115,9 +121,10 @@ def _weak_password(field: str, password: str) -> None:
 
 
 def _activation_email(account: Account, token: str) -> Email:
+    """Activation and recovery links go to the account's email only, never to a secondary."""
     portal, _ = PORTALS[account.role]
     return Email(
-        account.addresses,
+        [account.email],
         "activation",
         {"name": account.full_name, "portal": portal, "link": _link("activar.html", token)},
     )
@@ -151,17 +158,40 @@ def _issue_activation(account: Account) -> None:
     notifications.dispatch(ids)
 
 
+def _secondary_email_token(account: Account, address: str) -> tuple[OneTimeToken, Email]:
+    """The confirmation link for a secondary email: until it is opened, nothing else goes
+    there (and recovery links never do)."""
+    token, hashed = new_token()
+    expires = clock.now() + SECONDARY_EMAIL_TTL
+    return (
+        OneTimeToken(hashed, "secondary_email", account.account_id, expires, address),
+        Email(
+            [address],
+            "secondary_email",
+            {"name": account.full_name, "link": _link("confirmar-correo.html", token)},
+        ),
+    )
+
+
 def _register(account: Account, unique: list[tuple[str, str]], role_label_detail: str) -> None:
-    """Create a pending account with its activation email; a race on a unique value ends as
-    an 'already registered' email."""
+    """Create a pending account with its activation email (and the confirmation link of a
+    secondary email); a race on a unique value ends as an 'already registered' email."""
     token, hashed = new_token()
     expires = clock.now() + ACTIVATION_TTL
+    emails = [_activation_email(account, token)]
+    secondary_token = None
+    if account.secondary_email_pending:
+        secondary_token, confirmation = _secondary_email_token(
+            account, account.secondary_email_pending
+        )
+        emails.append(confirmation)
     try:
         ids = repository.create_account(
             account,
             unique,
             OneTimeToken(hashed, "activation", account.account_id, expires),
-            [_activation_email(account, token)],
+            emails,
+            secondary_token,
         )
     except repository.AlreadyExists:
         _send([_already_registered(account.email, account.role, role_label_detail)])
@@ -222,7 +252,7 @@ def register_insured(body: InsuredRegistration) -> Accepted:
         "asegurado",
         email,
         policy.titular_name,
-        secondary_email=str(body.secondary_email) if body.secondary_email else None,
+        secondary_email_pending=str(body.secondary_email) if body.secondary_email else None,
         insurer_ids=[policy.insurer_id],
         details={"policy_number": policy.policy_number, "insurer_id": policy.insurer_id},
         privacy=[
@@ -366,11 +396,16 @@ def _resolve(identifier: str) -> Account | None:
 
 
 def resend_activation(identifier: str) -> Accepted:
-    """A fresh activation link (the previous one stops working) for a pending account."""
+    """A fresh activation link (the previous one stops working) for a pending account.
+    The answer is queued work, the same for every identifier: see `handle_request`."""
+    _queue_request("resend_activation", identifier)
+    return ACCEPTED
+
+
+def _resend_activation_now(identifier: str) -> None:
     account = _resolve(identifier)
     if account is not None and account.status == "pendiente":
         _issue_activation(account)
-    return ACCEPTED
 
 
 def reactivate(body: Reactivation) -> Accepted:
@@ -404,51 +439,66 @@ def reactivate(body: Reactivation) -> Accepted:
 # --- log-in -----------------------------------------------------------------------------------
 
 
-def _throttle_key(identifier: str) -> str:
+def _throttle_key(identifier: str, account: Account | None) -> str:
+    """Password attempts count per account, whichever identifier names it; an identifier
+    with no account counts on its own (so its answers look the same)."""
+    if account is not None:
+        return f"password#{account.account_id}"
     classified = classify_identifier(identifier)
     if classified is None:
-        return "raw#" + " ".join(identifier.lower().split())
+        return "password#raw#" + " ".join(identifier.lower().split())
     kind, value = classified
-    return f"{kind}#{value}"
+    return f"password#{kind}#{value}"
 
 
-def _identifier_keys(account: Account) -> list[str]:
-    keys = [f"email#{account.email}"]
-    if account.details.get("nss"):
-        keys.append(f"nss#{account.details['nss']}")
-    if account.details.get("rut"):
-        keys.append(f"rut#{account.details['rut']}")
-    return keys
+def _reserve(key: str, limit: int, now: datetime, what: str) -> int:
+    try:
+        return repository.reserve_attempt(key, now, limit)
+    except repository.Locked as locked:
+        raise errors.TooManyAttempts(throttle.locked_message(locked.until, now, what)) from None
 
 
 def login(identifier: str, password: str) -> LoginResult:
-    """Email, NSS or RUT and password; operators get a TOTP challenge first."""
+    """Email, NSS or RUT and password; staff get a TOTP challenge first.
+
+    An attempt takes its place in the account's window before the password is checked, and
+    an unknown identifier costs the same lookups and the same Cognito call as a wrong
+    password, so neither races nor timing tell more than the answer does."""
     now = clock.now()
-    key = _throttle_key(identifier)
-    attempts = repository.get_attempts(key)
-    if throttle.is_locked(attempts, now):
-        assert attempts is not None
-        minutes = max(1, int((throttle.window_end(attempts) - now).total_seconds() // 60) + 1)
-        raise errors.TooManyAttempts(
-            "Demasiados intentos fallidos. Por seguridad, espera "
-            f"{minutes} minuto{'s' if minutes != 1 else ''} antes de volver a intentarlo o "
-            "restablece tu contraseña."
-        )
     account = _resolve(identifier)
+    key = _throttle_key(identifier, account)
+    _reserve(key, throttle.MAX_PASSWORD_ATTEMPTS, now, "o restablece tu contraseña")
     tokens = None
     if account is not None and account.status == "activa":
         tokens = identity.authenticate(account.account_id, password)
+    else:
+        identity.decoy_authenticate(password)
     if account is None or tokens is None:
-        repository.add_failure(key, now)
         raise InvalidCredentials()
-    if attempts is not None:
-        repository.clear_attempts(key)
-    if account.role == "operador":
+    repository.clear_attempts(key)
+    if account.role in STAFF_ROLES:
         return _totp_challenge(account, tokens.refresh_token or "", now)
+    return _open_session(account, tokens, second_factor=False, now=now)
+
+
+def _open_session(
+    account: Account, tokens: identity.Tokens, *, second_factor: bool, now: datetime
+) -> LoginResult:
+    """Record the completed log-in: only tokens of a recorded session reach the API."""
+    refresh_token = tokens.refresh_token or ""
+    repository.open_session(
+        Session(
+            session_id=tokens.session_id,
+            account_id=account.account_id,
+            generation=account.session_generation,
+            second_factor=second_factor,
+            refresh_hash=token_hash(refresh_token),
+            expires_at=now + SESSION_TTL,
+        )
+    )
     return LoginResult(
         id_token=tokens.id_token,
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
+        refresh_token=refresh_token,
         expires_in=tokens.expires_in,
         role=account.role,
     )
@@ -470,7 +520,6 @@ def _totp_challenge(account: Account, refresh_token: str, now: datetime) -> Logi
             account_id=account.account_id,
             sealed_refresh_token=crypto.seal(refresh_token, "mfa-session"),
             expires_at=now + MFA_TTL,
-            attempts=0,
             enrolling=enrollment is not None,
         )
     )
@@ -502,54 +551,69 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 
 
 def complete_totp(session: str, code: str) -> LoginResult:
-    """The operator's second factor: a 6-digit code, once, within 5 minutes and 5 tries."""
+    """The second factor: a 6-digit code, once, within 5 minutes. Codes count per account
+    across every pending log-in (5 in 15 minutes); the fifth wrong one locks the account's
+    codes for the rest of the window and tells its owner."""
     now = clock.now()
     hashed = token_hash(session)
     pending = repository.get_mfa_session(hashed)
     if pending is None or pending.expires_at <= now:
         raise SessionExpired()
-    if pending.attempts >= MFA_MAX_ATTEMPTS:
-        repository.consume_mfa_session(hashed)
-        raise SessionExpired()
     account = repository.get_account(pending.account_id)
-    if account is None or not account.totp_secret:
+    if account is None or account.status != "activa" or not account.totp_secret:
         raise SessionExpired()
+    key = f"totp#{account.account_id}"
+    taken = _reserve(key, throttle.MAX_TOTP_ATTEMPTS, now, "con un código nuevo")
     step = _matching_step(crypto.unseal(account.totp_secret, "totp"), code, now)
-    if step is None or not repository.accept_totp_step(
-        account.account_id, step, enroll=pending.enrolling
-    ):
-        repository.count_mfa_failure(hashed)
+    if step is None:
+        if taken >= throttle.MAX_TOTP_ATTEMPTS:
+            _send([_totp_locked_notice(account)])
         raise InvalidCode()
+    if not repository.accept_totp_step(account.account_id, step, enroll=pending.enrolling):
+        raise CodeAlreadyUsed()
     if not repository.consume_mfa_session(hashed):
         raise SessionExpired()
+    repository.clear_attempts(key)
     refresh_token = crypto.unseal(pending.sealed_refresh_token, "mfa-session")
-    tokens = identity.refresh(refresh_token)
+    tokens = identity.refresh(account.account_id, refresh_token)
     if tokens is None:
         raise SessionExpired()
-    return LoginResult(
-        id_token=tokens.id_token,
-        access_token=tokens.access_token,
-        refresh_token=refresh_token,
-        expires_in=tokens.expires_in,
-        role=account.role,
+    tokens = identity.Tokens(tokens.id_token, refresh_token, tokens.expires_in)
+    return _open_session(account, tokens, second_factor=True, now=now)
+
+
+def _totp_locked_notice(account: Account) -> Email:
+    return _notice(
+        account,
+        "bloqueo de los códigos de verificación",
+        "se escribieron 5 códigos de verificación equivocados al iniciar sesión en tu "
+        "cuenta, así que los bloqueamos durante 15 minutos",
     )
 
 
 def refresh(refresh_token: str) -> Refreshed:
-    """New id and access tokens for a refresh token that was not logged out."""
-    if repository.is_revoked(token_hash(refresh_token)):
+    """A new id token for the refresh token of a session that has not ended."""
+    session = repository.session_of_refresh(token_hash(refresh_token))
+    if session is None or session.expires_at <= clock.now():
         raise InvalidRefresh()
-    tokens = identity.refresh(refresh_token)
+    account = repository.get_account(session.account_id)
+    if (
+        account is None
+        or account.status != "activa"
+        or account.session_generation != session.generation
+    ):
+        raise InvalidRefresh()
+    tokens = identity.refresh(account.account_id, refresh_token)
     if tokens is None:
         raise InvalidRefresh()
-    return Refreshed(
-        id_token=tokens.id_token, access_token=tokens.access_token, expires_in=tokens.expires_in
-    )
+    return Refreshed(id_token=tokens.id_token, expires_in=tokens.expires_in)
 
 
 def logout(refresh_token: str) -> None:
-    """The refresh token stops working."""
-    repository.revoke_refresh(token_hash(refresh_token), clock.now() + REVOCATION_TTL)
+    """The session ends: its refresh token and every id token issued from it stop working."""
+    session = repository.session_of_refresh(token_hash(refresh_token))
+    if session is not None:
+        repository.end_session(session)
     identity.revoke(refresh_token)
 
 
@@ -557,20 +621,55 @@ def logout(refresh_token: str) -> None:
 
 
 def request_password_reset(identifier: str) -> Accepted:
-    """A reset link to the account's addresses (a pending account gets its activation again)."""
+    """A reset link to the account's email (a pending account gets its activation again).
+    The answer is queued work, the same for every identifier: see `handle_request`."""
+    _queue_request("password_reset", identifier)
+    return ACCEPTED
+
+
+def _password_reset_now(identifier: str) -> None:
     account = _resolve(identifier)
     if account is None:
-        return ACCEPTED
+        return
     if account.status == "pendiente":
         _issue_activation(account)
-        return ACCEPTED
+        return
+    if account.status != "activa":
+        return
     token, hashed = new_token()
     ids = repository.issue_token(
         OneTimeToken(hashed, "reset", account.account_id, clock.now() + RESET_TTL),
-        [Email(account.addresses, "password_reset", {"link": _link("restablecer.html", token)})],
+        [Email([account.email], "password_reset", {"link": _link("restablecer.html", token)})],
     )
     notifications.dispatch(ids)
-    return ACCEPTED
+
+
+REQUEST_QUEUE = "account-requests"
+_REQUESTS = {"password_reset": _password_reset_now, "resend_activation": _resend_activation_now}
+
+
+def _queue_request(kind: str, identifier: str) -> None:
+    """Hand the request to the `account-requests` queue: the answer does the same work (one
+    message) whether the identifier has an account or not, so its timing tells nothing."""
+    import json
+
+    from chalicelib import aws
+
+    settings = get_settings()
+    sqs = aws.sqs()
+    url = sqs.get_queue_url(QueueName=settings.queue_name(REQUEST_QUEUE))["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"kind": kind, "identifier": identifier}))
+
+
+def handle_request(body: str) -> None:
+    """Carry out a queued reset or activation request (the `account-requests` consumer)."""
+    import json
+
+    message = json.loads(body)
+    handler = _REQUESTS.get(str(message.get("kind")))
+    if handler is None:
+        return
+    handler(str(message.get("identifier", "")))
 
 
 def _notice(account: Account, change: str, sentence: str, to: list[str] | None = None) -> Email:
@@ -600,9 +699,8 @@ def confirm_password_reset(token: str, password: str) -> Done:
     except Exception:
         repository.release_token(claimed.token_hash)
         raise
-    identity.sign_out_everywhere(account.account_id)
-    for key in _identifier_keys(account):
-        repository.clear_attempts(key)
+    _end_sessions(account.account_id)
+    repository.clear_attempts(f"password#{account.account_id}")
     notifications.dispatch(
         repository.clear_reset(
             account.account_id,
@@ -635,6 +733,7 @@ def profile(principal: Principal) -> Profile:
         email=account.email,
         full_name=account.full_name,
         secondary_email=account.secondary_email,
+        secondary_email_pending=account.secondary_email_pending,
         phone=account.phone,
         insurers=account.insurer_ids,
         insurer_names=[
@@ -655,34 +754,18 @@ def profile(principal: Principal) -> Profile:
     )
 
 
-def update_profile(principal: Principal, body: ProfileUpdate) -> Profile:
-    """Secondary email and phone ("" removes them)."""
-    account = _account_of(principal)
-    changes: dict[str, str | None] = {}
-    if "secondary_email" in body.model_fields_set:
-        secondary = str(body.secondary_email) if body.secondary_email else None
-        if secondary and secondary == account.email:
-            raise errors.InvalidInput(
-                details=[
-                    ErrorDetail(
-                        "secondary_email",
-                        "same_as_primary",
-                        "El correo secundario debe ser distinto del principal.",
-                    )
-                ]
-            )
-        changes["secondary_email"] = secondary
-    if "phone" in body.model_fields_set:
-        changes["phone"] = body.phone or None
-    repository.update_profile(account.account_id, changes)
-    return profile(principal)
+def _end_sessions(account_id: str) -> None:
+    """Every session of the account ends now: id tokens too, not only refresh tokens."""
+    repository.end_every_session(account_id)
+    identity.sign_out_everywhere(account_id)
 
 
-def change_password(principal: Principal, body: PasswordChange) -> Done:
-    """A new password, with the current one; other sessions end and a notice is sent."""
-    account = _account_of(principal)
-    _weak_password("new_password", body.new_password)
-    if identity.authenticate(account.account_id, body.current_password) is None:
+def _check_current_password(account: Account, password: str) -> None:
+    """Sensitive changes need the current password; wrong guesses count like log-ins."""
+    now = clock.now()
+    key = f"password#{account.account_id}"
+    _reserve(key, throttle.MAX_PASSWORD_ATTEMPTS, now, "o restablece tu contraseña")
+    if identity.authenticate(account.account_id, password) is None:
         raise errors.InvalidInput(
             "La contraseña actual no es correcta.",
             code="invalid_current_password",
@@ -690,20 +773,80 @@ def change_password(principal: Principal, body: PasswordChange) -> Done:
                 ErrorDetail("current_password", "incorrect", "La contraseña actual no es correcta.")
             ],
         )
+    repository.clear_attempts(key)
+
+
+def update_profile(principal: Principal, body: ProfileUpdate) -> Profile:
+    """Secondary email and phone ("" removes them), with the current password. A new
+    secondary email gets a confirmation link and nothing else until it is opened; the
+    account's addresses are told of every change."""
+    account = _account_of(principal)
+    changes = body.model_fields_set - {"current_password"}
+    secondary = str(body.secondary_email) if body.secondary_email else None
+    if "secondary_email" in changes and secondary and secondary == account.email:
+        raise errors.InvalidInput(
+            details=[
+                ErrorDetail(
+                    "secondary_email",
+                    "same_as_primary",
+                    "El correo secundario debe ser distinto del principal.",
+                )
+            ]
+        )
+    _check_current_password(account, body.current_password)
+    emails: list[Email] = []
+    phone = body.phone or None
+    change_phone = "phone" in changes and phone != account.phone
+    if change_phone:
+        emails.append(_notice(account, "cambio de teléfono", "el teléfono de tu cuenta cambió"))
+    current = {a for a in (account.secondary_email, account.secondary_email_pending) if a}
+    new_secondary = "secondary_email" in changes and (
+        secondary not in current if secondary else bool(current)
+    )
+    if new_secondary:
+        sentence = (
+            f"pediste que {secondary} reciba copia de tus avisos (cuando lo confirme)"
+            if secondary
+            else "quitaste el correo secundario de tu cuenta"
+        )
+        emails.append(_notice(account, "cambio de correo secundario", sentence))
+    notifications.dispatch(
+        repository.update_contact(
+            account.account_id,
+            phone=phone,
+            change_phone=change_phone,
+            drop_secondary=new_secondary,
+            emails=emails,
+        )
+    )
+    if new_secondary and secondary:
+        token, confirmation = _secondary_email_token(account, secondary)
+        notifications.dispatch(repository.issue_token(token, [confirmation]))
+    return profile(principal)
+
+
+def change_password(principal: Principal, body: PasswordChange) -> Done:
+    """A new password, with the current one; every session ends (this one too) and a notice
+    is sent."""
+    account = _account_of(principal)
+    _weak_password("new_password", body.new_password)
+    _check_current_password(account, body.current_password)
     identity.set_password(account.account_id, body.new_password)
-    identity.sign_out_everywhere(account.account_id)
+    _end_sessions(account.account_id)
     _send([_notice(account, "cambio de contraseña", "la contraseña de tu cuenta se cambió")])
-    return Done(message="Tu contraseña se cambió.")
+    return Done(message="Tu contraseña se cambió. Inicia sesión de nuevo con la nueva.")
 
 
 def request_email_change(principal: Principal, body: EmailChange) -> Accepted:
-    """A confirmation link to the new address; the email changes when it is opened."""
+    """With the current password, a confirmation link to the new address; the email
+    changes when it is opened, and the old address is told."""
     account = _account_of(principal)
     new_email = str(body.email)
     if new_email == account.email:
         raise errors.InvalidInput(
             details=[ErrorDetail("email", "same_as_current", "Ese ya es tu correo actual.")]
         )
+    _check_current_password(account, body.current_password)
     token, hashed = new_token()
     ids = repository.issue_token(
         OneTimeToken(
@@ -714,13 +857,50 @@ def request_email_change(principal: Principal, body: EmailChange) -> Accepted:
                 [new_email],
                 "email_change",
                 {"name": account.full_name, "link": _link("confirmar-correo.html", token)},
-            )
+            ),
+            _notice(
+                account,
+                "solicitud de cambio de correo",
+                f"se pidió cambiar el correo de tu cuenta a {new_email} (cambiará cuando se "
+                "abra el enlace que enviamos a esa dirección)",
+            ),
         ],
     )
     notifications.dispatch(ids)
     return Accepted(
         message=f"Te enviamos un enlace a {new_email}. Tu correo cambiará cuando lo abras."
     )
+
+
+def confirm_email(token: str) -> Done:
+    """Open a link sent to an address: a new email for the account, or a secondary email."""
+    if repository.token_purpose(token_hash(token)) == "secondary_email":
+        return _confirm_secondary_email(token)
+    return confirm_email_change(token)
+
+
+def _confirm_secondary_email(token: str) -> Done:
+    claimed = repository.claim_token(token_hash(token), "secondary_email", clock.now())
+    account = repository.get_account(claimed.account_id)
+    if account is None or not claimed.new_email:
+        raise repository.TokenRejected()
+    address = claimed.new_email
+    notifications.dispatch(
+        repository.confirm_secondary_email(
+            account.account_id,
+            address,
+            [
+                _notice(
+                    account,
+                    "correo secundario confirmado",
+                    f"{address} quedó confirmado y recibirá copia de tus avisos",
+                    to=[account.email, address],
+                )
+            ],
+        )
+    )
+    _, portal = PORTALS[account.role]
+    return Done(message=f"Listo: {address} recibirá copia de los avisos.", portal=portal)
 
 
 def confirm_email_change(token: str) -> Done:
@@ -750,15 +930,39 @@ def confirm_email_change(token: str) -> Done:
 
 
 def authenticate_token(id_token: str) -> Principal:
-    """The principal of a valid Cognito id token of this pool and client; else Unauthorized."""
+    """The principal of a valid id token of this pool and client, as our records say.
+
+    The token must belong to a session that completed every step of our log-in (for staff,
+    TOTP) and that no password change, reset or log-out has ended; role and insurer scope
+    come from the account record, never from the token's claims (which a user can rewrite
+    through Cognito's public API)."""
     from chalicelib.accounts.jwt_verify import InvalidToken, verify_id_token
-    from chalicelib.auth import principal_from_claims
 
     try:
         claims = verify_id_token(id_token)
     except InvalidToken:
         raise errors.Unauthorized() from None
-    return principal_from_claims(claims)
+    account_id = claims.get("cognito:username")
+    session_id = claims.get("origin_jti")
+    if not isinstance(account_id, str) or not isinstance(session_id, str) or not session_id:
+        raise errors.Unauthorized()
+    session = repository.get_session(session_id)
+    if session is None or session.account_id != account_id or session.expires_at <= clock.now():
+        raise errors.Unauthorized()
+    account = repository.get_account(account_id)
+    if (
+        account is None
+        or account.status != "activa"
+        or account.session_generation != session.generation
+        or (account.role in STAFF_ROLES and not session.second_factor)
+    ):
+        raise errors.Unauthorized()
+    return Principal(
+        account_id=account.account_id,
+        role=account.role,
+        insurer_ids=tuple(account.insurer_ids),
+        session_id=session_id,
+    )
 
 
 def seed_active_account(

@@ -1,31 +1,29 @@
-"""Log-in throttling arithmetic: 5 failures within 15 minutes lock the rest of the window."""
+"""Attempt throttling: how many attempts a window allows and what the person is told.
+
+The counting itself is atomic in DynamoDB (`repository.reserve_attempt`): an attempt takes
+its place in the window before it is evaluated, so concurrent guesses cannot slip past.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-MAX_FAILURES = 5
+# Passwords: per account, across every identifier it logs in with (email, NSS, RUT).
+MAX_PASSWORD_ATTEMPTS = 5
+# TOTP codes: per account, across every pending log-in.
+MAX_TOTP_ATTEMPTS = 5
 WINDOW = timedelta(minutes=15)
 
 
-@dataclass(frozen=True)
-class Attempts:
-    failures: int
-    window_started: datetime
+def minutes_left(until: datetime, now: datetime) -> int:
+    """Whole minutes (at least 1) until the window ends, rounded up."""
+    seconds = (until - now).total_seconds()
+    return max(1, int(-(-seconds // 60)))
 
 
-def is_locked(attempts: Attempts | None, now: datetime) -> bool:
-    if attempts is None or now - attempts.window_started >= WINDOW:
-        return False
-    return attempts.failures >= MAX_FAILURES
-
-
-def after_failure(attempts: Attempts | None, now: datetime) -> Attempts:
-    if attempts is None or now - attempts.window_started >= WINDOW:
-        return Attempts(failures=1, window_started=now)
-    return Attempts(failures=attempts.failures + 1, window_started=attempts.window_started)
-
-
-def window_end(attempts: Attempts) -> datetime:
-    return attempts.window_started + WINDOW
+def locked_message(until: datetime, now: datetime, what: str) -> str:
+    minutes = minutes_left(until, now)
+    return (
+        f"Demasiados intentos fallidos. Por seguridad, espera {minutes} "
+        f"minuto{'s' if minutes != 1 else ''} antes de volver a intentarlo {what}."
+    )

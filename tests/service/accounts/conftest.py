@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +14,7 @@ import requests
 
 from chalicelib import clock
 from chalicelib.accounts import jwt_verify
+from chalicelib.accounts import service as accounts
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Insurer, Member, Policy
@@ -40,20 +41,27 @@ def moved_clock() -> Iterator[Clock]:
     clock.set_clock(None)
 
 
+def drain(queue_name: str, handle: Callable[[str], None]) -> None:
+    """Run every message of a queue through its consumer, as the SQS trigger does."""
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return
+        for message in messages:
+            handle(message["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
 @dataclass
 class Mailbox:
     """Delivers the outbox (as the SQS consumer does) and reads what SES sent."""
 
     def deliver(self) -> None:
-        sqs = boto3.client("sqs")
-        url = sqs.get_queue_url(QueueName="portal-test-email-outbox")["QueueUrl"]
-        while True:
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-            if not messages:
-                return
-            for message in messages:
-                notifications.deliver(message["Body"])
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        """Carry out queued reset/activation requests, then send the outbox."""
+        drain("portal-test-account-requests", accounts.handle_request)
+        drain("portal-test-email-outbox", notifications.deliver)
 
     def sent(self) -> list[Any]:
         from moto.ses.models import ses_backends

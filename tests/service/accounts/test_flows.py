@@ -6,7 +6,7 @@ import pyotp
 import pytest
 
 from chalicelib import errors
-from chalicelib.accounts import repository
+from chalicelib.accounts import identity, repository
 from chalicelib.accounts import service as accounts
 from chalicelib.accounts.schemas import (
     AffiliateRegistration,
@@ -33,6 +33,10 @@ def insured(email: str = "maria@example.mx", **changes: object) -> InsuredRegist
     return InsuredRegistration.model_validate(data)
 
 
+def result_session_id(id_token: str) -> str:
+    return identity.origin_jti(id_token)
+
+
 def register_and_activate(mail: Mailbox, email: str = "maria@example.mx") -> str:
     accounts.register_insured(insured(email))
     accounts.activate(mail.last_link(email, "activar.html"), PASSWORD)
@@ -51,17 +55,33 @@ def test_insured_registers_activates_and_logs_in(accounts_world: Mailbox) -> Non
     assert {p["notice"] for p in account.privacy} == {"broker", "insurer"}
     assert all(p["version"] and p["accepted_at"] for p in account.privacy)
     activation = accounts_world.to("maria@example.mx")[-1]
-    assert activation.destinations["ToAddresses"] == ["copia@example.mx", "maria@example.mx"]
+    # The activation link goes to the email only; the secondary gets its confirmation link.
+    assert activation.destinations["ToAddresses"] == ["maria@example.mx"]
+    assert account.secondary_email is None
+    assert account.secondary_email_pending == "copia@example.mx"
+    assert [m.subject for m in accounts_world.to("copia@example.mx")] == [
+        "Confirma tu correo secundario en el Portal Médico"
+    ]
 
     token = accounts_world.last_link("maria@example.mx", "activar.html")
     done = accounts.activate(token, PASSWORD)
     assert done.portal == "asegurados"
     result = accounts.login("MARIA@example.mx", PASSWORD)
     assert result.role == "asegurado"
+    me = accounts.authenticate_token(result.id_token or "")
+    assert accounts.profile(me).secondary_email is None
+    accounts.confirm_email(accounts_world.last_link("copia@example.mx", "confirmar-correo.html"))
+    confirmed = accounts.profile(me)
+    assert (confirmed.secondary_email, confirmed.secondary_email_pending) == (
+        "copia@example.mx",
+        None,
+    )
     assert result.id_token
     assert result.refresh_token
     principal = accounts.authenticate_token(result.id_token)
-    assert principal == Principal(account.account_id, "asegurado", ("sec",))
+    assert principal == Principal(
+        account.account_id, "asegurado", ("sec",), result_session_id(result.id_token)
+    )
     assert accounts.profile(principal).policy_number == "GMM-2026-0048213"
 
 
@@ -259,13 +279,28 @@ def test_refresh_and_logout(accounts_world: Mailbox) -> None:
 def test_profile_changes_password_change_and_email_change(accounts_world: Mailbox) -> None:
     account_id = register_and_activate(accounts_world)
     me = Principal(account_id, "asegurado", ("sec",))
+    with pytest.raises(errors.InvalidInput) as no_password:
+        accounts.update_profile(me, ProfileUpdate(current_password="no es", phone="55 1234 5678"))
+    assert no_password.value.details[0].field == "current_password"
+    assert accounts.profile(me).phone is None
     updated = accounts.update_profile(
-        me, ProfileUpdate(secondary_email="Copia@Example.mx", phone="55 1234 5678")
+        me,
+        ProfileUpdate(
+            current_password=PASSWORD, secondary_email="Copia@Example.mx", phone="55 1234 5678"
+        ),
     )
-    assert updated.secondary_email == "copia@example.mx"
+    assert (updated.secondary_email, updated.secondary_email_pending) == (None, "copia@example.mx")
+    assert updated.phone == "55 1234 5678"
+    accounts.confirm_email(accounts_world.last_link("copia@example.mx", "confirmar-correo.html"))
+    assert accounts.profile(me).secondary_email == "copia@example.mx"
     with pytest.raises(errors.InvalidInput):
-        accounts.update_profile(me, ProfileUpdate(secondary_email="maria@example.mx"))
-    assert accounts.update_profile(me, ProfileUpdate(secondary_email="")).secondary_email is None
+        accounts.update_profile(
+            me, ProfileUpdate(current_password=PASSWORD, secondary_email="maria@example.mx")
+        )
+    removed = accounts.update_profile(
+        me, ProfileUpdate(current_password=PASSWORD, secondary_email="")
+    )
+    assert removed.secondary_email is None
 
     with pytest.raises(errors.InvalidInput) as wrong:
         accounts.change_password(
@@ -277,7 +312,13 @@ def test_profile_changes_password_change_and_email_change(accounts_world: Mailbo
     )
     assert accounts.login("maria@example.mx", "nueva frase larga").role == "asegurado"
 
-    accounts.request_email_change(me, EmailChange(email="nuevo@example.mx"))
+    with pytest.raises(errors.InvalidInput):
+        accounts.request_email_change(
+            me, EmailChange(email="nuevo@example.mx", current_password=PASSWORD)
+        )  # the password changed: the old one no longer counts
+    accounts.request_email_change(
+        me, EmailChange(email="nuevo@example.mx", current_password="nueva frase larga")
+    )
     token = accounts_world.last_link("nuevo@example.mx", "confirmar-correo.html")
     accounts.confirm_email_change(token)
     assert accounts.login("nuevo@example.mx", "nueva frase larga").role == "asegurado"
@@ -296,7 +337,9 @@ def test_email_change_to_an_address_in_use_is_refused(accounts_world: Mailbox) -
         )
     )
     me = Principal(account_id, "asegurado", ("sec",))
-    accounts.request_email_change(me, EmailChange(email="prueba@example.mx"))
+    accounts.request_email_change(
+        me, EmailChange(email="prueba@example.mx", current_password=PASSWORD)
+    )
     token = accounts_world.last_link("prueba@example.mx", "confirmar-correo.html")
     with pytest.raises(repository.AlreadyExists):
         accounts.confirm_email_change(token)
@@ -327,13 +370,13 @@ def test_operator_totp_enrolment_login_and_replay(
 
     again = accounts.login("ops@example.mx", PASSWORD)
     assert again.enrollment is None  # enrolled now
-    with pytest.raises(accounts.InvalidCode):
+    with pytest.raises(accounts.CodeAlreadyUsed):
         accounts.complete_totp(again.session or "", code)  # same code: replay
     moved_clock.advance(seconds=30)
     assert accounts.complete_totp(again.session or "", totp.at(moved_clock.now)).role == "operador"
 
 
-def test_totp_session_expires_and_allows_five_tries(
+def test_totp_session_expires_and_five_wrong_codes_lock_the_account(
     accounts_world: Mailbox, moved_clock: Clock
 ) -> None:
     accounts.create_operator("ops@example.mx", "Operadora", ["sec"])
@@ -344,8 +387,15 @@ def test_totp_session_expires_and_allows_five_tries(
         with pytest.raises(accounts.InvalidCode):
             accounts.complete_totp(challenge.session or "", "123456")
     good = pyotp.TOTP(challenge.enrollment.secret).at(moved_clock.now)
-    with pytest.raises(accounts.SessionExpired):
+    with pytest.raises(errors.TooManyAttempts):
         accounts.complete_totp(challenge.session or "", good)
+    locked = [m for m in accounts_world.to("ops@example.mx") if "código" in m.subject]
+    assert len(locked) == 1  # the owner is told once
+    moved_clock.advance(minutes=15)
+    again = accounts.login("ops@example.mx", PASSWORD)
+    assert again.enrollment is not None  # never enrolled: a new secret
+    good = pyotp.TOTP(again.enrollment.secret).at(moved_clock.now)
+    assert accounts.complete_totp(again.session or "", good).role == "operador"
     later = accounts.login("ops@example.mx", PASSWORD)
     moved_clock.advance(minutes=5, seconds=1)
     with pytest.raises(accounts.SessionExpired):

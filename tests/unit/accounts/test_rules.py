@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from chalicelib.accounts import throttle
 from chalicelib.accounts.identifiers import (
@@ -104,34 +102,23 @@ def test_passwords_accepted_without_composition_rules(password: str) -> None:
     assert password_problem(password) is None
 
 
-def test_five_failures_in_fifteen_minutes_lock_the_rest_of_the_window() -> None:
-    attempts = None
-    for minute in range(5):
-        assert not throttle.is_locked(attempts, T0 + timedelta(minutes=minute))
-        attempts = throttle.after_failure(attempts, T0 + timedelta(minutes=minute))
-    assert attempts is not None
-    assert attempts.failures == 5
-    assert throttle.is_locked(attempts, T0 + timedelta(minutes=5))
-    assert throttle.is_locked(attempts, T0 + timedelta(minutes=14, seconds=59))
-    assert not throttle.is_locked(attempts, T0 + timedelta(minutes=15))
+@pytest.mark.parametrize(
+    ("left", "minutes"),
+    [
+        (timedelta(seconds=1), 1),
+        (timedelta(seconds=60), 1),
+        (timedelta(seconds=61), 2),
+        (timedelta(minutes=14, seconds=59), 15),
+        (timedelta(0), 1),
+    ],
+)
+def test_minutes_left_round_up_and_never_say_zero(left: timedelta, minutes: int) -> None:
+    assert throttle.minutes_left(T0 + left, T0) == minutes
 
 
-def test_failures_spread_beyond_the_window_do_not_lock() -> None:
-    attempts = None
-    for step in range(10):
-        moment = T0 + timedelta(minutes=4 * step)
-        attempts = throttle.after_failure(attempts, moment)
-        assert not throttle.is_locked(attempts, moment + timedelta(seconds=1))
-
-
-@given(st.lists(st.integers(min_value=0, max_value=3600), max_size=30))
-def test_lock_never_happens_before_five_failures(offsets: list[int]) -> None:
-    attempts = None
-    for count, offset in enumerate(sorted(offsets), start=1):
-        moment = T0 + timedelta(seconds=offset)
-        if count < 5:
-            assert not throttle.is_locked(attempts, moment)
-        attempts = throttle.after_failure(attempts, moment)
+def test_locked_message_is_singular_for_one_minute() -> None:
+    assert "espera 1 minuto antes" in throttle.locked_message(T0 + timedelta(seconds=30), T0, "")
+    assert "espera 3 minutos antes" in throttle.locked_message(T0 + timedelta(minutes=3), T0, "")
 
 
 def test_tokens_are_long_random_and_stored_only_as_hash() -> None:
