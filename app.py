@@ -163,7 +163,7 @@ def login(body: acc.Login) -> acc.LoginResult:
     summary="Segundo factor (operadores)",
     body=acc.TotpAnswer,
     response=acc.LoginResult,
-    errors=(401,),
+    errors=(401, 429),
     tags=("sesión",),
 )
 def login_totp(body: acc.TotpAnswer) -> acc.LoginResult:
@@ -232,6 +232,7 @@ def me(principal: Principal) -> acc.Profile:
     body=acc.ProfileUpdate,
     response=acc.Profile,
     roles=ANY_ROLE,
+    errors=(429,),
     tags=("cuenta",),
 )
 def update_me(principal: Principal, body: acc.ProfileUpdate) -> acc.Profile:
@@ -245,6 +246,7 @@ def update_me(principal: Principal, body: acc.ProfileUpdate) -> acc.Profile:
     body=acc.PasswordChange,
     response=acc.Done,
     roles=ANY_ROLE,
+    errors=(429,),
     tags=("cuenta",),
 )
 def change_password(principal: Principal, body: acc.PasswordChange) -> acc.Done:
@@ -259,6 +261,7 @@ def change_password(principal: Principal, body: acc.PasswordChange) -> acc.Done:
     response=acc.Accepted,
     status=202,
     roles=ANY_ROLE,
+    errors=(429,),
     tags=("cuenta",),
 )
 def change_email(principal: Principal, body: acc.EmailChange) -> acc.Accepted:

@@ -542,7 +542,9 @@ class Platform:
         original = accounts.authenticate_token
 
         # The authorizer runs for every request in Chalice's local gateway; API Gateway
-        # caches its answer for 300 s per token, so only the first use of a token invokes it.
+        # caches its answer for 30 s per token, so (within an operation) only the first use of
+        # a token invokes it. Its two reads (account and session) are counted on every request:
+        # an upper bound, as the cache absorbs the reads of requests within its 30 s.
         def authenticate(id_token: str) -> Principal:
             if self.usage is not None and id_token not in self.authorized_tokens:
                 self.authorized_tokens.add(id_token)

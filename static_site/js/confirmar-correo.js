@@ -6,7 +6,7 @@ const form = document.getElementById("confirm-form");
 const token = tokenFromFragment();
 
 if (!token) {
-  showSuccess(notice, "Abre esta página desde el enlace que te enviamos a tu correo nuevo.");
+  showSuccess(notice, "Abre esta página desde el enlace que te enviamos por correo.");
 } else {
   form.hidden = false;
   bindForm(

@@ -1,6 +1,6 @@
 import { api, showError } from "/js/api.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { logout, requireSession } from "/js/session.js";
+import { clearSession, logout, requireSession } from "/js/session.js";
 
 const session = requireSession();
 const notice = document.querySelector("[data-notice]");
@@ -9,6 +9,7 @@ const LABELS = [
   ["full_name", "Nombre"],
   ["email", "Correo electrónico"],
   ["secondary_email", "Correo secundario"],
+  ["secondary_email_pending", "Correo secundario (por confirmar)"],
   ["phone", "Teléfono"],
   ["policy_number", "Póliza"],
   ["rfc", "RFC"],
@@ -40,7 +41,8 @@ function showProfile(profile) {
     list.after(warning);
   }
   const contact = document.getElementById("contact-form");
-  contact.elements.namedItem("secondary_email").value = profile.secondary_email || "";
+  contact.elements.namedItem("secondary_email").value =
+    profile.secondary_email_pending || profile.secondary_email || "";
   contact.elements.namedItem("phone").value = profile.phone || "";
 }
 
@@ -58,17 +60,22 @@ if (session) {
     document.getElementById("contact-form"),
     (values) => api.patch("/v1/me", values),
     (profile) => {
+      document.getElementById("contact_current_password").value = "";
       showProfile(profile);
-      showSuccess(notice, "Tus datos de contacto se guardaron.");
+      const pending = profile.secondary_email_pending
+        ? ` Enviamos un enlace a ${profile.secondary_email_pending}: recibirá copia de tus avisos cuando lo abra.`
+        : "";
+      showSuccess(notice, `Tus datos de contacto se guardaron.${pending}`);
     },
   );
   const passwordForm = document.getElementById("password-form");
   bindForm(
     passwordForm,
     (values) => api.post("/v1/me/password", values),
-    (result) => {
-      passwordForm.reset();
-      showSuccess(notice, `${result.message} Por seguridad, las demás sesiones se cerraron.`);
+    () => {
+      // Every session ended with the change, this one too: sign in with the new password.
+      clearSession();
+      window.location.assign("/entrar.html?contrasena=1");
     },
   );
   const emailForm = document.getElementById("email-form");

@@ -8,6 +8,9 @@ const notice = document.querySelector("[data-notice]");
 const params = new URLSearchParams(window.location.search);
 
 if (params.get("salida")) showSuccess(notice, "Cerraste sesión. ¡Hasta pronto!");
+if (params.get("contrasena")) {
+  showSuccess(notice, "Tu contraseña se cambió y cerramos todas tus sesiones. Inicia sesión con la nueva.");
+}
 
 function finish(result) {
   startSession(result);

@@ -28,14 +28,19 @@ PASSWORD = "mi frase de acceso 2026"
 
 
 def activation_link(stack: LocalStack, address: str, seconds: float = 20) -> str:
+    return emailed_link(stack, address, "activar.html", seconds)
+
+
+def emailed_link(stack: LocalStack, address: str, page: str, seconds: float = 20) -> str:
     deadline = time.monotonic() + seconds
+    pattern = rf"https?://\S+/{re.escape(page)}#token=[\w-]+"
     while time.monotonic() < deadline:
         for message in requests.get(f"{stack.site_url}/__local/outbox.json", timeout=5).json():
-            found = re.search(r"https?://\S+/activar\.html#token=[\w-]+", message["text"])
+            found = re.search(pattern, message["text"])
             if address in message["to"] and found:
                 return found.group(0)
         time.sleep(0.3)
-    raise AssertionError(f"no activation email for {address}")
+    raise AssertionError(f"no {page} email for {address}")
 
 
 def log_in(page: Any, stack: LocalStack, identifier: str, password: str) -> None:
@@ -83,15 +88,25 @@ def journey(
     page.get_by_role("link", name="Mi cuenta").first.click()
     page.wait_for_url(f"{stack.site_url}/cuenta.html")
     page.locator("[data-profile] dd").first.wait_for()
+    secondary = f"copia-{email}"
+    page.fill("#secondary_email", secondary)  # without the current password: refused
+    page.click("#contact-form button[type=submit]")
+    page.locator("#contact_current_password-error").wait_for()
+    page.fill("#contact_current_password", PASSWORD)
     page.fill("#secondary_email", email)  # same as the primary: refused next to the field
     page.click("#contact-form button[type=submit]")
     page.locator("#secondary_email-error").wait_for()
-    secondary = f"copia-{email}"
     page.fill("#secondary_email", secondary)
     page.click("#contact-form button[type=submit]")
     page.get_by_text("Tus datos de contacto se guardaron.").wait_for()
-    assert page.locator("[data-field=secondary_email]").inner_text() == secondary
+    assert page.locator("[data-field=secondary_email_pending]").inner_text() == secondary
     screenshot(page, f"{name}-4-cuenta")
+    # The secondary email is used once its owner opens the link sent to it.
+    page.goto(emailed_link(stack, secondary, "confirmar-correo.html"))
+    page.click("#confirm-form button[type=submit]")
+    page.get_by_text(f"Listo: {secondary} recibirá copia de los avisos.").wait_for()
+    page.get_by_role("link", name="Ir a mi cuenta").click()
+    page.locator("[data-field=secondary_email]").filter(has_text=secondary).wait_for()
 
     page.get_by_role("button", name="Cerrar sesión").first.click()
     page.wait_for_url(re.compile(r"/entrar\.html\?salida=1$"))
