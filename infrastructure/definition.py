@@ -173,9 +173,51 @@ BUCKETS: tuple[Bucket, ...] = (
 
 ROLES: tuple[str, ...] = ("asegurado", "prestador", "afiliado", "operador")
 USER_POOL_NAME = "users"
-USER_POOL_CLIENT_NAME = "web"
-# Custom attributes of the pool (`custom:<name>` in tokens): an operator's insurer scope.
+# Custom attributes of the pool: an operator's insurer scope, for people looking at the pool.
+# Access never comes from them: the app client's tokens neither carry nor change them.
 USER_POOL_CUSTOM_ATTRIBUTES: tuple[str, ...] = ("insurers",)
+
+
+@dataclass(frozen=True)
+class AppClient:
+    """The user pool's one app client: the API's, used server-side only.
+
+    The browser never talks to Cognito. The API logs in with `AdminInitiateAuth`
+    (`ADMIN_USER_PASSWORD_AUTH`) and refreshes with `REFRESH_TOKEN_AUTH`, both with a
+    `SECRET_HASH` from the client's secret (read at run time with `DescribeUserPoolClient`).
+    Anyone holding the client id (every id token carries it) can call Cognito's public
+    endpoints, so no flow runs without the secret, no user-password or SRP flow exists, and
+    a token cannot read or write any `custom:` attribute.
+    """
+
+    name: str
+    auth_flows: tuple[str, ...]
+    generate_secret: bool
+    read_attributes: tuple[str, ...]
+    # Cognito takes an empty WriteAttributes list as "not specified", which lets a user's
+    # access token write every attribute (custom ones too): the list must never be empty.
+    write_attributes: tuple[str, ...]
+    id_token_minutes: int
+    access_token_minutes: int
+    # The API's session lasts as long as the refresh token
+    # (`chalicelib.accounts.service.SESSION_TTL`).
+    refresh_token_days: int
+    prevent_user_existence_errors: bool = True
+    enable_token_revocation: bool = True
+
+
+USER_POOL_CLIENT = AppClient(
+    name="api",
+    auth_flows=("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"),
+    generate_secret=True,
+    read_attributes=("email", "email_verified"),
+    # One standard attribute nothing reads keeps the list explicit (see above).
+    write_attributes=("locale",),
+    id_token_minutes=60,
+    access_token_minutes=60,
+    refresh_token_days=30,
+)
+
 PASSWORD_MIN_LENGTH = 8
 MAIL_DOMAIN = "portal-medico.mx"
 DATA_KEY_ALIAS = "data"

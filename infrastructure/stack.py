@@ -104,6 +104,8 @@ USER_POOL_ADMIN_ACTIONS = [
     "cognito-idp:AdminRespondToAuthChallenge",
     "cognito-idp:AdminUserGlobalSignOut",
     "cognito-idp:AdminSetUserMFAPreference",
+    # The app client's secret (for SECRET_HASH) is read at run time, never kept in variables.
+    "cognito-idp:DescribeUserPoolClient",
 ]
 QUEUE_CONSUME_ACTIONS = [
     "sqs:ReceiveMessage",
@@ -419,14 +421,25 @@ class PortalStack(cdk.Stack):
             deletion_protection=True,
             removal_policy=cdk.RemovalPolicy.RETAIN,
         )
+        spec = d.USER_POOL_CLIENT
         client = pool.add_client(
-            "WebClient",
-            user_pool_client_name=d.USER_POOL_CLIENT_NAME,
-            generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_password=True),
-            prevent_user_existence_errors=True,
-            enable_token_revocation=True,
+            "ApiClient",
+            user_pool_client_name=spec.name,
+            generate_secret=spec.generate_secret,
+            # No hosted UI, no OAuth grants: the API logs in with the admin flow only.
+            disable_o_auth=True,
+            id_token_validity=cdk.Duration.minutes(spec.id_token_minutes),
+            access_token_validity=cdk.Duration.minutes(spec.access_token_minutes),
+            refresh_token_validity=cdk.Duration.days(spec.refresh_token_days),
+            prevent_user_existence_errors=spec.prevent_user_existence_errors,
+            enable_token_revocation=spec.enable_token_revocation,
         )
+        # The lists go to CloudFormation exactly as the definition says them (the local
+        # bootstrap sends the same ones to moto).
+        resource = cast(cognito.CfnUserPoolClient, client.node.default_child)
+        resource.explicit_auth_flows = list(spec.auth_flows)
+        resource.read_attributes = list(spec.read_attributes)
+        resource.write_attributes = list(spec.write_attributes)
         for role in d.ROLES:
             cognito.CfnUserPoolGroup(
                 self,

@@ -182,15 +182,36 @@ def _user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
         ],
     )["UserPool"]["Id"]
     client_id: str = cognito.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=d.USER_POOL_CLIENT_NAME,
-        GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        PreventUserExistenceErrors="ENABLED",
+        UserPoolId=pool_id, **_app_client_request(d.USER_POOL_CLIENT)
     )["UserPoolClient"]["ClientId"]
     for role in d.ROLES:
         cognito.create_group(UserPoolId=pool_id, GroupName=role)
     return pool_id, client_id
+
+
+def _app_client_request(spec: d.AppClient) -> dict[str, Any]:
+    """CreateUserPoolClient's arguments for the definition's app client, as the stack makes it.
+
+    moto ignores the flows and the write attributes, but the client is made the same.
+    """
+    return {
+        "ClientName": spec.name,
+        "GenerateSecret": spec.generate_secret,
+        "ExplicitAuthFlows": list(spec.auth_flows),
+        "ReadAttributes": list(spec.read_attributes),
+        "WriteAttributes": list(spec.write_attributes),
+        "IdTokenValidity": spec.id_token_minutes,
+        "AccessTokenValidity": spec.access_token_minutes,
+        "RefreshTokenValidity": spec.refresh_token_days,
+        "TokenValidityUnits": {
+            "IdToken": "minutes",
+            "AccessToken": "minutes",
+            "RefreshToken": "days",
+        },
+        "PreventUserExistenceErrors": "ENABLED" if spec.prevent_user_existence_errors else "LEGACY",
+        "EnableTokenRevocation": spec.enable_token_revocation,
+        "AllowedOAuthFlowsUserPoolClient": False,
+    }
 
 
 def _email_identity(ses: Any) -> None:

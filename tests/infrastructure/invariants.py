@@ -356,19 +356,147 @@ def identity_problems(template: Template) -> list[str]:
     for rule in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"):
         if policy.get(rule) is not False:
             problems.append(f"password policy does not set {rule} to false")
-    clients = list(resources(template, "AWS::Cognito::UserPoolClient").values())
-    if len(clients) != 1:
-        problems.append(f"{len(clients)} user pool clients")
-    for client in clients:
-        if client.get("PreventUserExistenceErrors") != "ENABLED":
-            problems.append("the app client reveals whether users exist")
-        if client.get("GenerateSecret"):
-            problems.append("the browser's client has a secret")
     groups = sorted(
         g["GroupName"] for g in resources(template, "AWS::Cognito::UserPoolGroup").values()
     )
     if groups != sorted(d.ROLES):
         problems.append(f"groups {groups} != roles {sorted(d.ROLES)}")
+    return problems
+
+
+# Anyone can call Cognito's public endpoints with the client id that every id token carries:
+# the one app client is the API's, server-side, and runs no flow without its secret.
+APP_CLIENT_FLOWS = ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+# Cognito's token-validity units when TokenValidityUnits leaves one out, and its validities
+# when the client leaves one out.
+_DEFAULT_UNITS = {"IdToken": "hours", "AccessToken": "hours", "RefreshToken": "days"}
+_DEFAULT_VALIDITY_SECONDS = {"IdToken": 3600, "AccessToken": 3600, "RefreshToken": 30 * 86400}
+_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+def app_client_shape(props: dict[str, Any]) -> dict[str, Any]:
+    """An app client in a form both CloudFormation and `DescribeUserPoolClient` give."""
+    units = {**_DEFAULT_UNITS, **(props.get("TokenValidityUnits") or {})}
+    validity = {}
+    for token in ("IdToken", "AccessToken", "RefreshToken"):
+        value = props.get(f"{token}Validity")
+        validity[token] = (
+            _DEFAULT_VALIDITY_SECONDS[token]
+            if value is None
+            else int(value) * _UNIT_SECONDS[units[token]]
+        )
+    write = props.get("WriteAttributes")
+    return {
+        "name": props.get("ClientName"),
+        "secret": bool(props.get("GenerateSecret") or props.get("ClientSecret")),
+        "flows": sorted(props.get("ExplicitAuthFlows") or []),
+        "read": sorted(props.get("ReadAttributes") or []),
+        # None: left out, which Cognito takes as "every attribute is writable".
+        "write": sorted(write) if write else None,
+        "validity_seconds": validity,
+        "prevent_user_existence_errors": props.get("PreventUserExistenceErrors"),
+        "token_revocation": props.get("EnableTokenRevocation", True),
+        "oauth": bool(
+            props.get("AllowedOAuthFlowsUserPoolClient") or props.get("AllowedOAuthFlows")
+        ),
+    }
+
+
+def definition_client_shape(spec: d.AppClient = d.USER_POOL_CLIENT) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "secret": spec.generate_secret,
+        "flows": sorted(spec.auth_flows),
+        "read": sorted(spec.read_attributes),
+        "write": sorted(spec.write_attributes) or None,
+        "validity_seconds": {
+            "IdToken": spec.id_token_minutes * 60,
+            "AccessToken": spec.access_token_minutes * 60,
+            "RefreshToken": spec.refresh_token_days * 86400,
+        },
+        "prevent_user_existence_errors": (
+            "ENABLED" if spec.prevent_user_existence_errors else "LEGACY"
+        ),
+        "token_revocation": spec.enable_token_revocation,
+        "oauth": False,
+    }
+
+
+def app_client_problems(template: Template) -> list[str]:
+    """One app client, with a secret, admin log-in and refresh only, no `custom:` attribute."""
+    clients = list(resources(template, "AWS::Cognito::UserPoolClient").values())
+    if len(clients) != 1:
+        return [f"{len(clients)} user pool clients"]
+    shape = app_client_shape(clients[0])
+    problems: list[str] = []
+    if not shape["secret"]:
+        problems.append("the app client has no secret: anyone with its id can log in")
+    if shape["flows"] != sorted(APP_CLIENT_FLOWS):
+        problems.append(f"the app client allows {shape['flows']}, not {APP_CLIENT_FLOWS}")
+    if shape["oauth"]:
+        problems.append("the app client allows OAuth grants")
+    if not shape["read"]:
+        problems.append("the app client's read attributes are left to Cognito (all of them)")
+    if shape["write"] is None:
+        problems.append("the app client's write attributes are left to Cognito (all of them)")
+    for kind in ("read", "write"):
+        custom = [name for name in shape[kind] or [] if name.startswith("custom:")]
+        if custom:
+            problems.append(f"the app client may {kind} {custom}")
+    expected = definition_client_shape()["validity_seconds"]
+    if shape["validity_seconds"] != expected:
+        problems.append(f"token validity {shape['validity_seconds']} s, not {expected} s")
+    if shape["token_revocation"] is not True:
+        problems.append("the app client's refresh tokens cannot be revoked")
+    if shape["prevent_user_existence_errors"] != "ENABLED":
+        problems.append("the app client reveals whether users exist")
+    return problems
+
+
+USER_POOL_API_ACTIONS = ("cognito-idp:AdminInitiateAuth", "cognito-idp:DescribeUserPoolClient")
+
+
+def user_pool_access_problems(template: Template, function: str = "APIHandler") -> list[str]:
+    """The API logs in through the admin flow and reads the client's secret, on the pool."""
+    pools = list(resources(template, "AWS::Cognito::UserPool"))
+    roles = resources(template, "AWS::IAM::Role")
+    role_id = referenced_id(functions(template).get(function, {}).get("Role"))
+    if role_id not in roles or len(pools) != 1:
+        return [f"{function} has no role of this stack, or there is not one user pool"]
+    allowed: set[str] = set()
+    for policy in roles[role_id].get("Policies", []):
+        for statement in _statements(policy.get("PolicyDocument")):
+            on_pool = any(
+                referenced_id(resource) == pools[0]
+                for resource in _as_list(statement.get("Resource"))
+            )
+            if statement.get("Effect") == "Allow" and on_pool:
+                allowed.update(str(action) for action in _as_list(statement.get("Action", [])))
+    missing = sorted(set(USER_POOL_API_ACTIONS) - allowed)
+    return [f"{function} may not {missing} on the user pool"] if missing else []
+
+
+# API Gateway caches an authorizer's policy per token for this long (300 s when the template
+# says nothing): a revoked session or a removed role must stop working within a minute.
+MAX_AUTHORIZER_TTL_SECONDS = 60
+_DEFAULT_AUTHORIZER_TTL_SECONDS = 300
+
+
+def authorizer_cache_problems(template: Template) -> list[str]:
+    problems: list[str] = []
+    for logical, props in resources(template, "AWS::Serverless::Api").items():
+        definitions = props.get("DefinitionBody", {}).get("securityDefinitions", {})
+        for name, spec in definitions.items():
+            authorizer = spec.get("x-amazon-apigateway-authorizer")
+            if authorizer is None:
+                continue
+            ttl = authorizer.get("authorizerResultTtlInSeconds", _DEFAULT_AUTHORIZER_TTL_SECONDS)
+            if ttl > MAX_AUTHORIZER_TTL_SECONDS:
+                problems.append(f"{logical}: authorizer {name} is cached {ttl} s")
+    for logical, props in resources(template, "AWS::ApiGateway::Authorizer").items():
+        ttl = props.get("AuthorizerResultTtlInSeconds", _DEFAULT_AUTHORIZER_TTL_SECONDS)
+        if ttl > MAX_AUTHORIZER_TTL_SECONDS:
+            problems.append(f"authorizer {logical} is cached {ttl} s")
     return problems
 
 
@@ -539,6 +667,9 @@ ALL_CHECKS = (
     table_problems,
     documents_bucket_problems,
     identity_problems,
+    app_client_problems,
+    user_pool_access_problems,
+    authorizer_cache_problems,
     key_problems,
     email_problems,
     gateway_response_problems,

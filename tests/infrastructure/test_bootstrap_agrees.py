@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from typing import Any
 
 import boto3
 
+from chalicelib.accounts.service import SESSION_TTL
 from infrastructure import definition as d
 from tests.infrastructure import invariants as inv
 
@@ -138,3 +140,31 @@ def test_bootstrap_and_template_define_the_same_buckets(
     aws: dict[str, str], template: dict[str, Any]
 ) -> None:
     assert _moto_buckets(os.environ["RESOURCE_PREFIX"]) == _template_buckets(template)
+
+
+def _template_client(template: dict[str, Any]) -> dict[str, Any]:
+    (props,) = inv.resources(template, "AWS::Cognito::UserPoolClient").values()
+    return inv.app_client_shape(props)
+
+
+def _moto_client(aws: dict[str, str]) -> dict[str, Any]:
+    described = boto3.client("cognito-idp").describe_user_pool_client(
+        UserPoolId=aws["USER_POOL_ID"], ClientId=aws["USER_POOL_CLIENT_ID"]
+    )["UserPoolClient"]
+    return inv.app_client_shape(described)
+
+
+def test_the_template_has_the_app_client_of_the_definition(template: dict[str, Any]) -> None:
+    assert _template_client(template) == inv.definition_client_shape()
+
+
+def test_bootstrap_and_template_define_the_same_app_client(
+    aws: dict[str, str], template: dict[str, Any]
+) -> None:
+    """Name, secret, flows, read and write attributes, token validity, revocation."""
+    assert _moto_client(aws) == _template_client(template)
+
+
+def test_a_session_lasts_as_long_as_the_app_clients_refresh_token() -> None:
+    assert d.USER_POOL_CLIENT.refresh_token_days == SESSION_TTL.days
+    assert timedelta(days=d.USER_POOL_CLIENT.refresh_token_days) == SESSION_TTL

@@ -94,6 +94,41 @@ def _stop_recording_bounces(template: dict[str, Any]) -> None:
         spec["MatchingEventTypes"] = [e for e in spec["MatchingEventTypes"] if e != "bounce"]
 
 
+def _client(template: dict[str, Any]) -> dict[str, Any]:
+    return _one(template, "AWS::Cognito::UserPoolClient", lambda _l, _p: True)
+
+
+def _add_public_client(template: dict[str, Any]) -> None:
+    logical, resource = next(
+        (logical, resource)
+        for logical, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Cognito::UserPoolClient"
+    )
+    public = copy.deepcopy(resource)
+    public["Properties"].update(GenerateSecret=False, ClientName="web")
+    template["Resources"][f"{logical}Public"] = public
+
+
+def _api_without_describe_client(template: dict[str, Any]) -> None:
+    for policy in _function_role(template, "APIHandler")["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            if isinstance(actions, list):
+                statement["Action"] = [
+                    action for action in actions if action != "cognito-idp:DescribeUserPoolClient"
+                ]
+
+
+def _authorizer(template: dict[str, Any]) -> dict[str, Any]:
+    api = _one(template, "AWS::Serverless::Api", lambda _l, _p: True)
+    found: dict[str, Any] = next(
+        spec["x-amazon-apigateway-authorizer"]
+        for spec in api["DefinitionBody"]["securityDefinitions"].values()
+        if "x-amazon-apigateway-authorizer" in spec
+    )
+    return found
+
+
 # (what is broken, the template to break, how, the check that must notice)
 BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]] = [
     (
@@ -239,10 +274,100 @@ BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]
     (
         "user-existence-revealed",
         "app",
-        lambda t: _one(t, "AWS::Cognito::UserPoolClient", lambda _l, _p: True).update(
-            PreventUserExistenceErrors="LEGACY"
+        lambda t: _client(t).update(PreventUserExistenceErrors="LEGACY"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-without-secret",
+        "app",
+        lambda t: _client(t).update(GenerateSecret=False),
+        inv.app_client_problems,
+    ),
+    (
+        "second-app-client-for-the-browser",
+        "app",
+        _add_public_client,
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-allows-user-password-auth",
+        "app",
+        lambda t: _client(t)["ExplicitAuthFlows"].append("ALLOW_USER_PASSWORD_AUTH"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-allows-srp",
+        "app",
+        lambda t: _client(t)["ExplicitAuthFlows"].append("ALLOW_USER_SRP_AUTH"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-allows-oauth-grants",
+        "app",
+        lambda t: _client(t).update(
+            AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["implicit"]
         ),
-        inv.identity_problems,
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-reads-custom-attributes",
+        "app",
+        lambda t: _client(t)["ReadAttributes"].append("custom:insurers"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-writes-custom-attributes",
+        "app",
+        lambda t: _client(t)["WriteAttributes"].append("custom:insurers"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-write-attributes-left-out",
+        "app",
+        lambda t: _client(t).pop("WriteAttributes"),
+        inv.app_client_problems,
+    ),
+    (
+        "app-client-write-attributes-empty",
+        "app",
+        lambda t: _client(t).update(WriteAttributes=[]),
+        inv.app_client_problems,
+    ),
+    (
+        "access-token-valid-for-a-day",
+        "app",
+        lambda t: _client(t).update(AccessTokenValidity=1440),
+        inv.app_client_problems,
+    ),
+    (
+        "refresh-token-valid-for-a-year",
+        "app",
+        lambda t: _client(t).update(RefreshTokenValidity=365 * 24 * 60),
+        inv.app_client_problems,
+    ),
+    (
+        "refresh-tokens-not-revocable",
+        "app",
+        lambda t: _client(t).update(EnableTokenRevocation=False),
+        inv.app_client_problems,
+    ),
+    (
+        "api-cannot-read-the-client-secret",
+        "app",
+        _api_without_describe_client,
+        inv.user_pool_access_problems,
+    ),
+    (
+        "authorizer-cached-five-minutes",
+        "sample",
+        lambda t: _authorizer(t).update(authorizerResultTtlInSeconds=300),
+        inv.authorizer_cache_problems,
+    ),
+    (
+        "authorizer-cache-left-to-api-gateway",
+        "sample",
+        lambda t: _authorizer(t).pop("authorizerResultTtlInSeconds"),
+        inv.authorizer_cache_problems,
     ),
     (
         "seal-key-of-another-spec",

@@ -80,9 +80,29 @@ def test_cdk_assertions_on_the_resources_of_the_definition(template: dict[str, A
                 "RedrivePolicy": {"maxReceiveCount": 5, "deadLetterTargetArn": Match.any_value()},
             },
         )
+    client = d.USER_POOL_CLIENT
+    stack.resource_count_is("AWS::Cognito::UserPoolClient", 1)
     stack.has_resource_properties(
         "AWS::Cognito::UserPoolClient",
-        {"PreventUserExistenceErrors": "ENABLED", "GenerateSecret": False},
+        {
+            "ClientName": client.name,
+            "GenerateSecret": True,
+            "ExplicitAuthFlows": ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "ReadAttributes": ["email", "email_verified"],
+            "WriteAttributes": list(client.write_attributes),
+            "IdTokenValidity": client.id_token_minutes,
+            "AccessTokenValidity": client.access_token_minutes,
+            "RefreshTokenValidity": client.refresh_token_days * 24 * 60,
+            "TokenValidityUnits": {
+                "IdToken": "minutes",
+                "AccessToken": "minutes",
+                "RefreshToken": "minutes",
+            },
+            "EnableTokenRevocation": True,
+            "PreventUserExistenceErrors": "ENABLED",
+            "AllowedOAuthFlowsUserPoolClient": False,
+            "AllowedOAuthFlows": Match.absent(),
+        },
     )
     stack.has_resource_properties(
         "AWS::KMS::Key", {"KeySpec": d.SEAL_KEY_SPEC, "KeyUsage": "SIGN_VERIFY"}

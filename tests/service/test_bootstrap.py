@@ -80,7 +80,7 @@ def test_documents_bucket_is_private_versioned_and_accepts_posts_from_the_site_o
     ]
 
 
-def test_user_pool_has_the_explicit_password_policy_groups_and_public_client(
+def test_user_pool_has_the_explicit_password_policy_groups_and_server_side_client(
     aws: dict[str, Any],
 ) -> None:
     cognito = boto3.client("cognito-idp")
@@ -93,7 +93,14 @@ def test_user_pool_has_the_explicit_password_policy_groups_and_public_client(
     client = cognito.describe_user_pool_client(
         UserPoolId=aws["USER_POOL_ID"], ClientId=aws["USER_POOL_CLIENT_ID"]
     )["UserPoolClient"]
-    assert "ClientSecret" not in client
+    assert client["ClientSecret"]
+    assert client["ExplicitAuthFlows"] == [
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    ]
+    assert not any(a.startswith("custom:") for a in client["ReadAttributes"])
+    assert client["WriteAttributes"]
+    assert not any(a.startswith("custom:") for a in client["WriteAttributes"])
     assert client["PreventUserExistenceErrors"] == "ENABLED"
 
 

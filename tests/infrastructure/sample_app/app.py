@@ -19,7 +19,7 @@ app.api.cors = CORSConfig(allow_origin=os.environ.get("SITE_URL", "http://127.0.
 PLACEHOLDER_QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:replaced-by-the-stack"
 
 
-@app.authorizer()
+@app.authorizer(ttl_seconds=30)
 def token_authorizer(auth_request: AuthRequest) -> AuthResponse:
     return AuthResponse(routes=["*"], principal_id="nobody")
 
