@@ -224,6 +224,13 @@ DATA_KEY_ALIAS = "data"
 SEAL_KEY_ALIAS = "seals"
 SEAL_KEY_SPEC = "ECC_NIST_P256"
 
+# Headers of every API answer (chalicelib.http.ANSWER_HEADERS, which the app adds to its own;
+# a test keeps the two equal): the gateway's own answers carry them too.
+API_ANSWER_HEADERS: dict[str, str] = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
 # API Gateway's own answers, in API.md's error shape (also used by the local server).
 GATEWAY_RESPONSES: dict[str, tuple[int, str, str]] = {
     "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", "No encontramos lo que buscas."),
