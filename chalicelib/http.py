@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -64,6 +65,13 @@ _AWS_BUSY_CODES = frozenset(
         "InternalServerError",
         "InternalFailure",
     }
+)
+
+# On every answer of the API, errors included: what it says is personal or depends on who
+# asks, so no browser or proxy keeps a copy; and no browser reads it as another type than the
+# one declared (a JSON error echoing input is never run as HTML or script).
+ANSWER_HEADERS: Mapping[str, str] = MappingProxyType(
+    {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 )
 
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -351,8 +359,24 @@ _CHALICE_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 
-def _chalice_errors_in_our_shape(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    response = get_response(event)
+def _every_answer(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """The http middleware, around every answer of the API: Chalice's own errors in API.md's
+    shape, and ANSWER_HEADERS on all of them (the gateway's own answers get the same headers
+    from infrastructure/definition.py)."""
+    try:
+        response = _chalice_errors_in_our_shape(get_response(event))
+    except Exception:
+        # Only a failure outside every view gets here (map_errors answers the views' own).
+        logger.exception("unhandled error outside the views")
+        response = json_response(
+            error_body(*_CHALICE_ERRORS["ChaliceViewError"], correlation_id=str(uuid.uuid4())),
+            500,
+        )
+    response.headers.update(ANSWER_HEADERS)
+    return response
+
+
+def _chalice_errors_in_our_shape(response: Response) -> Response:
     body: Any = response.body
     if response.status_code < 400:
         return response
@@ -409,7 +433,7 @@ class Api:
     endpoints: list[Endpoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.app.register_middleware(_chalice_errors_in_our_shape, "http")
+        self.app.register_middleware(_every_answer, "http")
         if self.cors_origin:
             self.app.api.cors = CORSConfig(
                 allow_origin=self.cors_origin,

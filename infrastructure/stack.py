@@ -805,6 +805,10 @@ class PortalStack(cdk.Stack):
                 "responseParameters": {
                     "gatewayresponse.header.Access-Control-Allow-Origin": site_origin,
                     "gatewayresponse.header.Content-Type": "'application/json'",
+                    **{
+                        f"gatewayresponse.header.{name}": f"'{value}'"
+                        for name, value in d.API_ANSWER_HEADERS.items()
+                    },
                 },
                 "responseTemplates": {
                     "application/json": json.dumps(

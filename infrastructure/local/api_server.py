@@ -1,8 +1,9 @@
 """Chalice's local server, answering API Gateway's own errors as the deployed API does.
 
 On AWS the stack maps API Gateway's gateway responses (unknown route, authorizer refusals)
-to API.md's JSON error shape; here the same table (`definition.GATEWAY_RESPONSES`) is applied
-to the local gateway's answers.
+to API.md's JSON error shape, with the headers of every API answer; here the same table
+(`definition.GATEWAY_RESPONSES`, `definition.API_ANSWER_HEADERS`) is applied to the local
+gateway's answers.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from chalice.local import (
     ThreadedHTTPServer,
 )
 
-from infrastructure.definition import GATEWAY_RESPONSES
+from infrastructure.definition import API_ANSWER_HEADERS, GATEWAY_RESPONSES
 
 
 def gateway_error(exc: LocalGatewayException, origin: str) -> tuple[int, dict[str, str], bytes]:
@@ -37,7 +38,7 @@ def gateway_error(exc: LocalGatewayException, origin: str) -> tuple[int, dict[st
         kind = "DEFAULT_5XX"
     status, code, message = GATEWAY_RESPONSES[kind]
     payload = {"error": {"code": code, "message": message, "details": []}}
-    headers = {"Content-Type": "application/json; charset=utf-8"}
+    headers = {"Content-Type": "application/json; charset=utf-8", **API_ANSWER_HEADERS}
     if origin:
         # Only the site may read the API's answers, its gateway errors included.
         headers["Access-Control-Allow-Origin"] = origin

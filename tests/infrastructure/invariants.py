@@ -537,6 +537,15 @@ def email_problems(template: Template) -> list[str]:
 # --- API, WAF, site, alarms, environment --------------------------------------------------------
 
 
+# Headers every answer of the API carries, the gateway's own included (the values are
+# API Gateway's quoted literals).
+GATEWAY_ANSWER_HEADERS = {
+    "gatewayresponse.header.Cache-Control": "'no-store'",
+    "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+}
+GATEWAY_CORS_HEADER = "gatewayresponse.header.Access-Control-Allow-Origin"
+
+
 def gateway_response_problems(template: Template) -> list[str]:
     apis = resources(template, "AWS::Serverless::Api")
     if not apis:
@@ -551,6 +560,15 @@ def gateway_response_problems(template: Template) -> list[str]:
                 continue
             if answer.get("statusCode") != str(status):
                 problems.append(f"{logical}: {kind} answers {answer.get('statusCode')}")
+            headers = answer.get("responseParameters", {})
+            for header, value in GATEWAY_ANSWER_HEADERS.items():
+                if headers.get(header) != value:
+                    problems.append(f"{logical}: {kind} sends {header} = {headers.get(header)}")
+            # The site must be able to read the gateway's errors; no other origin may. (The
+            # site's origin is a CloudFormation expression: its domain is known at deploy.)
+            origin = headers.get(GATEWAY_CORS_HEADER)
+            if origin is None or origin in ("'*'", "''"):
+                problems.append(f"{logical}: {kind} sends {GATEWAY_CORS_HEADER} = {origin}")
             body = json.loads(answer.get("responseTemplates", {}).get("application/json", "{}"))
             error = body.get("error", {})
             if error.get("code") != code or not error.get("message") or "details" not in error:

@@ -8,8 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from aws_cdk.assertions import Match
 from aws_cdk.assertions import Template as CdkTemplate
 
+from infrastructure import definition as d
 from tests.infrastructure import invariants as inv
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -412,6 +414,30 @@ BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]
         ),
         inv.gateway_response_problems,
     ),
+    (
+        "gateway-answer-may-be-cached",
+        "app",
+        lambda t: _gateway_responses(t)["DEFAULT_4XX"]["responseParameters"].pop(
+            "gatewayresponse.header.Cache-Control"
+        ),
+        inv.gateway_response_problems,
+    ),
+    (
+        "gateway-answer-may-be-sniffed",
+        "sample",
+        lambda t: _gateway_responses(t)["ACCESS_DENIED"]["responseParameters"].update(
+            {"gatewayresponse.header.X-Content-Type-Options": "'sniff'"}
+        ),
+        inv.gateway_response_problems,
+    ),
+    (
+        "gateway-answer-readable-by-any-origin",
+        "app",
+        lambda t: _gateway_responses(t)["UNAUTHORIZED"]["responseParameters"].update(
+            {"gatewayresponse.header.Access-Control-Allow-Origin": "'*'"}
+        ),
+        inv.gateway_response_problems,
+    ),
     ("no-rate-limit-on-login", "app", _rate_rule_without_login, inv.waf_problems),
     ("dlq-without-alarm", "app", _remove_dlq_alarms, inv.alarm_problems),
 ]
@@ -454,3 +480,32 @@ def test_cdk_assertions_fail_on_a_queue_without_dlq(template: dict[str, Any]) ->
     CdkTemplate.from_json(template).has_resource_properties("AWS::SQS::Queue", expected)
     with pytest.raises(Exception, match="RedrivePolicy"):
         CdkTemplate.from_json(broken).has_resource_properties("AWS::SQS::Queue", expected)
+
+
+def test_cdk_assertions_fail_on_a_gateway_answer_without_its_headers(
+    template: dict[str, Any],
+) -> None:
+    headers = Match.object_like(
+        {
+            "gatewayresponse.header.Cache-Control": "'no-store'",
+            "gatewayresponse.header.X-Content-Type-Options": "'nosniff'",
+            "gatewayresponse.header.Access-Control-Allow-Origin": Match.any_value(),
+        }
+    )
+    expected = {
+        "DefinitionBody": Match.object_like(
+            {
+                "x-amazon-apigateway-gateway-responses": {
+                    kind: Match.object_like({"responseParameters": headers})
+                    for kind in d.GATEWAY_RESPONSES
+                }
+            }
+        )
+    }
+    CdkTemplate.from_json(template).has_resource_properties("AWS::Serverless::Api", expected)
+    broken = copy.deepcopy(template)
+    _gateway_responses(broken)["THROTTLED"]["responseParameters"].pop(
+        "gatewayresponse.header.X-Content-Type-Options"
+    )
+    with pytest.raises(Exception, match="X-Content-Type-Options"):
+        CdkTemplate.from_json(broken).has_resource_properties("AWS::Serverless::Api", expected)

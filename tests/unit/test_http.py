@@ -310,3 +310,66 @@ def test_a_body_over_4_mib_answers_400_and_the_largest_bulk_load_passes() -> Non
         error = json.loads(response.body)["error"]
         assert error["code"] == "bad_request"
         assert error["message"] == "La solicitud es demasiado grande: envía como máximo 4 MB."
+
+
+# --- headers of every answer -------------------------------------------------------------
+
+
+ANSWER_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def test_every_answer_carries_no_store_and_nosniff_and_keeps_cors(client: Any) -> None:
+    origin = {"Origin": "http://site.test"}
+    answers = {
+        "created": post(client, "/greetings", {"name": "Ana", "age": 30, "email": "a@b.mx"}),
+        "no content": client.http.delete("/empty"),
+        "domain error": client.http.get("/things/abc", headers=origin),
+        "validation error": post(client, "/greetings", {"name": "A"}),
+        "bad json": post(client, "/greetings", "[" * 100),
+        "unhandled": client.http.get("/boom"),
+        # Answered by Chalice before any view runs.
+        "method not allowed": client.http.put("/greetings", body="{}"),
+        "media type": client.http.post(
+            "/greetings", body="x", headers={"Content-Type": "text/plain"}
+        ),
+    }
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {
+        "created": 201,
+        "no content": 204,
+        "domain error": 404,
+        "validation error": 422,
+        "bad json": 400,
+        "unhandled": 500,
+        "method not allowed": 405,
+        "media type": 415,
+    }
+    for name, answer in answers.items():
+        for header, value in ANSWER_HEADERS.items():
+            assert answer.headers.get(header) == value, (name, header)
+    for name in ("created", "domain error", "media type"):
+        assert answers[name].headers["Access-Control-Allow-Origin"] == "http://site.test", name
+    assert json.loads(answers["method not allowed"].body)["error"]["code"] == "method_not_allowed"
+
+
+def test_a_failure_outside_the_views_is_our_500_with_the_headers() -> None:
+    app = make_app()
+
+    def broken(event: Any, get_response: Any) -> Any:
+        raise RuntimeError("secret detail of a middleware")
+
+    app.register_middleware(broken, "http")
+    with Client(app) as broken_client:
+        response = broken_client.http.delete("/empty")
+    assert response.status_code == 500
+    assert json.loads(response.body)["error"]["code"] == "internal_error"
+    assert b"secret detail" not in response.body
+    for header, value in ANSWER_HEADERS.items():
+        assert response.headers[header] == value
+
+
+def test_the_gateway_answers_with_the_same_headers_as_the_app() -> None:
+    from chalicelib.http import ANSWER_HEADERS as APP_HEADERS
+    from infrastructure.definition import API_ANSWER_HEADERS
+
+    assert dict(APP_HEADERS) == API_ANSWER_HEADERS == ANSWER_HEADERS
