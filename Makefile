@@ -118,3 +118,9 @@ load: $(STAMP)
 ## make fuzz [FUZZ_EXAMPLES=100]: schemathesis on every operation, every role, every stray method, on its own local stack
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/e2e/test_api_fuzz.py -p no:cacheprovider -q
+
+.PHONY: bench-timing
+
+## make bench-timing: do reset, resend-activation and log-in answers take longer for an existing account? (medians, JSON)
+bench-timing: $(STAMP)
+	$(BIN)/python bench/account_timing.py

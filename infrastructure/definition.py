@@ -130,6 +130,11 @@ QUEUES: tuple[Queue, ...] = (
     ),
     Queue("email-outbox", consumer="send_email", purpose="outbox emails to send through SES"),
     Queue(
+        "account-requests",
+        consumer="handle_account_request",
+        purpose="password-reset and activation requests, answered alike whoever asks",
+    ),
+    Queue(
         "data-requests",
         consumer="build_data_export",
         purpose="one message per data export (ARCO) to pack into a ZIP under exports/",
@@ -322,6 +327,7 @@ AWS = Parameters(
         "validate_document": 60,
         "settle_provider": 300,
         "send_email": 30,
+        "handle_account_request": 30,
         "build_data_export": 300,  # a person's files (up to 50 MB a claim) into one ZIP
     }
 )
@@ -331,6 +337,7 @@ LOCAL = Parameters(
         "validate_document": 1,
         "settle_provider": 1,
         "send_email": 1,
+        "handle_account_request": 1,
         "build_data_export": 5,  # a repeated build is harmless, but wasted work
     },
     visibility_factor=1,
