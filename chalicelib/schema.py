@@ -4,6 +4,17 @@ Pydantic builds a model's validator when the class is defined unless told to wai
 dozens of models registered by app.py that cost landed on every cold start. `defer_build`
 builds each one on its first use instead (bench/cold_start.py measures the difference).
 
+One-line text (names, subjects, identifiers typed by a person) refuses line breaks and other
+control characters: in an email subject a line break starts a new header, in a CSV or a log
+line a new record. `SingleLine[...]` wraps a field's own type and constraints, so that they
+apply first (stripping included) and keep pydantic's own error codes:
+
+    subject: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)]]
+    name: SingleLine[str] = Field(min_length=3, max_length=120)
+
+`MultiLine[...]` is the same for text of several lines (notes, messages): line breaks and tabs
+pass, the other control characters do not.
+
 Dates and moments come as ISO text only: pydantic would otherwise read a number
 (`{"period_end": 0}`, `?to=0`) as seconds since 1970 and, for instance, start a settlement
 for 1970-01-01.
@@ -15,9 +26,34 @@ import re
 import types
 from datetime import date
 from functools import cache
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+
+# Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F, NEL included)
+# and its line and paragraph separators.
+_NOT_IN_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The same but for tab, line feed and carriage return (a textarea's text).
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+SINGLE_LINE_MESSAGE = "No se admiten saltos de línea ni caracteres de control."
+MULTI_LINE_MESSAGE = "No se admiten caracteres de control."
+
+
+def _one_line(value: str) -> str:
+    if _NOT_IN_ONE_LINE.search(value):
+        raise ValueError(SINGLE_LINE_MESSAGE)
+    return value
+
+
+def _lines(value: str) -> str:
+    if _NOT_IN_TEXT.search(value):
+        raise ValueError(MULTI_LINE_MESSAGE)
+    return value
+
+
+_Text = TypeVar("_Text", bound=str)
+SingleLine = Annotated[_Text, AfterValidator(_one_line)]
+MultiLine = Annotated[_Text, AfterValidator(_lines)]
 
 _NUMBER = re.compile(r"\s*[+-]?\d+(?:\.\d*)?\s*")
 # What a number given for a date becomes: text pydantic refuses as a date, so the error

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.appointments.rules import GENERAL_MEDICINE, parse_time
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
 Shift = Literal["matutino", "vespertino"]
 AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
@@ -43,7 +43,7 @@ class FamilyOut(Schema):
 
 
 class ClinicsQuery(PageQuery):
-    insurer_id: str | None = Field(
+    insurer_id: SingleLine[str] | None = Field(
         default=None,
         max_length=40,
         description="Operadores de varias aseguradoras: de cuál (las demás personas la omiten)",
@@ -51,14 +51,14 @@ class ClinicsQuery(PageQuery):
 
 
 class ClinicIn(_In):
-    name: str = Field(min_length=3, max_length=120, description="p. ej. UMF 20 Vallejo")
-    insurer_id: str | None = Field(
+    name: SingleLine[str] = Field(min_length=3, max_length=120, description="p. ej. UMF 20 Vallejo")
+    insurer_id: SingleLine[str] | None = Field(
         default=None,
         max_length=40,
         description="Aseguradora de la clínica; por omisión, la única del operador",
     )
-    address: str = Field(default="", max_length=200)
-    time_zone: str = Field(default="America/Mexico_City", max_length=40)
+    address: SingleLine[str] = Field(default="", max_length=200)
+    time_zone: SingleLine[str] = Field(default="America/Mexico_City", max_length=40)
 
     @field_validator("time_zone")
     @classmethod
@@ -86,11 +86,11 @@ class ClinicList(Schema):
 
 
 class AgendaIn(_In):
-    clinic_id: str = Field(min_length=1, max_length=64)
-    doctor: str = Field(min_length=3, max_length=120)
+    clinic_id: SingleLine[str] = Field(min_length=1, max_length=64)
+    doctor: SingleLine[str] = Field(min_length=3, max_length=120)
     date: dt.date
     shift: Shift
-    service: str = Field(default=GENERAL_MEDICINE, max_length=60)
+    service: SingleLine[str] = Field(default=GENERAL_MEDICINE, max_length=60)
     slot_times: list[str] = Field(min_length=1, max_length=300, description='["08:00", …]')
     internet_quota: int = Field(ge=0, description="lugares de la agenda reservados a internet")
 
@@ -112,8 +112,8 @@ class AgendaIn(_In):
 
 class AgendaQuery(_In):
     date: dt.date
-    clinic: str = Field(min_length=1, max_length=64)
-    service: str = Field(default=GENERAL_MEDICINE, max_length=60)
+    clinic: SingleLine[str] = Field(min_length=1, max_length=64)
+    service: SingleLine[str] = Field(default=GENERAL_MEDICINE, max_length=60)
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=2000)
 
@@ -147,8 +147,8 @@ class AgendaList(Schema):
 
 
 class BookingIn(_In):
-    slot_id: str = Field(min_length=1, max_length=64)
-    patient_id: str = Field(min_length=1, max_length=64)
+    slot_id: SingleLine[str] = Field(min_length=1, max_length=64)
+    patient_id: SingleLine[str] = Field(min_length=1, max_length=64)
 
 
 class AppointmentOut(Schema):

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.documents import limits
 from chalicelib.documents.schemas import DocumentOut, FileIn
-from chalicelib.schema import Schema
+from chalicelib.schema import MultiLine, Schema, SingleLine
 
 Coverage = Literal["gmm_mayores", "gmm_menores"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -26,7 +26,7 @@ Status = Literal[
 ]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Note = MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]]
 
 
 class _Strict(Schema):
@@ -82,7 +82,9 @@ class CatalogOut(Schema):
 
 
 class HospitalQuery(_Strict):
-    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
+    q: (
+        SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]] | None
+    ) = None
 
 
 class HospitalOut(Schema):
@@ -131,9 +133,9 @@ class ClaimIn(_Strict):
     condition_id: Id | None = None
     condition_pending: bool = False
     hospital_id: Id | None = None
-    payout_clabe: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = (
-        None
-    )
+    payout_clabe: (
+        SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]] | None
+    ) = None
     # Checked by the service so the message can say why consent is needed.
     consent: bool = False
 
@@ -199,7 +201,7 @@ class ClaimListQuery(_Strict):
     type: ClaimType | None = None
     member_id: Id | None = None
     status: Status | None = None
-    folio: Annotated[str, StringConstraints(max_length=40)] | None = None
+    folio: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
     limit: int = Field(default=20, ge=1, le=100)
     cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
@@ -269,9 +271,11 @@ class NotificationListOut(Schema):
 
 
 class ContactIn(_Strict):
-    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=150)]
-    message: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)
+    subject: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=150)]
+    ]
+    message: MultiLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
     ]
     kind: Literal["queja", "sugerencia", "duda"] = "duda"
 

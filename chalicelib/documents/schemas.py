@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.documents import limits
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
 # Names are judged by `names.check_name`, whose message says which character is wrong; the
 # model only bounds what it reads.
 FileName = Annotated[str, Field(min_length=1, max_length=1000)]
 FileSize = Annotated[int, Field(ge=0, le=limits.MAX_BYTES_PER_OWNER * 4)]
-ContentType = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ContentType = SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 
 

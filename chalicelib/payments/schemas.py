@@ -14,12 +14,16 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
 Months = Annotated[int, Field(ge=1, le=12)]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Id = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+]
 
 
 class _Strict(Schema):
@@ -144,7 +148,7 @@ class ReferenceOut(Schema):
 
 
 class CardPaymentRequest(_Strict):
-    card_token: Annotated[str, StringConstraints(min_length=8, max_length=100)]
+    card_token: SingleLine[Annotated[str, StringConstraints(min_length=8, max_length=100)]]
     months: Months
 
 
@@ -166,7 +170,7 @@ class WebhookEvent(Schema):
 
     event_id: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[\w.:-]+$")]
     type: Literal["payment.succeeded"]
-    reference: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    reference: SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=40)]]
     amount: Money
     paid_at: datetime
     channel: Literal["tienda", "banco"]
@@ -185,7 +189,9 @@ class WebhookAnswer(Schema):
 
 
 class Simulation(_Strict):
-    reference: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    reference: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    ]
     amount: Annotated[str, StringConstraints(pattern=r"^\d{1,9}(\.\d{1,2})?$")] | None = None
 
 
@@ -214,6 +220,6 @@ class PaymentExceptionsOut(Schema):
 class ExceptionsQuery(_Strict):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
     cursor: str | None = None
-    insurer_id: str | None = Field(
+    insurer_id: SingleLine[str] | None = Field(
         default=None, max_length=40, description="Operadores de varias aseguradoras: de cuál"
     )

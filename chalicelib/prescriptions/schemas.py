@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.prescriptions.rules import MAX_DAYS
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
 SickLeaveKind = Literal["enfermedad_general", "riesgo_de_trabajo", "maternidad"]
 SickLeaveStatus = Literal["emitida", "autorizada", "sellada"]
@@ -33,12 +33,22 @@ class Medicine(_In):
     quantity: int = Field(ge=1, le=999, description="piezas o cajas a surtir")
 
 
+class MedicineIn(Medicine):
+    # Medicines already stored are read back through `Medicine`, which keeps accepting them.
+    name: SingleLine[str] = Field(
+        min_length=2, max_length=120, description="p. ej. Paracetamol 500 mg"
+    )
+    dose: SingleLine[str] = Field(
+        min_length=2, max_length=200, description="p. ej. 1 tableta cada 8 horas"
+    )
+
+
 class PrescriptionIn(_In):
     nss: str = Field(pattern=NSS_PATTERN, description="NSS del paciente (11 dígitos)")
-    doctor: str = Field(min_length=3, max_length=120)
-    clinic: str = Field(min_length=3, max_length=120)
+    doctor: SingleLine[str] = Field(min_length=3, max_length=120)
+    clinic: SingleLine[str] = Field(min_length=3, max_length=120)
     date: dt.date
-    medicines: list[Medicine] = Field(min_length=1, max_length=20)
+    medicines: list[MedicineIn] = Field(min_length=1, max_length=20)
 
 
 class PrescriptionOut(Schema):
@@ -65,8 +75,8 @@ class SickLeaveIn(_In):
     kind: SickLeaveKind
     start_date: dt.date
     days: int = Field(ge=1, le=MAX_DAYS)
-    doctor: str = Field(min_length=3, max_length=120)
-    clinic: str = Field(min_length=3, max_length=120)
+    doctor: SingleLine[str] = Field(min_length=3, max_length=120)
+    clinic: SingleLine[str] = Field(min_length=3, max_length=120)
     authorize: bool = Field(default=False, description="autorizar y sellar al emitir")
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.schema import Schema
+from chalicelib.schema import MultiLine, Schema, SingleLine
 
 RequestType = Literal["export", "deletion"]
 Status = Literal[
@@ -80,14 +80,15 @@ class OperatorDataRequestListOut(Schema):
 
 class OperatorQuery(_Strict):
     status: Status = "pendiente"
-    insurer: Annotated[str, StringConstraints(max_length=40)] | None = None
+    insurer: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
     limit: int = Field(default=20, ge=1, le=100)
     cursor: Cursor | None = None
 
 
 class DecisionIn(_Strict):
     decision: Literal["aprobar", "rechazar"]
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    # Written in a textarea and sent to the person by email: lines are welcome.
+    reason: MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]] = ""
 
     @model_validator(mode="after")
     def _reason_for_rejection(self) -> DecisionIn:

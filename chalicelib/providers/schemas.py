@@ -11,16 +11,18 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, RootModel, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 AccountNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9-]{3,30}$")
 ]
 FileName = Annotated[str, Field(min_length=1, max_length=1000)]
 FileSize = Annotated[int, Field(ge=0, le=200 * 1024 * 1024)]
-ContentType = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+ContentType = SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]]
 Limit = Annotated[int, Field(ge=1, le=100)]
 Service = Literal["consulta", "honorarios_quirurgicos"]
 OrderStatus = Literal[
@@ -35,7 +37,7 @@ class _Strict(Schema):
 
 
 class MoneyIn(_Strict):
-    amount: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    amount: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]]
     currency: Literal["MXN"] = "MXN"
 
     @field_validator("amount")
@@ -65,7 +67,7 @@ class UploadFile(_Strict):
 
 
 class BankAccountIn(_Strict):
-    clabe: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
+    clabe: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]]
     statement: UploadFile
 
 
@@ -173,7 +175,9 @@ class DigitalOrderIn(_Strict):
 
 class OperatorOrdersIn(_Strict):
     insurer_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,20}$")]
-    provider_rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    provider_rfc: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    ]
     orders: Annotated[list[DigitalOrderIn], Field(min_length=1, max_length=25)]
 
 

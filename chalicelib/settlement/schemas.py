@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
 MAX_BATCH = 1000
 
@@ -185,7 +185,7 @@ class PeriodQuery(_In):
     @field_validator("from_", "to")
     @classmethod
     def _month(cls, value: str) -> str:
-        if not _MONTH.match(value):
+        if not _MONTH.fullmatch(value):
             raise ValueError("Usa el formato AAAA-MM.")
         return value
 
@@ -212,8 +212,8 @@ class ExportOut(Schema):
 class VouchersQuery(_In):
     from_: date = Field(alias="from")
     to: date
-    place: str | None = Field(default=None, max_length=120)
-    payer: str | None = Field(default=None, max_length=120)
+    place: SingleLine[str] | None = Field(default=None, max_length=120)
+    payer: SingleLine[str] | None = Field(default=None, max_length=120)
     format: Literal["json", "xlsx", "csv"] = "json"
     limit: int = Field(default=100, ge=1, le=500)
     cursor: str | None = None

@@ -15,7 +15,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.appointments.schemas import AgendaIn, ClinicIn
 from chalicelib.auth import Principal
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import Medicine, PrescriptionIn, SickLeaveIn
+from chalicelib.prescriptions.schemas import MedicineIn, PrescriptionIn, SickLeaveIn
 from infrastructure.local.demo import DemoLogin
 
 AFFILIATE_NSS = "01234567897"
@@ -77,12 +77,12 @@ def load() -> list[DemoLogin]:
             clinic=clinic_name,
             date=today - timedelta(days=12),
             medicines=[
-                Medicine(
+                MedicineIn(
                     name="Paracetamol 500 mg tabletas",
                     dose="1 tableta cada 8 horas por 5 días",
                     quantity=1,
                 ),
-                Medicine(
+                MedicineIn(
                     name="Loratadina 10 mg tabletas",
                     dose="1 tableta cada 24 horas por 10 días",
                     quantity=1,
@@ -98,7 +98,7 @@ def load() -> list[DemoLogin]:
             clinic=clinic_name,
             date=today - timedelta(days=3),
             medicines=[
-                Medicine(
+                MedicineIn(
                     name="Metformina 850 mg tabletas",
                     dose="1 tableta con el desayuno y la cena",
                     quantity=2,
