@@ -14,9 +14,13 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import Schema
+from chalicelib.schema import Schema, SingleLine
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+]
+# Opaque tokens and sessions we issued (one line, whatever their length).
+Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
 Phone = Annotated[
     str,
     StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$"),
@@ -34,8 +38,8 @@ def _email(value: str) -> str:
 
 class InsuredRegistration(_Strict):
     full_name: Text
-    policy_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)
+    policy_number: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
     ]
     email: EmailStr
     secondary_email: EmailStr | None = None
@@ -99,8 +103,8 @@ class ProviderRegistration(
 
 class AffiliateRegistration(_Strict):
     nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-    credential_serial: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)
+    credential_serial: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
     ]
     phone: Phone
     email: EmailStr
@@ -115,8 +119,8 @@ class AffiliateRegistration(_Strict):
 
 class Reactivation(_Strict):
     nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-    credential_serial: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)
+    credential_serial: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
     ]
     email: EmailStr
 
@@ -133,19 +137,19 @@ class Accepted(Schema):
 
 
 class Activation(_Strict):
-    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    token: Token
     password: Password
 
 
 class IdentifierRequest(_Strict):
-    identifier: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)
+    identifier: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     ]
 
 
 class Login(_Strict):
-    identifier: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)
+    identifier: SingleLine[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     ]
     password: Password
 
@@ -169,12 +173,12 @@ class LoginResult(Schema):
 
 
 class TotpAnswer(_Strict):
-    session: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    session: Token
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
 
 
 class RefreshRequest(_Strict):
-    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=4096)]
+    refresh_token: SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=4096)]]
 
 
 class Refreshed(Schema):
@@ -183,7 +187,7 @@ class Refreshed(Schema):
 
 
 class PasswordResetConfirm(_Strict):
-    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    token: Token
     password: Password
 
 
@@ -239,4 +243,4 @@ class EmailChange(_Strict):
 
 
 class TokenOnly(_Strict):
-    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    token: Token
