@@ -4,10 +4,7 @@ email, log out, log in again; operators log in with TOTP."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -19,7 +16,7 @@ import requests
 from stdnum import luhn
 
 from tests.fixtures.browser import screenshot
-from tests.fixtures.stack import ROOT, LocalStack
+from tests.fixtures.stack import LocalStack, create_operator
 from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
@@ -232,42 +229,7 @@ def test_new_operator_enrols_totp_from_the_qr_at_first_log_in(
     local_stack: LocalStack, page: Any
 ) -> None:
     email = f"op-{uuid.uuid4().hex[:6]}@example.mx"
-    moto_port = local_stack.moto_url.rsplit(":", 1)[1]
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("AWS_", "USER_POOL", "DATA_KEY"))
-        },
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "RESOURCE_PREFIX": "portal-local-",
-        "SITE_URL": local_stack.site_url,
-    }
-    created = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "chalicelib.accounts.admin",
-            "create-operator",
-            "--email",
-            email,
-            "--name",
-            "Nueva Operadora",
-            "--insurers",
-            "sec,adn",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert created.returncode == 0, created.stderr
+    create_operator(local_stack, email, "Nueva Operadora", "sec,adn")
     page.goto(activation_link(local_stack, email))
     page.fill("#password", PASSWORD)
     page.fill("#password_confirm", PASSWORD)

@@ -24,8 +24,6 @@ import itertools
 import os
 import random
 import re
-import subprocess
-import sys
 import time
 import uuid
 from collections import defaultdict
@@ -50,7 +48,7 @@ from stdnum import luhn
 
 import app
 from tests.e2e.providers_helpers import unique_rfc
-from tests.fixtures.stack import ROOT, LocalStack, stack_on_free_ports
+from tests.fixtures.stack import LocalStack, create_operator, stack_on_free_ports
 
 DEFAULT_EXAMPLES = 3
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or DEFAULT_EXAMPLES)
@@ -138,26 +136,7 @@ def _log_in(stack: LocalStack, identifier: str) -> dict[str, Any]:
 
 def _new_operator(stack: LocalStack, email: str) -> None:
     """An operator of both demo insurers, as `make operator` creates one."""
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("AWS_", "USER_POOL", "DATA_KEY"))
-        },
-        "AWS_ENDPOINT_URL": stack.moto_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "RESOURCE_PREFIX": "portal-local-",
-        "SITE_URL": stack.site_url,
-    }
-    created = subprocess.run(
-        [sys.executable, "-m", "chalicelib.accounts.admin", "create-operator",
-         "--email", email, "--name", "Operadora Fuzz", "--insurers", "sec,adn"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
-    assert created.returncode == 0, created.stderr
+    create_operator(stack, email, "Operadora Fuzz", "sec,adn")
     _activate(stack, email)
 
 

@@ -11,9 +11,6 @@ atomically per account, and recovery never goes to an address its owner did not 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +24,7 @@ import requests
 from stdnum import luhn
 
 from tests.e2e.test_account_journeys import emailed_link
-from tests.fixtures.stack import ROOT, LocalStack
+from tests.fixtures.stack import LocalStack, create_operator
 from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
@@ -96,22 +93,7 @@ def new_affiliate(stack: LocalStack) -> tuple[str, str]:
 def new_operator(stack: LocalStack, insurers: str) -> str:
     """A fresh operator, created with the admin command and activated from its email."""
     email = f"op-{uuid.uuid4().hex[:8]}@example.mx"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "USER_POOL"))},
-        "AWS_ENDPOINT_URL": stack.moto_url,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "RESOURCE_PREFIX": "portal-local-",
-        "SITE_URL": stack.site_url,
-    }
-    command = [sys.executable, "-m", "chalicelib.accounts.admin", "create-operator",
-               "--email", email, "--name", "Operadora Atacada", "--insurers", insurers]  # fmt: skip
-    created = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert created.returncode == 0, created.stderr
+    create_operator(stack, email, "Operadora Atacada", insurers)
     token = emailed_link(stack, email, "activar.html").split("#token=")[1]
     activated = call(
         stack, "POST", "/v1/accounts/activate", body={"token": token, "password": PASSWORD}

@@ -249,7 +249,7 @@ JUDGED_ELSEWHERE = {
     "password": "any character may be part of a password; it is never shown nor sent on",
     "current_password": "a password, as above",
     "new_password": "a password, as above",
-    "AffiliateRegistration.nss": "check_nss keeps only the 11 digits (anything else is refused or dropped)",
+    "AffiliateRegistration.nss": "check_nss keeps only the 11 digits",
     "Reactivation.nss": "check_nss, as above",
     "MexicanProviderRegistration.rfc": "check_rfc, as for Enrolment.rfc",
     "ChileanProviderRegistration.rut": "check_rut keeps only a RUT's own characters",
