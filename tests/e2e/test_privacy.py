@@ -38,12 +38,16 @@ def bearer(tokens: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens['id_token']}"}
 
 
-def wait_for(stack: LocalStack, headers: dict[str, str], request_id: str, status: str) -> Any:
+def wait_for(
+    stack: LocalStack,
+    headers: dict[str, str],
+    request_id: str,
+    status: str,
+    route: str = "/v1/me/data-requests",
+) -> Any:
     deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
-        answer = requests.get(
-            f"{stack.api_url}/v1/me/data-requests/{request_id}", headers=headers, timeout=10
-        )
+        answer = requests.get(f"{stack.api_url}{route}/{request_id}", headers=headers, timeout=10)
         assert answer.status_code == 200, answer.text
         if answer.json()["status"] == status:
             return answer.json()
@@ -135,9 +139,18 @@ def test_deletion_asked_in_mi_cuenta_is_approved_by_an_operator_and_executed(
     item.get_by_role("button", name="Registrar decisión").click()
     page.get_by_role("status").filter(has_text="Eliminación aprobada").wait_for()
 
-    # No records to keep: due at once; the local schedule runs every 5 s.
-    done = wait_for(local_stack, bearer(provider), request_id, "completada")
+    # No records to keep: due at once; the local schedule runs every 5 s. The person's own
+    # session ends with the account, so the operator's view follows the request.
+    done = wait_for(
+        local_stack, bearer(operator), request_id, "completada", "/v1/operator/data-requests"
+    )
     assert done["retained"] == []
+    gone = requests.get(
+        f"{local_stack.api_url}/v1/me/data-requests/{request_id}",
+        headers=bearer(provider),
+        timeout=10,
+    )
+    assert gone.status_code == 401
     refused = requests.post(
         f"{local_stack.api_url}/v1/auth/login",
         json={"identifier": email, "password": PASSWORD},
