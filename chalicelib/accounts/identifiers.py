@@ -6,7 +6,6 @@ RFC and RUT use python-stdnum; the NSS carries a Luhn check digit (stdnum's `luh
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,13 +19,6 @@ IdentifierKind = Literal["email", "nss", "rut"]
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
-
-
-def normalize_name(name: str) -> str:
-    """Upper case, no accents, single spaces: how names on a certificate are compared."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(without_accents.upper().split())
 
 
 @dataclass(frozen=True)
@@ -77,10 +69,6 @@ def check_nss(value: str) -> str:
     if not luhn.is_valid(digits):
         raise ValueError("El número de seguridad social no es válido: revisa el último dígito.")
     return digits
-
-
-def mask_nss(nss: str) -> str:
-    return "•" * 7 + nss[-4:]
 
 
 def classify_identifier(identifier: str) -> tuple[IdentifierKind, str] | None:

@@ -16,9 +16,7 @@ from chalicelib.accounts.identifiers import (
     check_rut,
     classify_identifier,
     format_rut,
-    mask_nss,
     normalize_email,
-    normalize_name,
 )
 from chalicelib.accounts.passwords import password_problem
 from chalicelib.accounts.repository import Account, Email, MfaSession, OneTimeToken, Session
@@ -43,6 +41,7 @@ from chalicelib.accounts.tokens import new_token, token_hash
 from chalicelib.auth import STAFF_ROLES, Principal
 from chalicelib.config import get_settings
 from chalicelib.errors import ErrorDetail
+from chalicelib.kernel.text import mask_nss, name_key
 from chalicelib.notifications import service as notifications
 from chalicelib.personal_data import PersonalData, Retained
 from chalicelib.policies import service as policies
@@ -231,7 +230,7 @@ def register_insured(body: InsuredRegistration) -> Accepted:
     """An insured titular registers against the insurer's policy roster."""
     email = str(body.email)
     policy = policies.find_policy(body.policy_number)
-    if policy is None or normalize_name(policy.titular_name) != normalize_name(body.full_name):
+    if policy is None or name_key(policy.titular_name) != name_key(body.full_name):
         _send(
             [
                 _not_found(
@@ -290,7 +289,7 @@ def register_provider(body: ProviderRegistration) -> Accepted:
         unique = [("email", email), ("rut", data.rut)]
         taken = "El RUT ya tiene una cuenta registrada."
     account = _new_account(
-        "prestador", email, normalize_name(data.full_name), phone=data.phone, details=details
+        "prestador", email, name_key(data.full_name), phone=data.phone, details=details
     )
     _register(account, unique, taken)
     return ACCEPTED
@@ -354,7 +353,7 @@ def create_operator(email: str, full_name: str, insurer_ids: list[str]) -> str:
     for insurer_id in insurer_ids:
         if policies.get_insurer(insurer_id) is None:
             raise errors.NotFound(f"No existe la aseguradora {insurer_id}.")
-    account = _new_account("operador", email, normalize_name(full_name), insurer_ids=insurer_ids)
+    account = _new_account("operador", email, name_key(full_name), insurer_ids=insurer_ids)
     token, hashed = new_token()
     ids = repository.create_account(
         account,
@@ -982,7 +981,7 @@ def seed_active_account(
     account = _new_account(
         role,
         email,
-        normalize_name(full_name),
+        name_key(full_name),
         phone=phone,
         insurer_ids=list(insurer_ids or []),
         details=details,

@@ -47,6 +47,7 @@ from chalicelib.appointments.schemas import (
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
+from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.registry import service as registry
@@ -84,10 +85,6 @@ class Booker:
             if member.member_id == member_id:
                 return member
         raise errors.NotFound("Esa persona no pertenece a tu núcleo familiar.")
-
-
-def mask_nss(nss: str) -> str:
-    return "•" * (len(nss) - 4) + nss[-4:]
 
 
 def booker(principal: Principal) -> Booker:

@@ -8,7 +8,6 @@ the unit tests can go through every rule. Numbers live in `limits.py`, the file-
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -16,6 +15,7 @@ from typing import Final
 from chalicelib.documents import limits
 from chalicelib.documents.names import CONTENT_TYPES, MAX_NAME_LENGTH, OwnerKind, check_name
 from chalicelib.errors import ErrorDetail
+from chalicelib.kernel.text import strip_accents
 
 UPLOADS_PREFIX: Final = "uploads/"  # infrastructure/definition.py: only this prefix notifies
 DERIVED_PREFIX: Final = "derived/"
@@ -260,6 +260,6 @@ def parse_upload_key(key: str) -> KeyParts | None:
 
 def attachment_filename(name: str) -> str:
     """A name safe inside `Content-Disposition: attachment; filename="…"` (ASCII, no quotes)."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    folded = strip_accents(name).encode("ascii", "ignore").decode("ascii")
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", folded).strip("._") or "documento"
     return safe[:MAX_NAME_LENGTH]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
-
+from chalicelib.kernel.text import search_fold
 from chalicelib.policies import repository
 from chalicelib.policies.catalog import Catalog, ClaimType, DocumentKind, Form, catalog_for
 from chalicelib.policies.repository import Condition, Hospital, Insurer, Member, Policy
@@ -70,17 +69,12 @@ def load_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:
     repository.save_hospitals(insurer_id, hospitals)
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def hospitals(insurer_id: str, query: str | None = None) -> list[Hospital]:
     """The insurer's network hospitals, optionally those whose name or city matches `query`."""
     found = repository.hospitals_of(insurer_id)
     if query:
-        needle = _fold(query.strip())
-        found = [h for h in found if needle in _fold(f"{h.name} {h.city} {h.state}")]
+        needle = search_fold(query.strip())
+        found = [h for h in found if needle in search_fold(f"{h.name} {h.city} {h.state}")]
     return sorted(found, key=lambda h: h.name)
 
 

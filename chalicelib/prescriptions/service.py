@@ -18,6 +18,7 @@ from chalicelib.auth import Principal
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.documents import service as documents
+from chalicelib.kernel.text import mask_nss
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions.repository import Prescription, SickLeave
@@ -314,7 +315,7 @@ def verify(sick_leave_id: str, given_seal: str) -> Verification:
         certificate=SealedCertificate(
             id=sick_leave.sick_leave_id,
             patient_name=sick_leave.patient_name,
-            nss_masked=appointments.mask_nss(sick_leave.nss),
+            nss_masked=mask_nss(sick_leave.nss),
             kind=sick_leave.kind,  # type: ignore[arg-type]
             start_date=date.fromisoformat(sick_leave.start_date),
             end_date=date.fromisoformat(sick_leave.end_date),

@@ -10,11 +10,11 @@ has its own code and a Spanish message that tells the doctor what to fix.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from chalicelib.kernel.text import name_key
 from chalicelib.providers.money import format_amount, from_pesos
 from chalicelib.providers.payment_detail import PaymentDetail, invoice_figures
 
@@ -28,12 +28,6 @@ class OrderToMatch:
     detail: PaymentDetail
 
 
-def normalize(text: str) -> str:
-    """Upper case, no accents, single spaces: how a description is compared."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.upper().split())
-
-
 def _centavos(value: Any) -> int | None:
     try:
         return from_pesos(Decimal(str(value)).quantize(Decimal("0.01")))
@@ -42,10 +36,10 @@ def _centavos(value: Any) -> int | None:
 
 
 def _mentions(description: str, order: OrderToMatch) -> bool:
-    text = normalize(description)
-    number = re.escape(normalize(order.account_number))
+    text = name_key(description)
+    number = re.escape(name_key(order.account_number))
     has_number = re.search(rf"(?<![A-Z0-9]){number}(?![A-Z0-9])", text) is not None
-    return has_number and normalize(order.patient_name) in text
+    return has_number and name_key(order.patient_name) in text
 
 
 def match_invoice(facts: dict[str, Any], orders: list[OrderToMatch], regime: str) -> list[Reason]:

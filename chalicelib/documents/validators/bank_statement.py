@@ -10,13 +10,13 @@ must be within the last `STATEMENT_MAX_AGE_MONTHS` months of `today`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any, Final
 
 from chalicelib.documents import limits
 from chalicelib.documents.validators.pdf import inspect_pdf
 from chalicelib.documents.verdict import Reason, Verdict, judge, reject
+from chalicelib.kernel.text import name_key, search_fold
 
 MONTHS: Final[dict[str, int]] = {
     "enero": 1, "ene": 1,
@@ -69,19 +69,6 @@ PERIOD_NOT_FOUND: Final = Reason(
 )
 
 
-def normalize_name(value: str) -> str:
-    """Upper case, no accents, single spaces: how names are compared."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(without_marks.upper().split())
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, so `Período` and `PERIODO` read the same."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
 def _year(raw: str) -> int:
     value = int(raw)
     return 2000 + value if value < 100 else value
@@ -101,7 +88,7 @@ def _month_end(year: int, month: int) -> date:
 
 def dates_in(text: str) -> list[date]:
     """Every date in `text` written the usual Mexican ways (day first)."""
-    lowered = _fold(text)
+    lowered = search_fold(text)
     found: list[date] = []
     for day, month, year in _NUMERIC_DATE.findall(lowered):
         parsed = _safe_date(_year(year), int(month), int(day))
@@ -120,7 +107,7 @@ def dates_in(text: str) -> list[date]:
 
 def statement_date(text: str) -> date | None:
     """The cut-off date or the period's end: the latest date next to a period keyword."""
-    lowered = _fold(text)
+    lowered = search_fold(text)
     candidates: list[date] = []
     for keyword in _KEYWORDS.finditer(lowered):
         window = lowered[keyword.start() : keyword.end() + _KEYWORD_WINDOW]
@@ -186,7 +173,7 @@ def check_statement_text(
         )
 
     if holder:
-        facts["holder_found"] = normalize_name(holder) in normalize_name(text)
+        facts["holder_found"] = name_key(holder) in name_key(text)
         if not facts["holder_found"]:
             reasons.append(
                 Reason(

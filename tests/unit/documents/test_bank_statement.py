@@ -10,7 +10,6 @@ from chalicelib.documents.validation import ValidationContext, validate_bytes
 from chalicelib.documents.validators.bank_statement import (
     check_statement_text,
     months_before,
-    normalize_name,
     statement_date,
 )
 from tests.unit.documents import builders
@@ -133,10 +132,6 @@ def test_clabes_printed_in_groups_are_found() -> None:
     reasons, facts = check_statement_text(grouped, today=TODAY, clabe=builders.STATEMENT_CLABE)
     assert reasons == []
     assert facts["clabes_found"] == [builders.STATEMENT_CLABE]
-
-
-def test_names_compare_without_case_accents_or_extra_spaces() -> None:
-    assert normalize_name("  José   María  Núñez ") == normalize_name("JOSE MARIA NUNEZ")
 
 
 def test_months_before_clamps_the_day() -> None:
