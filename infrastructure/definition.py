@@ -87,13 +87,6 @@ TABLES: tuple[Table, ...] = (
         purpose="clinics, agendas, slots, appointments",
     ),
     Table("prescriptions", indexes=(_gsi(1),), purpose="prescriptions and sick leaves"),
-    Table(
-        "idempotency",
-        partition_key="id",
-        sort_key=None,
-        ttl_attribute="expiration",
-        purpose="Powertools idempotency records",
-    ),
     Table("email_outbox", indexes=(_gsi(1),), ttl_attribute=TTL, purpose="emails to send"),
     Table("audit", indexes=(_gsi(1),), purpose="operator reads and changes"),
     Table("affiliates", indexes=(_gsi(1),), purpose="affiliate registry: NSS, credential serial"),

@@ -60,7 +60,6 @@ ACCESS: dict[str, Access] = {
             "invoices",
             "care_orders",
             "accounts",
-            "idempotency",
             "email_outbox",
             "audit",
             "transactions",  # an accepted transactions CSV is loaded by its verdict listener
@@ -78,13 +77,13 @@ ACCESS: dict[str, Access] = {
         send_queues=("settlement-tasks",),
     ),
     "settle_provider": Access(
-        tables=("transactions", "settlements", "idempotency", "email_outbox"),
+        tables=("transactions", "settlements", "email_outbox"),
         read_only_tables=("accounts",),
         send_queues=("email-outbox",),
         consume_queue="settlement-tasks",
     ),
     "send_email": Access(
-        tables=("email_outbox", "idempotency"),
+        tables=("email_outbox",),
         consume_queue="email-outbox",
         send_email=True,
     ),
