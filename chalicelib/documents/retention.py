@@ -1,26 +1,23 @@
-"""The retention table (data in `retention_table.json`) and money rounding.
+"""The retention table (data in `retention_table.json`).
 
 Each care order is one concept; each tax is rounded half-up to the centavo per concept and the
-invoice's totals are sums of the rounded lines. The table is per insurer in the end (dated,
-versioned); this module loads the default one and lets callers pass their own.
+invoice's totals are sums of the rounded lines (the kernel's `round_to_centavo`). The table is
+per insurer in the end (dated, versioned); this module loads the default one and lets callers
+pass their own.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-CENTAVO: Final = Decimal("0.01")
+from chalicelib.kernel.money import round_to_centavo
+
 _TABLE_PATH: Final = Path(__file__).with_name("retention_table.json")
-
-
-def to_centavos(value: Decimal) -> Decimal:
-    """Round half-up to the centavo: the one rounding rule for money."""
-    return value.quantize(CENTAVO, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -88,12 +85,12 @@ def retention_lines(
     table: RetentionTable | None = None,
 ) -> list[RetentionLine]:
     """What is withheld from one concept of `base` pesos under `rule`, rounded per line."""
-    lines = [RetentionLine("isr", rule.isr_rate, to_centavos(base * rule.isr_rate))]
+    lines = [RetentionLine("isr", rule.isr_rate, round_to_centavo(base * rule.isr_rate))]
     if iva_taxed:
         withholding = (table or default_table()).iva_withholding_rates[-1]
-        lines.append(RetentionLine("iva", withholding, to_centavos(base * withholding)))
+        lines.append(RetentionLine("iva", withholding, round_to_centavo(base * withholding)))
     if rule.cedular_rate is not None:
         lines.append(
-            RetentionLine("cedular", rule.cedular_rate, to_centavos(base * rule.cedular_rate))
+            RetentionLine("cedular", rule.cedular_rate, round_to_centavo(base * rule.cedular_rate))
         )
     return lines

@@ -2,7 +2,8 @@
 
 The only door into the documents context. Owning contexts (claims, bank accounts, care
 orders, invoices, operators' transaction files) call `create_slots` for their owner and
-register two hooks under their owner kind; this context never imports them:
+declare hooks for their owner kind (`DocumentHooks`, from their service's `document_hooks()`),
+which `chalicelib/wiring.py` registers at start-up; this context never imports them:
 
 - `register_verdict_listener(kind, listener)`: called with the `Document` once its verdict
   is stored. At least once: a listener that raises makes the message come back and the
@@ -47,7 +48,6 @@ from chalicelib.documents.retention import (
     RetentionTable,
     default_table,
     retention_lines,
-    to_centavos,
 )
 from chalicelib.documents.rules import Declared, DocumentOwner, FileSpec
 from chalicelib.documents.s3_events import CreatedObject, created_objects
@@ -55,11 +55,12 @@ from chalicelib.documents.schemas import DocumentOut, DownloadOut, ReasonOut, Sl
 from chalicelib.observability import logger
 from chalicelib.personal_data import FISCAL, Retention
 
-# The retention table (RetentionLine … to_centavos) is this context's data; owners compute
+# The retention table (RetentionLine … retention_lines) is this context's data; owners compute
 # payment details with it rather than keep a second table.
 __all__ = [
     "Declared",
     "Document",
+    "DocumentHooks",
     "DocumentOwner",
     "FileSpec",
     "Owner",
@@ -77,7 +78,6 @@ __all__ = [
     "register_verdict_check",
     "register_verdict_listener",
     "retention_lines",
-    "to_centavos",
 ]
 
 SLOT_LIFETIME: Final = timedelta(minutes=15)
@@ -90,6 +90,16 @@ CFDI_KINDS: Final = frozenset({"cfdi_invoice", "cfdi_expense", "cfdi_payment"})
 VerdictListener = Callable[[Document], None]
 DeleteGuard = Callable[[Document], str | None]
 VerdictCheck = Callable[[Document, dict[str, Any]], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class DocumentHooks:
+    """What an owning context answers for its owner kind (see the module's docstring)."""
+
+    listener: VerdictListener | None = None
+    guard: DeleteGuard | None = None
+    check: VerdictCheck | None = None
+
 
 _listeners: dict[str, VerdictListener] = {}
 _guards: dict[str, DeleteGuard] = {}

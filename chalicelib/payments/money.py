@@ -1,11 +1,13 @@
 """Money: integer centavos inside, decimal strings with currency in the API.
 
-Rounding is half-up, here and nowhere else.
+Rounding is the kernel's (`chalicelib.kernel.money`): half-up to the centavo.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from chalicelib.kernel.money import centavos
 
 CURRENCY = "MXN"
 _CENT = Decimal("0.01")
@@ -19,7 +21,7 @@ def to_cents(amount: str | Decimal) -> int:
         raise ValueError("La cantidad no es un número decimal.") from None
     if not value.is_finite():
         raise ValueError("La cantidad no es un número decimal.")
-    return int((value / _CENT).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return centavos(value)
 
 
 def to_decimal_string(cents: int) -> str:

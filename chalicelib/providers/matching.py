@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from chalicelib.kernel.money import round_to_centavo
 from chalicelib.kernel.text import name_key
 from chalicelib.providers.money import format_amount, from_pesos
 from chalicelib.providers.payment_detail import PaymentDetail, invoice_figures
@@ -30,7 +31,7 @@ class OrderToMatch:
 
 def _centavos(value: Any) -> int | None:
     try:
-        return from_pesos(Decimal(str(value)).quantize(Decimal("0.01")))
+        return from_pesos(round_to_centavo(Decimal(str(value))))
     except (InvalidOperation, ValueError):
         return None
 

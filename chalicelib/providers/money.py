@@ -1,7 +1,7 @@
 """Money of this context: integer centavos inside, decimal strings with currency outside.
 
-Rounding is the documents context's (`to_centavos`, half-up to the centavo): the one rule for
-money, applied per tax line of each order.
+Rounding is the kernel's (`chalicelib.kernel.money`, half-up to the centavo): the one rule
+for money, applied per tax line of each order and to the amounts read from a CFDI.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from chalicelib.documents.service import (
     RetentionTable,
     default_table,
     retention_lines,
-    to_centavos,
 )
+from chalicelib.kernel.money import round_to_centavo
 from chalicelib.providers.money import from_pesos, to_pesos
 
 
@@ -71,7 +71,7 @@ def payment_detail(
         TaxLine(line.tax, line.rate, from_pesos(line.amount))
         for line in retention_lines(base, rule, iva_taxed=iva_taxed, table=table)
     )
-    iva = from_pesos(to_centavos(base * table.iva_taxed_rate)) if iva_taxed else 0
+    iva = from_pesos(round_to_centavo(base * table.iva_taxed_rate)) if iva_taxed else 0
     return PaymentDetail(
         amount=amount,
         coinsurance=coinsurance,

@@ -1,12 +1,12 @@
 """Chilean pesos: whole numbers inside, decimal strings with their currency in the API.
 
-CLP has no minor unit, so every amount is an `int` of pesos. The one rounding rule of the
-context lives here: half-up to the peso.
+CLP has no minor unit, so every amount is an `int` of pesos. Rounding is the kernel's
+(`chalicelib.kernel.money.round_to_unit`): half-up to the peso.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Final
 
 CURRENCY: Final = "CLP"
@@ -15,18 +15,13 @@ CURRENCY: Final = "CLP"
 PLATFORM_COMMISSION_RATE: Final = Decimal("0.0025")
 
 
-def round_half_up(value: Decimal) -> int:
-    """The one rounding of this context: half-up to the whole peso."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 # The rate as a fraction of whole numbers, so the commission needs no Decimal per transaction.
 _RATE_NUMERATOR, _RATE_DENOMINATOR = PLATFORM_COMMISSION_RATE.as_integer_ratio()
 
 
 def platform_commission(financed_amount: int) -> int:
     """0.25% of the amount, half-up to the peso: floor(amount × rate + ½) in exact integers
-    (the same as `round_half_up` for the non-negative amounts transactions carry)."""
+    (the same as `round_to_unit` for the non-negative amounts transactions carry)."""
     return (2 * financed_amount * _RATE_NUMERATOR + _RATE_DENOMINATOR) // (2 * _RATE_DENOMINATOR)
 
 

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from chalicelib.documents import limits, magic
 from chalicelib.documents.context import ValidationContext
-from chalicelib.documents.retention import RetentionTable, default_table, to_centavos
+from chalicelib.documents.retention import RetentionTable, default_table
 from chalicelib.documents.verdict import Reason, Verdict, judge, reject
+from chalicelib.kernel.money import round_to_centavo
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -303,9 +304,9 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
     subtotal = _decimal(root, "SubTotal")
     discount = _decimal(root, "Descuento")
     total = _decimal(root, "Total")
-    concept_sum = to_centavos(sum((_decimal(c, "Importe") for c in concepts), _ZERO))
-    concept_discounts = to_centavos(sum((_decimal(c, "Descuento") for c in concepts), _ZERO))
-    if to_centavos(subtotal) != concept_sum:
+    concept_sum = round_to_centavo(sum((_decimal(c, "Importe") for c in concepts), _ZERO))
+    concept_discounts = round_to_centavo(sum((_decimal(c, "Descuento") for c in concepts), _ZERO))
+    if round_to_centavo(subtotal) != concept_sum:
         reasons.append(
             Reason(
                 "cfdi_subtotal_mismatch",
@@ -313,7 +314,7 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
                 f"({_money(concept_sum)}).",
             )
         )
-    if to_centavos(discount) != concept_discounts:
+    if round_to_centavo(discount) != concept_discounts:
         reasons.append(
             Reason(
                 "cfdi_discount_mismatch",
@@ -329,9 +330,9 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
     withheld = sum((t.amount or _ZERO for t in withheld_lines), _ZERO)
     declared_transferred = _decimal(taxes, "TotalImpuestosTrasladados")
     declared_withheld = _decimal(taxes, "TotalImpuestosRetenidos")
-    if to_centavos(declared_transferred) != to_centavos(transferred) or to_centavos(
+    if round_to_centavo(declared_transferred) != round_to_centavo(transferred) or round_to_centavo(
         declared_withheld
-    ) != to_centavos(withheld):
+    ) != round_to_centavo(withheld):
         reasons.append(
             Reason(
                 "cfdi_taxes_mismatch",
@@ -360,7 +361,7 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
                 )
             )
 
-    expected = to_centavos(
+    expected = round_to_centavo(
         subtotal - discount + transferred - withheld + local_transferred - local_withheld
     )
     facts.update(
@@ -385,7 +386,7 @@ def _check_arithmetic(root: etree._Element, facts: dict[str, Any]) -> list[Reaso
             ],
         }
     )
-    if to_centavos(total) != expected:
+    if round_to_centavo(total) != expected:
         reasons.append(
             Reason(
                 "cfdi_total_mismatch",
@@ -494,7 +495,7 @@ def _check_retentions(
                 )
             )
             continue
-        expected_isr = to_centavos(base * rule.isr_rate)
+        expected_isr = round_to_centavo(base * rule.isr_rate)
         isr_lines = [line for line in withheld if line.tax == ISR]
         isr_total += sum((line.amount or _ZERO for line in isr_lines), _ZERO)
         if not (
@@ -527,11 +528,12 @@ def _check_retentions(
                 )
         elif len(iva) == 1 and iva[0].factor == "Tasa" and iva[0].rate == table.iva_taxed_rate:
             treatments.add("gravado")
-            expected_iva = to_centavos(base * table.iva_taxed_rate)
+            expected_iva = round_to_centavo(base * table.iva_taxed_rate)
             good_withholding = (
                 len(iva_withheld) == 1
                 and iva_withheld[0].rate in table.iva_withholding_rates
-                and iva_withheld[0].amount == to_centavos(base * (iva_withheld[0].rate or _ZERO))
+                and iva_withheld[0].amount
+                == round_to_centavo(base * (iva_withheld[0].rate or _ZERO))
             )
             if iva[0].amount != expected_iva or not good_withholding:
                 reasons.append(
@@ -550,7 +552,7 @@ def _check_retentions(
                 )
             )
         if rule.cedular_rate is not None:
-            cedular_expected += to_centavos(base * rule.cedular_rate)
+            cedular_expected += round_to_centavo(base * rule.cedular_rate)
     if len(treatments) > 1:
         reasons.append(
             Reason(
@@ -648,7 +650,7 @@ def _check_payment(
                     "balance": _money(balance),
                 }
             )
-        if to_centavos(paid_in_payment_currency) > to_centavos(amount):
+        if round_to_centavo(paid_in_payment_currency) > round_to_centavo(amount):
             reasons.append(
                 Reason(
                     "payment_amount_mismatch",
@@ -665,7 +667,7 @@ def _check_payment(
             }
         )
     declared_total = _decimal(complement.find(_P + "Totales"), "MontoTotalPagos")
-    if to_centavos(declared_total) != to_centavos(total_mxn):
+    if round_to_centavo(declared_total) != round_to_centavo(total_mxn):
         reasons.append(
             Reason(
                 "payment_total_mismatch",

@@ -125,3 +125,18 @@ def test_a_complement_must_pay_what_was_paid_with_consistent_balances() -> None:
     assert [c for c, _ in match_complement(other, INVOICE_UUID, 90000, 90000)] == [
         "complement_invoice_missing"
     ]
+
+
+def test_invoice_amounts_with_more_decimals_round_half_up_to_the_centavo() -> None:
+    # A CFDI amount may carry up to six decimals; 1000.005 is 1000.01 under the one rounding
+    # rule (half-up), not 1000.00 as Decimal's default half-even would make it.
+    orders = [("A-1001", "ANA SOFIA TORRES VEGA", "1000.01")]
+    detail = payment_detail(parse_amount("1000.01"), 0, regime="612", jalisco_cedular=False)
+    order_list = [OrderToMatch(number, patient, detail) for number, patient, _ in orders]
+    facts = _facts(order_invoice(orders))
+    facts["concept_lines"][0]["amount"] = "1000.005"
+    codes = {code for code, _ in match_invoice(facts, order_list, "612")}
+    assert "invoice_concept_amount" not in codes
+    facts["concept_lines"][0]["amount"] = "1000.004999"
+    codes = {code for code, _ in match_invoice(facts, order_list, "612")}
+    assert "invoice_concept_amount" in codes

@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chalicelib.kernel.money import round_to_unit
 from chalicelib.settlement import money, rules
 from chalicelib.settlement.service import settle_in_memory
 
@@ -199,7 +200,7 @@ def test_totals_reconcile_to_the_peso_however_the_details_are_chunked(
 @given(st.integers(min_value=0, max_value=10**13))
 def test_the_integer_commission_is_decimal_half_up(amount: int) -> None:
     exact = Decimal(amount) * money.PLATFORM_COMMISSION_RATE
-    assert money.platform_commission(amount) == money.round_half_up(exact)
+    assert money.platform_commission(amount) == round_to_unit(exact)
 
 
 def test_money_in_the_api_is_a_decimal_string_with_currency() -> None:
