@@ -1,8 +1,10 @@
 """The HTTP edge: request parsing, responses, the one error-mapping decorator and OpenAPI.
 
-Routes are registered with `Api.route`, which (1) registers the Chalice route, (2) wraps the
+Each context declares its routes on a `Routes` (a Chalice blueprint) in its `routes.py`;
+app.py hands them to `Api.register`, which (1) registers the Chalice route, (2) wraps the
 view in `map_errors` so domain errors and validation errors become the JSON error shape of
-API.md, and (3) records the request and response models for `/v1/openapi.json`.
+API.md, and (3) records the request and response models for the one `/v1/openapi.json`.
+`Api.route` does the same for a route declared on the app itself.
 """
 
 from __future__ import annotations
@@ -19,11 +21,19 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.metrics import MetricUnit
-from chalice.app import AuthRequest, AuthResponse, Chalice, CORSConfig, Request, Response
+from chalice.app import (
+    AuthRequest,
+    AuthResponse,
+    Blueprint,
+    Chalice,
+    CORSConfig,
+    Request,
+    Response,
+)
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError
 
 from chalicelib import errors, json_body
-from chalicelib.auth import Principal, principal_from_context, require_role
+from chalicelib.auth import ROLES, Principal, principal_from_context, require_role
 from chalicelib.errors import DomainError, ErrorDetail
 from chalicelib.observability import end_aws_tally, logger, metrics, start_aws_tally
 from chalicelib.schema import Schema
@@ -73,6 +83,9 @@ _AWS_BUSY_CODES = frozenset(
 ANSWER_HEADERS: Mapping[str, str] = MappingProxyType(
     {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 )
+
+# The roles of a route any signed-in person may call.
+ANY_ROLE: tuple[str, ...] = ROLES
 
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
@@ -236,6 +249,13 @@ def _tag(model: type[BaseModel]) -> str | None:
     field = model.model_fields.get("root")
     discriminator = field.discriminator if field else None
     return discriminator if isinstance(discriminator, str) else None
+
+
+def caller_ip(request: Request | None) -> str | None:
+    """The caller's IP as API Gateway saw it (rate limits per IP, the audit record)."""
+    identity = ((request.context or {}) if request else {}).get("identity") or {}
+    source = identity.get("sourceIp")
+    return str(source) if source else None
 
 
 def parse_query(model: type[M], request: Request) -> M:
@@ -421,6 +441,98 @@ class Endpoint:
         return _PATH_PARAM.findall(self.path)
 
 
+def _endpoint(
+    path: str,
+    method: str,
+    view: View,
+    *,
+    summary: str,
+    body: type[BaseModel] | None,
+    query: type[BaseModel] | None,
+    response: type[BaseModel] | None,
+    status: int,
+    roles: tuple[str, ...],
+    errors: tuple[int, ...],
+    tags: tuple[str, ...],
+) -> Endpoint:
+    return Endpoint(
+        path=path,
+        method=method.upper(),
+        name=view.__name__,
+        summary=summary,
+        tags=tags,
+        body=body,
+        query=query,
+        response=response,
+        status=status,
+        authenticated=bool(roles),
+        errors=errors,
+        roles=roles,
+    )
+
+
+class Routes:
+    """One context's routes: a Chalice blueprint and the description of each route.
+
+    `route` takes the same arguments as `Api.route` and only records the route; `Api.register`
+    puts them on the app (with the app's authorizer on the protected ones) and in the app's
+    one OpenAPI document. A blueprint belongs to the last app it was registered to, so these
+    routes are registered once, by app.py.
+    """
+
+    def __init__(self, import_name: str) -> None:
+        self.blueprint = Blueprint(import_name)
+        self.views: list[tuple[Endpoint, View]] = []
+        self._api: Api | None = None
+
+    def route(
+        self,
+        path: str,
+        method: str = "GET",
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        status: int = 200,
+        roles: tuple[str, ...] = (),
+        errors: tuple[int, ...] = (),
+        tags: tuple[str, ...] = (),
+    ) -> Callable[[View], View]:
+        """Record `view` for `method path` (see `Api.route` for what the view receives)."""
+
+        def decorate(view: View) -> View:
+            endpoint = _endpoint(
+                path,
+                method,
+                view,
+                summary=summary,
+                body=body,
+                query=query,
+                response=response,
+                status=status,
+                roles=roles,
+                errors=errors,
+                tags=tags,
+            )
+            self.views.append((endpoint, view))
+            return view
+
+        return decorate
+
+    @property
+    def api(self) -> Api:
+        """The Api these routes are registered on."""
+        if self._api is None:
+            raise RuntimeError("these routes are not registered on an app yet")
+        return self._api
+
+    @property
+    def current_request(self) -> Request | None:
+        """The request being answered (views that read the raw body or the caller's IP)."""
+        return self.api.app.current_request
+
+
 @dataclass
 class Api:
     """Registers routes on a Chalice app and describes them in OpenAPI 3.1."""
@@ -435,6 +547,7 @@ class Api:
     def __post_init__(self) -> None:
         self.app.register_middleware(_every_answer, "http")
         if self.cors_origin:
+            # On the app: a blueprint has no CORS of its own, its routes take the app's.
             self.app.api.cors = CORSConfig(
                 allow_origin=self.cors_origin,
                 allow_headers=["Authorization", "Content-Type", "X-Correlation-Id"],
@@ -456,7 +569,7 @@ class Api:
         errors: tuple[int, ...] = (),
         tags: tuple[str, ...] = (),
     ) -> Callable[[View], View]:
-        """Register `view` for `method path`.
+        """Register `view` for `method path` on the app itself.
 
         The view receives the path parameters, `body=` (when `body` is given), `query=`
         (when `query` is given) and `principal=` (when `roles` is given: the route then needs
@@ -465,47 +578,59 @@ class Api:
         """
 
         def decorate(view: View) -> View:
-            authorizer = self.authorizer if roles else None
-            if roles and authorizer is None:
-                raise RuntimeError("set Api.authorizer before registering protected routes")
-            endpoint = Endpoint(
-                path=path,
-                method=method.upper(),
-                name=view.__name__,
+            endpoint = _endpoint(
+                path,
+                method,
+                view,
                 summary=summary,
-                tags=tags,
                 body=body,
                 query=query,
                 response=response,
                 status=status,
-                authenticated=authorizer is not None,
-                errors=errors,
                 roles=roles,
+                errors=errors,
+                tags=tags,
             )
-            self.endpoints.append(endpoint)
-
-            def adapter(**path_params: str) -> Any:
-                request = self.app.current_request
-                assert request is not None  # Chalice sets it before calling a view
-                kwargs: dict[str, Any] = dict(path_params)
-                if roles:
-                    principal = principal_from_context(request.context)
-                    require_role(principal, *roles)
-                    kwargs["principal"] = principal
-                if body is not None:
-                    kwargs["body"] = parse(body, request)
-                if query is not None:
-                    kwargs["query"] = parse_query(query, request)
-                return to_response(view(**kwargs), status)
-
-            adapter.__name__ = view.__name__
-            route_options: dict[str, Any] = {"methods": [endpoint.method], "name": view.__name__}
-            if authorizer is not None:
-                route_options["authorizer"] = authorizer
-            self.app.route(path, **route_options)(map_errors(self.app)(adapter))
+            self._add(endpoint, view, self.app.route)
             return view
 
         return decorate
+
+    def register(self, routes: Routes) -> None:
+        """Put a context's routes on the app, in this API's description, and register its
+        blueprint (under the views' own names: a prefix would rename Lambda functions)."""
+        if routes._api is not None:
+            raise RuntimeError(f"{routes.blueprint._import_name} is registered on an app already")
+        for endpoint, view in routes.views:
+            self._add(endpoint, view, routes.blueprint.route)
+        routes._api = self
+        self.app.register_blueprint(routes.blueprint)
+
+    def _add(self, endpoint: Endpoint, view: View, register: Callable[..., Any]) -> None:
+        roles = endpoint.roles
+        if roles and self.authorizer is None:
+            raise RuntimeError("set Api.authorizer before registering protected routes")
+        self.endpoints.append(endpoint)
+
+        def adapter(**path_params: str) -> Any:
+            request = self.app.current_request
+            assert request is not None  # Chalice sets it before calling a view
+            kwargs: dict[str, Any] = dict(path_params)
+            if roles:
+                principal = principal_from_context(request.context)
+                require_role(principal, *roles)
+                kwargs["principal"] = principal
+            if endpoint.body is not None:
+                kwargs["body"] = parse(endpoint.body, request)
+            if endpoint.query is not None:
+                kwargs["query"] = parse_query(endpoint.query, request)
+            return to_response(view(**kwargs), endpoint.status)
+
+        adapter.__name__ = view.__name__
+        route_options: dict[str, Any] = {"methods": [endpoint.method], "name": view.__name__}
+        if roles:
+            route_options["authorizer"] = self.authorizer
+        register(endpoint.path, **route_options)(map_errors(self.app)(adapter))
 
     def openapi(self) -> dict[str, Any]:
         from chalicelib.openapi import build_document

@@ -1,0 +1,25 @@
+"""Audit routes: the insurer's audit record, for its operators."""
+
+from __future__ import annotations
+
+from chalicelib.audit import schemas as audit_schemas
+from chalicelib.audit import service as audit
+from chalicelib.auth import Principal
+from chalicelib.http import Routes
+
+routes = Routes(__name__)
+
+
+@routes.route(
+    "/v1/operator/audit",
+    summary="Registro de auditoría de mi aseguradora",
+    query=audit_schemas.AuditQuery,
+    response=audit_schemas.AuditListOut,
+    roles=("operador",),
+    errors=(400, 404, 422),
+    tags=("operadores",),
+)
+def operator_audit(
+    principal: Principal, query: audit_schemas.AuditQuery
+) -> audit_schemas.AuditListOut:
+    return audit.records(principal, query)

@@ -1,0 +1,27 @@
+"""System routes: health and the API's own OpenAPI document."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.http import Routes
+from chalicelib.system import service as system
+from chalicelib.system.schemas import HealthOut
+
+routes = Routes(__name__)
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    return routes.api.openapi()
+
+
+@routes.route("/v1/health", summary="Estado del servicio", response=HealthOut, tags=("sistema",))
+def health() -> HealthOut:
+    return system.health()
+
+
+@routes.route("/v1/openapi.json", summary="Documento OpenAPI 3.1 de esta API", tags=("sistema",))
+def openapi_document() -> dict[str, Any]:
+    return _document()

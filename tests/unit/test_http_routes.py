@@ -1,0 +1,102 @@
+"""A context's routes (`Routes`, a Chalice blueprint) registered by `Api.register`: the same
+routes, CORS, authorizer and OpenAPI description as a route declared on the app itself."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from chalice.app import AuthRequest, Chalice
+from chalice.test import Client
+from pydantic import BaseModel
+
+from chalicelib import errors
+from chalicelib.auth import Principal
+from chalicelib.http import Api, Routes, authorize_request
+
+
+class Note(BaseModel):
+    text: str
+
+
+def make_routes() -> Routes:
+    routes = Routes(__name__)
+
+    @routes.route("/notes", "POST", summary="s", body=Note, response=Note, status=201)
+    def add_note(body: Note) -> Note:
+        return body
+
+    @routes.route("/operator/notes", summary="s", roles=("operador",))
+    def operator_notes(principal: Principal) -> dict[str, Any]:
+        request = routes.current_request
+        assert request is not None
+        return {"account": principal.account_id, "method": request.method}
+
+    return routes
+
+
+def make_app() -> Chalice:
+    app = Chalice(app_name="routes-test")
+    api = Api(app, title="t", version="1", cors_origin="http://site.test")
+
+    def verify(token: str) -> Principal:
+        role, _, account = token.partition(":")
+        if not account:
+            raise errors.Unauthorized()
+        return Principal(account_id=account, role=role, insurer_ids=("sec",))
+
+    @app.authorizer()
+    def fake(auth_request: AuthRequest) -> Any:
+        return authorize_request(auth_request, verify)
+
+    api.authorizer = fake
+    api.register(make_routes())
+    return app
+
+
+def test_the_routes_answer_with_the_apps_cors_error_shape_and_authorizer() -> None:
+    app = make_app()
+    assert app.routes["/notes"]["POST"].cors.allow_origin == "http://site.test"
+    assert app.routes["/operator/notes"]["GET"].authorizer is not None
+    assert app.routes["/notes"]["POST"].authorizer is None
+    with Client(app) as client:
+        created = client.http.post(
+            "/notes", body=b'{"text": "hola"}', headers={"Content-Type": "application/json"}
+        )
+        assert created.status_code == 201
+        assert json.loads(created.body) == {"text": "hola"}
+        invalid = client.http.post(
+            "/notes", body=b"{}", headers={"Content-Type": "application/json"}
+        )
+        assert invalid.status_code == 422
+        assert json.loads(invalid.body)["error"]["code"] == "validation_error"
+        ok = client.http.get("/operator/notes", headers={"Authorization": "Bearer operador:op-1"})
+        assert json.loads(ok.body) == {"account": "op-1", "method": "GET"}
+        wrong = client.http.get("/operator/notes", headers={"Authorization": "Bearer afiliado:a"})
+        assert wrong.status_code == 403
+
+
+def test_registered_routes_are_in_the_apis_one_document() -> None:
+    app = Chalice(app_name="document-test")
+    api = Api(app, title="t", version="1", authorizer=object())
+    routes = make_routes()
+    api.register(routes)
+    paths = api.openapi()["paths"]
+    assert set(paths) == {"/notes", "/operator/notes"}
+    assert paths["/operator/notes"]["get"]["security"] == [{"bearerAuth": []}]
+    assert routes.api is api
+
+
+def test_protected_routes_need_the_authorizer_when_registered() -> None:
+    api = Api(Chalice(app_name="no-authorizer"), title="t", version="1")
+    with pytest.raises(RuntimeError, match="authorizer"):
+        api.register(make_routes())
+
+
+def test_routes_are_registered_on_one_app_only() -> None:
+    routes = make_routes()
+    Api(Chalice(app_name="first"), title="t", version="1", authorizer=object()).register(routes)
+    second = Api(Chalice(app_name="second"), title="t", version="1", authorizer=object())
+    with pytest.raises(RuntimeError, match="registered"):
+        second.register(routes)
