@@ -1,18 +1,6 @@
 // Shows a payment reference as a printable slip: amount, expiry, barcode and instructions.
-const MONEY = new Intl.NumberFormat("es-MX", { style: "currency", currency: "MXN" });
-const WHEN = new Intl.DateTimeFormat("es-MX", {
-  dateStyle: "long", timeStyle: "short", timeZone: "America/Mexico_City",
-});
-
-export function formatMoney(money) {
-  return `${MONEY.format(Number(money.amount))} ${money.currency}`;
-}
-
-export function formatDate(isoDate) {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return new Intl.DateTimeFormat("es-MX", { dateStyle: "long", timeZone: "UTC" })
-    .format(new Date(Date.UTC(year, month - 1, day)));
-}
+import { el } from "/js/dom.js";
+import { longDateTime, moneyWithCurrency } from "/js/format.js";
 
 export const STATUS_LABELS = {
   pendiente: "Pendiente del primer pago",
@@ -21,44 +9,33 @@ export const STATUS_LABELS = {
 };
 
 export function badge(status, label) {
-  const element = document.createElement("span");
-  element.className = "badge";
-  element.dataset.status = status;
-  element.textContent = label || STATUS_LABELS[status] || status;
-  return element;
-}
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+  return el("span", { class: "badge", "data-status": status, text: label || STATUS_LABELS[status] || status });
 }
 
 export function renderSlip(container, result) {
   container.replaceChildren();
-  const slip = element("article", undefined, "slip");
+  const slip = el("article", { class: "slip" });
   slip.dataset.reference = result.reference;
   const where = result.method === "tienda" ? "en tienda de conveniencia" : "en banco";
-  slip.append(element("h2", `Referencia para pagar ${where}`));
-  slip.append(element("p", result.reference_display, "reference"));
+  slip.append(el("h2", { text: `Referencia para pagar ${where}` }));
+  slip.append(el("p", { text: result.reference_display, class: "reference" }));
   const image = document.createElement("img");
   image.className = "barcode";
   image.alt = `Código de barras de la referencia ${result.reference}`;
   image.src = URL.createObjectURL(new Blob([result.barcode_svg], { type: "image/svg+xml" }));
   slip.append(image);
-  const facts = element("dl", undefined, "data");
+  const facts = el("dl", { class: "data" });
   const rows = [
-    ["Monto a pagar", formatMoney(result.amount)],
+    ["Monto a pagar", moneyWithCurrency(result.amount)],
     ["Meses que cubre", String(result.months)],
-    ["Paga antes del", WHEN.format(new Date(result.expires_at))],
+    ["Paga antes del", longDateTime(result.expires_at)],
   ];
-  for (const [label, value] of rows) facts.append(element("dt", label), element("dd", value));
+  for (const [label, value] of rows) facts.append(el("dt", { text: label }), el("dd", { text: value }));
   slip.append(facts);
-  const steps = element("ol");
-  for (const line of result.instructions) steps.append(element("li", line));
-  slip.append(element("h3", "Cómo pagar"), steps);
-  const print = element("button", "Imprimir referencia", "secondary no-print");
+  const steps = el("ol");
+  for (const line of result.instructions) steps.append(el("li", { text: line }));
+  slip.append(el("h3", { text: "Cómo pagar" }), steps);
+  const print = el("button", { text: "Imprimir referencia", class: "secondary no-print" });
   print.type = "button";
   print.addEventListener("click", () => window.print());
   container.append(slip, print);

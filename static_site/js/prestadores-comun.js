@@ -1,9 +1,7 @@
-// Shared pieces of the provider pages (Mexico): labels, money, small DOM helpers, uploads
-// with progress, and waiting for the validation of an uploaded file.
+// Shared pieces of the provider pages (Mexico): labels, badges, upload progress, and waiting
+// for the validation of an uploaded file.
 import { api } from "/js/api.js";
-import { el, uploadToSlot } from "/js/dom.js";
-
-export { el, uploadToSlot };
+import { el } from "/js/dom.js";
 
 export const ORDER_STATUS = {
   registrada: "Por facturar",
@@ -27,24 +25,6 @@ export const BANK_STATUS = {
 };
 export const SERVICE = { consulta: "Consulta", honorarios_quirurgicos: "Honorarios quirúrgicos" };
 
-
-// "$1,234.50" from {amount: "1234.50", currency: "MXN"}; the amount stays a string.
-export function money(value) {
-  if (!value) return "—";
-  const [whole, cents = "00"] = value.amount.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `$${grouped}.${cents.padEnd(2, "0")}`;
-}
-
-export function day(isoDate) {
-  if (!isoDate) return "—";
-  const [year, month, date] = isoDate.slice(0, 10).split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, date, 12)).toLocaleDateString("es-MX", {
-    timeZone: "UTC",
-    dateStyle: "medium",
-  });
-}
-
 export function badge(status, labels) {
   return el("span", { class: `prov-badge prov-${status}`, text: labels[status] || status });
 }
@@ -61,7 +41,6 @@ export function reasonList(reasons) {
   return el("ul", { class: "prov-reasons" },
     ...reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })));
 }
-
 
 // Polls `path` until `done(result)` or `seconds` pass; answers the last result.
 export async function waitFor(path, done, seconds = 60) {

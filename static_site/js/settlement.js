@@ -1,19 +1,5 @@
-// Shared helpers of the settlement pages: Chilean pesos, dates, tables and downloads.
+// Shared helpers of the settlement pages: tables and downloads (pesos and dates: format.js).
 import { api } from "/js/api.js";
-
-const CLP = new Intl.NumberFormat("es-CL", { style: "currency", currency: "CLP", maximumFractionDigits: 0 });
-
-// `money` is the API's {amount: "592199", currency: "CLP"}; the amount is whole pesos.
-export function clp(money) {
-  if (!money) return "—";
-  return CLP.format(Number(money.amount));
-}
-
-export function day(value) {
-  if (!value) return "—";
-  const [y, m, d] = value.slice(0, 10).split("-");
-  return `${d}-${m}-${y}`;
-}
 
 export const MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
   "agosto", "septiembre", "octubre", "noviembre", "diciembre"];

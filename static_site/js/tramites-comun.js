@@ -1,9 +1,7 @@
-// Shared pieces of the claims pages: labels, small DOM helpers, uploads with progress,
+// Shared pieces of the claims pages: labels, badges, uploads with progress,
 // waiting for a document's verdict, previews and the document list.
 import { api } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
-
-export { el, uploadToSlot };
 
 export const TYPE_LABELS = {
   reembolso: "Reembolso",
@@ -43,25 +41,6 @@ export const STATUS_LABELS = {
 };
 const DOCUMENT_STATUS = { pendiente: "En revisión", aceptado: "Aceptado", rechazado: "Rechazado" };
 
-
-export function formatInstant(iso) {
-  if (!iso) return "—";
-  return new Date(iso).toLocaleString("es-MX", {
-    timeZone: "America/Mexico_City",
-    dateStyle: "medium",
-    timeStyle: "short",
-  });
-}
-
-export function formatDate(isoDate) {
-  if (!isoDate) return "—";
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day, 12)).toLocaleDateString("es-MX", {
-    timeZone: "UTC",
-    dateStyle: "long",
-  });
-}
-
 export function statusBadge(status) {
   return el("span", { class: `badge badge-${status}`, text: STATUS_LABELS[status] || status });
 }
@@ -71,7 +50,6 @@ export function claimTitle(claim) {
   const subtype = claim.subtype ? ` · ${SUBTYPE_LABELS[claim.subtype] || claim.subtype}` : "";
   return `${type}${subtype}`;
 }
-
 
 // The document once the pipeline has judged it (or as it is after `seconds`).
 export async function waitForVerdict(documentId, seconds = 60) {

@@ -1,6 +1,8 @@
 // Appointments: agenda by clinic and date, booking for oneself or a family member,
 // upcoming appointments with cancel, and the history.
 import { api, clearError, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { weekdayDate } from "/js/format.js";
 import { showSuccess } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
@@ -26,23 +28,9 @@ let family = [];
 let chosen = null;
 let historyCursor = null;
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 function isoDay(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
   return local.toISOString().slice(0, 10);
-}
-
-function longDate(value) {
-  const [year, month, day] = value.split("-").map(Number);
-  return new Date(year, month - 1, day).toLocaleDateString("es-MX", {
-    weekday: "long", day: "numeric", month: "long", year: "numeric",
-  });
 }
 
 function patientName(id) {
@@ -51,8 +39,8 @@ function patientName(id) {
 }
 
 function dataList(pairs) {
-  const list = element("dl", null, "data");
-  for (const [label, value] of pairs) list.append(element("dt", label), element("dd", value));
+  const list = el("dl", { class: "data" });
+  for (const [label, value] of pairs) list.append(el("dt", { text: label }), el("dd", { text: value }));
   return list;
 }
 
@@ -63,13 +51,13 @@ async function loadChoices() {
   family = members.items;
   const patient = document.getElementById("patient");
   patient.replaceChildren(...family.map((m) => {
-    const option = element("option", m.is_self ? `${m.full_name} (yo)` : m.full_name);
+    const option = el("option", { text: m.is_self ? `${m.full_name} (yo)` : m.full_name });
     option.value = m.id;
     return option;
   }));
   const clinic = document.getElementById("clinic");
   clinic.replaceChildren(...clinics.items.map((c) => {
-    const option = element("option", c.name);
+    const option = el("option", { text: c.name });
     option.value = c.id;
     return option;
   }));
@@ -87,26 +75,24 @@ async function loadChoices() {
 function renderAgendas(listing, patientId) {
   agendasBox.replaceChildren();
   if (!listing.items.length) {
-    agendasBox.append(element("p", "No hay agenda de medicina general en esa clínica para esa fecha. Prueba con otra fecha.", "alert"));
+    agendasBox.append(el("p", { text: "No hay agenda de medicina general en esa clínica para esa fecha. Prueba con otra fecha.", class: "alert" }));
     return;
   }
   for (const agenda of listing.items) {
-    const block = element("article", null, "card");
+    const block = el("article", { class: "card" });
     block.dataset.agenda = agenda.id;
-    block.append(element("h3", `${agenda.doctor} · ${SHIFTS[agenda.shift] || agenda.shift}`));
-    const share = element("p", `Lugares por internet disponibles: ${agenda.internet_remaining} de ${agenda.internet_quota}`, "meta");
+    block.append(el("h3", { text: `${agenda.doctor} · ${SHIFTS[agenda.shift] || agenda.shift}` }));
+    const share = el("p", { text: `Lugares por internet disponibles: ${agenda.internet_remaining} de ${agenda.internet_quota}`, class: "meta" });
     share.dataset.internetRemaining = String(agenda.internet_remaining);
     block.append(share);
     if (agenda.internet_remaining === 0) {
-      block.append(element("p",
-        "El espacio asignado para internet en la agenda de este médico ya fue ocupado. Puede haber lugares por otros medios: llama o acude a tu clínica.",
-        "hint"));
+      block.append(el("p", { text: "El espacio asignado para internet en la agenda de este médico ya fue ocupado. Puede haber lugares por otros medios: llama o acude a tu clínica.", class: "hint" }));
     }
-    const slots = element("div", null, "actions");
+    const slots = el("div", { class: "actions" });
     slots.setAttribute("role", "group");
     slots.setAttribute("aria-label", `Horarios de ${agenda.doctor}`);
     for (const slot of agenda.slots) {
-      const button = element("button", slot.time, slot.available ? "" : "secondary");
+      const button = el("button", { text: slot.time, class: slot.available ? null : "secondary" });
       button.type = "button";
       button.dataset.slot = slot.id;
       button.disabled = !slot.available;
@@ -144,7 +130,7 @@ function askToConfirm(agenda, slot, patientId) {
   const summary = confirmBox.querySelector("[data-confirm-summary]");
   summary.replaceChildren(...dataList([
     ["Paciente", patientName(patientId)],
-    ["Fecha", longDate(agenda.date)],
+    ["Fecha", weekdayDate(agenda.date)],
     ["Hora", slot.time],
     ["Médico", agenda.doctor],
     ["Clínica", agenda.clinic],
@@ -162,7 +148,7 @@ async function book() {
     confirmBox.hidden = true;
     chosen = null;
     await Promise.all([search(), loadUpcoming(), loadHistory(true)]);
-    showSuccess(bookedBox, `Listo: cita agendada para ${appointment.patient_name} el ${longDate(appointment.date)} a las ${appointment.time} con ${appointment.doctor}. Te enviamos la confirmación por correo.`);
+    showSuccess(bookedBox, `Listo: cita agendada para ${appointment.patient_name} el ${weekdayDate(appointment.date)} a las ${appointment.time} con ${appointment.doctor}. Te enviamos la confirmación por correo.`);
   } catch (error) {
     showError(confirmError, error);
     await search().then(() => { confirmBox.hidden = false; });
@@ -174,10 +160,10 @@ async function book() {
 // --- upcoming and history -----------------------------------------------------------------
 
 function appointmentItem(appointment, withCancel) {
-  const item = element("article", null, "card");
+  const item = el("article", { class: "card" });
   item.dataset.appointment = appointment.id;
   item.dataset.status = appointment.status;
-  item.append(element("h3", `${longDate(appointment.date)}, ${appointment.time}`));
+  item.append(el("h3", { text: `${weekdayDate(appointment.date)}, ${appointment.time}` }));
   item.append(dataList([
     ["Paciente", appointment.patient_name],
     ["Médico", appointment.doctor],
@@ -185,8 +171,8 @@ function appointmentItem(appointment, withCancel) {
     ["Estado", STATUS[appointment.status] || appointment.status],
   ]));
   if (withCancel && appointment.cancellable) {
-    const actions = element("p", null, "actions");
-    const cancel = element("button", "Cancelar cita", "secondary");
+    const actions = el("p", { class: "actions" });
+    const cancel = el("button", { text: "Cancelar cita", class: "secondary" });
     cancel.type = "button";
     cancel.addEventListener("click", () => cancelAppointment(appointment, cancel));
     actions.append(cancel);
@@ -196,7 +182,7 @@ function appointmentItem(appointment, withCancel) {
 }
 
 async function cancelAppointment(appointment, button) {
-  if (!window.confirm(`¿Cancelar la cita de ${appointment.patient_name} del ${longDate(appointment.date)} a las ${appointment.time}?`)) return;
+  if (!window.confirm(`¿Cancelar la cita de ${appointment.patient_name} del ${weekdayDate(appointment.date)} a las ${appointment.time}?`)) return;
   button.disabled = true;
   try {
     await api.delete(`/v1/appointments/${encodeURIComponent(appointment.id)}`);
@@ -213,7 +199,7 @@ async function loadUpcoming() {
   try {
     const listing = await api.get("/v1/appointments?view=proximas&limit=50");
     box.replaceChildren();
-    if (!listing.items.length) box.append(element("p", "No tienes citas próximas.", "meta"));
+    if (!listing.items.length) box.append(el("p", { text: "No tienes citas próximas.", class: "meta" }));
     for (const appointment of listing.items) box.append(appointmentItem(appointment, true));
   } catch (error) {
     showError(notice, error);
@@ -227,7 +213,7 @@ async function loadHistory(reset = false) {
     const query = historyCursor ? `&cursor=${encodeURIComponent(historyCursor)}` : "";
     const listing = await api.get(`/v1/appointments?view=historial&limit=10${query}`);
     if (reset || !historyCursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(element("p", "Aún no hay citas en tu historial.", "meta"));
+    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "Aún no hay citas en tu historial.", class: "meta" }));
     for (const appointment of listing.items) box.append(appointmentItem(appointment, false));
     historyCursor = listing.next_cursor;
     moreHistory.hidden = !historyCursor;

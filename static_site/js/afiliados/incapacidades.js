@@ -1,5 +1,7 @@
 // The affiliate's sealed sick leaves of the last months, each with its printable certificate.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { longDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 
 const KINDS = {
@@ -13,18 +15,6 @@ const more = document.querySelector("[data-more]");
 const notice = document.querySelector("[data-notice]");
 let cursor = null;
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function day(value) {
-  const [year, month, date] = value.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString("es-MX", { day: "numeric", month: "long", year: "numeric" });
-}
-
 async function openCertificate(sickLeave, card, button) {
   const status = card.querySelector("[data-certificate]");
   button.disabled = true;
@@ -32,12 +22,12 @@ async function openCertificate(sickLeave, card, button) {
   try {
     const link = await api.get(`/v1/sick-leaves/${encodeURIComponent(sickLeave.id)}/certificate`);
     status.replaceChildren();
-    const anchor = element("a", "Abrir el certificado (PDF) para imprimir o guardar", "button");
+    const anchor = el("a", { text: "Abrir el certificado (PDF) para imprimir o guardar", class: "button" });
     anchor.href = link.url;
     anchor.target = "_blank";
     anchor.rel = "noopener";
     anchor.dataset.certificateLink = "";
-    status.append(anchor, element("p", "El enlace vence en unos minutos; si vence, vuelve a solicitarlo.", "hint"));
+    status.append(anchor, el("p", { text: "El enlace vence en unos minutos; si vence, vuelve a solicitarlo.", class: "hint" }));
     anchor.focus();
   } catch (error) {
     showError(status, error);
@@ -47,27 +37,27 @@ async function openCertificate(sickLeave, card, button) {
 }
 
 function sickLeaveCard(sickLeave) {
-  const card = element("article", null, "card");
+  const card = el("article", { class: "card" });
   card.dataset.sickLeave = sickLeave.id;
-  card.append(element("h2", `${KINDS[sickLeave.kind] || sickLeave.kind}: ${sickLeave.days} ${sickLeave.days === 1 ? "día" : "días"}`));
-  const data = element("dl", null, "data");
+  card.append(el("h2", { text: `${KINDS[sickLeave.kind] || sickLeave.kind}: ${sickLeave.days} ${sickLeave.days === 1 ? "día" : "días"}` }));
+  const data = el("dl", { class: "data" });
   for (const [label, value] of [
-    ["Del", day(sickLeave.start_date)],
-    ["Al", day(sickLeave.end_date)],
+    ["Del", longDate(sickLeave.start_date)],
+    ["Al", longDate(sickLeave.end_date)],
     ["Médico", sickLeave.doctor],
     ["Unidad médica", sickLeave.clinic],
     ["Certificado", sickLeave.id],
     ["Estado", "Autorizada y sellada"],
   ]) {
-    data.append(element("dt", label), element("dd", value));
+    data.append(el("dt", { text: label }), el("dd", { text: value }));
   }
   card.append(data);
-  const actions = element("p", null, "actions");
-  const button = element("button", "Imprimir o descargar certificado");
+  const actions = el("p", { class: "actions" });
+  const button = el("button", { text: "Imprimir o descargar certificado" });
   button.type = "button";
   actions.append(button);
   card.append(actions);
-  const status = element("div");
+  const status = el("div");
   status.dataset.certificate = "";
   status.setAttribute("aria-live", "polite");
   card.append(status);
@@ -80,7 +70,7 @@ async function load() {
     const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
     const listing = await api.get(`/v1/sick-leaves?limit=10${query}`);
     if (!cursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(element("p", "No tienes incapacidades selladas de los últimos 6 meses.", "meta"));
+    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "No tienes incapacidades selladas de los últimos 6 meses.", class: "meta" }));
     for (const sickLeave of listing.items) box.append(sickLeaveCard(sickLeave));
     cursor = listing.next_cursor;
     more.hidden = !cursor;

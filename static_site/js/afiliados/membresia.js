@@ -1,7 +1,9 @@
 // The affiliate's memberships (status, validity, payments, card) and enrolment in a plan.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { longDate, moneyWithCurrency, shortDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { badge, formatDate, formatMoney } from "/js/payment-slip.js";
+import { badge } from "/js/payment-slip.js";
 import { requireSession } from "/js/session.js";
 
 const session = requireSession(["afiliado"]);
@@ -9,29 +11,22 @@ const notice = document.querySelector("[data-notice]");
 const container = document.querySelector("[data-memberships]");
 const CHANNELS = { tienda: "Tienda", banco: "Banco", tarjeta: "Tarjeta" };
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 function paymentsTable(payments) {
-  if (!payments.length) return element("p", "Aún no hay pagos registrados.", "hint");
-  const table = element("table", undefined, "table");
-  const head = element("tr");
-  for (const title of ["Fecha", "Forma", "Meses", "Monto", "Cubre hasta"]) head.append(element("th", title));
-  const thead = element("thead");
+  if (!payments.length) return el("p", { text: "Aún no hay pagos registrados.", class: "hint" });
+  const table = el("table", { class: "table" });
+  const head = el("tr");
+  for (const title of ["Fecha", "Forma", "Meses", "Monto", "Cubre hasta"]) head.append(el("th", { text: title }));
+  const thead = el("thead");
   thead.append(head);
-  const body = element("tbody");
+  const body = el("tbody");
   for (const payment of payments) {
-    const row = element("tr");
+    const row = el("tr");
     row.append(
-      element("td", new Date(payment.paid_at).toLocaleDateString("es-MX", { timeZone: "America/Mexico_City" })),
-      element("td", CHANNELS[payment.channel] || payment.channel),
-      element("td", String(payment.months)),
-      element("td", formatMoney(payment.amount)),
-      element("td", formatDate(payment.paid_through)),
+      el("td", { text: shortDate(payment.paid_at) }),
+      el("td", { text: CHANNELS[payment.channel] || payment.channel }),
+      el("td", { text: String(payment.months) }),
+      el("td", { text: moneyWithCurrency(payment.amount) }),
+      el("td", { text: longDate(payment.paid_through) }),
     );
     body.append(row);
   }
@@ -40,28 +35,28 @@ function paymentsTable(payments) {
 }
 
 function membershipCard(membership) {
-  const card = element("article", undefined, "card");
+  const card = el("article", { class: "card" });
   card.id = `membresia-${membership.id}`;
   card.dataset.membership = membership.id;
-  card.append(element("h3", `${membership.plan.name}`));
-  const facts = element("dl", undefined, "data");
-  const status = element("dd");
+  card.append(el("h3", { text: `${membership.plan.name}` }));
+  const facts = el("dl", { class: "data" });
+  const status = el("dd");
   status.dataset.field = "status";
   status.append(badge(membership.status));
-  facts.append(element("dt", "Número de afiliado"), element("dd", membership.member_number));
-  facts.append(element("dt", "Estado"), status);
-  const through = element("dd", membership.paid_through ? formatDate(membership.paid_through) : "Sin pagos");
+  facts.append(el("dt", { text: "Número de afiliado" }), el("dd", { text: membership.member_number }));
+  facts.append(el("dt", { text: "Estado" }), status);
+  const through = el("dd", { text: membership.paid_through ? longDate(membership.paid_through) : "Sin pagos" });
   through.dataset.field = "paid_through";
-  facts.append(element("dt", "Vigente hasta"), through);
-  facts.append(element("dt", "Cuota mensual"), element("dd", formatMoney(membership.plan.monthly_fee)));
+  facts.append(el("dt", { text: "Vigente hasta" }), through);
+  facts.append(el("dt", { text: "Cuota mensual" }), el("dd", { text: moneyWithCurrency(membership.plan.monthly_fee) }));
   if (membership.months_due > 0) {
-    facts.append(element("dt", "Por pagar"),
-      element("dd", `${formatMoney(membership.amount_due)} (${membership.months_due} ${membership.months_due === 1 ? "mes" : "meses"})`));
+    facts.append(el("dt", { text: "Por pagar" }),
+      el("dd", { text: `${moneyWithCurrency(membership.amount_due)} (${membership.months_due} ${membership.months_due === 1 ? "mes" : "meses"})` }));
   }
-  const error = element("div");
+  const error = el("div");
   error.hidden = true;
-  const actions = element("p", undefined, "actions");
-  const download = element("button", "Descargar mi credencial (PDF)");
+  const actions = el("p", { class: "actions" });
+  const download = el("button", { text: "Descargar mi credencial (PDF)" });
   download.type = "button";
   download.dataset.action = "card";
   download.addEventListener("click", async () => {
@@ -76,7 +71,7 @@ function membershipCard(membership) {
     }
   });
   actions.append(download);
-  card.append(facts, actions, error, element("h4", "Pagos"), paymentsTable(membership.payments));
+  card.append(facts, actions, error, el("h4", { text: "Pagos" }), paymentsTable(membership.payments));
   return card;
 }
 
@@ -99,17 +94,17 @@ async function loadPlans() {
     const plans = await api.get("/v1/plans");
     holder.replaceChildren();
     plans.items.forEach((plan, index) => {
-      const field = element("div", undefined, "field check");
+      const field = el("div", { class: "field check" });
       const input = document.createElement("input");
       input.type = "radio";
       input.name = "plan_id";
       input.value = plan.id;
       input.id = `plan-${plan.id}`;
       if (index === 0) input.checked = true;
-      const label = element("label");
+      const label = el("label");
       label.htmlFor = input.id;
-      label.append(element("strong", `${plan.name} · ${formatMoney(plan.monthly_fee)} al mes`));
-      label.append(element("br"), document.createTextNode(plan.coverage.join(", ")));
+      label.append(el("strong", { text: `${plan.name} · ${moneyWithCurrency(plan.monthly_fee)} al mes` }));
+      label.append(el("br"), document.createTextNode(plan.coverage.join(", ")));
       field.append(input, label);
       holder.append(field);
     });

@@ -1,5 +1,7 @@
 // The family's prescriptions, newest first, with the notice that the list is informational.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { longDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 
 const session = requireSession(["afiliado"]);
@@ -8,32 +10,20 @@ const more = document.querySelector("[data-more]");
 const notice = document.querySelector("[data-notice]");
 let cursor = null;
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function day(value) {
-  const [year, month, date] = value.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString("es-MX", { day: "numeric", month: "long", year: "numeric" });
-}
-
 function prescriptionCard(prescription) {
-  const card = element("article", null, "card");
+  const card = el("article", { class: "card" });
   card.dataset.prescription = prescription.id;
-  card.append(element("h2", `Receta del ${day(prescription.date)}`));
-  const data = element("dl", null, "data");
+  card.append(el("h2", { text: `Receta del ${longDate(prescription.date)}` }));
+  const data = el("dl", { class: "data" });
   for (const [label, value] of [["Paciente", prescription.patient_name], ["Médico", prescription.doctor], ["Unidad médica", prescription.clinic]]) {
-    data.append(element("dt", label), element("dd", value));
+    data.append(el("dt", { text: label }), el("dd", { text: value }));
   }
   card.append(data);
-  card.append(element("h3", "Medicamentos"));
-  const list = element("ul", null, "links");
+  card.append(el("h3", { text: "Medicamentos" }));
+  const list = el("ul", { class: "links" });
   for (const medicine of prescription.medicines) {
-    const item = element("li");
-    item.append(element("strong", medicine.name));
+    const item = el("li");
+    item.append(el("strong", { text: medicine.name }));
     item.append(document.createTextNode(` — ${medicine.dose}. Cantidad: ${medicine.quantity}.`));
     list.append(item);
   }
@@ -47,7 +37,7 @@ async function load() {
     const listing = await api.get(`/v1/prescriptions?limit=10${query}`);
     document.querySelector("[data-rx-notice]").textContent = listing.notice;
     if (!cursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(element("p", "No hay recetas registradas para tu núcleo familiar.", "meta"));
+    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "No hay recetas registradas para tu núcleo familiar.", class: "meta" }));
     for (const prescription of listing.items) box.append(prescriptionCard(prescription));
     cursor = listing.next_cursor;
     more.hidden = !cursor;

@@ -1,7 +1,8 @@
 // In-app notifications with their read state.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { dateTime } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { el, formatInstant } from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const pageError = document.querySelector("[data-error]");
@@ -20,7 +21,7 @@ async function load() {
     el("div", {},
       el("strong", { text: n.title }),
       el("p", { text: n.body }),
-      el("p", { class: "meta", text: formatInstant(n.created_at) })),
+      el("p", { class: "meta", text: dateTime(n.created_at) })),
     el("span", { class: "actions" },
       n.claim_id ? el("a", { class: "button small-button secondary", href: `/asegurados/tramite.html?id=${n.claim_id}`, text: "Ver trámite" }) : null,
       n.read ? el("span", { class: "meta", text: "Leída" }) : el("button", {

@@ -1,7 +1,7 @@
 // The insurer's medical network: its notice first, then the link and the hospital search.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { requireSession } from "/js/session.js";
-import { el } from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const pageError = document.querySelector("[data-error]");

@@ -1,18 +1,12 @@
 // A claim's detail for the insured: status and deadlines, documents, the history, and the
 // answer to a request for pending documents (new uploads and observations).
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { dateTime, longDate } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 import {
-  COVERAGE_LABELS,
-  RELATIONSHIP_LABELS,
-  STATUS_LABELS,
-  claimTitle,
-  documentItem,
-  el,
-  formatDate,
-  formatInstant,
-  statusBadge,
+  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
   uploadClaimFile,
 } from "/js/tramites-comun.js";
 
@@ -71,7 +65,7 @@ function render() {
   document.title = `Trámite ${claim.folio || "(borrador)"} · Portal Médico`;
   set("[data-title]", claim.folio ? `Trámite ${claim.folio}` : "Trámite en borrador");
   document.querySelector("[data-status]").replaceChildren(statusBadge(claim.status));
-  set("[data-folio-line]", `Actualizado ${formatInstant(claim.updated_at)}`);
+  set("[data-folio-line]", `Actualizado ${dateTime(claim.updated_at)}`);
   set("[data-stage-description]", claim.stage_description);
   set("[data-type]", `${claimTitle(claim)} (${claim.stage === "inicial" ? "inicial" : "complemento"})`);
   set("[data-member]", `${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship})`);
@@ -79,10 +73,10 @@ function render() {
   set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
   set("[data-hospital]", claim.hospital_name || "—");
   set("[data-clabe]", claim.payout_clabe_masked ? `CLABE ${claim.payout_clabe_masked}` : "—");
-  set("[data-registered]", formatInstant(claim.registered_at));
+  set("[data-registered]", dateTime(claim.registered_at));
   set("[data-elapsed]", claim.elapsed_business_hours === null ? "—"
     : `${claim.elapsed_business_hours} horas hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)`);
-  set("[data-due]", claim.estimated_response_date ? formatDate(claim.estimated_response_date) : "—");
+  set("[data-due]", claim.estimated_response_date ? longDate(claim.estimated_response_date) : "—");
   document.querySelector("[data-summary]").hidden = false;
   const draft = claim.status === "borrador";
   document.querySelector("[data-continue]").hidden = !draft;
@@ -105,7 +99,7 @@ function render() {
   const history = document.querySelector("[data-history]");
   history.replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
     el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
-    el("span", { class: "meta", text: ` · ${formatInstant(entry.at)} · ${entry.by === "operador" ? "Aseguradora" : "Tú"}` }),
+    el("span", { class: "meta", text: ` · ${dateTime(entry.at)} · ${entry.by === "operador" ? "Aseguradora" : "Tú"}` }),
     entry.note ? el("p", { text: entry.note }) : null)));
   document.querySelector("[data-history-section]").hidden = false;
 }

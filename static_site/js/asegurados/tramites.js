@@ -1,8 +1,10 @@
 // "Mis trámites": the current claims, then "Mostrar más trámites" with the tabs
 // En trámite (filters by type, person and status) and Historial (search by folio or person).
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { dateTime } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { RELATIONSHIP_LABELS, claimTitle, el, formatInstant, statusBadge } from "/js/tramites-comun.js";
+import { RELATIONSHIP_LABELS, claimTitle, statusBadge } from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const pageError = document.querySelector("[data-error]");
@@ -14,7 +16,7 @@ function claimRow(claim) {
   return el("li", { class: "claim-row", "data-claim": claim.id },
     el("div", {},
       el("strong", { text: claim.folio || "Sin folio (borrador)" }), " ", statusBadge(claim.status),
-      el("p", { class: "meta", text: `${claimTitle(claim)} · ${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship}) · ${formatInstant(claim.registered_at || claim.created_at)}` })),
+      el("p", { class: "meta", text: `${claimTitle(claim)} · ${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship}) · ${dateTime(claim.registered_at || claim.created_at)}` })),
     link);
 }
 

@@ -1,7 +1,8 @@
 // Operadores: load a transactions CSV in batches of 1,000 and run the settlement by hand.
 import { ApiError, api, showError } from "/js/api.js";
+import { numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { day, table } from "/js/settlement.js";
+import { table } from "/js/settlement.js";
 
 const BATCH = 1000;
 
@@ -101,7 +102,7 @@ if (requireSession(["operador"])) {
       const run = await api.get(`/v1/operator/settlements/runs/${runId}`);
       runStatus.className = `alert ${run.finished ? "alert-success" : ""}`;
       runStatus.textContent = run.finished
-        ? `Liquidación terminada (periodo hasta el ${day(run.period_end)}). Prestadores liquidados: ${run.settled} de ${run.providers} con transacciones pendientes.`
+        ? `Liquidación terminada (periodo hasta el ${numericDate(run.period_end)}). Prestadores liquidados: ${run.settled} de ${run.providers} con transacciones pendientes.`
         : `Liquidando… ${run.done} de ${run.providers} prestadores.`;
       if (run.finished) return;
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,9 +1,11 @@
 // Operators: load a digital care order for a provider, see the insurer's invoices and record
 // the payment of an accepted one (the server checks it with SAT first).
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
+import { INVOICE_STATUS, ORDER_STATUS, badge } from "/js/prestadores-comun.js";
 import { requireSession } from "/js/session.js";
-import { INVOICE_STATUS, ORDER_STATUS, badge, day, el, money } from "/js/prestadores-comun.js";
 
 if (requireSession(["operador"])) {
   const insurer = document.getElementById("insurer");
@@ -47,12 +49,12 @@ if (requireSession(["operador"])) {
       el("thead", {}, el("tr", {}, ...["Folio fiscal", "Subida", "Órdenes", "Total", "Estado", "Pago"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, ...page.items.map((invoice) => el("tr", { "data-invoice": invoice.id },
         el("td", { text: invoice.uuid || "—" }),
-        el("td", { text: day(invoice.created_at) }),
+        el("td", { text: mediumDate(invoice.created_at) }),
         el("td", { class: "num", text: String(invoice.care_order_ids.length) }),
         el("td", { class: "num", text: money(invoice.total) }),
         el("td", {}, badge(invoice.status, INVOICE_STATUS)),
         el("td", {}, invoice.status === "aceptada" ? payForm(invoice)
-          : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${day(invoice.payment.paid_on)}` }) : el("span", { text: "—" })))))));
+          : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${mediumDate(invoice.payment.paid_on)}` }) : el("span", { text: "—" })))))));
   }
 
   async function showOrders() {
@@ -66,7 +68,7 @@ if (requireSession(["operador"])) {
       el("tbody", {}, ...page.items.map((order) => el("tr", {},
         el("td", { text: order.account_number }),
         el("td", { text: order.patient_name }),
-        el("td", { text: day(order.date) }),
+        el("td", { text: mediumDate(order.date) }),
         el("td", { class: "num", text: money(order.amount) }),
         el("td", { class: "num", text: money(order.amount_to_invoice) }),
         el("td", {}, badge(order.status, ORDER_STATUS)))))));

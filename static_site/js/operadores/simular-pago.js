@@ -1,7 +1,9 @@
 // Operators (local stack): sign and send a payment network confirmation for a reference.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { moneyWithCurrency, shortDateTime } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
-import { badge, formatMoney } from "/js/payment-slip.js";
+import { badge } from "/js/payment-slip.js";
 import { requireSession } from "/js/session.js";
 
 const session = requireSession(["operador"]);
@@ -11,32 +13,26 @@ const OUTCOMES = {
   excepcion: "No se aplicó: quedó registrada como excepción",
 };
 
-function element(tag, text) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 async function loadExceptions() {
   const holder = document.querySelector("[data-exceptions]");
   try {
     const result = await api.get("/v1/operator/payments/exceptions?limit=20");
     if (!result.items.length) {
-      holder.replaceChildren(element("p", "No hay pagos pendientes de resolver."));
+      holder.replaceChildren(el("p", { text: "No hay pagos pendientes de resolver." }));
       return;
     }
-    const table = element("table");
+    const table = el("table");
     table.className = "table";
-    const head = element("tr");
-    for (const title of ["Recibido", "Referencia", "Monto", "Motivo"]) head.append(element("th", title));
+    const head = el("tr");
+    for (const title of ["Recibido", "Referencia", "Monto", "Motivo"]) head.append(el("th", { text: title }));
     table.append(head);
     for (const item of result.items) {
-      const row = element("tr");
+      const row = el("tr");
       row.append(
-        element("td", new Date(item.received_at).toLocaleString("es-MX", { timeZone: "America/Mexico_City" })),
-        element("td", item.reference),
-        element("td", formatMoney(item.amount)),
-        element("td", item.reason_label),
+        el("td", { text: shortDateTime(item.received_at) }),
+        el("td", { text: item.reference }),
+        el("td", { text: moneyWithCurrency(item.amount) }),
+        el("td", { text: item.reason_label }),
       );
       table.append(row);
     }

@@ -2,6 +2,7 @@
 // decision on a deletion (approve, or reject with a reason for the person).
 import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
+import { dateTime, READER_ZONE } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
@@ -14,10 +15,6 @@ const STATUS = {
   aprobada: "Aprobada", rechazada: "Rechazada", completada: "Completada",
 };
 const ROLES = { asegurado: "Asegurado", prestador: "Prestador", afiliado: "Afiliado", operador: "Operador" };
-
-function when(iso) {
-  return new Date(iso).toLocaleString("es-MX", { dateStyle: "medium", timeStyle: "short" });
-}
 
 function decisionForm(request) {
   const id = request.request_id;
@@ -38,7 +35,7 @@ function decisionForm(request) {
     }),
     async (answer) => {
       showSuccess(notice, answer.status === "aprobada"
-        ? `Eliminación aprobada. Se ejecutará el ${when(answer.due_at)}, cuando termine el plazo legal de conservación.`
+        ? `Eliminación aprobada. Se ejecutará el ${dateTime(answer.due_at, READER_ZONE)}, cuando termine el plazo legal de conservación.`
         : "Solicitud rechazada. Avisamos a la persona por correo.");
       await load();
     },
@@ -53,14 +50,14 @@ async function showDetail(request, container) {
     ["Correo", detail.email || "—"],
     ["Cuenta", detail.account_id],
     ["Portal", ROLES[detail.role] || detail.role],
-    ["Recibida", when(detail.created_at)],
+    ["Recibida", dateTime(detail.created_at, READER_ZONE)],
   ];
-  if (detail.due_at) rows.push(["Se elimina el", when(detail.due_at)]);
+  if (detail.due_at) rows.push(["Se elimina el", dateTime(detail.due_at, READER_ZONE)]);
   if (detail.reason) rows.push(["Motivo", detail.reason]);
   const data = el("dl", { class: "data" });
   for (const [term, value] of rows) data.append(el("dt", { text: term }), el("dd", { text: value }));
   const history = el("ol", { class: "links" }, ...detail.history.map((entry) =>
-    el("li", { text: `${when(entry.at)} · ${STATUS[entry.status] || entry.status}${entry.note ? ` · ${entry.note}` : ""}` })));
+    el("li", { text: `${dateTime(entry.at, READER_ZONE)} · ${STATUS[entry.status] || entry.status}${entry.note ? ` · ${entry.note}` : ""}` })));
   const kept = (detail.retained || []).map((r) =>
     el("p", { class: "meta", text: `Conservado: ${r.what} (${r.count}) hasta ${r.until}. ${r.legal_basis}` }));
   container.replaceChildren(data, el("h3", { text: "Historial" }), history, ...kept);
@@ -72,7 +69,7 @@ function row(request) {
   const summary = el("summary", {},
     el("strong", { text: request.type_label }), " ",
     el("span", { class: `prov-badge prov-${request.status}`, text: request.status_label }),
-    el("span", { class: "meta", text: ` · ${ROLES[request.role] || request.role} · recibida ${when(request.created_at)}` }));
+    el("span", { class: "meta", text: ` · ${ROLES[request.role] || request.role} · recibida ${dateTime(request.created_at, READER_ZONE)}` }));
   const details = el("details", {}, summary, body);
   details.addEventListener("toggle", () => {
     if (details.open) showDetail(request, body).catch((error) => showError(pageError, error));

@@ -1,18 +1,12 @@
 // An operator reviews one claim: data, documents (preview and download, audited),
 // the history, and the transitions the status machine allows, with a note.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { dateTime, longDate } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 import {
-  COVERAGE_LABELS,
-  RELATIONSHIP_LABELS,
-  STATUS_LABELS,
-  claimTitle,
-  documentItem,
-  el,
-  formatDate,
-  formatInstant,
-  statusBadge,
+  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
 } from "/js/tramites-comun.js";
 
 const session = requireSession(["operador"]);
@@ -34,9 +28,9 @@ function render() {
   set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
   set("[data-hospital]", claim.hospital_name || "—");
   set("[data-clabe]", claim.payout_clabe_masked || "—");
-  set("[data-registered]", formatInstant(claim.registered_at));
+  set("[data-registered]", dateTime(claim.registered_at));
   set("[data-elapsed]", claim.elapsed_business_hours === null ? "—" : `${claim.elapsed_business_hours} h (meta: ${claim.service_level_hours} h)`);
-  set("[data-due]", formatDate(claim.estimated_response_date));
+  set("[data-due]", longDate(claim.estimated_response_date));
   document.querySelector("[data-summary]").hidden = false;
 
   const base = `/v1/operator/claims/${claim.id}/documents`;
@@ -55,7 +49,7 @@ function render() {
 
   document.querySelector("[data-history]").replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
     el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
-    el("span", { class: "meta", text: ` · ${formatInstant(entry.at)} · ${entry.by === "operador" ? "Operador" : "Asegurado"}` }),
+    el("span", { class: "meta", text: ` · ${dateTime(entry.at)} · ${entry.by === "operador" ? "Operador" : "Asegurado"}` }),
     entry.note ? el("p", { text: entry.note }) : null)));
 }
 

@@ -1,7 +1,9 @@
 // The operator's queue of claims by status (each read is audited by the API).
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { dateTime } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { claimTitle, el, formatInstant, statusBadge } from "/js/tramites-comun.js";
+import { claimTitle, statusBadge } from "/js/tramites-comun.js";
 
 const session = requireSession(["operador"]);
 const form = document.getElementById("queue-form");
@@ -13,7 +15,7 @@ async function load() {
   list.replaceChildren(...answer.items.map((claim) => el("li", { class: "claim-row", "data-claim": claim.id },
     el("div", {},
       el("strong", { text: claim.folio }), " ", statusBadge(claim.status),
-      el("p", { class: "meta", text: `${claimTitle(claim)} · ${claim.member_name} · actualizado ${formatInstant(claim.updated_at)}` })),
+      el("p", { class: "meta", text: `${claimTitle(claim)} · ${claim.member_name} · actualizado ${dateTime(claim.updated_at)}` })),
     el("a", { class: "button small-button", href: `/operadores/tramite.html?id=${claim.id}`, text: "Revisar", "aria-label": `Revisar ${claim.folio}` }))));
   if (!answer.items.length) list.append(el("li", { class: "meta", text: "No hay trámites en este estado." }));
 }

@@ -1,7 +1,9 @@
 // The public payment page: RFC → what is due → a store or bank reference, or a card payment.
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { fromCents, longDate, moneyWithCurrency, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { badge, formatDate, formatMoney, renderSlip } from "/js/payment-slip.js";
+import { badge, renderSlip } from "/js/payment-slip.js";
 import { CardError, createToken } from "/js/sandbox-gateway.js";
 
 const results = document.querySelector("[data-results]");
@@ -12,19 +14,12 @@ const cardForm = document.querySelector("#card-form");
 const cardResult = document.querySelector("[data-card-result]");
 let cardTarget = null;
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 function monthsSelect(item, id) {
   const select = document.createElement("select");
   select.id = id;
   const suggested = Math.max(1, item.months_due);
   for (let months = 1; months <= 12; months += 1) {
-    const option = element("option", `${months} ${months === 1 ? "mes" : "meses"}`);
+    const option = el("option", { text: `${months} ${months === 1 ? "mes" : "meses"}` });
     option.value = String(months);
     if (months === suggested) option.selected = true;
     select.append(option);
@@ -33,33 +28,33 @@ function monthsSelect(item, id) {
 }
 
 function dueCard(item, index) {
-  const card = element("li", undefined, "card");
+  const card = el("li", { class: "card" });
   card.dataset.membership = item.membership_id;
-  const title = element("h3", `${item.plan} · ${item.member_name}`);
-  const facts = element("dl", undefined, "data");
-  const status = element("dd");
+  const title = el("h3", { text: `${item.plan} · ${item.member_name}` });
+  const facts = el("dl", { class: "data" });
+  const status = el("dd");
   status.append(badge(item.status));
-  facts.append(element("dt", "Estado"), status);
-  facts.append(element("dt", "Pagada hasta"),
-    element("dd", item.paid_through ? formatDate(item.paid_through) : "Sin pagos"));
-  facts.append(element("dt", "Cuota mensual"), element("dd", formatMoney(item.monthly_fee)));
-  facts.append(element("dt", "Meses por pagar"), element("dd", String(item.months_due)));
-  facts.append(element("dt", "Total por pagar"), element("dd", formatMoney(item.amount_due)));
-  const field = element("div", undefined, "field");
+  facts.append(el("dt", { text: "Estado" }), status);
+  facts.append(el("dt", { text: "Pagada hasta" }),
+    el("dd", { text: item.paid_through ? longDate(item.paid_through) : "Sin pagos" }));
+  facts.append(el("dt", { text: "Cuota mensual" }), el("dd", { text: moneyWithCurrency(item.monthly_fee) }));
+  facts.append(el("dt", { text: "Meses por pagar" }), el("dd", { text: String(item.months_due) }));
+  facts.append(el("dt", { text: "Total por pagar" }), el("dd", { text: moneyWithCurrency(item.amount_due) }));
+  const field = el("div", { class: "field" });
   const selectId = `months-${index}`;
-  const label = element("label", "¿Cuántos meses quieres pagar?");
+  const label = el("label", { text: "¿Cuántos meses quieres pagar?" });
   label.htmlFor = selectId;
   const select = monthsSelect(item, selectId);
   field.append(label, select);
-  const error = element("div");
+  const error = el("div");
   error.hidden = true;
-  const actions = element("p", undefined, "actions");
+  const actions = el("p", { class: "actions" });
   const methods = [
     ["tienda", "Referencia para tienda"],
     ["banco", "Referencia para banco"],
   ];
   for (const [method, text] of methods) {
-    const button = element("button", text, method === "banco" ? "secondary" : undefined);
+    const button = el("button", { text, class: method === "banco" ? "secondary" : null });
     button.type = "button";
     button.dataset.method = method;
     button.addEventListener("click", async () => {
@@ -81,15 +76,15 @@ function dueCard(item, index) {
     });
     actions.append(button);
   }
-  const byCard = element("button", "Pagar con tarjeta", "secondary");
+  const byCard = el("button", { text: "Pagar con tarjeta", class: "secondary" });
   byCard.type = "button";
   byCard.dataset.method = "tarjeta";
   byCard.addEventListener("click", () => {
     cardTarget = { id: item.membership_id, months: Number(select.value) };
-    const amount = Number(item.monthly_fee.amount) * cardTarget.months;
+    const amount = fromCents(toCents(item.monthly_fee) * cardTarget.months);
     document.querySelector("[data-card-summary]").textContent =
       `${item.plan}: ${cardTarget.months} ${cardTarget.months === 1 ? "mes" : "meses"}, ` +
-      `${formatMoney({ amount: amount.toFixed(2), currency: "MXN" })}.`;
+      `${moneyWithCurrency(amount)}.`;
     slip.hidden = true;
     cardResult.hidden = true;
     cardSection.hidden = false;

@@ -1,11 +1,13 @@
 // Mi cuenta bancaria: the active account and the one being validated; register a new CLABE
 // with its bank statement, follow the upload and the verdict.
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
+import { mediumDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { requireSession } from "/js/session.js";
 import {
-  BANK_STATUS, badge, day, el, fileSpec, progressIn, reasonList, uploadToSlot, waitFor,
+  BANK_STATUS, badge, fileSpec, progressIn, reasonList, waitFor,
 } from "/js/prestadores-comun.js";
+import { requireSession } from "/js/session.js";
 
 function accountCard(title, account) {
   return el("div", { class: "prov-account" },
@@ -14,7 +16,7 @@ function accountCard(title, account) {
       el("dt", { text: "Banco" }), el("dd", { text: account.bank }),
       el("dt", { text: "CLABE" }), el("dd", { text: account.clabe }),
       el("dt", { text: "Estado" }), el("dd", {}, badge(account.status, BANK_STATUS)),
-      el("dt", { text: "Registrada" }), el("dd", { text: day(account.created_at) })),
+      el("dt", { text: "Registrada" }), el("dd", { text: mediumDate(account.created_at) })),
     account.reasons.length ? el("p", { text: "No pudimos validar el estado de cuenta:" }) : null,
     account.reasons.length ? reasonList(account.reasons) : null);
 }

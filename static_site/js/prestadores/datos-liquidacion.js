@@ -1,7 +1,8 @@
 // Datos de pago y facturas: the provider's data, bank account and the platform's invoices.
 import { api, showError } from "/js/api.js";
+import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { clp, day, empty, table } from "/js/settlement.js";
+import { empty, table } from "/js/settlement.js";
 
 const TYPES = {
   mensualidad: "Mensualidad",
@@ -46,8 +47,8 @@ if (requireSession(["prestador"])) {
       document.querySelector("[data-invoices]").replaceChildren(result.items.length ? table([
         { label: "Tipo", value: (i) => TYPES[i.type] || i.type },
         { label: "Folio", value: (i) => i.folio },
-        { label: "Emisión", value: (i) => day(i.issued_on) },
-        { label: "Vencimiento", value: (i) => day(i.due_on) },
+        { label: "Emisión", value: (i) => numericDate(i.issued_on) },
+        { label: "Vencimiento", value: (i) => numericDate(i.due_on) },
         { label: "Total", value: (i) => clp(i.total), num: true },
         { label: "Saldo", value: (i) => clp(i.balance), num: true },
         { label: "Estado", value: (i) => (i.status === "pagada" ? "Pagada" : "Pendiente") },

@@ -1,7 +1,9 @@
 // Estado de cuenta: every order with its state and amounts, totals, and the Excel download.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { mediumDate, money } from "/js/format.js";
+import { ORDER_STATUS, SERVICE, badge } from "/js/prestadores-comun.js";
 import { requireSession } from "/js/session.js";
-import { ORDER_STATUS, SERVICE, badge, day, el, money } from "/js/prestadores-comun.js";
 
 if (requireSession(["prestador"])) {
   const alert = document.querySelector("[data-error]");
@@ -31,7 +33,7 @@ if (requireSession(["prestador"])) {
           el("td", {}, el("a", { href: `/prestadores/orden.html?id=${row.order_id}`, text: row.account_number })),
           el("td", { text: row.patient_name }),
           el("td", { text: SERVICE[row.service] || row.service }),
-          el("td", { text: day(row.date) }),
+          el("td", { text: mediumDate(row.date) }),
           el("td", {}, badge(row.status, ORDER_STATUS),
             row.complement_due && row.invoice_id
               ? el("div", {}, el("a", { href: `/prestadores/factura.html?id=${row.invoice_id}`, text: "Subir complemento" }))

@@ -1,11 +1,13 @@
 // One invoice: its validation (every rule it broke), the payment, and the payment complement
 // the provider uploads once the insurer has paid.
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
+import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { requireSession } from "/js/session.js";
 import {
-  INVOICE_STATUS, badge, day, el, fileSpec, money, pageId, progressIn, reasonList, uploadToSlot, waitFor,
+  INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, waitFor,
 } from "/js/prestadores-comun.js";
+import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
   const id = pageId() || "";
@@ -26,7 +28,7 @@ if (requireSession(["prestador"])) {
         el("dt", { text: "Total esperado" }), el("dd", { text: money(invoice.total) }),
         el("dt", { text: "Órdenes" }), el("dd", {}, ...invoice.care_order_ids.map((orderId, index) =>
           el("a", { href: `/prestadores/orden.html?id=${orderId}`, text: `${index ? " · " : ""}Orden ${index + 1}` }))),
-        el("dt", { text: "Subida" }), el("dd", { text: day(invoice.created_at) }))];
+        el("dt", { text: "Subida" }), el("dd", { text: mediumDate(invoice.created_at) }))];
       if (invoice.status === "rechazada") {
         parts.push(el("div", { class: "alert alert-error", role: "alert" },
           el("p", { text: "La factura no se aceptó por lo siguiente. Corrígelo, genera de nuevo el CFDI y súbelo desde Mis órdenes:" }),
@@ -34,7 +36,7 @@ if (requireSession(["prestador"])) {
       }
       if (invoice.payment) {
         parts.push(el("section", { class: "card" }, el("h2", { text: "Pago" }),
-          el("p", { text: `Pagada el ${day(invoice.payment.paid_on)} por ${money(invoice.payment.amount)}. Estado en el SAT al pagarla: ${invoice.payment.sat_status}.` })));
+          el("p", { text: `Pagada el ${mediumDate(invoice.payment.paid_on)} por ${money(invoice.payment.amount)}. Estado en el SAT al pagarla: ${invoice.payment.sat_status}.` })));
       }
       if (invoice.complement) {
         const labels = { pendiente: "En revisión", aceptado: "Aceptado", rechazado: "Rechazado" };

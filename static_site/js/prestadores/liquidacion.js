@@ -1,12 +1,13 @@
 // Detalle de liquidación: credits by type, the provider summary and the settled transactions.
 import { api, showError } from "/js/api.js";
+import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { STATUS, appendRow, clp, day, empty, table } from "/js/settlement.js";
+import { STATUS, appendRow, empty, table } from "/js/settlement.js";
 
 const COLUMNS = [
   { label: "Transacción", value: (t) => t.id },
   { label: "Tipo", value: (t) => (t.kind === "bono" ? "Bono" : "Tarjeta") },
-  { label: "Fecha", value: (t) => day(t.occurred_on) },
+  { label: "Fecha", value: (t) => numericDate(t.occurred_on) },
   { label: "Lugar", value: (t) => t.place || "—" },
   { label: "Financiador", value: (t) => t.payer || "—" },
   { label: "Valor total", value: (t) => clp(t.total_value || t.card_amount), num: true },
@@ -56,9 +57,9 @@ if (requireSession(["prestador"])) {
     const s = await api.get(`/v1/settlements/${encodeURIComponent(folio)}`);
     dataList(document.querySelector("[data-header]"), [
       ["Folio", s.folio],
-      ["Periodo liquidado hasta", day(s.period_end)],
-      ["Fecha de liquidación", day(s.settled_on)],
-      ["Fecha de pago", day(s.paid_on)],
+      ["Periodo liquidado hasta", numericDate(s.period_end)],
+      ["Fecha de liquidación", numericDate(s.settled_on)],
+      ["Fecha de pago", numericDate(s.paid_on)],
       ["Estado", STATUS[s.status] || s.status],
       ["Transacciones", String(s.transactions)],
     ]);

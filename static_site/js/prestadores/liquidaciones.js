@@ -1,7 +1,8 @@
 // Mis liquidaciones: a year (and month) of the provider's settlements.
 import { api, showError } from "/js/api.js";
+import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { MONTHS, STATUS, clp, day, empty, link, table } from "/js/settlement.js";
+import { MONTHS, STATUS, empty, link, table } from "/js/settlement.js";
 
 if (requireSession(["prestador"])) {
   const form = document.getElementById("filter-form");
@@ -23,8 +24,8 @@ if (requireSession(["prestador"])) {
       }
       list.replaceChildren(table([
         { label: "Folio", value: (s) => link(`/prestadores/liquidacion.html?folio=${encodeURIComponent(s.folio)}`, s.folio) },
-        { label: "Fecha de liquidación", value: (s) => day(s.settled_on) },
-        { label: "Fecha de pago", value: (s) => day(s.paid_on) },
+        { label: "Fecha de liquidación", value: (s) => numericDate(s.settled_on) },
+        { label: "Fecha de pago", value: (s) => numericDate(s.paid_on) },
         { label: "Transacciones", value: (s) => String(s.transactions), num: true },
         { label: "Total", value: (s) => clp(s.total), num: true },
         { label: "Estado", value: (s) => STATUS[s.status] || s.status },

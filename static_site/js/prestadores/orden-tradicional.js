@@ -1,9 +1,10 @@
 // A traditional care order: its data and one merged PDF, or the three PDFs we merge into the
 // order format; follows each upload and the format's verdict.
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
+import { fileSpec, reasonList, waitFor } from "/js/prestadores-comun.js";
 import { requireSession } from "/js/session.js";
-import { el, fileSpec, reasonList, uploadToSlot, waitFor } from "/js/prestadores-comun.js";
 
 const PARTS = ["carta", "estado_cuenta", "constancia_fiscal"];
 

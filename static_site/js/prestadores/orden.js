@@ -1,8 +1,10 @@
 // One care order and its payment detail, shown as the insurer's portal shows it: the amount
 // of the payment detail, the retention of the provider's regime, and "el monto a facturar".
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { mediumDate, money } from "/js/format.js";
+import { ORDER_STATUS, SERVICE, badge, pageId, reasonList } from "/js/prestadores-comun.js";
 import { requireSession } from "/js/session.js";
-import { ORDER_STATUS, SERVICE, badge, day, el, money, pageId, reasonList } from "/js/prestadores-comun.js";
 
 if (requireSession(["prestador", "operador"])) {
   const holder = document.querySelector("[data-order]");
@@ -34,7 +36,7 @@ if (requireSession(["prestador", "operador"])) {
             el("dt", { text: "Cuenta" }), el("dd", { text: order.account_number }),
             el("dt", { text: "Paciente" }), el("dd", { text: order.patient_name }),
             el("dt", { text: "Servicio" }), el("dd", { text: SERVICE[order.service] || order.service }),
-            el("dt", { text: "Fecha" }), el("dd", { text: day(order.date) }),
+            el("dt", { text: "Fecha" }), el("dd", { text: mediumDate(order.date) }),
             el("dt", { text: "Tipo" }), el("dd", { text: order.kind === "digital" ? "Digital" : "Tradicional" }),
             el("dt", { text: "Estado" }), el("dd", {}, badge(order.status, ORDER_STATUS)),
             order.kind === "digital" ? el("dt", { text: "Firmas digitales" }) : null,
@@ -49,7 +51,7 @@ if (requireSession(["prestador", "operador"])) {
             el("tfoot", {}, el("tr", {}, el("td", { text: "El monto a facturar" }), el("td", { class: "num", "data-to-invoice": "", text: money(order.amount_to_invoice) })))),
           el("p", { class: "hint", text: `Coaseguro que el asegurado te pagó en la consulta: ${money(order.coinsurance)} (no se factura a la aseguradora).` }),
           el("p", { "data-explanation": "", text: retention.explanation }),
-          el("p", { class: "hint", text: `Tabla de retenciones versión ${retention.table_version}, vigente desde ${day(retention.table_valid_from)}.` })),
+          el("p", { class: "hint", text: `Tabla de retenciones versión ${retention.table_version}, vigente desde ${mediumDate(retention.table_valid_from)}.` })),
       ];
       if (order.format) {
         const format = el("section", { class: "card" }, el("h2", { text: "Formato de la orden" }),

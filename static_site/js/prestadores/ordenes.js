@@ -1,22 +1,13 @@
 // Mis órdenes de atención: the orders with their payment detail; pick some, upload the CFDI,
 // follow its validation and read every rule it broke.
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { el, uploadToSlot } from "/js/dom.js";
+import { fromCents, mediumDate, money, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { requireSession } from "/js/session.js";
 import {
-  INVOICE_STATUS, ORDER_STATUS, SERVICE, badge, day, el, fileSpec, money, progressIn,
-  reasonList, uploadToSlot, waitFor,
+  INVOICE_STATUS, ORDER_STATUS, SERVICE, badge, fileSpec, progressIn, reasonList, waitFor,
 } from "/js/prestadores-comun.js";
-
-function centavos(value) {
-  const [whole, cents = "0"] = value.amount.split(".");
-  return Number(whole) * 100 + Number(cents.padEnd(2, "0"));
-}
-
-function pesos(total) {
-  const cents = String(total % 100).padStart(2, "0");
-  return { amount: `${Math.floor(total / 100)}.${cents}`, currency: "MXN" };
-}
+import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
   const alert = document.querySelector("[data-error]");
@@ -38,7 +29,7 @@ if (requireSession(["prestador"])) {
       selection.replaceChildren(el("p", { class: "meta", text: "Elige una o más órdenes por facturar en la tabla." }));
       return;
     }
-    const sum = (pick) => pesos(picked.reduce((total, order) => total + centavos(pick(order)), 0));
+    const sum = (pick) => fromCents(picked.reduce((total, order) => total + toCents(pick(order)), 0));
     const figure = (label, value) => el("div", {}, el("span", { text: label }), el("strong", { text: money(value) }));
     selection.replaceChildren(
       figure(`${picked.length} orden(es) · SubTotal`, sum((o) => o.amount)),
@@ -58,7 +49,7 @@ if (requireSession(["prestador"])) {
       el("td", {}, el("a", { href: `/prestadores/orden.html?id=${order.id}`, text: order.account_number })),
       el("td", { text: order.patient_name }),
       el("td", { text: SERVICE[order.service] || order.service }),
-      el("td", { text: day(order.date) }),
+      el("td", { text: mediumDate(order.date) }),
       el("td", { class: "num", text: money(order.amount) }),
       el("td", { class: "num", text: money(order.retention.total) }),
       el("td", { class: "num", text: money(order.amount_to_invoice) }),
@@ -89,7 +80,7 @@ if (requireSession(["prestador"])) {
       el("thead", {}, el("tr", {}, ...["Factura", "Subida", "Órdenes", "Total", "Estado"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, ...page.items.map((invoice) => el("tr", {},
         el("td", {}, el("a", { href: `/prestadores/factura.html?id=${invoice.id}`, text: invoice.uuid || "Ver factura" })),
-        el("td", { text: day(invoice.created_at) }),
+        el("td", { text: mediumDate(invoice.created_at) }),
         el("td", { class: "num", text: String(invoice.care_order_ids.length) }),
         el("td", { class: "num", text: money(invoice.total) }),
         el("td", {}, badge(invoice.status, INVOICE_STATUS)))))));

@@ -1,7 +1,8 @@
 // Reportes: by period (with a bar chart), issued vouchers, and sick leaves (LME).
 import { api, showError } from "/js/api.js";
+import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { MONTHS, appendRow, clp, day, download, empty, table } from "/js/settlement.js";
+import { MONTHS, appendRow, download, empty, table } from "/js/settlement.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -48,7 +49,7 @@ function barChart(rows) {
 
 const VOUCHER_COLUMNS = [
   { label: "Folio bono", value: (v) => v.folio },
-  { label: "Emisión", value: (v) => day(v.issued_on) },
+  { label: "Emisión", value: (v) => numericDate(v.issued_on) },
   { label: "Estado", value: (v) => (v.status === "liquidado" ? "Liquidado" : "Pendiente") },
   { label: "N.º liquidación", value: (v) => v.settlement || "—" },
   { label: "Financiador", value: (v) => v.payer || "—" },

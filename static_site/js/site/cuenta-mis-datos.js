@@ -3,6 +3,7 @@
 // lasts five minutes.
 import { ApiError, api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
+import { longDateTime, READER_ZONE } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import { currentSession } from "/js/session.js";
 
@@ -10,10 +11,6 @@ const notice = document.querySelector("[data-privacy-notice]");
 const list = document.querySelector("[data-requests]");
 const exportButton = document.querySelector("[data-request-export]");
 const deletionForm = document.getElementById("deletion-form");
-
-function day(iso) {
-  return new Date(iso).toLocaleString("es-MX", { dateStyle: "long", timeStyle: "short" });
-}
 
 function size(bytes) {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString("es-MX")} KB`;
@@ -37,9 +34,9 @@ async function download(requestId, button) {
 }
 
 function row(request) {
-  const details = [`Solicitada el ${day(request.created_at)}`];
-  if (request.due_at && request.status === "aprobada") details.push(`se eliminará el ${day(request.due_at)}`);
-  if (request.available_until && request.status === "lista") details.push(`disponible hasta el ${day(request.available_until)}`);
+  const details = [`Solicitada el ${longDateTime(request.created_at, READER_ZONE)}`];
+  if (request.due_at && request.status === "aprobada") details.push(`se eliminará el ${longDateTime(request.due_at, READER_ZONE)}`);
+  if (request.available_until && request.status === "lista") details.push(`disponible hasta el ${longDateTime(request.available_until, READER_ZONE)}`);
   if (request.size) {
     const documents = request.files === 1 ? "1 documento" : `${request.files} documentos`;
     details.push(`${documents}, ${size(request.size)}`);

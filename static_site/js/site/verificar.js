@@ -1,6 +1,8 @@
 // Public verification of a sick-leave certificate: reached from the QR (?id=…&seal=…)
 // or typed by hand. No session needed.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
+import { longDate, READER_ZONE, shortDateTime } from "/js/format.js";
 
 const KINDS = {
   enfermedad_general: "Enfermedad general",
@@ -10,41 +12,29 @@ const KINDS = {
 const result = document.querySelector("[data-result]");
 const form = document.getElementById("verify-form");
 
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
-function day(value) {
-  const [year, month, date] = value.split("-").map(Number);
-  return new Date(year, month - 1, date).toLocaleDateString("es-MX", { day: "numeric", month: "long", year: "numeric" });
-}
-
 function show(answer) {
   result.replaceChildren();
-  const box = element("div", null, answer.valid ? "alert alert-success" : "alert alert-error");
+  const box = el("div", { class: answer.valid ? "alert alert-success" : "alert alert-error" });
   box.setAttribute("role", "status");
   box.dataset.valid = String(answer.valid);
-  box.append(element("h2", answer.valid ? "Certificado auténtico" : "No se pudo verificar"));
-  box.append(element("p", answer.message));
+  box.append(el("h2", { text: answer.valid ? "Certificado auténtico" : "No se pudo verificar" }));
+  box.append(el("p", { text: answer.message }));
   if (answer.certificate) {
     const c = answer.certificate;
-    const data = element("dl", null, "data");
+    const data = el("dl", { class: "data" });
     for (const [label, value] of [
       ["Certificado", c.id],
       ["Nombre", c.patient_name],
       ["NSS", c.nss_masked],
       ["Ramo de seguro", KINDS[c.kind] || c.kind],
-      ["Del", day(c.start_date)],
-      ["Al", day(c.end_date)],
+      ["Del", longDate(c.start_date)],
+      ["Al", longDate(c.end_date)],
       ["Días", String(c.days)],
       ["Médico", c.doctor],
       ["Unidad médica", c.clinic],
-      ["Autorizado", new Date(c.authorized_at).toLocaleString("es-MX")],
+      ["Autorizado", shortDateTime(c.authorized_at, READER_ZONE)],
     ]) {
-      data.append(element("dt", label), element("dd", value));
+      data.append(el("dt", { text: label }), el("dd", { text: value }));
     }
     box.append(data);
   }
