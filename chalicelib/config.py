@@ -3,13 +3,49 @@
 Nothing here talks to AWS. On AWS the variables come from the function's configuration
 (`.chalice/config.json` and the CDK stack); on the local stack `infrastructure/local` sets
 them before importing the app.
+
+Secrets fail closed: only the `local` and `test` stages have stand-in values. In any other
+stage a Lambda function whose secrets are missing refuses to start (`MissingSecret` at its
+first `get_settings()`, which `app.py` makes at import). Packaging imports the app too, with
+the deployment's stage but no secrets and no Lambda runtime: there nothing is served, so the
+secrets stay empty, and an empty cursor secret is refused where it would be used.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
+
+# Stages whose secrets may fall back to stand-ins: the local stack and the tests.
+STAND_IN_STAGES: Final = frozenset({"local", "test"})
+_STAND_IN_CURSOR_SECRET: Final = "local-cursor-secret"  # noqa: S105 - local and test only
+# Secrets a deployed function cannot start without (the CDK stack passes both).
+REQUIRED_SECRETS: Final = ("CURSOR_SECRET", "PAYMENTS_WEBHOOK_SECRET")
+
+
+class MissingSecret(RuntimeError):
+    """A deployed stage lacks a secret: the function must not start with a guessable one."""
+
+
+def _secrets(stage: str, values: Mapping[str, str]) -> tuple[str, str]:
+    """The cursor and webhook secrets; raises MissingSecret on a Lambda outside local/test."""
+    cursor = values.get("CURSOR_SECRET", "")
+    # Signs the payment network's confirmations; empty means every webhook is refused.
+    webhook = values.get("PAYMENTS_WEBHOOK_SECRET", "")
+    if stage in STAND_IN_STAGES:
+        return cursor or _STAND_IN_CURSOR_SECRET, webhook
+    missing = [name for name in REQUIRED_SECRETS if not values.get(name)]
+    # Lambda sets AWS_LAMBDA_FUNCTION_NAME: a function about to serve, not a packaging run.
+    if missing and "AWS_LAMBDA_FUNCTION_NAME" in values:
+        raise MissingSecret(
+            f"Stage {stage!r} is missing {', '.join(missing)}: set them in the function's "
+            "environment (the CDK stack passes them from Secrets Manager). Only the 'local' "
+            "and 'test' stages may run without them."
+        )
+    return cursor, webhook
 
 
 @dataclass(frozen=True)
@@ -37,9 +73,10 @@ class Settings:
     sick_leave_visible_months: int = 6
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         values = os.environ if env is None else env
         stage = values.get("STAGE", "local")
+        cursor_secret, payments_webhook_secret = _secrets(stage, values)
         prefix = values.get("RESOURCE_PREFIX", f"portal-{stage}-")
         return cls(
             stage=stage,
@@ -54,13 +91,12 @@ class Settings:
             user_pool_client_id=values.get("USER_POOL_CLIENT_ID", ""),
             data_key_id=values.get("DATA_KEY_ID", ""),
             seal_key_id=values.get("SEAL_KEY_ID", ""),
-            cursor_secret=values.get("CURSOR_SECRET", "local-cursor-secret"),
+            cursor_secret=cursor_secret,
             jwks_url=values.get("COGNITO_JWKS_URL", ""),
             # RevokeToken is what AWS offers; the local stack's Cognito lacks it (our own
             # refresh-token denylist applies everywhere).
             cognito_revoke_tokens=values.get("COGNITO_REVOKE_TOKENS", "true") == "true",
-            # Signs the payment network's confirmations; empty means every webhook is refused.
-            payments_webhook_secret=values.get("PAYMENTS_WEBHOOK_SECRET", ""),
+            payments_webhook_secret=payments_webhook_secret,
             # The operators' "simulate a payment" page signs webhooks itself: local stack only.
             payments_simulator=values.get(
                 "PAYMENTS_SIMULATOR", "true" if stage == "local" else "false"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import errors
-from chalicelib.config import get_settings
+from chalicelib.config import MissingSecret, get_settings
 from chalicelib.observability import install_aws_timing
 
 if TYPE_CHECKING:
@@ -145,6 +145,9 @@ def transact(build: Callable[[TransactWrite], T], *, conflict: errors.DomainErro
 
 def _cursor_key() -> bytes:
     secret = get_settings().cursor_secret
+    if not secret:
+        # Only a packaging run gets this far without one (see chalicelib/config.py).
+        raise MissingSecret("CURSOR_SECRET is empty: cursors cannot be signed.")
     return hashlib.sha256(secret.encode("utf-8")).digest()
 
 
