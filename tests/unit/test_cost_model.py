@@ -1,4 +1,5 @@
-"""bench/cost.py: the counting hooks count what is called, and the prices add up exactly."""
+"""bench/cost_model.py (the counting and pricing of bench/cost.py): the hooks count what is
+called, and the prices add up exactly."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import importlib.util
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -20,11 +22,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 @pytest.fixture(scope="module")
 def cost() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_cost", BENCH / "cost.py")
+    spec = importlib.util.spec_from_file_location("bench_cost_model", BENCH / "cost_model.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_cost"] = module  # dataclasses resolve their module by name
+    sys.modules["bench_cost_model"] = module  # dataclasses resolve their module by name
     spec.loader.exec_module(module)
     return module
 
@@ -118,3 +120,11 @@ def test_prices_are_exact_decimals(cost: ModuleType) -> None:
     assert costs["lambda"] == Decimal("0.01") + Decimal("0.0166667")
     assert cost.money(Decimal("0.0000005")) == "0.000001"  # half-up, in one place
     assert cost.money(Decimal("0.00000049")) == "0.000000"
+
+
+def test_the_prices_are_data_with_the_date_they_were_read(cost: ModuleType) -> None:
+    assert date.fromisoformat(cost.PRICES_AS_OF) <= date.today()
+    assert cost.PRICES_REGION == "us-east-1"
+    assert all(isinstance(v, Decimal) and v > 0 for v in cost.PRICES.values())
+    assert cost.PRICES["apigateway_rest_request"] == Decimal("3.50") / 1_000_000
+    assert cost.PRICES["lambda_gb_second"] == Decimal("0.0000166667")
