@@ -1,5 +1,6 @@
 // Form helpers: values as JSON, field errors next to their inputs, a busy submit button.
 import { ApiError, clearError, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 
 export function formValues(form) {
   const values = {};
@@ -29,10 +30,7 @@ function showFieldErrors(form, error) {
     const name = (detail.field || "").split(".").pop();
     const input = name ? form.elements.namedItem(name) : null;
     if (input && input.id) {
-      const message = document.createElement("p");
-      message.className = "field-error";
-      message.id = `${input.id}-error`;
-      message.textContent = detail.message;
+      const message = el("p", { class: "field-error", id: `${input.id}-error`, text: detail.message });
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", message.id);
       (input.closest(".field") || input.parentElement).append(message);
@@ -84,9 +82,7 @@ export function showSuccess(container, message) {
   container.hidden = false;
   container.className = "alert alert-success";
   container.setAttribute("role", "status");
-  const text = document.createElement("p");
-  text.textContent = message;
-  container.append(text);
+  container.append(el("p", { text: message }));
 }
 
 // The one-time token after "#token=" in the address, removed from the address bar.

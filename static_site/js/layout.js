@@ -1,11 +1,9 @@
 // The header's session area on every page: who is signed in, their account, log out.
+import { el } from "/js/dom.js";
 import { currentSession, logout, PORTALS } from "/js/session.js";
 
 function link(href, text) {
-  const a = document.createElement("a");
-  a.href = href;
-  a.textContent = text;
-  return a;
+  return el("a", { href, text });
 }
 
 export function renderSessionNav() {
@@ -19,12 +17,7 @@ export function renderSessionNav() {
   }
   const portal = PORTALS[session.role];
   nav.append(link(portal.path, `Portal de ${portal.label}`), link("/cuenta.html", "Mi cuenta"));
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "link-button";
-  button.textContent = "Cerrar sesión";
-  button.addEventListener("click", logout);
-  nav.append(button);
+  nav.append(el("button", { type: "button", class: "link-button", text: "Cerrar sesión", onclick: logout }));
 }
 
 renderSessionNav();

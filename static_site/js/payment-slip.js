@@ -19,11 +19,11 @@ export function renderSlip(container, result) {
   const where = result.method === "tienda" ? "en tienda de conveniencia" : "en banco";
   slip.append(el("h2", { text: `Referencia para pagar ${where}` }));
   slip.append(el("p", { text: result.reference_display, class: "reference" }));
-  const image = document.createElement("img");
-  image.className = "barcode";
-  image.alt = `Código de barras de la referencia ${result.reference}`;
-  image.src = URL.createObjectURL(new Blob([result.barcode_svg], { type: "image/svg+xml" }));
-  slip.append(image);
+  slip.append(el("img", {
+    class: "barcode",
+    alt: `Código de barras de la referencia ${result.reference}`,
+    src: URL.createObjectURL(new Blob([result.barcode_svg], { type: "image/svg+xml" })),
+  }));
   const facts = el("dl", { class: "data" });
   const rows = [
     ["Monto a pagar", moneyWithCurrency(result.amount)],

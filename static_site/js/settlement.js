@@ -1,5 +1,6 @@
 // Shared helpers of the settlement pages: tables and downloads (pesos and dates: format.js).
 import { api } from "/js/api.js";
+import { el } from "/js/dom.js";
 
 export const MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
   "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
@@ -8,15 +9,10 @@ export const STATUS = { pendiente: "Pendiente de pago", pagado: "Pagada" };
 
 // Builds a table: `columns` are [{label, value(row) → string | Node, num?}].
 export function table(columns, rows, footer = null) {
-  const element = document.createElement("table");
-  element.className = "data-table";
+  const element = el("table", { class: "data-table" });
   const head = element.createTHead().insertRow();
   for (const column of columns) {
-    const th = document.createElement("th");
-    th.scope = "col";
-    th.textContent = column.label;
-    if (column.num) th.className = "num";
-    head.append(th);
+    head.append(el("th", { scope: "col", text: column.label, class: column.num ? "num" : null }));
   }
   const body = element.createTBody();
   for (const row of rows) appendRow(body, columns, row);
@@ -29,14 +25,13 @@ export function table(columns, rows, footer = null) {
       if (column.num) cell.className = "num";
     }
   }
-  const wrap = document.createElement("div");
-  wrap.className = "table-wrap";
   // A wide table scrolls sideways: the keyboard reaches it to scroll with the arrows.
-  wrap.tabIndex = 0;
-  wrap.setAttribute("role", "region");
-  wrap.setAttribute("aria-label", element.caption?.textContent || "Tabla desplazable");
-  wrap.append(element);
-  return wrap;
+  return el("div", {
+    class: "table-wrap",
+    tabindex: "0",
+    role: "region",
+    "aria-label": element.caption?.textContent || "Tabla desplazable",
+  }, element);
 }
 
 export function appendRow(body, columns, row) {
@@ -51,25 +46,17 @@ export function appendRow(body, columns, row) {
 }
 
 export function link(href, text) {
-  const a = document.createElement("a");
-  a.href = href;
-  a.textContent = text;
-  return a;
+  return el("a", { href, text });
 }
 
 export function empty(text) {
-  const p = document.createElement("p");
-  p.className = "meta";
-  p.textContent = text;
-  return p;
+  return el("p", { class: "meta", text });
 }
 
 // Asks the API for a report file and starts its download (the answer is {url, expires_at}).
 export async function download(path) {
   const file = await api.get(path);
-  const a = document.createElement("a");
-  a.href = file.url;
-  a.rel = "noopener";
+  const a = el("a", { href: file.url, rel: "noopener" });
   document.body.append(a);
   a.click();
   a.remove();

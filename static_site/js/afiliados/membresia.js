@@ -95,12 +95,9 @@ async function loadPlans() {
     holder.replaceChildren();
     plans.items.forEach((plan, index) => {
       const field = el("div", { class: "field check" });
-      const input = document.createElement("input");
-      input.type = "radio";
-      input.name = "plan_id";
-      input.value = plan.id;
-      input.id = `plan-${plan.id}`;
-      if (index === 0) input.checked = true;
+      const input = el("input", {
+        type: "radio", name: "plan_id", value: plan.id, id: `plan-${plan.id}`, checked: index === 0,
+      });
       const label = el("label");
       label.htmlFor = input.id;
       label.append(el("strong", { text: `${plan.name} · ${moneyWithCurrency(plan.monthly_fee)} al mes` }));

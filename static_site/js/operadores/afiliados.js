@@ -1,5 +1,6 @@
 // Operators: clinics, agendas, prescriptions and sick leaves for affiliates.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
@@ -14,12 +15,7 @@ async function loadClinics() {
   const select = document.getElementById("agenda_clinic");
   try {
     const listing = await api.get("/v1/clinics?limit=100");
-    select.replaceChildren(...listing.items.map((clinic) => {
-      const option = document.createElement("option");
-      option.value = clinic.id;
-      option.textContent = clinic.name;
-      return option;
-    }));
+    select.replaceChildren(...listing.items.map((clinic) => el("option", { value: clinic.id, text: clinic.name })));
   } catch (error) {
     showError(notice, error);
   }

@@ -1,5 +1,6 @@
 // Operadores: load a transactions CSV in batches of 1,000 and run the settlement by hand.
 import { ApiError, api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 import { table } from "/js/settlement.js";
@@ -76,11 +77,12 @@ if (requireSession(["operador"])) {
         accepted += answer.accepted;
         for (const r of answer.rejected) rejected.push({ ...r, line: start + r.index + 2 });
       }
-      const summary = document.createElement("p");
-      summary.className = "alert alert-success";
-      summary.setAttribute("role", "status");
-      summary.textContent = `Transacciones cargadas: ${accepted.toLocaleString("es-CL")} de ${rows.length.toLocaleString("es-CL")}.`
-        + (rejected.length ? ` Filas rechazadas: ${rejected.length}.` : "");
+      const summary = el("p", {
+        class: "alert alert-success",
+        role: "status",
+        text: `Transacciones cargadas: ${accepted.toLocaleString("es-CL")} de ${rows.length.toLocaleString("es-CL")}.`
+          + (rejected.length ? ` Filas rechazadas: ${rejected.length}.` : ""),
+      });
       const parts = [summary];
       if (rejected.length) {
         parts.push(table([

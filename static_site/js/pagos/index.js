@@ -15,8 +15,7 @@ const cardResult = document.querySelector("[data-card-result]");
 let cardTarget = null;
 
 function monthsSelect(item, id) {
-  const select = document.createElement("select");
-  select.id = id;
+  const select = el("select", { id });
   const suggested = Math.max(1, item.months_due);
   for (let months = 1; months <= 12; months += 1) {
     const option = el("option", { text: `${months} ${months === 1 ? "mes" : "meses"}` });

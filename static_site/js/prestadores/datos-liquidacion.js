@@ -1,5 +1,6 @@
 // Datos de pago y facturas: the provider's data, bank account and the platform's invoices.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 import { empty, table } from "/js/settlement.js";
@@ -31,13 +32,7 @@ if (requireSession(["prestador"])) {
     ];
     const list = document.querySelector("[data-account]");
     list.replaceChildren();
-    for (const [term, value] of pairs) {
-      const dt = document.createElement("dt");
-      dt.textContent = term;
-      const dd = document.createElement("dd");
-      dd.textContent = value;
-      list.append(dt, dd);
-    }
+    for (const [term, value] of pairs) list.append(el("dt", { text: term }), el("dd", { text: value }));
   }
 
   async function showInvoices() {

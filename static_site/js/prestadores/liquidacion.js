@@ -1,5 +1,6 @@
 // Detalle de liquidación: credits by type, the provider summary and the settled transactions.
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 import { STATUS, appendRow, empty, table } from "/js/settlement.js";
@@ -20,27 +21,14 @@ const COLUMNS = [
 ];
 
 function figure(label, value) {
-  const box = document.createElement("div");
-  box.className = "figure";
-  const name = document.createElement("span");
-  name.className = "label";
-  name.textContent = label;
-  const amount = document.createElement("span");
-  amount.className = "value";
-  amount.textContent = value;
-  box.append(name, amount);
-  return box;
+  return el("div", { class: "figure" },
+    el("span", { class: "label", text: label }),
+    el("span", { class: "value", text: value }));
 }
 
 function dataList(container, pairs) {
   container.replaceChildren();
-  for (const [term, value] of pairs) {
-    const dt = document.createElement("dt");
-    dt.textContent = term;
-    const dd = document.createElement("dd");
-    dd.textContent = value;
-    container.append(dt, dd);
-  }
+  for (const [term, value] of pairs) container.append(el("dt", { text: term }), el("dd", { text: value }));
 }
 
 if (requireSession(["prestador"])) {
@@ -69,7 +57,7 @@ if (requireSession(["prestador"])) {
       figure("Total de la liquidación", clp(s.total)),
     );
     const m = s.summary;
-    document.querySelector("[data-summary]").replaceChildren(Object.assign(document.createElement("div"), { className: "figures" }));
+    document.querySelector("[data-summary]").replaceChildren(el("div", { class: "figures" }));
     document.querySelector("[data-summary] .figures").append(
       figure("RUT prestador", m.provider_rut),
       figure("Valor total", clp(m.total_value)),

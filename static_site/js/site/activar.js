@@ -1,4 +1,5 @@
 import { api } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
 import { PORTALS } from "/js/session.js";
 import { confirmPasswords } from "/js/passwords.js";
@@ -17,10 +18,11 @@ if (token) {
       activateForm.hidden = true;
       showSuccess(notice, result.message);
       const portal = Object.values(PORTALS).find((p) => p.path === `/${result.portal}/`);
-      const link = document.createElement("a");
-      link.href = `/entrar.html?siguiente=${encodeURIComponent(portal ? portal.path : "/")}`;
-      link.className = "button";
-      link.textContent = "Iniciar sesión";
+      const link = el("a", {
+        href: `/entrar.html?siguiente=${encodeURIComponent(portal ? portal.path : "/")}`,
+        class: "button",
+        text: "Iniciar sesión",
+      });
       notice.append(link);
       link.focus();
     },

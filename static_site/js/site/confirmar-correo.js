@@ -1,4 +1,5 @@
 import { api } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
 
 const notice = document.querySelector("[data-notice]");
@@ -15,10 +16,7 @@ if (!token) {
     (result) => {
       form.hidden = true;
       showSuccess(notice, result.message);
-      const link = document.createElement("a");
-      link.href = "/cuenta.html";
-      link.textContent = "Ir a mi cuenta";
-      notice.append(link);
+      notice.append(el("a", { href: "/cuenta.html", text: "Ir a mi cuenta" }));
     },
   );
 }

@@ -1,4 +1,5 @@
 import { api, showError } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import { clearSession, logout, requireSession } from "/js/session.js";
 
@@ -27,18 +28,13 @@ function showProfile(profile) {
     let value = profile[key];
     if (Array.isArray(value)) value = value.join(", ");
     if (value === null || value === undefined || value === "") continue;
-    const term = document.createElement("dt");
-    term.textContent = label;
-    const data = document.createElement("dd");
-    data.textContent = value;
-    data.dataset.field = key;
-    list.append(term, data);
+    list.append(el("dt", { text: label }), el("dd", { text: String(value), "data-field": key }));
   }
   if (profile.rfc_check_digit_warning) {
-    const warning = document.createElement("p");
-    warning.className = "hint";
-    warning.textContent = "Aviso: el dígito verificador de tu RFC no coincide con el cálculo del SAT. Si es un error de captura, comunícate con soporte.";
-    list.after(warning);
+    list.after(el("p", {
+      class: "hint",
+      text: "Aviso: el dígito verificador de tu RFC no coincide con el cálculo del SAT. Si es un error de captura, comunícate con soporte.",
+    }));
   }
   const contact = document.getElementById("contact-form");
   contact.elements.namedItem("secondary_email").value =

@@ -1,4 +1,5 @@
 import { api } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
 import { confirmPasswords } from "/js/passwords.js";
 import { clearSession } from "/js/session.js";
@@ -8,10 +9,7 @@ const form = document.getElementById("reset-form");
 const token = tokenFromFragment();
 
 function offerNewLink() {
-  const link = document.createElement("a");
-  link.href = "/recuperar.html";
-  link.textContent = "Solicitar un enlace nuevo";
-  notice.append(link);
+  notice.append(el("a", { href: "/recuperar.html", text: "Solicitar un enlace nuevo" }));
 }
 
 if (!token) {
@@ -26,11 +24,7 @@ if (!token) {
       clearSession();
       form.hidden = true;
       showSuccess(notice, result.message);
-      const link = document.createElement("a");
-      link.href = "/entrar.html";
-      link.className = "button";
-      link.textContent = "Iniciar sesión";
-      notice.append(link);
+      notice.append(el("a", { href: "/entrar.html", class: "button", text: "Iniciar sesión" }));
     },
   );
 }
