@@ -225,3 +225,51 @@ def test_the_site_gets_a_config_js_with_the_api_url(synthesized: dict[str, Path]
         )
     )
     assert "execute-api" in json.dumps(deployment["SourceMarkers"])
+
+
+# Logical IDs of resources that hold state or identity on a deployed stack. CloudFormation
+# replaces a resource whose logical ID changes (a nested construct, a renamed id): a new empty
+# table, bucket or user pool, and new keys, secrets and queue URLs. Remove an entry only with
+# the resource itself.
+DEPLOYED_LOGICAL_IDS: dict[str, str] = {
+    "DataKey17AFBB84": "AWS::KMS::Key",
+    "SealKey94782D95": "AWS::KMS::Key",
+    "TableAccounts5F846290": "AWS::DynamoDB::Table",
+    "TablePolicies150D2D76": "AWS::DynamoDB::Table",
+    "TableClaims7FDF30BC": "AWS::DynamoDB::Table",
+    "TableDocumentsBA6DB502": "AWS::DynamoDB::Table",
+    "TableCounters179720A7": "AWS::DynamoDB::Table",
+    "TableCareOrders6F0E9943": "AWS::DynamoDB::Table",
+    "TableInvoices9F08D07F": "AWS::DynamoDB::Table",
+    "TablePaymentReferences48E9AB70": "AWS::DynamoDB::Table",
+    "TableMemberships2C1D2061": "AWS::DynamoDB::Table",
+    "TableTransactions1D3A5C21": "AWS::DynamoDB::Table",
+    "TableSettlements22D61706": "AWS::DynamoDB::Table",
+    "TableAgendas7F8318BE": "AWS::DynamoDB::Table",
+    "TablePrescriptionsCDB8B0A1": "AWS::DynamoDB::Table",
+    "TableEmailOutbox3FB8173A": "AWS::DynamoDB::Table",
+    "TableAudit877C0E79": "AWS::DynamoDB::Table",
+    "TableAffiliates769A5258": "AWS::DynamoDB::Table",
+    "TableDataRequestsC80D1EB9": "AWS::DynamoDB::Table",
+    "QueueDocumentUploadedDlq54E488ED": "AWS::SQS::Queue",
+    "QueueDocumentUploaded3B9B2CF7": "AWS::SQS::Queue",
+    "QueueSettlementTasksDlqC3531841": "AWS::SQS::Queue",
+    "QueueSettlementTasks181A6D42": "AWS::SQS::Queue",
+    "QueueEmailOutboxDlqC1C0B1AE": "AWS::SQS::Queue",
+    "QueueEmailOutbox434102C1": "AWS::SQS::Queue",
+    "QueueAccountRequestsDlq758BDA07": "AWS::SQS::Queue",
+    "QueueAccountRequests73C99A9C": "AWS::SQS::Queue",
+    "QueueDataRequestsDlq05241D2D": "AWS::SQS::Queue",
+    "QueueDataRequests9960B2D0": "AWS::SQS::Queue",
+    "BucketDocumentsE0A2A2EC": "AWS::S3::Bucket",
+    "UserPool6BA7E5F2": "AWS::Cognito::UserPool",
+    "UserPoolApiClient5E25D46A": "AWS::Cognito::UserPoolClient",
+    "CursorSecretABAE1358": "AWS::SecretsManager::Secret",
+    "PaymentsWebhookSecret84EF8C08": "AWS::SecretsManager::Secret",
+}
+
+
+def test_deployed_resources_keep_their_logical_ids(template: dict[str, Any]) -> None:
+    types = {name: resource["Type"] for name, resource in template["Resources"].items()}
+    missing = {name: kind for name, kind in DEPLOYED_LOGICAL_IDS.items() if types.get(name) != kind}
+    assert missing == {}, "these would be replaced (new, empty) on the next deployment"
