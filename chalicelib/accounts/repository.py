@@ -14,6 +14,7 @@ from chalicelib import dynamo, errors
 from chalicelib.accounts.throttle import WINDOW
 from chalicelib.clock import iso
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
@@ -79,15 +80,6 @@ class OneTimeToken:
 
 
 @dataclass(frozen=True)
-class Email:
-    """An email to stage in the outbox with a change."""
-
-    recipients: list[str]
-    template: str
-    values: dict[str, str]
-
-
-@dataclass(frozen=True)
 class MfaSession:
     session_hash: str
     account_id: str
@@ -144,12 +136,6 @@ def _to_account(item: AccountModel) -> Account:
         activated_at=item.activated_at,
         session_generation=int(item.session_generation or 0),
     )
-
-
-def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
-    return [
-        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
-    ]
 
 
 def _put_token(transaction: TransactWrite, token: OneTimeToken) -> None:
@@ -252,14 +238,16 @@ def create_account(
         for one_time in (token, secondary_token):
             if one_time:
                 _put_token(transaction, one_time)
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=AlreadyExists())
 
 
 def stage_emails(emails: list[Email]) -> list[str]:
     """Emails that go with no change of state (they still go through the outbox)."""
-    return dynamo.transact(lambda t: _stage(t, emails), conflict=errors.Conflict())
+    return dynamo.transact(
+        lambda t: notifications.stage_emails(t, emails), conflict=errors.Conflict()
+    )
 
 
 def issue_token(token: OneTimeToken, emails: list[Email]) -> list[str]:
@@ -277,7 +265,7 @@ def issue_token(token: OneTimeToken, emails: list[Email]) -> list[str]:
             actions=actions,
             condition=AccountModel.pk.exists(),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=errors.NotFound())
 
@@ -363,7 +351,7 @@ def complete_activation(account_id: str, now: datetime, emails: list[Email]) -> 
             ],
             condition=AccountModel.pk.exists(),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=errors.NotFound())
 
@@ -377,7 +365,7 @@ def clear_reset(account_id: str, emails: list[Email]) -> list[str]:
             actions=[AccountModel.reset_hash.remove()],
             condition=AccountModel.pk.exists(),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=errors.NotFound())
 
@@ -404,7 +392,7 @@ def change_email(account: Account, new_email: str, emails: list[Email]) -> list[
             ],
             condition=AccountModel.email == account.email,
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(
         build,
@@ -443,7 +431,7 @@ def update_contact(
                 actions=actions,
                 condition=AccountModel.pk.exists(),
             )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=errors.NotFound())
 
@@ -462,7 +450,7 @@ def confirm_secondary_email(account_id: str, address: str, emails: list[Email]) 
             ],
             condition=AccountModel.secondary_email_pending == address,
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=TokenRejected())
 

@@ -19,7 +19,7 @@ from chalicelib.accounts.identifiers import (
     normalize_email,
 )
 from chalicelib.accounts.passwords import password_problem
-from chalicelib.accounts.repository import Account, Email, MfaSession, OneTimeToken, Session
+from chalicelib.accounts.repository import Account, MfaSession, OneTimeToken, Session
 from chalicelib.accounts.schemas import (
     Accepted,
     AffiliateRegistration,
@@ -43,6 +43,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import ErrorDetail
 from chalicelib.kernel.text import mask_nss, name_key
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 from chalicelib.personal_data import PersonalData, Retained
 from chalicelib.policies import service as policies
 from chalicelib.registry import service as registry

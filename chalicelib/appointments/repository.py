@@ -23,18 +23,12 @@ from chalicelib.appointments.rules import (
 )
 from chalicelib.clock import iso
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
 
     from chalicelib.appointments.models import AgendaModel, AppointmentModel, ClinicModel
-
-
-@dataclass(frozen=True)
-class Email:
-    recipients: list[str]
-    template: str
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -154,12 +148,6 @@ def _to_appointment(item: AppointmentModel) -> Appointment:
         created_at=item.created_at,
         cancelled_at=item.cancelled_at,
     )
-
-
-def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
-    return [
-        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
-    ]
 
 
 # --- clinics and agendas ---------------------------------------------------------------------
@@ -359,7 +347,7 @@ def book(appointment: Appointment, emails: list[Email]) -> list[str]:
             ),
             condition=AppointmentModel.pk.does_not_exist(),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     try:
         return dynamo.transact(build, conflict=BookingRefused())
@@ -443,7 +431,7 @@ def cancel(appointment: Appointment, now: datetime, emails: list[Email]) -> list
             DayGuardModel(*_day_key(appointment.patient_id, appointment.date)),
             condition=DayGuardModel.appointment_id == appointment.appointment_id,
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=AlreadyCancelled())
 

@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import clock, dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import repository
-from chalicelib.appointments.repository import Agenda, Appointment, Clinic, Email
+from chalicelib.appointments.repository import Agenda, Appointment, Clinic
 from chalicelib.appointments.rules import (
     GENERAL_MEDICINE,
     GENERAL_MEDICINE_LABEL,
@@ -49,6 +49,7 @@ from chalicelib.clock import iso
 from chalicelib.config import get_settings
 from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.registry import service as registry
 

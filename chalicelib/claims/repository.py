@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo, errors
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -57,13 +58,6 @@ class Claim:
     pending_note: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
-
-
-@dataclass(frozen=True)
-class Email:
-    recipients: list[str]
-    template: str
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -325,12 +319,6 @@ def _notification_model(notification: Notification) -> Any:
     )
 
 
-def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
-    return [
-        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
-    ]
-
-
 def save_changes(
     before: Claim,
     after: Claim,
@@ -362,7 +350,7 @@ def save_changes(
             )
         if notification is not None:
             transaction.save(_notification_model(notification))
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=StaleClaim())
 
@@ -435,7 +423,7 @@ def save_contact(
             ),
             condition=ContactModel.pk.does_not_exist(),
         )
-        return _stage(transaction, [replace_ticket(e, ticket) for e in emails])
+        return notifications.stage_emails(transaction, [replace_ticket(e, ticket) for e in emails])
 
     return ticket, dynamo.transact(build, conflict=errors.Conflict())
 

@@ -21,7 +21,7 @@ from chalicelib.accounts.service import InsuredContact
 from chalicelib.audit import service as audit
 from chalicelib.auth import Principal, require_insurer, require_role
 from chalicelib.claims import business_hours, folios, machine, repository
-from chalicelib.claims.repository import Claim, Email, Notification
+from chalicelib.claims.repository import Claim, Notification
 from chalicelib.claims.schemas import (
     CatalogEntryOut,
     CatalogOut,
@@ -59,6 +59,7 @@ from chalicelib.documents import service as documents
 from chalicelib.documents.schemas import DownloadOut, SlotsOut
 from chalicelib.documents.service import Declared, Document, DocumentOwner, FileSpec, Owner
 from chalicelib.errors import ErrorDetail
+from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained, Retention
 from chalicelib.policies import service as policies

@@ -1,6 +1,6 @@
 """Email through an outbox: written with the state change, sent by a consumer that retries.
 
-A context stages an email inside its own DynamoDB transaction (`stage_email`), commits,
+A context stages its emails (`Email`) inside its own DynamoDB transaction (`stage_emails`), commits,
 then calls `dispatch` to enqueue the ids on SQS `email-outbox`. The `send_email` consumer
 sends each through SES (v1 `send_email`, rendered by our templates) and marks it sent; an SES
 failure leaves it pending and the message comes back. A lost SQS message is found again by
@@ -11,6 +11,8 @@ email arriving twice at once (a redelivered message and the schedule's) is sent 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -29,6 +31,20 @@ QUEUE = "email-outbox"
 RESEND_AFTER = timedelta(minutes=2)
 # A delivery's claim lapses after this (its Lambda died mid-send); the schedule then resends.
 SEND_LEASE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Email:
+    """An email to stage in the outbox together with a change."""
+
+    recipients: list[str]
+    template: str
+    values: dict[str, str]
+
+
+def stage_emails(transaction: TransactWrite, emails: Iterable[Email]) -> list[str]:
+    """Add each email to `transaction`; returns their ids for `dispatch`."""
+    return [stage_email(transaction, e.recipients, e.template, e.values) for e in emails]
 
 
 def stage_email(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import dynamo, errors
 from chalicelib.clock import iso
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -33,13 +34,6 @@ class ConditionFailed(errors.Conflict):
     """A condition of a write did not hold (a concurrent or repeated request won)."""
 
     code = "conflict"
-
-
-@dataclass(frozen=True)
-class Email:
-    recipients: list[str]
-    template: str
-    values: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -118,12 +112,6 @@ class PaymentException:
     membership_id: str | None = None
     # The membership's insurer; empty when the confirmation names no membership we know.
     insurer_id: str = ""
-
-
-def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
-    return [
-        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
-    ]
 
 
 def _run(build: Any) -> list[str]:
@@ -243,7 +231,7 @@ def create_membership(membership: Membership, emails: list[Email]) -> list[str]:
                 membership_id=membership.membership_id,
             )
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return _run(build)
 
@@ -329,7 +317,7 @@ def mark_reminded(membership: Membership, emails: list[Email]) -> list[str] | No
             condition=(MembershipItem.paid_through == due)
             & (MembershipItem.reminded_for.does_not_exist() | (MembershipItem.reminded_for != due)),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     try:
         return _run(build)
@@ -557,7 +545,7 @@ def apply_payment(
             ),
             condition=MembershipItem.pk.does_not_exist(),
         )
-        return _stage(transaction, emails)
+        return notifications.stage_emails(transaction, emails)
 
     return _run(build)
 

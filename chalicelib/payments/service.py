@@ -13,6 +13,7 @@ from chalicelib import aws, clock, errors, json_body
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.payments import (
     documents,
@@ -26,7 +27,6 @@ from chalicelib.payments import (
 from chalicelib.payments import repository as repo
 from chalicelib.payments.repository import (
     ConditionFailed,
-    Email,
     Membership,
     Payment,
     PaymentEvent,

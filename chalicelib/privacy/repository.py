@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo, errors
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -46,13 +47,6 @@ class DataRequest:
     history: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
     work_due: str | None = None  # set while a schedule or consumer still has work to do
-
-
-@dataclass(frozen=True)
-class Email:
-    recipients: list[str]
-    template: str
-    values: dict[str, str]
 
 
 # Ids per purge item: an item stays far below DynamoDB's 400 KB with ids of ~40 characters.
@@ -156,12 +150,6 @@ def _to_model(request: DataRequest) -> DataRequestModel:
     )
 
 
-def _stage(transaction: TransactWrite, emails: list[Email]) -> list[str]:
-    return [
-        notifications.stage_email(transaction, e.recipients, e.template, e.values) for e in emails
-    ]
-
-
 def create(request: DataRequest) -> None:
     """The request and its open guard together: a second open request of the type fails."""
     from chalicelib.privacy.models import DataRequestModel, OpenGuardModel
@@ -215,7 +203,7 @@ def save(
                     gsi3sk=f"{purge.until}#{purge.request_id}#{purge.entry:03d}#{purge.chunk:04d}",
                 )
             )
-        staged = _stage(transaction, emails)
+        staged = notifications.stage_emails(transaction, emails)
 
     try:
         dynamo.transact(build, conflict=StaleRequest())

@@ -26,12 +26,13 @@ from chalicelib.claims import service as claims
 from chalicelib.config import get_settings
 from chalicelib.documents import service as documents
 from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.payments import service as payments
 from chalicelib.personal_data import FISCAL, PersonalData, Retained, Retention
 from chalicelib.prescriptions import service as prescriptions
 from chalicelib.privacy import export, repository, rules
-from chalicelib.privacy.repository import DataRequest, Email
+from chalicelib.privacy.repository import DataRequest
 from chalicelib.privacy.schemas import (
     DataRequestCreated,
     DataRequestIn,
