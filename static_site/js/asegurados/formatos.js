@@ -1,8 +1,8 @@
 // Forms to download by claim type and stage (short-lived links from the API).
 import { api, showError } from "/js/api.js";
+import { STAGE_LABELS, TYPE_LABELS } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { requireSession } from "/js/session.js";
-import { STAGE_LABELS, TYPE_LABELS } from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const form = document.getElementById("forms-filter");

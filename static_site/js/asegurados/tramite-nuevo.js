@@ -1,13 +1,13 @@
 // The two-step claim wizard: step 1 creates the claim (borrador), step 2 uploads each
 // document kind with a progress bar and its verdict, then "Generar folio" shows the folio.
 import { api, ApiError, clearError, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
-import { bindForm } from "/js/forms.js";
-import { requireSession } from "/js/session.js";
 import {
   COVERAGE_LABELS, RELATIONSHIP_LABELS, SUBTYPE_LABELS, TYPE_LABELS, claimTitle, documentItem,
   uploadClaimFile,
-} from "/js/tramites-comun.js";
+} from "/js/claims.js";
+import { el } from "/js/dom.js";
+import { bindForm } from "/js/forms.js";
+import { requireSession } from "/js/session.js";
 
 const PENDING_CONDITION = "__pendiente";
 const session = requireSession(["asegurado"]);

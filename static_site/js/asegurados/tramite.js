@@ -1,14 +1,14 @@
 // A claim's detail for the insured: status and deadlines, documents, the history, and the
 // answer to a request for pending documents (new uploads and observations).
 import { api, showError } from "/js/api.js";
+import {
+  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
+  uploadClaimFile,
+} from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
-import {
-  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
-  uploadClaimFile,
-} from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const claimId = new URLSearchParams(window.location.search).get("id");

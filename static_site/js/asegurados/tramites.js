@@ -1,10 +1,10 @@
 // "Mis trámites": the current claims, then "Mostrar más trámites" with the tabs
 // En trámite (filters by type, person and status) and Historial (search by folio or person).
 import { api, ApiError, clearError, showError } from "/js/api.js";
+import { RELATIONSHIP_LABELS, claimTitle, statusBadge } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { RELATIONSHIP_LABELS, claimTitle, statusBadge } from "/js/tramites-comun.js";
 
 const session = requireSession(["asegurado"]);
 const pageError = document.querySelector("[data-error]");

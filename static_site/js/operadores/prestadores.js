@@ -4,7 +4,7 @@ import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { INVOICE_STATUS, ORDER_STATUS, badge } from "/js/prestadores-comun.js";
+import { INVOICE_STATUS, ORDER_STATUS, badge } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["operador"])) {

@@ -1,13 +1,13 @@
 // An operator reviews one claim: data, documents (preview and download, audited),
 // the history, and the transitions the status machine allows, with a note.
 import { api, showError } from "/js/api.js";
+import {
+  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
+} from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
-import {
-  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
-} from "/js/tramites-comun.js";
 
 const session = requireSession(["operador"]);
 const claimId = new URLSearchParams(window.location.search).get("id");

@@ -1,9 +1,9 @@
 // The operator's queue of claims by status (each read is audited by the API).
 import { api, showError } from "/js/api.js";
+import { claimTitle, statusBadge } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { claimTitle, statusBadge } from "/js/tramites-comun.js";
 
 const session = requireSession(["operador"]);
 const form = document.getElementById("queue-form");

@@ -6,7 +6,7 @@ import { mediumDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
   BANK_STATUS, badge, fileSpec, progressIn, reasonList, waitFor,
-} from "/js/prestadores-comun.js";
+} from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 function accountCard(title, account) {

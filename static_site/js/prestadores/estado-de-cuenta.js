@@ -2,7 +2,7 @@
 import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
-import { ORDER_STATUS, SERVICE, badge } from "/js/prestadores-comun.js";
+import { ORDER_STATUS, SERVICE, badge } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {

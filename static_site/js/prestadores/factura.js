@@ -6,7 +6,7 @@ import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
   INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, waitFor,
-} from "/js/prestadores-comun.js";
+} from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {

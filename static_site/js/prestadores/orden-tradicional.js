@@ -3,7 +3,7 @@
 import { api, ApiError, clearError, showError } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { fileSpec, reasonList, waitFor } from "/js/prestadores-comun.js";
+import { fileSpec, reasonList, waitFor } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 const PARTS = ["carta", "estado_cuenta", "constancia_fiscal"];

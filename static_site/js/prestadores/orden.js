@@ -3,7 +3,7 @@
 import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
-import { ORDER_STATUS, SERVICE, badge, pageId, reasonList } from "/js/prestadores-comun.js";
+import { ORDER_STATUS, SERVICE, badge, pageId, reasonList } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador", "operador"])) {

@@ -6,7 +6,7 @@ import { fromCents, mediumDate, money, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
   INVOICE_STATUS, ORDER_STATUS, SERVICE, badge, fileSpec, progressIn, reasonList, waitFor,
-} from "/js/prestadores-comun.js";
+} from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
