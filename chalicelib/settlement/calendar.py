@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 SANTIAGO: Final = ZoneInfo("America/Santiago")
 # Weekday (Monday 0) of the last day of a settlement week: Thursday.
@@ -54,22 +57,19 @@ def local_date(moment: datetime) -> date:
 
 
 @cache
-def _chile_holidays(year: int) -> Any:
+def _chile() -> HolidayBase:
+    # Imported when first needed: it stays off the API's import path.
     import holidays
 
-    return holidays.country_holidays("CL", years=[year, year + 1])
+    # Public holidays of Chile; the instance adds each year's on first use.
+    return holidays.country_holidays("CL")
 
 
 def is_banking_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _chile_holidays(day.year)
+    """Monday to Friday and not a Chilean public holiday."""
+    return _chile().is_working_day(day)
 
 
 def payment_date(settled_on: date) -> date:
     """Two Chilean banking days after the settlement date."""
-    day = settled_on
-    remaining = PAYMENT_BANKING_DAYS
-    while remaining:
-        day += timedelta(days=1)
-        if is_banking_day(day):
-            remaining -= 1
-    return day
+    return _chile().get_nth_working_day(settled_on, PAYMENT_BANKING_DAYS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -64,3 +64,31 @@ def test_payment_is_two_chilean_banking_days_later() -> None:
     assert calendar.payment_date(date(2026, 9, 16)) == date(2026, 9, 21)
     # 25 December 2026 is a Friday holiday.
     assert calendar.payment_date(date(2026, 12, 23)) == date(2026, 12, 28)
+
+
+def test_payment_date_counts_the_same_days_as_counting_them_one_by_one() -> None:
+    import holidays
+
+    chile = holidays.country_holidays("CL")
+
+    def counted(settled_on: date) -> date:
+        day, remaining = settled_on, calendar.PAYMENT_BANKING_DAYS
+        while remaining:
+            day += timedelta(days=1)
+            if day.weekday() < 5 and day not in chile:
+                remaining -= 1
+        return day
+
+    day = date(2024, 1, 1)
+    while day < date(2031, 1, 1):
+        assert calendar.payment_date(day) == counted(day), day
+        day += timedelta(days=1)
+
+
+def test_weekends_and_public_holidays_are_not_banking_days() -> None:
+    assert calendar.is_banking_day(date(2026, 11, 27))  # a Friday
+    assert not calendar.is_banking_day(date(2026, 11, 28))  # a Saturday
+    assert not calendar.is_banking_day(date(2026, 9, 18))  # Fiestas Patrias
+    # A settlement on a holiday or a weekend still counts two banking days after it.
+    assert calendar.payment_date(date(2026, 9, 19)) == date(2026, 9, 22)
+    assert calendar.payment_date(date(2026, 11, 28)) == date(2026, 12, 1)
