@@ -1,4 +1,5 @@
-"""Portal Médico API: registers each context's routes; the event handlers, adapters only.
+"""Portal Médico API: wires the contexts, registers each context's routes; the event
+handlers, adapters only.
 
 The routes live in `chalicelib/<context>/routes.py`. The queue consumers, the schedules and
 the authorizer stay here under their own names: each is a Lambda function named after it,
@@ -11,6 +12,7 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, SQSEvent
 
+from chalicelib import wiring
 from chalicelib.accounts import routes as accounts_routes
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import routes as appointments_routes
@@ -32,6 +34,7 @@ from chalicelib.settlement import routes as settlement_routes
 from chalicelib.settlement import service as settlement
 from chalicelib.system import routes as system_routes
 
+wiring.wire()
 settings = get_settings()
 app = Chalice(app_name="portal-medico")
 api = Api(app, title="Portal Médico API", version=settings.version, cors_origin=settings.site_url)

@@ -50,7 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     discover_stack_ids()
+    from chalicelib import wiring
     from chalicelib.accounts import service as accounts
+
+    wiring.wire()
 
     insurers = [i.strip() for i in args.insurers.split(",") if i.strip()]
     try:

@@ -683,7 +683,9 @@ def _delete_guard(document: Document) -> str | None:
     return "Este documento ya forma parte de tu trámite con folio; no se puede eliminar."
 
 
-documents.register_delete_guard(DocumentOwner.CLAIM, _delete_guard)
+def document_hooks() -> dict[DocumentOwner, documents.DocumentHooks]:
+    """What the documents pipeline asks this context (chalicelib/wiring.py registers it)."""
+    return {DocumentOwner.CLAIM: documents.DocumentHooks(guard=_delete_guard)}
 
 
 # --- the folio ------------------------------------------------------------------------------------

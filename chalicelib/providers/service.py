@@ -928,10 +928,16 @@ def statement(principal: Principal, query: s.StatementQuery) -> s.StatementAnswe
 
 # --- hooks ---------------------------------------------------------------------------------------
 
-documents.register_verdict_check(DocumentOwner.INVOICE, _check_invoice_document)
-documents.register_verdict_listener(DocumentOwner.INVOICE, _on_invoice_document)
-documents.register_verdict_listener(DocumentOwner.BANK_ACCOUNT, _on_bank_statement)
-documents.register_verdict_listener(DocumentOwner.CARE_ORDER, _on_order_document)
+
+def document_hooks() -> dict[DocumentOwner, documents.DocumentHooks]:
+    """What the documents pipeline asks this context (chalicelib/wiring.py registers it)."""
+    return {
+        DocumentOwner.INVOICE: documents.DocumentHooks(
+            listener=_on_invoice_document, check=_check_invoice_document
+        ),
+        DocumentOwner.BANK_ACCOUNT: documents.DocumentHooks(listener=_on_bank_statement),
+        DocumentOwner.CARE_ORDER: documents.DocumentHooks(listener=_on_order_document),
+    }
 
 
 # --- privacy rights (ARCO) ------------------------------------------------------------------

@@ -36,7 +36,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
+    from chalicelib import wiring
     from chalicelib.settlement import service
+
+    wiring.wire()
 
     bars: list[tqdm[Any]] = []
     started = time.perf_counter()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from chalicelib.auth import Principal
 from chalicelib.documents import schemas as docs
-from chalicelib.documents import transaction_files
 from chalicelib.http import Routes
 from chalicelib.settlement import schemas as stl
 from chalicelib.settlement import service as settlement
+from chalicelib.settlement import transaction_files
 
 routes = Routes(__name__)
 

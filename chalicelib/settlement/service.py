@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from chalicelib import aws, clock, errors
 from chalicelib.auth import Principal
@@ -58,6 +58,9 @@ from chalicelib.settlement.schemas import (
     VouchersOut,
     VouchersQuery,
 )
+
+if TYPE_CHECKING:
+    from chalicelib.documents.service import DocumentHooks, DocumentOwner
 
 PAGE_SIZE: Final = 100  # transactions read and claimed per chunk of details
 LEASE: Final = timedelta(minutes=15)  # Lambda's longest run; a crashed worker's lease expires
@@ -1015,20 +1018,17 @@ def today_in_santiago() -> date:
     return calendar.local_date(clock.now())
 
 
-def _register_listener() -> None:
+def document_hooks() -> dict[DocumentOwner, DocumentHooks]:
+    """What the documents pipeline asks this context about operators' transaction files
+    (chalicelib/wiring.py registers it)."""
     from chalicelib.documents import service as documents
+    from chalicelib.settlement import transaction_files
 
-    # documents.transaction_files registers a placeholder listener (it only logs) when it is
-    # imported; importing it first makes this one the listener whatever the import order.
-    from chalicelib.documents import transaction_files  # noqa: F401
-
-    documents.register_verdict_listener(
-        documents.DocumentOwner.TRANSACTIONS, on_transaction_file_verdict
-    )
-
-
-# The documents pipeline tells this context when an operator's transactions CSV is judged.
-_register_listener()
+    return {
+        documents.DocumentOwner.TRANSACTIONS: documents.DocumentHooks(
+            listener=on_transaction_file_verdict, guard=transaction_files.may_delete
+        )
+    }
 
 
 # --- privacy rights (ARCO) ------------------------------------------------------------------

@@ -317,8 +317,10 @@ def test_csv_file_accepted_by_the_pipeline_is_loaded(world: World) -> None:
 
 
 def test_the_listener_is_registered_for_transaction_files() -> None:
-    import app  # noqa: F401 - registers every context's hooks
+    from chalicelib import wiring
     from chalicelib.documents import service as documents
+
+    wiring.wire()
 
     listener = documents._listeners[str(documents.DocumentOwner.TRANSACTIONS)]
     assert listener is service.on_transaction_file_verdict

@@ -1,9 +1,10 @@
-"""Operators' transaction files (CSV): a small owner of documents.
+"""Operators' transaction files (CSV): settlement's own documents.
 
 An operator asks for upload slots; each request is one upload (owner kind `transactions`,
 owner id a new upload id) of the operator's first insurer. It uses only the documents
-service, as any owning context does; when the settlement context exists, this module moves
-there and its verdict listener loads the accepted rows into the transactions table.
+service, as any owning context does. When a file is judged, settlement's verdict listener
+(`service.on_transaction_file_verdict`) loads the accepted file's rows into the
+transactions table; `service.document_hooks` declares that listener and `may_delete`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.documents import service as documents
 from chalicelib.documents.schemas import SlotsOut, TransactionFilesIn
-from chalicelib.observability import logger
 
 DOC_TYPE = "transactions_csv"
 
@@ -38,23 +38,8 @@ def request_slots(principal: Principal, body: TransactionFilesIn) -> SlotsOut:
     return SlotsOut(items=documents.create_slots(owner, files, principal.account_id))
 
 
-def on_verdict(document: documents.Document) -> None:
-    # Loading the rows is the settlement context's job; until then the verdict is logged.
-    logger.info(
-        "transaction file judged",
-        extra={
-            "document_id": document.document_id,
-            "upload_id": document.owner_id,
-            "status": document.status,
-            "rows": document.facts.get("rows"),
-        },
-    )
-
-
 def may_delete(document: documents.Document) -> str | None:
-    # Nothing is loaded from a file yet, so an operator may withdraw any of them.
+    # The file is only how the rows arrived: an accepted file's rows are in the transactions
+    # table once its verdict is in, and deleting the file takes none of them back. So an
+    # operator may withdraw any of their files, loaded or not.
     return None
-
-
-documents.register_verdict_listener(documents.DocumentOwner.TRANSACTIONS, on_verdict)
-documents.register_delete_guard(documents.DocumentOwner.TRANSACTIONS, may_delete)
