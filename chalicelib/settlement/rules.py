@@ -210,36 +210,6 @@ def validate_items(items: Iterable[Any]) -> tuple[list[tuple[int, Transaction]],
     return accepted, rejected
 
 
-def csv_row_to_item(row: Mapping[str, str]) -> dict[str, Any]:
-    """A row of the operators' CSV (chalicelib/documents/validators/csv_file.py) as an item."""
-    kind = row.get("tipo", "").strip().lower()
-    item: dict[str, Any] = {
-        "kind": kind,
-        "id": row.get("id_transaccion", "").strip(),
-        "provider_rut": row.get("rut_prestador", "").strip(),
-        "occurred_at": row.get("fecha", "").strip(),
-        "place": row.get("lugar", "").strip(),
-    }
-    if kind == "bono":
-        item.update(
-            total_value=row.get("valor_total", "").strip(),
-            payer_contribution=row.get("aporte_financiador", "").strip(),
-            insurer_contribution=row.get("aporte_seguro", "").strip(),
-            copay=row.get("copago", "").strip(),
-            insurer=row.get("aseguradora", "").strip(),
-            payer=row.get("financiador", "").strip(),
-        )
-    else:
-        item.update(
-            card_amount=row.get("monto", "").strip(),
-            installments=row.get("cuotas", "").strip(),
-            issuer_commission=row.get("comision_emisor", "").strip(),
-            transaction_cost=row.get("costo", "").strip() or "0",
-            issuer_answer=row.get("respuesta_emisor", "").strip(),
-        )
-    return item
-
-
 # --- figures -------------------------------------------------------------------------------
 
 

@@ -1,9 +1,10 @@
 """Operators' transaction files (CSV): encoding, header, row cap, errors per line.
 
-One file carries both kinds of transaction (`bono`, `tarjeta`); the header names every column
-and each row fills the ones of its kind. CLP has no minor unit, so amounts are whole pesos.
-The file is accepted only when every row is valid; the verdict lists the errors by line (up to
-`MAX_CSV_ERRORS_REPORTED`) so the operator can fix them all at once.
+The format (columns, kinds, encoding, delimiter) is the settlement context's, asked through
+its service: one file carries both kinds of transaction (`bono`, `tarjeta`); the header names
+every column and each row fills the ones of its kind. CLP has no minor unit, so amounts are
+whole pesos. The file is accepted only when every row is valid; the verdict lists the errors
+by line (up to `MAX_CSV_ERRORS_REPORTED`) so the operator can fix them all at once.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ import csv
 import io
 import re
 from datetime import date, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from chalicelib.documents import limits, magic
+from chalicelib.documents import limits
 from chalicelib.documents.verdict import Verdict, reject
 
-COMMON_COLUMNS: Final = ("tipo", "id_transaccion", "rut_prestador", "fecha")
-BONO_COLUMNS: Final = ("valor_total", "aporte_financiador", "aporte_seguro", "copago")
-TARJETA_COLUMNS: Final = ("monto", "cuotas", "comision_emisor", "respuesta_emisor")
-HEADER: Final = COMMON_COLUMNS + BONO_COLUMNS + TARJETA_COLUMNS
-KINDS: Final = ("bono", "tarjeta")
+if TYPE_CHECKING:
+    from chalicelib.settlement.transaction_csv import TransactionsCsvFormat
+
 _WHOLE_PESOS: Final = re.compile(r"^\d{1,12}$")
 
 
@@ -40,12 +39,14 @@ def _check_date(value: str) -> bool:
     return True
 
 
-def _row_errors(line: int, row: dict[str, str]) -> list[dict[str, Any]]:
+def _row_errors(
+    line: int, row: dict[str, str], csv_format: TransactionsCsvFormat
+) -> list[dict[str, Any]]:
     from stdnum.cl import rut
 
     errors: list[dict[str, Any]] = []
-    kind = row.get("tipo", "").strip().lower()
-    if kind not in KINDS:
+    kind = csv_format.kind_of(row)
+    if kind not in csv_format.kinds:
         return [_error(line, "tipo", "invalid_kind", "El tipo debe ser «bono» o «tarjeta».")]
     if not row.get("id_transaccion", "").strip():
         errors.append(_error(line, "id_transaccion", "required", "Falta el id de la transacción."))
@@ -57,9 +58,8 @@ def _row_errors(line: int, row: dict[str, str]) -> list[dict[str, Any]]:
         errors.append(
             _error(line, "fecha", "invalid_date", "La fecha debe tener el formato AAAA-MM-DD.")
         )
-    columns = BONO_COLUMNS if kind == "bono" else ("monto", "cuotas", "comision_emisor")
     amounts: dict[str, int] = {}
-    for column in columns:
+    for column in csv_format.amount_columns(kind):
         value = row.get(column, "").strip()
         if not _WHOLE_PESOS.match(value):
             errors.append(
@@ -72,7 +72,7 @@ def _row_errors(line: int, row: dict[str, str]) -> list[dict[str, Any]]:
             )
         else:
             amounts[column] = int(value)
-    if kind == "bono" and len(amounts) == len(BONO_COLUMNS):
+    if kind == "bono" and len(amounts) == len(csv_format.bono_columns):
         parts = amounts["aporte_financiador"] + amounts["aporte_seguro"] + amounts["copago"]
         if parts != amounts["valor_total"]:
             errors.append(
@@ -97,8 +97,11 @@ def _row_errors(line: int, row: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def validate_transactions_csv(data: bytes) -> Verdict:
+    from chalicelib.settlement import service as settlement
+
+    csv_format = settlement.transactions_csv_format()
     try:
-        text = data.removeprefix(magic.UTF8_BOM).decode("utf-8")
+        text = csv_format.decode(data)
     except UnicodeDecodeError:
         return reject(
             "csv_encoding",
@@ -107,21 +110,20 @@ def validate_transactions_csv(data: bytes) -> Verdict:
         )
     if "\x00" in text:
         return reject("csv_encoding", "El archivo no es un CSV de texto.")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = csv_format.delimiter_of(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = [column.strip().lower() for column in next(reader)]
+        header = csv_format.column_names(next(reader))
     except StopIteration:
         return reject("csv_empty", "El archivo no tiene encabezado ni filas.")
     except csv.Error:
         return reject("csv_malformed", "La primera línea del archivo no se puede leer como CSV.")
-    missing = [column for column in HEADER if column not in header]
+    missing = [column for column in csv_format.header if column not in header]
     if missing:
         return reject(
             "csv_header",
             f"Al encabezado le faltan las columnas: {', '.join(missing)}. El encabezado debe "
-            f"ser: {','.join(HEADER)}.",
+            f"ser: {','.join(csv_format.header)}.",
             {"header": header},
         )
     errors: list[dict[str, Any]] = []
@@ -130,7 +132,7 @@ def validate_transactions_csv(data: bytes) -> Verdict:
     try:
         for fields in reader:
             line = reader.line_num
-            if not any(field.strip() for field in fields):
+            if csv_format.is_blank(fields):
                 continue
             rows += 1
             if rows > limits.MAX_CSV_ROWS:
@@ -151,7 +153,7 @@ def validate_transactions_csv(data: bytes) -> Verdict:
                 )
                 row_errors = [found]
             else:
-                row_errors = _row_errors(line, dict(zip(header, fields, strict=True)))
+                row_errors = _row_errors(line, dict(zip(header, fields, strict=True)), csv_format)
             error_count += len(row_errors)
             errors.extend(row_errors[: max(0, limits.MAX_CSV_ERRORS_REPORTED - len(errors))])
     except csv.Error as error:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from chalicelib.kernel.money import round_to_unit
 from chalicelib.settlement import money, rules
 from chalicelib.settlement.service import settle_in_memory
+from chalicelib.settlement.transaction_csv import TRANSACTIONS_CSV
 
 RUT = "76.123.456-0"
 
@@ -121,7 +122,7 @@ def test_a_csv_row_maps_to_an_item() -> None:
         "comision_emisor": "50",
         "respuesta_emisor": "aprobada",
     }
-    transaction = rules.parse_transaction(rules.csv_row_to_item(row))
+    transaction = rules.parse_transaction(TRANSACTIONS_CSV.row_to_item(row))
     assert transaction.card_amount == 5000
     assert transaction.transaction_cost == 0
     assert transaction.occurred_at == datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # Santiago UTC-3
