@@ -58,6 +58,7 @@ from chalicelib.settlement.schemas import (
     VouchersOut,
     VouchersQuery,
 )
+from chalicelib.settlement.transaction_csv import TRANSACTIONS_CSV, TransactionsCsvFormat
 
 if TYPE_CHECKING:
     from chalicelib.documents.service import DocumentHooks, DocumentOwner
@@ -138,19 +139,22 @@ def load_transactions_by_operator(principal: Principal, items: list[dict[str, An
     return load_transactions(_operator_insurer(principal), items)
 
 
+def transactions_csv_format() -> TransactionsCsvFormat:
+    """The operators' transactions CSV format: this context loads it, documents judges uploads
+    by it."""
+    return TRANSACTIONS_CSV
+
+
 def load_csv(insurer_id: str, data: bytes) -> LoadOut:
     """The rows of an accepted transactions CSV (the documents pipeline validated it)."""
     import csv
     import io
 
-    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    reader.fieldnames = [name.strip().lower() for name in reader.fieldnames or []]
-    rows = [
-        rules.csv_row_to_item(row) for row in reader if any((v or "").strip() for v in row.values())
-    ]
+    csv_format = TRANSACTIONS_CSV
+    text = csv_format.decode(data)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_format.delimiter_of(text))
+    reader.fieldnames = csv_format.column_names(reader.fieldnames or [])
+    rows = [csv_format.row_to_item(row) for row in reader if not csv_format.is_blank(row.values())]
     result = LoadOut(accepted=0, rejected=[])
     for start in range(0, len(rows), 1000):
         part = load_transactions(insurer_id, rows[start : start + 1000])
