@@ -113,5 +113,5 @@ def accounts_world(aws: dict[str, Any], moved_clock: Clock) -> Iterator[Mailbox]
         ]
     )
     yield Mailbox()
-    jwt_verify.fetch_jwks = jwt_verify._fetch
+    jwt_verify.fetch_jwks = None
     jwt_verify.reset_cache()
