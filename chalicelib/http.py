@@ -481,6 +481,7 @@ class Routes:
     """
 
     def __init__(self, import_name: str) -> None:
+        self.name = import_name
         self.blueprint = Blueprint(import_name)
         self.views: list[tuple[Endpoint, View]] = []
         self._api: Api | None = None
@@ -600,7 +601,7 @@ class Api:
         """Put a context's routes on the app, in this API's description, and register its
         blueprint (under the views' own names: a prefix would rename Lambda functions)."""
         if routes._api is not None:
-            raise RuntimeError(f"{routes.blueprint._import_name} is registered on an app already")
+            raise RuntimeError(f"{routes.name} is registered on an app already")
         for endpoint, view in routes.views:
             self._add(endpoint, view, routes.blueprint.route)
         routes._api = self
