@@ -7,19 +7,13 @@ calendar months from where it stands, or from the payment date when it had lapse
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
+
+from chalicelib.kernel.months import add_months
 
 PENDING = "pendiente"
 CURRENT = "al_corriente"
 LAPSED = "vencida"
-
-
-def add_months(start: date, months: int) -> date:
-    """The same day `months` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def extend(paid_through: date | None, months: int, paid_on: date) -> date:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from chalicelib.kernel.months import add_months
 
 ZONE = ZoneInfo("America/Mexico_City")
 
@@ -27,17 +28,9 @@ def end_date(start: date, days: int) -> date:
     return start + timedelta(days=days - 1)
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier, clamped to that month's last day."""
-    index = day.year * 12 + (day.month - 1) - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def visible_since(now: datetime, months: int) -> date:
     """The earliest start date an affiliate still sees: today (Mexico City) minus `months`."""
-    return months_before(now.astimezone(ZONE).date(), months)
+    return add_months(now.astimezone(ZONE).date(), -months)
 
 
 def today(now: datetime) -> date:

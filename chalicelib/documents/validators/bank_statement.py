@@ -16,6 +16,7 @@ from typing import Any, Final
 from chalicelib.documents import limits
 from chalicelib.documents.validators.pdf import inspect_pdf
 from chalicelib.documents.verdict import Reason, Verdict, judge, reject
+from chalicelib.kernel.months import add_months, month_end
 from chalicelib.kernel.text import name_key, search_fold
 
 MONTHS: Final[dict[str, int]] = {
@@ -81,11 +82,6 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _month_end(year: int, month: int) -> date:
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 def dates_in(text: str) -> list[date]:
     """Every date in `text` written the usual Mexican ways (day first)."""
     lowered = search_fold(text)
@@ -101,7 +97,7 @@ def dates_in(text: str) -> list[date]:
                 found.append(parsed)
     if not found:
         for month_name, year in _MONTH_YEAR.findall(lowered):
-            found.append(_month_end(int(year), MONTHS[month_name]))
+            found.append(month_end(int(year), MONTHS[month_name]))
     return found
 
 
@@ -113,13 +109,6 @@ def statement_date(text: str) -> date | None:
         window = lowered[keyword.start() : keyword.end() + _KEYWORD_WINDOW]
         candidates.extend(dates_in(window))
     return max(candidates) if candidates else None
-
-
-def months_before(today: date, months: int) -> date:
-    month_index = today.year * 12 + (today.month - 1) - months
-    year, month = divmod(month_index, 12)
-    last_day = _month_end(year, month + 1).day
-    return date(year, month + 1, min(today.day, last_day))
 
 
 def clabes_in(text: str) -> list[str]:
@@ -187,7 +176,7 @@ def check_statement_text(
         reasons.append(PERIOD_NOT_FOUND)
     else:
         facts["statement_date"] = cut_off.isoformat()
-        oldest = months_before(today, limits.STATEMENT_MAX_AGE_MONTHS)
+        oldest = add_months(today, -limits.STATEMENT_MAX_AGE_MONTHS)
         if not oldest <= cut_off <= today:
             reasons.append(
                 Reason(

@@ -9,7 +9,6 @@ import pytest
 from chalicelib.documents.validation import ValidationContext, validate_bytes
 from chalicelib.documents.validators.bank_statement import (
     check_statement_text,
-    months_before,
     statement_date,
 )
 from tests.unit.documents import builders
@@ -132,8 +131,3 @@ def test_clabes_printed_in_groups_are_found() -> None:
     reasons, facts = check_statement_text(grouped, today=TODAY, clabe=builders.STATEMENT_CLABE)
     assert reasons == []
     assert facts["clabes_found"] == [builders.STATEMENT_CLABE]
-
-
-def test_months_before_clamps_the_day() -> None:
-    assert months_before(date(2026, 5, 31), 3) == date(2026, 2, 28)
-    assert months_before(date(2026, 2, 15), 3) == date(2025, 11, 15)
