@@ -124,3 +124,11 @@ fuzz: $(STAMP)
 ## make bench-timing: do reset, resend-activation and log-in answers take longer for an existing account? (medians, JSON)
 bench-timing: $(STAMP)
 	$(BIN)/python bench/account_timing.py
+
+.PHONY: mutate
+
+## make mutate: mutation testing (mutmut) of the pure rule modules against tests/unit only; per-module table
+mutate: $(STAMP)
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $${MUTATE_CHILDREN:-2} > /dev/null || true
+	$(BIN)/python bench/mutation_report.py
