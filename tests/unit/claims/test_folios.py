@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.claims.folios import make_folio, normalize, parse_folio
+from chalicelib.claims.folios import FolioParts, make_folio, normalize, parse_folio
 
 
 def test_format() -> None:
@@ -57,3 +58,24 @@ def test_malformed_folios() -> None:
         assert parse_folio(text) is None
     folio = make_folio("reembolso", "sec", 2026, 7)
     assert parse_folio("PR" + folio[2:]) is None  # a mistyped prefix
+
+
+def test_sequences_start_at_one() -> None:
+    with pytest.raises(ValueError, match=r"^sequences start at 1$"):
+        make_folio("reembolso", "sec", 2026, 0)
+    assert make_folio("reembolso", "sec", 2026, 1).startswith("RE-SEC-2026-000001-")
+
+
+def test_the_insurer_part_keeps_ten_letters_and_digits_only() -> None:
+    assert make_folio("reembolso", "s.e-c", 2026, 5).startswith("RE-SEC-2026-000005-")
+    folio = make_folio("reembolso", "abcdefghijkl", 2026, 5)
+    assert folio.startswith("RE-ABCDEFGHIJ-2026-000005-")
+    parts = parse_folio(folio)
+    assert parts == FolioParts("RE", "ABCDEFGHIJ", 2026, 5)
+
+
+def test_what_a_person_types_is_read_without_spaces_and_in_capitals() -> None:
+    assert normalize(" re - sec 2026 ") == "RE-SEC2026"
+    folio = make_folio("menores", "sec", 2026, 42)
+    spaced = " ".join(folio.lower())
+    assert parse_folio(spaced) == FolioParts("GM", "SEC", 2026, 42)
