@@ -1,0 +1,252 @@
+"""Review: the insured's answer to a request for pending documents, and the operators' side
+(work queue, audited reads and downloads, moves along the status machine)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Final
+
+from chalicelib import dynamo, errors
+from chalicelib.accounts import service as accounts
+from chalicelib.audit import service as audit
+from chalicelib.auth import Principal, require_insurer, require_role
+from chalicelib.claims import access, changes, machine, presentation, repository
+from chalicelib.claims.eligibility import invalid
+from chalicelib.claims.registration import DocumentsIncomplete
+from chalicelib.claims.schemas import (
+    ClaimListOut,
+    ClaimOut,
+    OperatorQueueQuery,
+    PendingResponseIn,
+    TransitionIn,
+)
+from chalicelib.documents import service as documents
+from chalicelib.documents.schemas import DownloadOut
+from chalicelib.documents.service import DocumentOwner
+from chalicelib.errors import ErrorDetail
+from chalicelib.notifications.service import Email
+from chalicelib.policies import service as policies
+
+# --- the insured's answer -------------------------------------------------------------------------
+
+
+def answer_pending(principal: Principal, claim_id: str, body: PendingResponseIn) -> ClaimOut:
+    """Send the requested documents (already uploaded and accepted) with observations; the
+    claim goes back to `en_revision`."""
+    claim = access.own_claim(principal, claim_id)
+    if claim.status != "pendiente_documentos":
+        raise machine.IllegalTransition("Este trámite no tiene documentos pendientes por enviar.")
+    catalog = policies.catalog(claim.insurer_id)
+    docs = documents.documents_of(DocumentOwner.CLAIM, claim.claim_id)
+    by_id = {d.document_id: d for d in docs}
+    problems = []
+    chosen = []
+    for index, document_id in enumerate(body.document_ids):
+        document = by_id.get(document_id)
+        if document is None or not claim.pending_since or document.created_at < claim.pending_since:
+            problems.append(
+                ErrorDetail(
+                    f"document_ids.{index}",
+                    "document_not_new",
+                    "Ese documento no es una carga nueva de este trámite.",
+                )
+            )
+        elif document.status != "aceptado":
+            problems.append(
+                ErrorDetail(
+                    f"document_ids.{index}",
+                    "document_not_accepted",
+                    f"«{document.name}» no está aceptado (estado: {document.status}).",
+                )
+            )
+        else:
+            chosen.append(document)
+    for doc_type in claim.requested_documents:
+        if not any(d.doc_type == doc_type for d in chosen):
+            kind = catalog.kind(claim.claim_type, claim.stage, doc_type)
+            problems.append(
+                ErrorDetail(doc_type, "missing", f"Falta: {kind.name if kind else doc_type}.")
+            )
+    if problems:
+        raise DocumentsIncomplete(problems[0].message, details=problems)
+    at = changes.now_iso()
+    note = body.observations or None
+    after = replace(
+        claim,
+        status="en_revision",
+        updated_at=at,
+        version=claim.version + 1,
+        requested_documents=[],
+        pending_note=None,
+        pending_since=None,
+        history=[
+            *claim.history,
+            changes.history_entry("pendiente_documentos", "en_revision", at, "asegurado", note),
+        ],
+    )
+    repository.save_changes(claim, after, notification=None, emails=[])
+    return presentation.claim_out(after, catalog, docs)
+
+
+# --- operators ------------------------------------------------------------------------------------
+
+
+def operator_queue(
+    principal: Principal, query: OperatorQueueQuery, source_ip: str | None
+) -> ClaimListOut:
+    """An insurer's claims in one status (the operator's work queue)."""
+    require_role(principal, "operador")
+    if not principal.insurer_ids:
+        raise errors.NotFound()
+    insurer_id = query.insurer or principal.insurer_ids[0]
+    require_insurer(principal, insurer_id)
+    if query.status == "borrador":
+        raise invalid("status", "status_not_visible", "Los borradores son solo del asegurado.")
+    claims, next_cursor = repository.queue(
+        insurer_id, query.status, limit=query.limit, cursor=dynamo.decode_cursor(query.cursor)
+    )
+    audit.record(
+        principal.account_id,
+        insurer_id,
+        "claims.queue",
+        f"queue:{query.status}",
+        source_ip=source_ip,
+        detail={"claims": [c.claim_id for c in claims]},
+    )
+    return ClaimListOut(items=[presentation.summary(c) for c in claims], next_cursor=next_cursor)
+
+
+def operator_claim(principal: Principal, claim_id: str, source_ip: str | None) -> ClaimOut:
+    """A claim of the operator's insurer with its documents (the read is audited)."""
+    claim = access.claim_for_operator(principal, claim_id)
+    docs = documents.documents_of(DocumentOwner.CLAIM, claim.claim_id)
+    audit.record(
+        principal.account_id,
+        claim.insurer_id,
+        "claim.read",
+        claim.claim_id,
+        source_ip=source_ip,
+        detail={"folio": claim.folio, "documents": [d.document_id for d in docs]},
+    )
+    return presentation.claim_out(
+        claim, policies.catalog(claim.insurer_id), docs, for_operator=True
+    )
+
+
+def operator_download(
+    principal: Principal, claim_id: str, document_id: str, disposition: str, source_ip: str | None
+) -> DownloadOut:
+    """A link to one document of a claim of the operator's insurer (audited)."""
+    claim = access.claim_for_operator(principal, claim_id)
+    docs = documents.documents_of(DocumentOwner.CLAIM, claim.claim_id)
+    if not any(d.document_id == document_id for d in docs):
+        raise errors.NotFound()
+    link = documents.download(principal, document_id, disposition)
+    audit.record(
+        principal.account_id,
+        claim.insurer_id,
+        "document.download",
+        claim.claim_id,
+        source_ip=source_ip,
+        detail={"document_id": document_id, "disposition": disposition},
+    )
+    return link
+
+
+_TRANSITION_EMAIL_SENTENCES: Final = {
+    "en_revision": "Tu trámite ya está en revisión.",
+    "pendiente_documentos": "Necesitamos documentos adicionales para continuar con tu trámite.",
+    "aprobado": "Tu trámite fue aprobado.",
+    "rechazado": "Tu trámite no procede.",
+    "pagado": "El pago de tu trámite fue enviado a tu cuenta.",
+    "autorizado": "Tu programación fue autorizada.",
+}
+
+
+def transition(
+    principal: Principal, claim_id: str, body: TransitionIn, source_ip: str | None
+) -> ClaimOut:
+    """An operator moves a claim along the status machine, with a note."""
+    claim = access.claim_for_operator(principal, claim_id)
+    catalog = policies.catalog(claim.insurer_id)
+    machine.check_operator_move(claim.status, body.to, catalog.types[claim.claim_type].final_status)
+    requested: list[str] = []
+    if body.to == "pendiente_documentos":
+        kinds = {k.doc_type for k in catalog.kinds(claim.claim_type, claim.stage)}
+        unknown = [d for d in body.requested_documents if d not in kinds]
+        if not body.requested_documents or unknown:
+            raise invalid(
+                "requested_documents",
+                "requested_documents_invalid",
+                "Indica qué documentos del catálogo de este trámite hacen falta.",
+            )
+        if not body.note:
+            raise invalid("note", "note_required", "Explica al asegurado qué necesitas.")
+        requested = list(dict.fromkeys(body.requested_documents))
+    elif body.requested_documents:
+        raise invalid(
+            "requested_documents",
+            "requested_documents_not_allowed",
+            "Solo se solicitan documentos al pasar a «Pendiente de documentos».",
+        )
+    if body.to == "rechazado" and not body.note:
+        raise invalid("note", "note_required", "Explica al asegurado por qué no procede.")
+    at = changes.now_iso()
+    after = replace(
+        claim,
+        status=body.to,
+        updated_at=at,
+        version=claim.version + 1,
+        requested_documents=requested,
+        pending_note=body.note if body.to == "pendiente_documentos" else None,
+        pending_since=at if body.to == "pendiente_documentos" else None,
+        decided_at=at if body.to in machine.FINAL else claim.decided_at,
+        history=[
+            *claim.history,
+            changes.history_entry(claim.status, body.to, at, "operador", body.note),
+        ],
+    )
+    contact = accounts.insured_contact(claim.account_id)
+    label = machine.STATUS_LABELS[body.to]
+    sentence = _TRANSITION_EMAIL_SENTENCES.get(body.to, "")
+    kinds_text = "\n".join(
+        f"- {k.name}"
+        for d in requested
+        if (k := catalog.kind(claim.claim_type, claim.stage, d)) is not None
+    )
+    emails = []
+    if contact and body.to != "en_revision":
+        emails.append(
+            Email(
+                contact.addresses,
+                "claim_pending_documents" if body.to == "pendiente_documentos" else "claim_status",
+                {
+                    "name": contact.full_name,
+                    "folio": claim.folio or "",
+                    "status": label,
+                    "sentence": sentence,
+                    "note": body.note or "Sin nota adicional.",
+                    "documents": kinds_text,
+                    "link": presentation.claim_link(claim.claim_id),
+                },
+            )
+        )
+    notification = changes.notification(
+        claim,
+        f"Folio {claim.folio}: {label}",
+        f"{sentence} {body.note or ''}".strip(),
+    )
+    email_ids = repository.save_changes(claim, after, notification=notification, emails=emails)
+    from chalicelib.notifications import service as notifications
+
+    notifications.dispatch(email_ids)
+    audit.record(
+        principal.account_id,
+        claim.insurer_id,
+        "claim.transition",
+        claim.claim_id,
+        source_ip=source_ip,
+        detail={"from": claim.status, "to": body.to, "requested_documents": requested},
+    )
+    docs = documents.documents_of(DocumentOwner.CLAIM, claim.claim_id)
+    return presentation.claim_out(after, catalog, docs, for_operator=True)
