@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +17,7 @@ from chalicelib.claims.business_hours import (
     add_business_seconds,
     business_seconds,
     due_date,
+    elapsed_hours,
     is_business_day,
 )
 
@@ -85,3 +90,58 @@ def test_adding_then_measuring_gives_the_same_duration(start: datetime, seconds:
 @given(instants, st.integers(min_value=0, max_value=3600))
 def test_more_seconds_never_land_earlier(start: datetime, seconds: int) -> None:
     assert add_business_seconds(start, seconds + 1) > add_business_seconds(start, seconds)
+
+
+def test_a_span_that_ends_exactly_at_closing_time() -> None:
+    # Wednesday 17:00 + one hour is 18:00 the same day, not 09:00 of the next one.
+    reached = add_business_seconds(local(2026, 11, 25, 17), 3600)
+    assert reached == local(2026, 11, 25, 18)
+    assert reached.utcoffset() == local(2026, 11, 25, 18).utcoffset()
+    assert due_date(local(2026, 11, 25, 17), 1) == date(2026, 11, 25)  # 00:00 UTC is the 26th
+    assert due_date(local(2026, 11, 25, 9), 9) == date(2026, 11, 25)
+    assert due_date(local(2026, 11, 25, 9), 10) == date(2026, 11, 26)
+    assert business_seconds(local(2026, 11, 25, 9), local(2026, 11, 25, 18)) == SECONDS_PER_DAY
+
+
+def test_zero_seconds_is_the_start_itself_in_mexico_city_time() -> None:
+    start = datetime(2026, 11, 26, 3, 0, 0, 500, tzinfo=UTC)  # 25 Nov, 21:00 in Mexico City
+    reached = add_business_seconds(start, 0)
+    assert reached == start
+    assert reached.date() == date(2026, 11, 25)
+    assert due_date(start, 0) == date(2026, 11, 25)
+
+
+def test_negative_durations_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"^seconds must not be negative$"):
+        add_business_seconds(local(2026, 11, 25, 10), -1)
+
+
+def test_elapsed_hours_are_business_hours_to_one_decimal() -> None:
+    # 1 h 3 min = 1.05 h → 1.1; after closing time nothing more counts.
+    assert elapsed_hours(local(2026, 11, 25, 9), local(2026, 11, 25, 10, 3)) == 1.1
+    assert elapsed_hours(local(2026, 11, 25, 9), local(2026, 11, 25, 23)) == 9.0
+    assert elapsed_hours(local(2026, 11, 25, 10), local(2026, 11, 25, 9)) == 0.0
+
+
+@pytest.fixture
+def server_zone_far_east() -> Iterator[None]:
+    """The process's own zone is UTC+14: the rules must not depend on it."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Kiritimati"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
+@pytest.mark.usefixtures("server_zone_far_east")
+def test_the_servers_zone_does_not_matter() -> None:
+    # Wednesday 10:00 in Mexico City is already Thursday 06:00 at UTC+14.
+    start = local(2026, 11, 25, 10).astimezone(UTC)
+    assert business_seconds(start, local(2026, 11, 25, 12)) == 2 * 3600
+    assert add_business_seconds(start, 3600) == local(2026, 11, 25, 11)

@@ -3,14 +3,17 @@ half-up per line, and invoice figures that are sums of the orders' rounded lines
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chalicelib.documents.service import default_table
 from chalicelib.providers.money import format_amount, parse_amount
 from chalicelib.providers.payment_detail import (
+    InvoiceFigures,
     UnknownRegime,
     explain,
     invoice_figures,
@@ -104,3 +107,64 @@ def test_amounts_round_trip_as_decimal_strings(centavos: int) -> None:
 def test_bad_amounts_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r".+"):
         parse_amount(text)
+
+
+def test_the_detail_carries_what_it_was_computed_from() -> None:
+    detail = payment_detail(123456, 20000, regime="612", jalisco_cedular=True)
+    assert (detail.amount, detail.coinsurance) == (123456, 20000)
+    assert (detail.regime, detail.jalisco_cedular) == ("612", True)
+    assert (detail.table_version, detail.table_valid_from) == (1, "2022-01-01")
+    with pytest.raises(UnknownRegime) as raised:
+        payment_detail(1000, 0, regime="601", jalisco_cedular=False)
+    assert raised.value.args == ("601",)
+
+
+def test_an_insurers_own_table_gives_every_rate() -> None:
+    table = replace(
+        default_table(),
+        version=2,
+        valid_from="2027-01-01",
+        iva_taxed_rate=Decimal("0.08"),
+        iva_withholding_rates=(Decimal("0.02"), Decimal("0.05")),
+    )
+    detail = payment_detail(
+        100000, 0, regime="612", jalisco_cedular=False, iva_taxed=True, table=table
+    )
+    assert detail.iva_transferred == 8000
+    assert {line.tax: line.amount for line in detail.lines} == {"isr": 10000, "iva": 5000}
+    assert (detail.table_version, detail.table_valid_from) == (2, "2027-01-01")
+
+
+def test_invoice_figures_add_the_transferred_iva_of_taxed_orders() -> None:
+    taxed = payment_detail(100000, 0, regime="612", jalisco_cedular=True, iva_taxed=True)
+    exempt = payment_detail(50000, 0, regime="612", jalisco_cedular=True)
+    figures = invoice_figures([taxed, exempt])
+    assert figures == InvoiceFigures(
+        subtotal=150000,
+        iva_transferred=16000,
+        federal_withheld=10000 + 10667 + 5000,
+        local_withheld=3000 + 1500,
+        total=150000 + 16000 - 25667 - 4500,
+    )
+
+
+def test_the_explanation_of_an_exempt_and_a_taxed_order_word_for_word() -> None:
+    exempt = payment_detail(100000, 20000, regime="626", jalisco_cedular=True)
+    assert explain(exempt) == (
+        "Como contribuyente del Régimen Simplificado de Confianza (RESICO, régimen 626) con "
+        "impuesto cedular de Jalisco, la aseguradora te retiene sobre $1,000.00: "
+        "ISR 2.5% = $25.00; Impuesto cedular (Jalisco) 3% = $30.00. "
+        "Los honorarios médicos están exentos de IVA. El monto a facturar es $945.00."
+    )
+    taxed = payment_detail(100000, 0, regime="612", jalisco_cedular=False, iva_taxed=True)
+    assert explain(taxed) == (
+        "Como persona física con actividad empresarial y profesional (régimen 612), la "
+        "aseguradora te retiene sobre $1,000.00: ISR 10% = $100.00; IVA retenido 10.6667% = "
+        "$106.67. El servicio causa IVA al 16% ($160.00), que se suma. "
+        "El monto a facturar es $953.33."
+    )
+
+
+def test_a_regime_without_a_label_is_named_by_its_code() -> None:
+    detail = replace(payment_detail(100000, 0, regime="612", jalisco_cedular=False), regime="605")
+    assert explain(detail).startswith("Como régimen 605, la aseguradora te retiene sobre")
