@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from chalicelib import errors
+from chalicelib.errors import ErrorDetail
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
@@ -25,3 +28,12 @@ def password_problem(password: str) -> str | None:
     if password.strip().lower() in _common():
         return "Esa contraseña es muy común y fácil de adivinar. Elige otra."
     return None
+
+
+def refuse_weak_password(field: str, password: str) -> None:
+    """Refuse a password with a problem, naming the field it was written in."""
+    problem = password_problem(password)
+    if problem:
+        raise errors.InvalidInput(
+            problem, details=[ErrorDetail(field=field, code="password_rejected", message=problem)]
+        )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib import errors
 from chalicelib.accounts import throttle
 from chalicelib.accounts.identifiers import (
     check_nss,
@@ -14,7 +15,7 @@ from chalicelib.accounts.identifiers import (
     classify_identifier,
     format_rut,
 )
-from chalicelib.accounts.passwords import password_problem
+from chalicelib.accounts.passwords import password_problem, refuse_weak_password
 from chalicelib.accounts.tokens import new_token, token_hash
 from chalicelib.notifications.render import render
 
@@ -81,6 +82,15 @@ def test_passwords_refused(password: str, problem: str) -> None:
 @pytest.mark.parametrize("password", ["una frase larga", "abcdefgh1!", "x" * 128, "ñandú azul 7"])
 def test_passwords_accepted_without_composition_rules(password: str) -> None:
     assert password_problem(password) is None
+
+
+def test_a_weak_password_is_refused_on_the_field_it_was_written_in() -> None:
+    with pytest.raises(errors.InvalidInput) as raised:
+        refuse_weak_password("new_password", "corta")
+    (detail,) = raised.value.details
+    assert (detail.field, detail.code) == ("new_password", "password_rejected")
+    assert detail.message == password_problem("corta") == raised.value.error_message
+    refuse_weak_password("password", "una frase larga")  # accepted: nothing raised
 
 
 @pytest.mark.parametrize(
