@@ -13,13 +13,14 @@ routes = Routes(__name__)
 @routes.route(
     "/v1/family",
     summary="Mi núcleo familiar (misma serie de credencial)",
+    query=appt.FamilyQuery,
     response=appt.FamilyOut,
     roles=("afiliado",),
-    errors=(404,),
+    errors=(400, 404, 422),
     tags=("citas",),
 )
-def family(principal: Principal) -> appt.FamilyOut:
-    return appointments.family(principal)
+def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
+    return appointments.family(principal, limit=query.limit, cursor=query.cursor)
 
 
 @routes.route(

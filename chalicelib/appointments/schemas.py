@@ -34,6 +34,11 @@ class FamilyMemberOut(Schema):
     registered: bool
 
 
+class FamilyQuery(PageQuery):
+    # A family is a handful of people: by default one page holds all of it.
+    limit: int = Field(default=100, ge=1, le=100)
+
+
 class FamilyOut(Schema):
     items: list[FamilyMemberOut]
     next_cursor: str | None = None

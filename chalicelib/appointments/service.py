@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib import clock, dynamo, errors
+from chalicelib import clock, dynamo, errors, paging
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import repository
 from chalicelib.appointments.repository import Agenda, Appointment, Clinic
@@ -116,9 +116,11 @@ def booker(principal: Principal) -> Booker:
     )
 
 
-def family(principal: Principal) -> FamilyOut:
-    """The members sharing the affiliate's credential serial, registered or not."""
+def family(principal: Principal, *, limit: int = 100, cursor: str | None = None) -> FamilyOut:
+    """The members sharing the affiliate's credential serial, registered or not (a page of
+    `limit`: a family is a short list, cut in memory)."""
     who = booker(principal)
+    members, next_cursor = paging.page_in_memory(who.members, limit, cursor)
     return FamilyOut(
         items=[
             FamilyMemberOut(
@@ -128,8 +130,9 @@ def family(principal: Principal) -> FamilyOut:
                 is_self=m.member_id == who.self_id,
                 registered=accounts.account_id_for_identifier("nss", m.nss) is not None,
             )
-            for m in who.members
-        ]
+            for m in members
+        ],
+        next_cursor=next_cursor,
     )
 
 

@@ -256,6 +256,18 @@ def memberships_of(account_id: str, limit: int = 50) -> list[Membership]:
     ]
 
 
+def memberships_page(
+    account_id: str, limit: int, cursor: dict[str, Any] | None
+) -> tuple[list[Membership], dict[str, Any] | None]:
+    """One read of an account's memberships, newest first, and the key after it."""
+    from chalicelib.payments.models import MembershipItem
+
+    result = MembershipItem.by_owner.query(
+        f"ACCOUNT#{account_id}", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    )
+    return [_to_membership(item) for item in result], result.last_evaluated_key
+
+
 def memberships_for_rfc(rfc: str, limit: int = 20) -> list[Membership]:
     from chalicelib.payments.models import MembershipItem
 

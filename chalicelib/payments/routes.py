@@ -15,9 +15,16 @@ def _source_ip() -> str:
     return caller_ip(routes.current_request) or "unknown"
 
 
-@routes.route("/v1/plans", summary="Planes de membresía", response=pay.PlansOut, tags=("pagos",))
-def list_plans() -> pay.PlansOut:
-    return payments.list_plans()
+@routes.route(
+    "/v1/plans",
+    summary="Planes de membresía",
+    query=pay.PageQuery,
+    response=pay.PlansOut,
+    errors=(400, 422),
+    tags=("pagos",),
+)
+def list_plans(query: pay.PageQuery) -> pay.PlansOut:
+    return payments.list_plans(query.limit, query.cursor)
 
 
 @routes.route(
@@ -38,12 +45,14 @@ def enrol_membership(principal: Principal, body: pay.Enrolment) -> pay.Membershi
 @routes.route(
     "/v1/memberships",
     summary="Mis membresías",
+    query=pay.PageQuery,
     response=pay.MembershipsOut,
     roles=("afiliado",),
+    errors=(400, 422),
     tags=("pagos",),
 )
-def my_memberships(principal: Principal) -> pay.MembershipsOut:
-    return payments.my_memberships(principal)
+def my_memberships(principal: Principal, query: pay.PageQuery) -> pay.MembershipsOut:
+    return payments.my_memberships(principal, query.limit, query.cursor)
 
 
 @routes.route(

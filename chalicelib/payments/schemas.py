@@ -52,8 +52,16 @@ class PlanOut(Schema):
     description: str
 
 
+class PageQuery(_Strict):
+    """API.md's list parameters: at most `limit` items after `cursor`."""
+
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
 class PlansOut(Schema):
     items: list[PlanOut]
+    next_cursor: str | None = None
 
 
 class Enrolment(_Strict):
@@ -98,6 +106,7 @@ class MembershipOut(Schema):
 
 class MembershipsOut(Schema):
     items: list[MembershipOut]
+    next_cursor: str | None = None
 
 
 class CardOut(Schema):

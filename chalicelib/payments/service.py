@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from chalicelib import aws, clock, errors, json_body
+from chalicelib import aws, clock, errors, json_body, paging
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
@@ -63,6 +64,7 @@ from chalicelib.personal_data import ERASED, FISCAL, PersonalData, Retained, Ret
 MEXICO_CITY = ZoneInfo("America/Mexico_City")
 CARD_URL_TTL = timedelta(minutes=5)
 REMIND_DAYS_BEFORE = 5
+MEMBERSHIPS_READ: Final = 50  # memberships read per Query of "my memberships"
 # Anonymous routes: requests per 15-minute window (WAF limits per IP on AWS as well).
 LIMIT_WINDOW = timedelta(minutes=15)
 LIMITS = {"lookup-ip": 30, "lookup-rfc": 10, "pay-ip": 30}
@@ -148,10 +150,14 @@ def _plan_out(plan: Plan) -> PlanOut:
     )
 
 
-def list_plans() -> PlansOut:
-    """The plans on offer, cheapest first."""
+def list_plans(limit: int | None = None, cursor: str | None = None) -> PlansOut:
+    """The plans on offer, cheapest first (a page of `limit`: a short list, cut in memory)."""
     plans = sorted(repo.list_plans(), key=lambda p: (p.monthly_fee_cents, p.name))
-    return PlansOut(items=[_plan_out(plan) for plan in plans])
+    items = [_plan_out(plan) for plan in plans]
+    if limit is None:
+        return PlansOut(items=items)
+    page, next_cursor = paging.page_in_memory(items, limit, cursor)
+    return PlansOut(items=page, next_cursor=next_cursor)
 
 
 def load_plans(plans: list[Plan]) -> None:
@@ -262,11 +268,16 @@ def _membership_out(membership: Membership) -> MembershipOut:
     )
 
 
-def my_memberships(principal: Principal) -> MembershipsOut:
-    """The signed-in affiliate's memberships."""
-    return MembershipsOut(
-        items=[_membership_out(m) for m in repo.memberships_of(principal.account_id)]
-    )
+def my_memberships(
+    principal: Principal, limit: int = 50, cursor: str | None = None
+) -> MembershipsOut:
+    """The signed-in affiliate's memberships, newest first, `limit` at a time."""
+
+    def read(key: dict[str, Any] | None) -> tuple[list[Membership], dict[str, Any] | None]:
+        return repo.memberships_page(principal.account_id, MEMBERSHIPS_READ, key)
+
+    found, next_cursor = paging.page_through(read, limit, cursor)
+    return MembershipsOut(items=[_membership_out(m) for m in found], next_cursor=next_cursor)
 
 
 def membership(principal: Principal, membership_id: str) -> MembershipOut:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib import aws, clock, dynamo, errors
+from chalicelib import aws, clock, dynamo, errors, paging
 from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.clock import iso
@@ -198,15 +198,15 @@ def _visible_since() -> date:
 def sick_leaves(principal: Principal, query: PageQuery) -> SickLeaveList:
     """The affiliate's sealed sick leaves that started within the configured months."""
     who = appointments.booker(principal)
-    found, last = repository.member_sick_leaves_since(
-        who.self_id,
-        _visible_since().isoformat(),
-        query.limit,
-        dynamo.decode_cursor(query.cursor),
-    )
-    return SickLeaveList(
-        items=[_sick_leave_out(s) for s in found], next_cursor=dynamo.encode_cursor(last)
-    )
+    since = _visible_since().isoformat()
+
+    def read(key: dict[str, Any] | None) -> tuple[list[SickLeave], dict[str, Any] | None]:
+        # Only sealed ones count and the state is filtered after reading: read one more
+        # than asked so a cursor is handed out only when another sealed one follows.
+        return repository.member_sick_leaves_since(who.self_id, since, query.limit + 1, key)
+
+    found, next_cursor = paging.page_through(read, query.limit, query.cursor)
+    return SickLeaveList(items=[_sick_leave_out(s) for s in found], next_cursor=next_cursor)
 
 
 def _day(value: str) -> str:

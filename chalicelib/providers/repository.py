@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import dynamo, errors
+from chalicelib import dynamo, errors, paging
 
 if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
@@ -271,14 +271,16 @@ def _page(
     cursor: str | None,
     **kwargs: Any,
 ) -> Page:
-    results = query(
-        limit=limit,
-        last_evaluated_key=dynamo.decode_cursor(cursor),
-        scan_index_forward=False,
-        **kwargs,
-    )
-    items = [convert(item) for item in results]
-    return Page(items, dynamo.encode_cursor(results.last_evaluated_key))
+    """Up to `limit` items after `cursor`, a filter (`filter_condition`) applied before the
+    page is cut, and a cursor only when another item follows (see chalicelib/paging.py)."""
+
+    def read(key: dict[str, Any] | None) -> tuple[list[Any], dict[str, Any] | None]:
+        # One more than asked: a cursor is handed out only when something follows.
+        results = query(limit=limit + 1, last_evaluated_key=key, scan_index_forward=False, **kwargs)
+        return [convert(item) for item in results], results.last_evaluated_key
+
+    items, next_cursor = paging.page_through(read, limit, cursor)
+    return Page(items, next_cursor)
 
 
 def orders_of_provider(
@@ -488,7 +490,9 @@ def get_invoice(invoice_id: str) -> Invoice | None:
         return None
 
 
-def invoices_of_provider(provider_id: str, *, limit: int, cursor: str | None) -> Page:
+def invoices_of_provider(
+    provider_id: str, *, limit: int, cursor: str | None, status: str | None = None
+) -> Page:
     from chalicelib.providers.models import InvoiceModel
 
     return _page(
@@ -498,6 +502,7 @@ def invoices_of_provider(provider_id: str, *, limit: int, cursor: str | None) ->
         _to_invoice,
         limit,
         cursor,
+        filter_condition=InvoiceModel.status == status if status else None,
     )
 
 

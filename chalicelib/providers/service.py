@@ -676,10 +676,9 @@ def invoices(principal: Principal, query: s.InvoicesQuery) -> s.InvoicePage:
     """The provider's invoices, newest first."""
     provider = _provider(principal)
     page = repository.invoices_of_provider(
-        provider.account_id, limit=query.limit, cursor=query.cursor
+        provider.account_id, limit=query.limit, cursor=query.cursor, status=query.status
     )
-    items = [i for i in page.items if query.status is None or i.status == query.status]
-    return s.InvoicePage(items=[_invoice_out(i) for i in items], next_cursor=page.next_cursor)
+    return s.InvoicePage(items=[_invoice_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
 def operator_invoices(principal: Principal, query: s.OperatorInvoicesQuery) -> s.InvoicePage:
