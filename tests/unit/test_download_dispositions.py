@@ -11,7 +11,7 @@ CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
 
 # Where an inline answer is intended: the documents route lets the person preview accepted
 # PDFs and JPEGs (?disposition=inline), and the sealed sick-leave certificate opens to print.
-INLINE_ALLOWED = {"documents/service.py", "prescriptions/service.py"}
+INLINE_ALLOWED = {"documents/reading.py", "prescriptions/service.py"}
 
 
 def _presigned_gets() -> list[tuple[str, ast.FunctionDef]]:
