@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -208,3 +209,176 @@ def test_money_in_the_api_is_a_decimal_string_with_currency() -> None:
     assert money.to_api(592199) == {"amount": "592199", "currency": "CLP"}
     assert money.format_clp(1234567) == "$1.234.567"
     assert money.format_clp(-5000) == "-$5.000"
+
+
+def test_every_field_is_read_from_its_own_name() -> None:
+    voucher = rules.parse_transaction(bono(place="Las  Condes "))
+    assert voucher == rules.Transaction(
+        transaction_id="B-1",
+        kind="bono",
+        provider_rut="761234560",
+        occurred_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
+        total_value=30000,
+        payer_contribution=15000,
+        insurer_contribution=9000,
+        copay=6000,
+        insurer="SEGUROS EJEMPLO",
+        place="Las Condes",  # spaces collapsed
+        payer="Fonasa",
+    )
+    payment = rules.parse_transaction(card(place="Clínica Norte", kind=" Tarjeta "))
+    assert payment == rules.Transaction(
+        transaction_id="T-1",
+        kind="tarjeta",
+        provider_rut="761234560",
+        occurred_at=datetime(2026, 11, 20, 13, 30, tzinfo=UTC),
+        card_amount=100_000,
+        installments=3,
+        issuer_commission=1_500,
+        transaction_cost=200,
+        issuer_answer="aprobada",
+        place="Clínica Norte",
+    )
+
+
+def test_optional_texts_default_to_empty_and_a_card_without_cost_costs_nothing() -> None:
+    voucher = rules.parse_transaction(
+        {k: v for k, v in bono().items() if k not in {"insurer", "place", "payer"}}
+    )
+    assert (voucher.insurer, voucher.place, voucher.payer) == ("", "", "")
+    payment = rules.parse_transaction({k: v for k, v in card().items() if k != "transaction_cost"})
+    assert payment.transaction_cost == 0
+    assert payment.place == ""
+    assert rules.figures_of(payment)["card_net"] == 100_000 - 1_500 - 250
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        (0, 0),
+        (rules.MAX_AMOUNT - 1, rules.MAX_AMOUNT - 1),
+        ("999999999999", rules.MAX_AMOUNT - 1),
+        (" 42 ", 42),
+        (rules.MAX_AMOUNT, None),
+        ("1000000000000", None),
+        (-1, None),
+        ("-1", None),
+        (True, None),
+        (1.0, None),
+        ("", None),
+    ],
+)
+def test_amounts_are_whole_pesos_from_zero_below_the_maximum(
+    value: object, accepted: int | None
+) -> None:
+    item = bono(total_value=value, payer_contribution=value, insurer_contribution=0, copay=0)
+    if accepted is None:
+        with pytest.raises(rules._Invalid) as raised:
+            rules.parse_transaction(item)
+        assert raised.value.code == "invalid_amount"
+        assert raised.value.message == "«total_value» debe ser un número entero de pesos."
+    else:
+        assert rules.parse_transaction(item).total_value == accepted
+
+
+@pytest.mark.parametrize(
+    ("place", "accepted"),
+    [("x" * 120, True), (" " + "x" * 119, True), ("x" * 121, False), (5, False), (None, False)],
+)
+def test_texts_are_at_most_120_characters(place: object, accepted: bool) -> None:
+    if accepted:
+        assert rules.parse_transaction(bono(place=place)).place == str(place).strip()
+    else:
+        with pytest.raises(rules._Invalid) as raised:
+            rules.parse_transaction(bono(place=place))
+        assert (raised.value.code, raised.value.message) == (
+            "invalid_text",
+            "«place» falta o es demasiado largo.",
+        )
+        assert str(raised.value) == raised.value.message
+
+
+@pytest.mark.parametrize("answer", ["", "   ", None])
+def test_a_card_transaction_needs_the_issuers_answer(answer: object) -> None:
+    item = card(issuer_answer=answer) if answer is not None else card()
+    if answer is None:
+        del item["issuer_answer"]
+    with pytest.raises(rules._Invalid) as raised:
+        rules.parse_transaction(item)
+    assert (raised.value.code, raised.value.message) == (
+        "invalid_text",
+        "«issuer_answer» falta o es demasiado largo.",
+    )
+
+
+@pytest.mark.parametrize("transaction_id", [None, "", " ", "-B1", "B 1", "x" * 65])
+def test_a_transaction_needs_its_id(transaction_id: str | None) -> None:
+    item = bono(id=transaction_id) if transaction_id is not None else bono()
+    if transaction_id is None:
+        del item["id"]
+    with pytest.raises(rules._Invalid) as raised:
+        rules.parse_transaction(item)
+    assert (raised.value.code, raised.value.message) == (
+        "invalid_id",
+        "El id de la transacción falta o no es válido.",
+    )
+
+
+def test_commissions_and_cost_may_take_the_whole_amount_but_not_more() -> None:
+    # 1000 × 0.25% = 2.5 → 3 pesos of platform commission.
+    whole = card(card_amount=1000, issuer_commission=990, transaction_cost=7)
+    assert rules.figures_of(rules.parse_transaction(whole))["card_net"] == 0
+    with pytest.raises(rules._Invalid) as raised:
+        rules.parse_transaction(card(card_amount=1000, issuer_commission=990, transaction_cost=8))
+    assert raised.value.code == "amounts_mismatch"
+
+
+def test_each_rejection_says_why_in_spanish() -> None:
+    items = [
+        bono(),
+        bono(id="B-2", total_value="30001"),
+        bono(id="B-3", provider_rut="76.123.456-1"),
+        card(id="T-1", transaction_cost="1.5"),
+        card(id="T-2", installments=0),
+        {"kind": "cheque"},
+        "not an object",
+        bono(),
+        card(id="T-3", occurred_at="20/11/2026"),
+        card(id="T-4", card_amount=1000, issuer_commission=990, transaction_cost=10),
+    ]
+    _, rejected = rules.validate_items(items)
+    assert [(r.index, r.code, r.message) for r in rejected] == [
+        (
+            1,
+            "amounts_mismatch",
+            "El valor total no es la suma del aporte financiador, el aporte del seguro y el "
+            "copago.",
+        ),
+        (2, "invalid_rut", "El RUT del prestador no es válido."),
+        (3, "invalid_amount", "«transaction_cost» debe ser un número entero de pesos."),
+        (4, "invalid_installments", "Las cuotas deben ser 1 o más."),
+        (5, "invalid_kind", "El tipo debe ser «bono» o «tarjeta»."),
+        (6, "invalid_item", "Cada transacción debe ser un objeto JSON."),
+        (7, "duplicate_in_batch", "El id se repite en esta carga."),
+        (8, "invalid_date", "La fecha debe tener el formato AAAA-MM-DD."),
+        (9, "amounts_mismatch", "Las comisiones y el costo superan el monto de la transacción."),
+    ]
+
+
+def test_stored_figures_read_back_with_missing_names_as_zero() -> None:
+    batch = [rules.parse_transaction(bono()), rules.parse_transaction(card())]
+    figures = rules.Figures.of(batch)
+    assert rules.Figures.from_dict(figures.values).values == figures.values
+    assert rules.Figures.from_dict({k: str(v) for k, v in figures.values.items()}).values == (
+        figures.values
+    )
+    partial = rules.Figures.from_dict({"total": "5", "count": 1})
+    assert partial.values == {**dict.fromkeys(rules.FIGURES, 0), "total": 5, "count": 1}
+    assert rules.Figures().add(rules.Figures({"total": 5})).values == partial.values | {"count": 0}
+
+
+def test_a_missing_kind_or_date_is_rejected() -> None:
+    without_kind = {k: v for k, v in bono().items() if k != "kind"}
+    without_date = {k: v for k, v in card().items() if k != "occurred_at"}
+    _, rejected = rules.validate_items([without_kind, without_date])
+    assert [(r.index, r.code) for r in rejected] == [(0, "invalid_kind"), (1, "invalid_date")]
