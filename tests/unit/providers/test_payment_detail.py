@@ -168,3 +168,19 @@ def test_the_explanation_of_an_exempt_and_a_taxed_order_word_for_word() -> None:
 def test_a_regime_without_a_label_is_named_by_its_code() -> None:
     detail = replace(payment_detail(100000, 0, regime="612", jalisco_cedular=False), regime="605")
     assert explain(detail).startswith("Como régimen 605, la aseguradora te retiene sobre")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "not a decimal amount"),
+        ("", "not a decimal amount"),
+        ("-0.01", "not a positive amount"),
+        ("NaN", "not a positive amount"),
+        ("1.001", "more than two decimals"),
+    ],
+)
+def test_each_bad_amount_says_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{message}$"):
+        parse_amount(text)
+    assert parse_amount("0") == 0

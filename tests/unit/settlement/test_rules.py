@@ -382,3 +382,8 @@ def test_a_missing_kind_or_date_is_rejected() -> None:
     without_date = {k: v for k, v in card().items() if k != "occurred_at"}
     _, rejected = rules.validate_items([without_kind, without_date])
     assert [(r.index, r.code) for r in rejected] == [(0, "invalid_kind"), (1, "invalid_date")]
+
+
+def test_zero_pesos_have_no_sign() -> None:
+    assert money.format_clp(0) == "$0"
+    assert money.format_clp(-1) == "-$1"
