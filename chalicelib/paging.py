@@ -21,7 +21,9 @@ from chalicelib import dynamo, errors
 
 T = TypeVar("T")
 
-Read = Callable[[dict[str, Any] | None], tuple[Sequence[T], dict[str, Any] | None]]
+# read(start_key, wanted) -> (items, key after them): `wanted` is how many items from that key
+# would fill the page and show whether more follow (a reader may read more, or a fixed size).
+Read = Callable[[dict[str, Any] | None, int], tuple[Sequence[T], dict[str, Any] | None]]
 
 
 def _invalid() -> errors.BadRequest:
@@ -49,9 +51,10 @@ def page_through(
 ) -> tuple[list[T], str | None]:
     """Up to `limit` kept items from successive reads, and a cursor to the next kept item.
 
-    `read(start_key)` returns one read's items and the key after them (None at the end); it
-    must read the same items for the same key (a fixed page size). The page is cut only
-    after one more kept item was found, so a cursor always leads to something.
+    `read(start_key, wanted)` returns one read's items and the key after them (None at the
+    end); reads from the same key must start with the same items, and a read must hold the
+    position a cursor points at (read `wanted` or more, or always the same number). The page
+    is cut only after one more kept item was found, so a cursor always leads to something.
     """
     position = dynamo.decode_cursor(cursor) or {"key": None, "skip": 0}
     key, skip = position.get("key"), position.get("skip")
@@ -59,7 +62,7 @@ def page_through(
         raise _invalid()
     found: list[T] = []
     while True:
-        items, next_key = read(key)
+        items, next_key = read(key, skip + limit - len(found) + 1)
         for index in range(skip, len(items)):
             item = items[index]
             if keep is not None and not keep(item):

@@ -273,7 +273,10 @@ def my_memberships(
 ) -> MembershipsOut:
     """The signed-in affiliate's memberships, newest first, `limit` at a time."""
 
-    def read(key: dict[str, Any] | None) -> tuple[list[Membership], dict[str, Any] | None]:
+    def read(
+        key: dict[str, Any] | None, _wanted: int
+    ) -> tuple[list[Membership], dict[str, Any] | None]:
+        # Always the same number from a key: a cursor counts positions inside one read.
         return repo.memberships_page(principal.account_id, MEMBERSHIPS_READ, key)
 
     found, next_cursor = paging.page_through(read, limit, cursor)

@@ -200,10 +200,12 @@ def sick_leaves(principal: Principal, query: PageQuery) -> SickLeaveList:
     who = appointments.booker(principal)
     since = _visible_since().isoformat()
 
-    def read(key: dict[str, Any] | None) -> tuple[list[SickLeave], dict[str, Any] | None]:
-        # Only sealed ones count and the state is filtered after reading: read one more
-        # than asked so a cursor is handed out only when another sealed one follows.
-        return repository.member_sick_leaves_since(who.self_id, since, query.limit + 1, key)
+    def read(
+        key: dict[str, Any] | None, wanted: int
+    ) -> tuple[list[SickLeave], dict[str, Any] | None]:
+        # Only sealed ones count, filtered after reading: the pager asks for one more than
+        # the page holds, so a cursor is handed out only when another sealed one follows.
+        return repository.member_sick_leaves_since(who.self_id, since, wanted, key)
 
     found, next_cursor = paging.page_through(read, query.limit, query.cursor)
     return SickLeaveList(items=[_sick_leave_out(s) for s in found], next_cursor=next_cursor)

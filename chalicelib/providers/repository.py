@@ -274,9 +274,8 @@ def _page(
     """Up to `limit` items after `cursor`, a filter (`filter_condition`) applied before the
     page is cut, and a cursor only when another item follows (see chalicelib/paging.py)."""
 
-    def read(key: dict[str, Any] | None) -> tuple[list[Any], dict[str, Any] | None]:
-        # One more than asked: a cursor is handed out only when something follows.
-        results = query(limit=limit + 1, last_evaluated_key=key, scan_index_forward=False, **kwargs)
+    def read(key: dict[str, Any] | None, wanted: int) -> tuple[list[Any], dict[str, Any] | None]:
+        results = query(limit=wanted, last_evaluated_key=key, scan_index_forward=False, **kwargs)
         return [convert(item) for item in results], results.last_evaluated_key
 
     items, next_cursor = paging.page_through(read, limit, cursor)
