@@ -38,35 +38,35 @@ def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) 
     tags=("liquidaciones",),
 )
 def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
-    return settlement.load_transactions_by_operator(principal, body.items)
+    return settlement.load_transactions_by_operator(principal, body.raw_items())
 
 
 @routes.route(
     "/v1/operator/lme",
     "POST",
     summary="Cargar licencias médicas electrónicas (LME) de prestadores",
-    body=stl.LoadIn,
+    body=stl.LmeLoadIn,
     response=stl.LoadOut,
     roles=("operador",),
     errors=(403, 422),
     tags=("liquidaciones",),
 )
-def load_sick_leave_records(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
-    return settlement.load_lme(principal, body.items)
+def load_sick_leave_records(principal: Principal, body: stl.LmeLoadIn) -> stl.LoadOut:
+    return settlement.load_lme(principal, body.raw_items())
 
 
 @routes.route(
     "/v1/operator/platform-invoices",
     "POST",
     summary="Cargar facturas de la plataforma a prestadores",
-    body=stl.LoadIn,
+    body=stl.PlatformInvoicesLoadIn,
     response=stl.LoadOut,
     roles=("operador",),
     errors=(403, 422),
     tags=("liquidaciones",),
 )
-def load_platform_invoices(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
-    return settlement.load_platform_invoices(principal, body.items)
+def load_platform_invoices(principal: Principal, body: stl.PlatformInvoicesLoadIn) -> stl.LoadOut:
+    return settlement.load_platform_invoices(principal, body.raw_items())
 
 
 @routes.route(
@@ -114,13 +114,15 @@ def provider_settlement_account(principal: Principal) -> stl.ProviderAccountOut:
     query=stl.YearQuery,
     response=stl.PlatformInvoicesOut,
     roles=("prestador",),
-    errors=(404, 422),
+    errors=(400, 404, 422),
     tags=("liquidaciones",),
 )
 def provider_platform_invoices(
     principal: Principal, query: stl.YearQuery
 ) -> stl.PlatformInvoicesOut:
-    return settlement.platform_invoices(principal, query.year)
+    return settlement.platform_invoices(
+        principal, query.year, limit=query.limit, cursor=query.cursor
+    )
 
 
 @routes.route(
@@ -129,11 +131,13 @@ def provider_platform_invoices(
     query=stl.SettlementsQuery,
     response=stl.SettlementsOut,
     roles=("prestador",),
-    errors=(404, 422),
+    errors=(400, 404, 422),
     tags=("liquidaciones",),
 )
 def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.SettlementsOut:
-    return settlement.settlements(principal, query.year, query.month)
+    return settlement.settlements(
+        principal, query.year, query.month, limit=query.limit, cursor=query.cursor
+    )
 
 
 @routes.route(
@@ -169,7 +173,7 @@ def settlement_transactions(
     query=stl.PeriodQuery,
     response=stl.PeriodOut,
     roles=("prestador",),
-    errors=(404, 422),
+    errors=(400, 404, 422),
     tags=("liquidaciones",),
 )
 def period_report(principal: Principal, query: stl.PeriodQuery) -> stl.PeriodOut | stl.ExportOut:
@@ -201,7 +205,7 @@ def vouchers_report(
     query=stl.LmeQuery,
     response=stl.LmeOut,
     roles=("prestador",),
-    errors=(404, 422),
+    errors=(400, 404, 422),
     tags=("liquidaciones",),
 )
 def lme_report(principal: Principal, query: stl.LmeQuery) -> stl.LmeOut:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, StrictInt, field_validator
 
 from chalicelib.schema import Schema, SingleLine
 
@@ -17,15 +17,120 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Paged(_In):
+    """API.md's list parameters: at most `limit` items after `cursor`."""
+
+    limit: int = Field(default=100, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
 class Money(Schema):
     amount: str = Field(examples=["592199"])
     currency: Literal["CLP"] = "CLP"
 
 
-class LoadIn(_In):
+# Loaded items are judged one by one (settlement/rules.py, `_parse_lme`, `_parse_invoice`): a
+# missing or malformed value rejects that item only, by index and code. So these models name
+# and type every field for outside loaders, and leave the judging of values to those rules:
+# every field is optional here and a number may come as text. Unknown fields are ignored;
+# texts are one line each, like every text the API takes.
+
+# A whole number (Chilean pesos, installments, a validation type), as a number or as digits.
+Whole = StrictInt | SingleLine[str] | None
+# Text (the rules take up to 120 characters).
+Text = SingleLine[str] | None
+# Letters, digits, ".", "_" or "-", up to 64; a number is read as its digits.
+ItemId = StrictInt | SingleLine[str] | None
+
+
+class _Item(Schema):
+    model_config = ConfigDict(extra="ignore")
+
+
+class TransactionItemIn(_Item):
+    """One transaction: a voucher (`bono`) or a card payment (`tarjeta`)."""
+
+    kind: Text = Field(default=None, description="bono | tarjeta", examples=["bono"])
+    id: ItemId = Field(
+        default=None,
+        description="Id de la transacción: letras, dígitos, «.», «_» o «-», hasta 64.",
+        examples=["B-2026-000123"],
+    )
+    provider_rut: Text = Field(
+        default=None, description="RUT del prestador.", examples=["76.123.456-0"]
+    )
+    occurred_at: Text = Field(
+        default=None,
+        description="Fecha (AAAA-MM-DD) o fecha y hora (AAAA-MM-DDTHH:MM:SS) de Santiago.",
+        examples=["2026-11-20T10:15:00"],
+    )
+    total_value: Whole = Field(default=None, description="bono: valor total.")
+    payer_contribution: Whole = Field(default=None, description="bono: aporte financiador.")
+    insurer_contribution: Whole = Field(default=None, description="bono: aporte del seguro.")
+    copay: Whole = Field(default=None, description="bono: copago del beneficiario.")
+    insurer: Text = Field(default=None, description="bono: aseguradora.")
+    payer: Text = Field(default=None, description="bono: financiador (Fonasa, Isapre…).")
+    place: Text = Field(default=None, description="Lugar de atención.")
+    card_amount: Whole = Field(default=None, description="tarjeta: monto.")
+    installments: Whole = Field(default=None, description="tarjeta: número de cuotas (1 o más).")
+    issuer_commission: Whole = Field(default=None, description="tarjeta: comisión del emisor.")
+    transaction_cost: Whole = Field(
+        default=None, description="tarjeta: costo de la transacción (0 si falta)."
+    )
+    issuer_answer: Text = Field(
+        default=None, description="tarjeta: respuesta del emisor (aprobada para pagarse)."
+    )
+
+
+class LmeItemIn(_Item):
+    """One sick-leave (LME) record of a provider."""
+
+    id: ItemId = Field(default=None, description="Id del registro.")
+    provider_rut: Text = Field(default=None, description="RUT del prestador.")
+    issued_on: Text = Field(default=None, description="Fecha de emisión, AAAA-MM-DD.")
+    validation_type: Whole = Field(
+        default=None,
+        description="0 presencial, 1 remota con ClaveÚnica, 2 remota con clave simple.",
+    )
+    professional: Text = Field(default=None, description="Profesional que la emitió.")
+    place: Text = Field(default=None, description="Lugar de atención.")
+
+
+class PlatformInvoiceItemIn(_Item):
+    """One invoice of the platform to a provider."""
+
+    folio: ItemId = Field(default=None, description="Folio de la factura.")
+    provider_rut: Text = Field(default=None, description="RUT del prestador.")
+    type: Text = Field(default=None, description="mensualidad | transacciones_lme | comision")
+    issued_on: Text = Field(default=None, description="Fecha de emisión, AAAA-MM-DD.")
+    due_on: Text = Field(default=None, description="Fecha de vencimiento, AAAA-MM-DD.")
+    total: Whole = Field(default=None, description="Total.")
+    balance: Whole = Field(default=None, description="Saldo por pagar (no mayor que el total).")
+
+
+Item = TypeVar("Item", bound=_Item)
+
+
+class _LoadIn(_In, Generic[Item]):
     """Up to 1,000 items; each is judged on its own (rejects listed by index and code)."""
 
-    items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+    items: list[Item] = Field(min_length=1, max_length=MAX_BATCH)
+
+    def raw_items(self) -> list[dict[str, Any]]:
+        """The items as the loader's rules read them: only the fields that were sent."""
+        return [item.model_dump(exclude_unset=True) for item in self.items]
+
+
+class LoadIn(_LoadIn[TransactionItemIn]):
+    """Transactions to load."""
+
+
+class LmeLoadIn(_LoadIn[LmeItemIn]):
+    """Sick-leave (LME) records to load."""
+
+
+class PlatformInvoicesLoadIn(_LoadIn[PlatformInvoiceItemIn]):
+    """The platform's invoices to load."""
 
 
 class RejectedOut(Schema):
@@ -77,7 +182,7 @@ class ProviderAccountOut(Schema):
     bank_account: BankAccountOut | None
 
 
-class YearQuery(_In):
+class YearQuery(_Paged):
     year: int = Field(ge=2000, le=2100)
 
 
@@ -97,7 +202,7 @@ class PlatformInvoicesOut(Schema):
     next_cursor: str | None = None
 
 
-class SettlementsQuery(_In):
+class SettlementsQuery(_Paged):
     year: int = Field(ge=2000, le=2100)
     month: int | None = Field(default=None, ge=1, le=12)
 
@@ -175,7 +280,7 @@ class SettledTransactionsOut(Schema):
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class PeriodQuery(_In):
+class PeriodQuery(_Paged):
     from_: str = Field(alias="from", description="AAAA-MM")
     to: str = Field(description="AAAA-MM")
     format: Literal["json", "xlsx", "csv"] = "json"
@@ -240,7 +345,7 @@ class VouchersOut(Schema):
     next_cursor: str | None
 
 
-class LmeQuery(_In):
+class LmeQuery(_Paged):
     by: Literal["provider", "professional", "place"]
     from_: date = Field(alias="from")
     to: date

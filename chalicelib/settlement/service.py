@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from chalicelib import aws, clock, errors
+from chalicelib import aws, clock, errors, paging
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
-from chalicelib.dynamo import decode_cursor, encode_cursor
 from chalicelib.observability import logger
 from chalicelib.personal_data import FISCAL, PersonalData
 from chalicelib.settlement import calendar, money, rules
@@ -64,6 +63,7 @@ if TYPE_CHECKING:
     from chalicelib.documents.service import DocumentHooks, DocumentOwner
 
 PAGE_SIZE: Final = 100  # transactions read and claimed per chunk of details
+VOUCHER_READ: Final = 100  # transactions read per Query of the vouchers report
 LEASE: Final = timedelta(minutes=15)  # Lambda's longest run; a crashed worker's lease expires
 MAX_EXPORT_ROWS: Final = 20_000
 MAX_REPORT_MONTHS: Final = 36
@@ -638,8 +638,10 @@ def set_bank_account(rut: str, bank: str, account_type: str, number: str, holder
     )
 
 
-def platform_invoices(principal: Principal, year: int) -> PlatformInvoicesOut:
-    """The platform's invoices to the provider issued in `year`."""
+def platform_invoices(
+    principal: Principal, year: int, *, limit: int | None = None, cursor: str | None = None
+) -> PlatformInvoicesOut:
+    """The platform's invoices to the provider issued in `year` (a page of `limit`)."""
     from chalicelib.settlement import repository
 
     provider = _provider(principal)
@@ -659,7 +661,10 @@ def platform_invoices(principal: Principal, year: int) -> PlatformInvoicesOut:
             "settlements", f"PINV#{provider.rut}", f"{year}-", f"{year}-12-31"
         )
     ]
-    return PlatformInvoicesOut(items=items)
+    if limit is None:
+        return PlatformInvoicesOut(items=items)
+    page, next_cursor = paging.page_in_memory(items, limit, cursor)
+    return PlatformInvoicesOut(items=page, next_cursor=next_cursor)
 
 
 def _status(header: Any) -> str:
@@ -679,15 +684,26 @@ def _settlement_out(header: Any) -> SettlementOut:
     )
 
 
-def settlements(principal: Principal, year: int, month: int | None) -> SettlementsOut:
-    """The provider's settlements of a year (and month), newest first."""
+def settlements(
+    principal: Principal,
+    year: int,
+    month: int | None,
+    *,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> SettlementsOut:
+    """The provider's settlements of a year (and month), newest first (a page of `limit`)."""
     from chalicelib.settlement import repository
 
     provider = _provider(principal)
     prefix = f"{year}-{month:02d}" if month else f"{year}"
     headers = repository.provider_settlements(provider.rut, prefix, prefix)
     headers.sort(key=lambda h: (h.settled_on or "", h.folio), reverse=True)
-    return SettlementsOut(items=[_settlement_out(h) for h in headers])
+    items = [_settlement_out(h) for h in headers]
+    if limit is None:
+        return SettlementsOut(items=items)
+    page, next_cursor = paging.page_in_memory(items, limit, cursor)
+    return SettlementsOut(items=page, next_cursor=next_cursor)
 
 
 def _own_settlement(principal: Principal, folio: str) -> Any:
@@ -759,14 +775,22 @@ def _transaction_out(row: dict[str, Any]) -> SettledTransactionOut:
 def settlement_transactions(
     principal: Principal, folio: str, query: DetailQuery
 ) -> SettledTransactionsOut:
-    """The settled transactions of one settlement, a chunk of details at a time."""
+    """The settled transactions of one settlement, `limit` at a time (read a chunk at a time)."""
     from chalicelib.settlement import repository
 
     _own_settlement(principal, folio)
-    chunks_per_page = max(1, query.limit // PAGE_SIZE)
-    page = repository.chunks(folio, query.type, chunks_per_page, decode_cursor(query.cursor))
-    items = [_transaction_out(row) for rows in page.items for row in rows]
-    return SettledTransactionsOut(items=items, next_cursor=encode_cursor(page.last_key))
+
+    def read(
+        key: dict[str, Any] | None, _wanted: int
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        # One chunk a read: a cursor counts positions inside one chunk.
+        page = repository.chunks(folio, query.type, 1, key)
+        return [row for rows in page.items for row in rows], page.last_key
+
+    rows, next_cursor = paging.page_through(read, query.limit, query.cursor)
+    return SettledTransactionsOut(
+        items=[_transaction_out(row) for row in rows], next_cursor=next_cursor
+    )
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -783,7 +807,14 @@ def _months(start: str, end: str) -> list[tuple[int, int]]:
 
 
 def period_report(principal: Principal, query: PeriodQuery) -> PeriodOut:
-    """Per month: the amount settled and the number of settlements."""
+    """Per month: the amount settled and the number of settlements (a page of months; the
+    total is the whole range's)."""
+    report = _period_rows(principal, query)
+    items, next_cursor = paging.page_in_memory(report.items, query.limit, query.cursor)
+    return PeriodOut(items=items, next_cursor=next_cursor, total=report.total)
+
+
+def _period_rows(principal: Principal, query: PeriodQuery) -> PeriodOut:
     from chalicelib.settlement import repository
 
     provider = _provider(principal)
@@ -809,8 +840,9 @@ def period_report(principal: Principal, query: PeriodQuery) -> PeriodOut:
 
 
 def _voucher_rows(
-    rut: str, query: VouchersQuery, limit: int, cursor: dict[str, Any] | None
-) -> tuple[list[VoucherRow], dict[str, Any] | None]:
+    rut: str, query: VouchersQuery, limit: int, cursor: str | None
+) -> tuple[list[VoucherRow], str | None]:
+    """Up to `limit` vouchers after `cursor`, filtered before the page is cut."""
     from chalicelib.settlement import repository
 
     if query.to < query.from_:
@@ -819,45 +851,46 @@ def _voucher_rows(
         )
     start = repository._instant(calendar.cutoff_instant(query.from_ - timedelta(days=1)))
     end = repository._instant(calendar.cutoff_instant(query.to))
-    rows: list[VoucherRow] = []
-    pages = 0
-    while True:
-        page = repository.provider_transactions(rut, start, end, max(limit, 100), cursor)
-        pages += 1
-        for stored in page.items:
-            t = stored.transaction
-            if t.kind != "bono":
-                continue
-            if query.place and query.place.lower() not in t.place.lower():
-                continue
-            if query.payer and query.payer.lower() not in t.payer.lower():
-                continue
-            rows.append(
-                VoucherRow(
-                    folio=t.transaction_id,
-                    issued_on=calendar.local_date(t.occurred_at),
-                    status="liquidado" if stored.folio else "pendiente",
-                    settlement=stored.folio,
-                    payer=t.payer,
-                    total_value=_m(t.total_value),
-                    payer_contribution=_m(t.payer_contribution),
-                    insurer_contribution=_m(t.insurer_contribution),
-                    copay=_m(t.copay),
-                    insurer=t.insurer,
-                    place=t.place,
-                )
-            )
-        cursor = page.last_key
-        # A page of the API is at most `limit` rows and a bounded number of reads.
-        if cursor is None or len(rows) >= limit or pages >= 20:
-            return rows, cursor
+
+    def read(key: dict[str, Any] | None, _wanted: int) -> tuple[list[Any], dict[str, Any] | None]:
+        # A fixed read size: a cursor counts positions inside one read.
+        page = repository.provider_transactions(rut, start, end, VOUCHER_READ, key)
+        return page.items, page.last_key
+
+    def keep(stored: Any) -> bool:
+        t = stored.transaction
+        return (
+            t.kind == "bono"
+            and (not query.place or query.place.lower() in t.place.lower())
+            and (not query.payer or query.payer.lower() in t.payer.lower())
+        )
+
+    found, next_cursor = paging.page_through(read, limit, cursor, keep)
+    rows = [
+        VoucherRow(
+            folio=t.transaction_id,
+            issued_on=calendar.local_date(t.occurred_at),
+            status="liquidado" if stored.folio else "pendiente",
+            settlement=stored.folio,
+            payer=t.payer,
+            total_value=_m(t.total_value),
+            payer_contribution=_m(t.payer_contribution),
+            insurer_contribution=_m(t.insurer_contribution),
+            copay=_m(t.copay),
+            insurer=t.insurer,
+            place=t.place,
+        )
+        for stored in found
+        for t in [stored.transaction]
+    ]
+    return rows, next_cursor
 
 
 def vouchers_report(principal: Principal, query: VouchersQuery) -> VouchersOut:
     """Issued vouchers with their settlement, filtered by place, payer and dates."""
     provider = _provider(principal)
-    rows, last = _voucher_rows(provider.rut, query, query.limit, decode_cursor(query.cursor))
-    return VouchersOut(items=rows, next_cursor=encode_cursor(last))
+    rows, next_cursor = _voucher_rows(provider.rut, query, query.limit, query.cursor)
+    return VouchersOut(items=rows, next_cursor=next_cursor)
 
 
 def lme_report(principal: Principal, query: LmeQuery) -> LmeOut:
@@ -879,19 +912,19 @@ def lme_report(principal: Principal, query: LmeQuery) -> LmeOut:
         key = str(cl_rut.format(provider.rut)) if by == "provider" else str(record[by])
         counts = groups.setdefault(key, [0, 0, 0])
         counts[int(record["validation_type"])] += 1
-    return LmeOut(
-        items=[
-            LmeRow(key=k, validation_0=c[0], validation_1=c[1], validation_2=c[2], total=sum(c))
-            for k, c in sorted(groups.items())
-        ]
-    )
+    rows = [
+        LmeRow(key=k, validation_0=c[0], validation_1=c[1], validation_2=c[2], total=sum(c))
+        for k, c in sorted(groups.items())
+    ]
+    items, next_cursor = paging.page_in_memory(rows, query.limit, query.cursor)
+    return LmeOut(items=items, next_cursor=next_cursor)
 
 
 # --- exports ----------------------------------------------------------------------------------
 
 
 def period_export(principal: Principal, query: PeriodQuery) -> ExportOut:
-    report = period_report(principal, query)
+    report = _period_rows(principal, query)
     columns = [("Año", "int"), ("Mes", "int"), ("Monto (CLP)", "clp"), ("Liquidaciones", "int")]
     rows = [[r.year, r.month, int(r.amount.amount), r.settlements] for r in report.items]
     totals = ["Total", "", int(report.total.amount), sum(r.settlements for r in report.items)]
@@ -903,7 +936,7 @@ def vouchers_export(principal: Principal, query: VouchersQuery) -> ExportOut:
 
     provider = _provider(principal)
     rows: list[list[Any]] = []
-    cursor: dict[str, Any] | None = None
+    cursor: str | None = None
     while True:
         found, cursor = _voucher_rows(provider.rut, query, 1000, cursor)
         rows += [
