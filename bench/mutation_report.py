@@ -4,7 +4,9 @@ mutmut 3 keeps one `<module>.py.meta` JSON file beside each mutated copy under `
 with the exit code of the tests for every mutant (1 or 3: killed; 0: survived). The
 equivalent mutants, those that behave exactly like the original so no test can kill them,
 are named with their reasons in `tests/unit/MUTATION.md`; the score leaves them out:
-score = killed / (mutants − equivalent). Exits 1 when a module is under the target.
+score = killed / (mutants − equivalent); `raw` is killed / mutants. Survivors that are not
+listed there are printed by name (`mutmut show <name>` shows each). Exits 1 when a module is
+under the target.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ def main() -> int:
         print("No results under mutants/: run `make mutate` first.")
         return 1
     equivalent = equivalent_names()
-    header = ("module", "mutants", "killed", "survived", "equivalent", "other", "score")
+    header = ("module", "mutants", "killed", "survived", "equivalent", "other", "score", "raw")
     rows: list[tuple[str, ...]] = []
     below = False
+    unexplained: list[str] = []
     for meta in metas:
         codes: dict[str, int | None] = json.loads(meta.read_text())["exit_code_by_key"]
         if not codes:
@@ -46,6 +49,7 @@ def main() -> int:
         killed = sum(1 for code in codes.values() if code in KILLED | TIMEOUT)
         survived = [name for name, code in codes.items() if code in SURVIVED]
         known = sum(1 for name in survived if name in equivalent)
+        unexplained += sorted(name for name in survived if name not in equivalent)
         other = len(codes) - killed - len(survived)  # not checked, no tests, suspicious
         scored = len(codes) - known
         score = 100.0 * killed / scored if scored else 100.0
@@ -59,6 +63,7 @@ def main() -> int:
                 str(known),
                 str(other),
                 f"{score:.1f}%",
+                f"{100.0 * killed / len(codes):.1f}%",
             )
         )
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
@@ -70,6 +75,8 @@ def main() -> int:
             )
         )
     print(f"score = killed / (mutants − equivalent); target {TARGET:.0f}% per module")
+    for name in unexplained:
+        print(f"survived, not listed as equivalent: {name}")
     return 1 if below else 0
 
 
