@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Final
 
-from chalicelib import aws, clock, errors
+from chalicelib import aws, clock, errors, paging
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal
 from chalicelib.claims import access, changes, eligibility, presentation, repository
@@ -81,8 +81,11 @@ def my_policy(principal: Principal) -> PolicyOut:
     )
 
 
-def claim_catalog(principal: Principal) -> CatalogOut:
-    """The claim types of the insured's insurer and the documents each stage needs."""
+def claim_catalog(
+    principal: Principal, *, limit: int | None = None, cursor: str | None = None
+) -> CatalogOut:
+    """The claim types of the insured's insurer and the documents each stage needs (a page
+    of `limit`: a short catalogue, cut in memory)."""
     contact = access.insured(principal)
     catalog = policies.catalog(contact.insurer_id)
     items = []
@@ -104,20 +107,30 @@ def claim_catalog(principal: Principal) -> CatalogOut:
                         ],
                     )
                 )
-    return CatalogOut(items=items)
+    if limit is None:
+        return CatalogOut(items=items)
+    page, next_cursor = paging.page_in_memory(items, limit, cursor)
+    return CatalogOut(items=page, next_cursor=next_cursor)
 
 
-def list_hospitals(principal: Principal, query: str | None) -> HospitalsOut:
-    """The insurer's network hospitals, optionally searched by name or city."""
+def list_hospitals(
+    principal: Principal,
+    query: str | None,
+    *,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> HospitalsOut:
+    """The insurer's network hospitals, optionally searched by name or city (a page of
+    `limit`: one insurer's network, read whole and cut in memory)."""
     contact = access.insured(principal)
-    return HospitalsOut(
-        items=[
-            HospitalOut(
-                id=h.hospital_id, name=h.name, city=h.city, state=h.state, address=h.address
-            )
-            for h in policies.hospitals(contact.insurer_id, query)
-        ]
-    )
+    items = [
+        HospitalOut(id=h.hospital_id, name=h.name, city=h.city, state=h.state, address=h.address)
+        for h in policies.hospitals(contact.insurer_id, query)
+    ]
+    if limit is None:
+        return HospitalsOut(items=items)
+    page, next_cursor = paging.page_in_memory(items, limit, cursor)
+    return HospitalsOut(items=page, next_cursor=next_cursor)
 
 
 def medical_network(principal: Principal) -> NetworkOut:
@@ -128,30 +141,38 @@ def medical_network(principal: Principal) -> NetworkOut:
 
 
 def list_forms(principal: Principal, query: FormsQuery) -> FormsOut:
-    """Forms to download for a claim type and stage, as short-lived links."""
+    """Forms to download for a claim type and stage, as short-lived links (`limit` at a time:
+    a short list, cut in memory before any link is signed)."""
     contact = access.insured(principal)
     catalog = policies.catalog(contact.insurer_id)
     s3 = aws.s3()
     bucket = get_settings().documents_bucket
+    chosen = [
+        (claim_type, stage, form)
+        for (claim_type, stage), forms in sorted(catalog.forms.items())
+        if not (query.type and claim_type != query.type)
+        and not (query.stage and stage != query.stage)
+        for form in forms
+    ]
+    page, next_cursor = paging.page_in_memory(chosen, query.limit, query.cursor)
     items = []
-    for (claim_type, stage), forms in sorted(catalog.forms.items()):
-        if (query.type and claim_type != query.type) or (query.stage and stage != query.stage):
-            continue
-        for form in forms:
-            url = s3.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": bucket,
-                    "Key": form.key,
-                    "ResponseContentType": "application/pdf",
-                    "ResponseContentDisposition": f'attachment; filename="{_file_name(form.key)}"',
-                },
-                ExpiresIn=FORM_LINK_SECONDS,
-            )
-            items.append(FormOut(name=form.name, type=claim_type, stage=stage, url=url))
+    for claim_type, stage, form in page:
+        url = s3.generate_presigned_url(
+            "get_object",
+            Params={
+                "Bucket": bucket,
+                "Key": form.key,
+                "ResponseContentType": "application/pdf",
+                "ResponseContentDisposition": f'attachment; filename="{_file_name(form.key)}"',
+            },
+            ExpiresIn=FORM_LINK_SECONDS,
+        )
+        items.append(FormOut(name=form.name, type=claim_type, stage=stage, url=url))
     expires = clock.now().timestamp() + FORM_LINK_SECONDS
     return FormsOut(
-        items=items, expires_at=clock.iso(datetime.fromtimestamp(expires, clock.now().tzinfo))
+        items=items,
+        next_cursor=next_cursor,
+        expires_at=clock.iso(datetime.fromtimestamp(expires, clock.now().tzinfo)),
     )
 
 

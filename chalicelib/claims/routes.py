@@ -26,12 +26,14 @@ def my_policy(principal: Principal) -> cl.PolicyOut:
 @routes.route(
     "/v1/catalog/claims",
     summary="Tipos de trámite y documentos que pide cada etapa",
+    query=cl.CatalogQuery,
     response=cl.CatalogOut,
     roles=("asegurado",),
+    errors=(400, 422),
     tags=("trámites",),
 )
-def claim_catalog(principal: Principal) -> cl.CatalogOut:
-    return claims.claim_catalog(principal)
+def claim_catalog(principal: Principal, query: cl.CatalogQuery) -> cl.CatalogOut:
+    return claims.claim_catalog(principal, limit=query.limit, cursor=query.cursor)
 
 
 @routes.route(
@@ -40,10 +42,11 @@ def claim_catalog(principal: Principal) -> cl.CatalogOut:
     query=cl.HospitalQuery,
     response=cl.HospitalsOut,
     roles=("asegurado",),
+    errors=(400, 422),
     tags=("trámites",),
 )
 def network_hospitals(principal: Principal, query: cl.HospitalQuery) -> cl.HospitalsOut:
-    return claims.list_hospitals(principal, query.q)
+    return claims.list_hospitals(principal, query.q, limit=query.limit, cursor=query.cursor)
 
 
 @routes.route(
@@ -136,6 +139,7 @@ def answer_pending(principal: Principal, claim_id: str, body: cl.PendingResponse
     query=cl.FormsQuery,
     response=cl.FormsOut,
     roles=("asegurado",),
+    errors=(400, 422),
     tags=("trámites",),
 )
 def claim_forms(principal: Principal, query: cl.FormsQuery) -> cl.FormsOut:

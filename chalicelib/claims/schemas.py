@@ -77,14 +77,24 @@ class CatalogEntryOut(Schema):
     documents: list[DocumentKindOut]
 
 
+class CatalogQuery(_Strict):
+    # The whole catalogue fits one page by default (a few dozen entries).
+    limit: int = Field(default=100, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
 class CatalogOut(Schema):
     items: list[CatalogEntryOut]
+    next_cursor: str | None = None
 
 
 class HospitalQuery(_Strict):
     q: (
         SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]] | None
     ) = None
+    # One insurer's network fits one page by default.
+    limit: int = Field(default=500, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class HospitalOut(Schema):
@@ -97,11 +107,14 @@ class HospitalOut(Schema):
 
 class HospitalsOut(Schema):
     items: list[HospitalOut]
+    next_cursor: str | None = None
 
 
 class FormsQuery(_Strict):
     type: ClaimType | None = None
     stage: Stage | None = None
+    limit: int = Field(default=100, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class FormOut(Schema):
@@ -113,6 +126,7 @@ class FormOut(Schema):
 
 class FormsOut(Schema):
     items: list[FormOut]
+    next_cursor: str | None = None
     expires_at: str
 
 
