@@ -64,6 +64,9 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/catalog/claims": ("asegurado", {}),
     "/v1/hospitals": ("asegurado", {}),
     "/v1/forms": ("asegurado", {}),
+    "/v1/claims": ("asegurado", {}),
+    "/v1/me/data-requests": ("asegurado", {}),
+    "/v1/operator/data-requests": ("operador", {}),
 }
 
 
@@ -126,12 +129,18 @@ def _more_than_the_demo_data() -> None:
     from chalicelib.appointments import service as appointments
     from chalicelib.appointments.schemas import ClinicIn
     from chalicelib.auth import Principal
+    from chalicelib.claims import service as claims
+    from chalicelib.claims.schemas import ClaimIn
     from chalicelib.documents import service as documents
     from chalicelib.payments import service as payments
     from chalicelib.payments.schemas import Enrolment
+    from chalicelib.policies import service as policies
+    from chalicelib.privacy import service as privacy
+    from chalicelib.privacy.schemas import DataRequestIn
     from chalicelib.providers import schemas as s
     from chalicelib.providers import service as providers
     from infrastructure.local.demo_affiliates import _operator
+    from infrastructure.local.demo_claims import DEMO_POLICY
     from infrastructure.local.demo_payments import DEMO_RFC
 
     affiliate = Principal(str(accounts.account_id_for_email(CALLER["afiliado"])), "afiliado")
@@ -145,6 +154,22 @@ def _more_than_the_demo_data() -> None:
             phone="5512345678",
         ),
     )
+    insured = Principal(str(accounts.account_id_for_email(CALLER["asegurado"])), "asegurado")
+    titular = policies.get_policy("sec", DEMO_POLICY).members[0]  # type: ignore[union-attr]
+    for _ in range(2):
+        claims.create_claim(
+            insured,
+            ClaimIn(
+                member_id=titular.id,
+                coverage="gmm_mayores",
+                type="reembolso",
+                stage="inicial",
+                payout_clabe="002010077777777771",
+                consent=True,
+            ),
+        )
+    for kind in ("export", "deletion"):
+        privacy.create_request(insured, DataRequestIn(type=kind))
     appointments.create_clinic(
         _operator(), ClinicIn(name=SECOND_CLINIC, address="Avenida Cuauhtémoc 330, CDMX")
     )
