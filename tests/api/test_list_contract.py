@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -65,6 +65,8 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/hospitals": ("asegurado", {}),
     "/v1/forms": ("asegurado", {}),
     "/v1/claims": ("asegurado", {}),
+    "/v1/appointments": ("afiliado", {}),
+    "/v1/sick-leaves": ("afiliado", {}),
     "/v1/me/data-requests": ("asegurado", {}),
     "/v1/operator/data-requests": ("operador", {}),
 }
@@ -127,7 +129,7 @@ def _more_than_the_demo_data() -> None:
 
     from chalicelib.accounts import service as accounts
     from chalicelib.appointments import service as appointments
-    from chalicelib.appointments.schemas import ClinicIn
+    from chalicelib.appointments.schemas import AgendaQuery, BookingIn, ClinicIn, ClinicsQuery
     from chalicelib.auth import Principal
     from chalicelib.claims import service as claims
     from chalicelib.claims.schemas import ClaimIn
@@ -135,11 +137,13 @@ def _more_than_the_demo_data() -> None:
     from chalicelib.payments import service as payments
     from chalicelib.payments.schemas import Enrolment
     from chalicelib.policies import service as policies
+    from chalicelib.prescriptions import service as prescriptions
+    from chalicelib.prescriptions.schemas import SickLeaveIn
     from chalicelib.privacy import service as privacy
     from chalicelib.privacy.schemas import DataRequestIn
     from chalicelib.providers import schemas as s
     from chalicelib.providers import service as providers
-    from infrastructure.local.demo_affiliates import _operator
+    from infrastructure.local.demo_affiliates import AFFILIATE_NSS, _operator
     from infrastructure.local.demo_claims import DEMO_POLICY
     from infrastructure.local.demo_payments import DEMO_RFC
 
@@ -170,6 +174,27 @@ def _more_than_the_demo_data() -> None:
         )
     for kind in ("export", "deletion"):
         privacy.create_request(insured, DataRequestIn(type=kind))
+    # Two appointments of the affiliate's family the next weekday, one more sealed sick leave.
+    demo_clinic = appointments.clinics(affiliate, ClinicsQuery()).items[0]
+    agendas = appointments.agenda(
+        affiliate, AgendaQuery(date=date.fromisoformat(_a_weekday()), clinic=demo_clinic.id)
+    ).items
+    family = appointments.family(affiliate).items
+    for member, agenda in zip(family[:2], agendas, strict=False):
+        slot = next(s for s in agenda.slots if s.available)
+        appointments.book(affiliate, BookingIn(slot_id=slot.id, patient_id=member.id))
+    prescriptions.issue_sick_leave(
+        _operator(),
+        SickLeaveIn(
+            nss=AFFILIATE_NSS,
+            kind="enfermedad_general",
+            start_date=date.today() - timedelta(days=20),
+            days=2,
+            doctor="DRA. DEMO",
+            clinic=demo_clinic.name,
+            authorize=True,
+        ),
+    )
     appointments.create_clinic(
         _operator(), ClinicIn(name=SECOND_CLINIC, address="Avenida Cuauhtémoc 330, CDMX")
     )
@@ -222,7 +247,6 @@ def _log_in(client: Client, email: str) -> dict[str, str]:
 
 def _a_weekday() -> str:
     """A day with the demo clinic's agendas: the demo loads two doctors on weekdays ahead."""
-    from datetime import timedelta
     from zoneinfo import ZoneInfo
 
     from chalicelib import clock
