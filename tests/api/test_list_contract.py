@@ -66,6 +66,7 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/forms": ("asegurado", {}),
     "/v1/claims": ("asegurado", {}),
     "/v1/appointments": ("afiliado", {}),
+    "/v1/operator/audit": ("operador", {}),
     "/v1/sick-leaves": ("afiliado", {}),
     "/v1/me/data-requests": ("asegurado", {}),
     "/v1/operator/data-requests": ("operador", {}),
@@ -130,6 +131,7 @@ def _more_than_the_demo_data() -> None:
     from chalicelib.accounts import service as accounts
     from chalicelib.appointments import service as appointments
     from chalicelib.appointments.schemas import AgendaQuery, BookingIn, ClinicIn, ClinicsQuery
+    from chalicelib.audit import service as audit
     from chalicelib.auth import Principal
     from chalicelib.claims import service as claims
     from chalicelib.claims.schemas import ClaimIn
@@ -174,6 +176,8 @@ def _more_than_the_demo_data() -> None:
         )
     for kind in ("export", "deletion"):
         privacy.create_request(insured, DataRequestIn(type=kind))
+    for subject in (f"account:{insured.account_id}", "claim:demo"):
+        audit.record(_operator().account_id, "sec", "read", subject)
     # Two appointments of the affiliate's family the next weekday, one more sealed sick leave.
     demo_clinic = appointments.clinics(affiliate, ClinicsQuery()).items[0]
     agendas = appointments.agenda(
