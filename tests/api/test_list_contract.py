@@ -73,6 +73,13 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+# List routes walked with what the demo data gives them (fewer than two items): their seeding
+# (claims with a folio and their notifications, a payment that does not match) is longer.
+FEWER_THAN_TWO: frozenset[str] = frozenset(
+    {"/v1/operator/claims", "/v1/notifications", "/v1/operator/payments/exceptions"}
+)
+
+
 def _list_routes(
     document: dict[str, Any],
 ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
@@ -323,6 +330,8 @@ def test_every_list_route_pages_one_by_one_to_the_end(client: Client) -> None:
         except AssertionError as exc:
             failures.append(str(exc))
             continue
+        if path not in CALLS and path not in FEWER_THAN_TWO:
+            failures.append(f"{path}: a new list route; say who owns two items in CALLS")
         if path in CALLS and len(items) < 2:
             failures.append(f"{path}: the caller owns fewer than two items ({len(items)})")
         if path == "/v1/clinics" and items:
