@@ -1,14 +1,13 @@
 """Affiliate appointments: clinics, agendas, the family nucleus, booking and cancelling.
 
 The only door into this context. An affiliate books for themself or for any member of
-their family nucleus (the registry's records that share their credential serial, registered
-or not); every record of the nucleus is reached through that serial, and another nucleus's
-appointment answers 404.
+their family nucleus (the registry's `booker`: the records that share their credential
+serial, registered or not); every record of the nucleus is reached through that serial,
+and another nucleus's appointment answers 404.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -52,6 +51,7 @@ from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
 from chalicelib.registry import service as registry
+from chalicelib.registry.service import Booker, Member
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 _MONTHS = (
@@ -63,56 +63,11 @@ _MONTHS = (
 # --- who books: the affiliate and their family nucleus ---------------------------------------
 
 
-@dataclass(frozen=True)
-class Member:
-    member_id: str
-    nss: str
-    full_name: str
-
-
-@dataclass(frozen=True)
-class Booker:
-    """A signed-in affiliate with their nucleus, as the registry knows it."""
-
-    account_id: str
-    nucleus: str  # the credential serial the nucleus shares
-    self_id: str
-    members: tuple[Member, ...]
-    addresses: tuple[str, ...]
-    insurer_id: str = ""  # whose plan covers the nucleus: its clinics are theirs to book
-
-    def member(self, member_id: str) -> Member:
-        for member in self.members:
-            if member.member_id == member_id:
-                return member
-        raise errors.NotFound("Esa persona no pertenece a tu núcleo familiar.")
-
-
 def booker(principal: Principal) -> Booker:
-    """The affiliate and their nucleus. The registry is the source: an account created
-    before member ids were kept in its details is found again by its NSS."""
+    """The signed-in affiliate with their nucleus, as the registry knows it."""
     account = accounts.contact(principal)
-    nss = str(account.details.get("nss") or "")
-    record = registry.find_affiliate(nss) if nss else None
-    if record is None:
-        raise errors.NotFound(
-            "No encontramos tu registro de afiliación. Comunícate con tu clínica.",
-            code="affiliate_not_found",
-        )
-    nucleus = registry.normalize_serial(record.credential_serial)
-    family = registry.family(nucleus)
-    members = [Member(r.member_id, r.nss, r.full_name) for r in family]
-    if all(m.member_id != record.member_id for m in members):
-        members.insert(0, Member(record.member_id, record.nss, record.full_name))
-    # The affiliate first, then the others by name.
-    members.sort(key=lambda m: (m.member_id != record.member_id, m.full_name))
-    return Booker(
-        account_id=principal.account_id,
-        nucleus=nucleus,
-        self_id=record.member_id,
-        members=tuple(members),
-        addresses=tuple(account.addresses),
-        insurer_id=record.insurer_id,
+    return registry.booker(
+        principal.account_id, str(account.details.get("nss") or ""), account.addresses
     )
 
 

@@ -218,8 +218,8 @@ def _races() -> None:
     from chalicelib import clock
     from chalicelib.appointments import repository, service
     from chalicelib.appointments.schemas import AgendaIn, AppointmentsQuery, ClinicIn
-    from chalicelib.appointments.service import Booker, Member
     from chalicelib.auth import Principal
+    from chalicelib.registry.service import Booker, Member
 
     run = uuid.uuid4().hex[:8]
     operator = Principal(f"race-operator-{run}", "operador", ("sec",))
