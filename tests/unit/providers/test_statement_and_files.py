@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib import errors
+from chalicelib.providers.bank_accounts import _check_clabe
 from chalicelib.providers.excel import statement_workbook
 from chalicelib.providers.merge import merge_pdfs
-from chalicelib.providers.service import _check_clabe
 from chalicelib.providers.statement import PAID_STATES, STATUS_LABELS, Row, totals
 from tests.unit.documents.builders import make_pdf
 

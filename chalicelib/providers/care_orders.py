@@ -1,0 +1,112 @@
+"""Care orders and their payment detail: operators load their insurer's digital orders for a
+provider (all or none); providers and operators list them and read one."""
+
+from __future__ import annotations
+
+import uuid
+
+from chalicelib import clock, errors
+from chalicelib.accounts import service as accounts
+from chalicelib.auth import Principal, require_insurer
+from chalicelib.errors import ErrorDetail
+from chalicelib.observability import logger
+from chalicelib.providers import access, presentation, repository
+from chalicelib.providers import schemas as s
+from chalicelib.providers.payment_detail import UnknownRegime, payment_detail
+from chalicelib.providers.repository import CareOrder
+
+
+def check_regime(provider: accounts.ProviderFacts) -> None:
+    try:
+        payment_detail(
+            0, 0, regime=provider.fiscal_regime, jalisco_cedular=provider.jalisco_cedular
+        )
+    except UnknownRegime:
+        raise errors.InvalidInput(
+            f"El régimen fiscal {provider.fiscal_regime} del prestador no tiene retenciones "
+            "definidas para honorarios médicos (612 o 626).",
+            code="regime_unknown",
+        ) from None
+
+
+def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.CareOrdersOut:
+    """An operator loads digital care orders of its insurer for a provider (all or none)."""
+    require_insurer(principal, body.insurer_id)
+    provider_id = accounts.provider_account_id_for_rfc(body.provider_rfc)
+    provider = accounts.provider_facts(provider_id) if provider_id else None
+    if provider is None:
+        raise errors.NotFound(
+            f"No hay un prestador activo registrado con el RFC {body.provider_rfc.upper()}.",
+            code="provider_not_found",
+        )
+    check_regime(provider)
+    numbers = [order.account_number for order in body.orders]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:
+        raise errors.InvalidInput(
+            f"El número de cuenta {repeated[0]} está repetido en la carga.",
+            code="account_number_repeated",
+        )
+    now = clock.iso(clock.now())
+    orders = []
+    for index, item in enumerate(body.orders):
+        amount = presentation.amount_in(item.amount, f"orders.{index}.amount")
+        coinsurance = presentation.amount_in(item.coinsurance, f"orders.{index}.coinsurance")
+        if amount == 0:
+            raise errors.InvalidInput(
+                "El monto del detalle de pago debe ser mayor que cero.",
+                code="amount_invalid",
+                details=[
+                    ErrorDetail(f"orders.{index}.amount", "amount_invalid", "Debe ser mayor que 0.")
+                ],
+            )
+        orders.append(
+            CareOrder(
+                order_id=str(uuid.uuid4()),
+                provider_id=provider.account_id,
+                insurer_id=body.insurer_id,
+                kind="digital",
+                account_number=item.account_number,
+                patient_name=" ".join(item.patient_name.upper().split()),
+                service=item.service,
+                service_date=item.date.isoformat(),
+                amount=amount,
+                coinsurance=coinsurance,
+                iva_taxed=item.iva_taxed,
+                regime=provider.fiscal_regime,
+                jalisco_cedular=provider.jalisco_cedular,
+                insured_signed=item.insured_signature,
+                doctor_signed=item.doctor_signature,
+                status="registrada",
+                loaded_by=principal.account_id,
+                created_at=now,
+            )
+        )
+    repository.create_orders(orders)
+    logger.info("care orders loaded", extra={"count": len(orders), "insurer": body.insurer_id})
+    return s.CareOrdersOut(items=[presentation.order_out(order) for order in orders])
+
+
+def operator_orders(principal: Principal, query: s.OperatorOrdersQuery) -> s.CareOrderPage:
+    """An insurer's care orders, newest first (operators of that insurer)."""
+    require_insurer(principal, query.insurer_id)
+    page = repository.orders_of_insurer(query.insurer_id, limit=query.limit, cursor=query.cursor)
+    return s.CareOrderPage(
+        items=[presentation.order_out(o) for o in page.items], next_cursor=page.next_cursor
+    )
+
+
+def care_orders(principal: Principal, query: s.CareOrdersQuery) -> s.CareOrderPage:
+    """The provider's care orders, newest first, optionally in one state."""
+    provider = access.provider(principal)
+    page = repository.orders_of_provider(
+        provider.account_id, limit=query.limit, cursor=query.cursor, status=query.status
+    )
+    return s.CareOrderPage(
+        items=[presentation.order_out(o) for o in page.items], next_cursor=page.next_cursor
+    )
+
+
+def care_order(principal: Principal, order_id: str) -> s.CareOrderOut:
+    """One care order with its payment detail (its provider, or an operator of its insurer)."""
+    return presentation.order_out(access.own_order(principal, order_id))

@@ -1,0 +1,173 @@
+"""Invoices in DynamoDB: creating one with the orders it takes, reading them one by one or page
+by page, the CFDI's verdict (its orders validated or freed), and deleting one (privacy rights).
+
+The models are imported inside the functions (the API's import path must not load PynamoDB).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib import dynamo
+from chalicelib.providers.repository_common import (
+    Invoice,
+    OrdersNotAvailable,
+    Page,
+    invoice_key,
+    order_key,
+    page,
+    run_once,
+)
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.providers.models import InvoiceModel
+
+
+def _to_invoice(item: InvoiceModel) -> Invoice:
+    return Invoice(
+        invoice_id=item.invoice_id,
+        provider_id=item.provider_id,
+        insurer_id=item.insurer_id,
+        care_order_ids=list(item.care_order_ids),
+        status=item.status,
+        document_id=item.document_id,
+        subtotal=int(item.subtotal),
+        total=int(item.total),
+        created_at=item.created_at,
+        reasons=list(item.reasons or []),
+        uuid=item.uuid,
+        decided_at=item.decided_at,
+        payment=dict(item.payment) if item.payment else None,
+        complement_document_id=item.complement_document_id,
+        complement_status=item.complement_status,
+        complement_reasons=list(item.complement_reasons or []),
+        complement_uuid=item.complement_uuid,
+    )
+
+
+def create_invoice(invoice: Invoice) -> None:
+    """The invoice, and each of its orders taken for it, all or none."""
+    from chalicelib.providers.models import CareOrderModel, InvoiceModel
+
+    sort = f"INVOICE#{invoice.created_at}#{invoice.invoice_id}"
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.save(
+            InvoiceModel(
+                *invoice_key(invoice.invoice_id),
+                invoice_id=invoice.invoice_id,
+                provider_id=invoice.provider_id,
+                insurer_id=invoice.insurer_id,
+                care_order_ids=invoice.care_order_ids,
+                status=invoice.status,
+                document_id=invoice.document_id,
+                subtotal=invoice.subtotal,
+                total=invoice.total,
+                created_at=invoice.created_at,
+                gsi1pk=f"PROVIDER#{invoice.provider_id}",
+                gsi1sk=sort,
+                gsi2pk=f"INSURER#{invoice.insurer_id}",
+                gsi2sk=sort,
+            ),
+            condition=InvoiceModel.pk.does_not_exist(),
+        )
+        for order_id in invoice.care_order_ids:
+            transaction.update(
+                CareOrderModel(*order_key(order_id)),
+                actions=[CareOrderModel.invoice_id.set(invoice.invoice_id)],
+                condition=(CareOrderModel.status == "registrada")
+                & CareOrderModel.invoice_id.does_not_exist()
+                & (CareOrderModel.provider_id == invoice.provider_id),
+            )
+
+    dynamo.transact(build, conflict=OrdersNotAvailable())
+
+
+def get_invoice(invoice_id: str) -> Invoice | None:
+    from chalicelib.providers.models import InvoiceModel
+
+    try:
+        return _to_invoice(InvoiceModel.get(*invoice_key(invoice_id), consistent_read=True))
+    except InvoiceModel.DoesNotExist:
+        return None
+
+
+def invoices_of_provider(
+    provider_id: str, *, limit: int, cursor: str | None, status: str | None = None
+) -> Page:
+    from chalicelib.providers.models import InvoiceModel
+
+    return page(
+        lambda **kw: InvoiceModel.by_provider.query(
+            f"PROVIDER#{provider_id}", InvoiceModel.gsi1sk.startswith("INVOICE#"), **kw
+        ),
+        _to_invoice,
+        limit,
+        cursor,
+        filter_condition=InvoiceModel.status == status if status else None,
+    )
+
+
+def invoices_of_insurer(
+    insurer_id: str, *, limit: int, cursor: str | None, status: str | None = None
+) -> Page:
+    from chalicelib.providers.models import InvoiceModel
+
+    return page(
+        lambda **kw: InvoiceModel.by_insurer.query(
+            f"INSURER#{insurer_id}", InvoiceModel.gsi2sk.startswith("INVOICE#"), **kw
+        ),
+        _to_invoice,
+        limit,
+        cursor,
+        filter_condition=InvoiceModel.status == status if status else None,
+    )
+
+
+def decide_invoice(
+    invoice: Invoice,
+    *,
+    accepted: bool,
+    reasons: list[dict[str, str]],
+    uuid: str | None,
+    now: str,
+) -> bool:
+    """en_validacion → aceptada (orders → factura_validada) or rechazada (orders freed)."""
+    from chalicelib.providers.models import CareOrderModel, InvoiceModel
+
+    def build(transaction: TransactWrite) -> None:
+        actions: list[Action] = [
+            InvoiceModel.status.set("aceptada" if accepted else "rechazada"),
+            InvoiceModel.reasons.set(reasons),
+            InvoiceModel.decided_at.set(now),
+        ]
+        if uuid:
+            actions.append(InvoiceModel.uuid.set(uuid))
+        transaction.update(
+            InvoiceModel(*invoice_key(invoice.invoice_id)),
+            actions=actions,
+            condition=InvoiceModel.status == "en_validacion",
+        )
+        for order_id in invoice.care_order_ids:
+            transaction.update(
+                CareOrderModel(*order_key(order_id)),
+                actions=[CareOrderModel.status.set("factura_validada")]
+                if accepted
+                else [CareOrderModel.invoice_id.remove()],
+                condition=CareOrderModel.invoice_id == invoice.invoice_id,
+            )
+
+    def decided() -> bool:
+        current = get_invoice(invoice.invoice_id)
+        return current is None or current.status != "en_validacion"
+
+    return run_once(build, decided)
+
+
+def delete_invoice(invoice: Invoice) -> None:
+    from chalicelib.providers.models import InvoiceModel
+
+    InvoiceModel(*invoice_key(invoice.invoice_id)).delete()

@@ -1,0 +1,191 @@
+"""Care orders in DynamoDB: loading them with their account-number guards, reading them one by
+one or page by page, a traditional order's format, and deleting one (privacy rights).
+
+The models are imported inside the functions (the API's import path must not load PynamoDB).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from chalicelib import dynamo
+from chalicelib.providers.repository_common import (
+    AccountNumberTaken,
+    CareOrder,
+    Page,
+    order_key,
+    page,
+)
+
+if TYPE_CHECKING:
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.providers.models import CareOrderModel
+
+
+def _account_key(insurer_id: str, number: str) -> tuple[str, str]:
+    return f"ACCOUNT#{insurer_id}#{number}", "ACCOUNT"
+
+
+def _to_order(item: CareOrderModel) -> CareOrder:
+    return CareOrder(
+        order_id=item.order_id,
+        provider_id=item.provider_id,
+        insurer_id=item.insurer_id,
+        kind=item.kind,
+        account_number=item.account_number,
+        patient_name=item.patient_name,
+        service=item.service,
+        service_date=item.service_date,
+        amount=int(item.amount),
+        coinsurance=int(item.coinsurance),
+        iva_taxed=bool(item.iva_taxed),
+        regime=item.regime,
+        jalisco_cedular=bool(item.jalisco_cedular),
+        insured_signed=bool(item.insured_signed),
+        doctor_signed=bool(item.doctor_signed),
+        status=item.status,
+        loaded_by=item.loaded_by,
+        created_at=item.created_at,
+        invoice_id=item.invoice_id,
+        paid=int(item.paid) if item.paid is not None else None,
+        format_document_ids=list(item.format_document_ids or []),
+        format_key=item.format_key,
+        format_status=item.format_status,
+        format_reasons=list(item.format_reasons or []),
+    )
+
+
+def _order_model(order: CareOrder) -> CareOrderModel:
+    from chalicelib.providers.models import CareOrderModel
+
+    sort = f"ORDER#{order.created_at}#{order.order_id}"
+    return CareOrderModel(
+        *order_key(order.order_id),
+        order_id=order.order_id,
+        provider_id=order.provider_id,
+        insurer_id=order.insurer_id,
+        kind=order.kind,
+        account_number=order.account_number,
+        patient_name=order.patient_name,
+        service=order.service,
+        service_date=order.service_date,
+        amount=order.amount,
+        coinsurance=order.coinsurance,
+        iva_taxed=order.iva_taxed,
+        regime=order.regime,
+        jalisco_cedular=order.jalisco_cedular,
+        insured_signed=order.insured_signed,
+        doctor_signed=order.doctor_signed,
+        status=order.status,
+        loaded_by=order.loaded_by,
+        created_at=order.created_at,
+        format_document_ids=order.format_document_ids or None,
+        format_status=order.format_status,
+        gsi1pk=f"PROVIDER#{order.provider_id}",
+        gsi1sk=sort,
+        gsi2pk=f"INSURER#{order.insurer_id}",
+        gsi2sk=sort,
+    )
+
+
+def create_orders(orders: list[CareOrder]) -> None:
+    """Orders and their account-number guards, all or none (at most 50 orders)."""
+    from chalicelib.providers.models import AccountNumberModel, CareOrderModel
+
+    def build(transaction: TransactWrite) -> None:
+        for order in orders:
+            transaction.save(_order_model(order), condition=CareOrderModel.pk.does_not_exist())
+            transaction.save(
+                AccountNumberModel(
+                    *_account_key(order.insurer_id, order.account_number),
+                    order_id=order.order_id,
+                ),
+                condition=AccountNumberModel.pk.does_not_exist(),
+            )
+
+    dynamo.transact(build, conflict=AccountNumberTaken())
+
+
+def get_order(order_id: str) -> CareOrder | None:
+    from chalicelib.providers.models import CareOrderModel
+
+    try:
+        return _to_order(CareOrderModel.get(*order_key(order_id), consistent_read=True))
+    except CareOrderModel.DoesNotExist:
+        return None
+
+
+def get_orders(order_ids: list[str]) -> list[CareOrder]:
+    """The orders that exist, in the order asked (consistent reads; a handful per invoice)."""
+    found = [get_order(order_id) for order_id in dict.fromkeys(order_ids)]
+    return [order for order in found if order is not None]
+
+
+def orders_of_provider(
+    provider_id: str, *, limit: int, cursor: str | None, status: str | None = None
+) -> Page:
+    """A provider's orders, newest first (Query on gsi1)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    condition = CareOrderModel.status == status if status else None
+    return page(
+        lambda **kw: CareOrderModel.by_provider.query(
+            f"PROVIDER#{provider_id}", CareOrderModel.gsi1sk.startswith("ORDER#"), **kw
+        ),
+        _to_order,
+        limit,
+        cursor,
+        filter_condition=condition,
+    )
+
+
+def all_orders_of_provider(provider_id: str) -> Iterator[CareOrder]:
+    """Every order of a provider, oldest first, page by page (the statement)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    for item in CareOrderModel.by_provider.query(
+        f"PROVIDER#{provider_id}", CareOrderModel.gsi1sk.startswith("ORDER#"), page_size=200
+    ):
+        yield _to_order(item)
+
+
+def orders_of_insurer(insurer_id: str, *, limit: int, cursor: str | None) -> Page:
+    from chalicelib.providers.models import CareOrderModel
+
+    return page(
+        lambda **kw: CareOrderModel.by_insurer.query(
+            f"INSURER#{insurer_id}", CareOrderModel.gsi2sk.startswith("ORDER#"), **kw
+        ),
+        _to_order,
+        limit,
+        cursor,
+    )
+
+
+def set_order_format(
+    order_id: str, status: str, reasons: list[dict[str, str]], format_key: str | None
+) -> None:
+    """A traditional order's format: merged (with its key) or rejected (with why)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    item = CareOrderModel(*order_key(order_id))
+    item.update(
+        actions=[
+            CareOrderModel.format_status.set(status),
+            CareOrderModel.format_reasons.set(reasons),
+            CareOrderModel.format_key.set(format_key)
+            if format_key
+            else CareOrderModel.format_key.remove(),
+        ],
+        condition=CareOrderModel.pk.exists(),
+    )
+
+
+def delete_order(order: CareOrder) -> None:
+    """The order only: its account-number guard stays (it holds no personal data and still
+    stops the same admission from being loaded and paid twice)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    CareOrderModel(*order_key(order.order_id)).delete()
