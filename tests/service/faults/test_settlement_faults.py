@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 from chalicelib import errors
 from chalicelib.config import get_settings
 from chalicelib.settlement import __main__ as cli
-from chalicelib.settlement import repository, service
+from chalicelib.settlement import repository, runs, service
 from chalicelib.settlement.schemas import PeriodQuery
 from infrastructure.local.pump import LambdaContext
 from tests.service.faults.conftest import CLIENT_ATTEMPTS, PYNAMODB_ATTEMPTS, Faults
@@ -41,7 +41,7 @@ class WorkerDied(BaseException):
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "PAGE_SIZE", 5)  # 12 transactions: three chunks of details
+    monkeypatch.setattr(runs, "PAGE_SIZE", 5)  # 12 transactions: three chunks of details
 
 
 def _load(world: World, count: int = 12, prefix: str = "F") -> list[str]:

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from chalicelib import errors
-from chalicelib.settlement import repository, rules, service
+from chalicelib.settlement import repository, rules, runs, service
 from chalicelib.settlement.schemas import DetailQuery, PeriodQuery, VouchersQuery
 from tests.service.settlement.conftest import OTHER_RUT, RUT, World, bono, card
 
@@ -82,7 +82,7 @@ def test_a_batch_is_judged_per_item_and_reloading_it_changes_nothing(world: Worl
 def test_a_run_settles_each_provider_once_and_totals_are_the_sum_of_the_details(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "PAGE_SIZE", 7)  # many chunks
+    monkeypatch.setattr(runs, "PAGE_SIZE", 7)  # many chunks
     items = week_of_transactions(40)
     assert service.load_transactions_by_operator(world.operator, items).accepted == 40
     run = service.run_inline(None, ["sec"])
@@ -134,7 +134,7 @@ def test_overlapping_manual_runs_never_share_a_transaction(
     # moto in-process is not thread-safe, so the overlap is staged: while the first run is
     # between reading a page and claiming it, two more runs (the same period and an earlier
     # one) run to the end. The race over real threads is in tests/e2e/test_settlement_api.py.
-    monkeypatch.setattr(service, "PAGE_SIZE", 10)
+    monkeypatch.setattr(runs, "PAGE_SIZE", 10)
     items = week_of_transactions(60, prefix="O")
     service.load_transactions_by_operator(world.operator, items)
     real_claim = repository.claim
@@ -162,7 +162,7 @@ def test_overlapping_manual_runs_never_share_a_transaction(
 def test_an_interrupted_settlement_resumes_where_its_last_chunk_ended(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service, "PAGE_SIZE", 5)
+    monkeypatch.setattr(runs, "PAGE_SIZE", 5)
     items = week_of_transactions(23, prefix="I")
     service.load_transactions_by_operator(world.operator, items)
     calls = {"n": 0}
