@@ -1,0 +1,216 @@
+"""Accounts persistence (part of the accounts repository, see `repository`): reading an
+account by id or by one of its unique identifiers, creating it with its identifiers, first
+tokens and emails, contact changes, and anonymising it for the privacy rights.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib import dynamo, errors
+from chalicelib.accounts.records import (
+    Account,
+    AlreadyExists,
+    OneTimeToken,
+    account_key,
+    login_key,
+)
+from chalicelib.accounts.token_store import put_token
+from chalicelib.notifications import service as notifications
+from chalicelib.notifications.service import Email
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
+    from pynamodb.transactions import TransactWrite
+
+    from chalicelib.accounts.models import AccountModel
+
+
+def _to_account(item: AccountModel) -> Account:
+    return Account(
+        account_id=item.account_id,
+        role=item.role,
+        status=item.status,
+        email=item.email,
+        full_name=item.full_name,
+        created_at=item.created_at,
+        secondary_email=item.secondary_email,
+        secondary_email_pending=item.secondary_email_pending,
+        phone=item.phone,
+        insurer_ids=list(item.insurer_ids or []),
+        details=dict(item.details or {}),
+        privacy=list(item.privacy or []),
+        activation_hash=item.activation_hash,
+        reset_hash=item.reset_hash,
+        email_change_hash=item.email_change_hash,
+        totp_secret=item.totp_secret,
+        totp_enrolled=bool(item.totp_enrolled),
+        totp_last_step=int(item.totp_last_step) if item.totp_last_step is not None else None,
+        activated_at=item.activated_at,
+        session_generation=int(item.session_generation or 0),
+    )
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+
+def get_account(account_id: str) -> Account | None:
+    from chalicelib.accounts.models import AccountModel
+
+    try:
+        return _to_account(AccountModel.get(*account_key(account_id)))
+    except AccountModel.DoesNotExist:
+        return None
+
+
+def account_id_for(kind: str, value: str) -> str | None:
+    from chalicelib.accounts.models import LoginModel
+
+    try:
+        return LoginModel.get(*login_key(kind, value)).account_id
+    except LoginModel.DoesNotExist:
+        return None
+
+
+# No account has this id: reading it for an unknown identifier makes both answers do the
+# same work, so their timing does not tell whether an account exists.
+_DECOY_ACCOUNT_ID = "00000000-0000-0000-0000-000000000000"
+
+
+def find_account(kind: str, value: str) -> Account | None:
+    account_id = account_id_for(kind, value)
+    account = get_account(account_id or _DECOY_ACCOUNT_ID)
+    return account if account_id else None
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def create_account(
+    account: Account,
+    unique: list[tuple[str, str]],
+    token: OneTimeToken | None,
+    emails: list[Email],
+    secondary_token: OneTimeToken | None = None,
+) -> list[str]:
+    """Account, its unique identifiers, first token (and the confirmation token of a
+    secondary email) and emails, all or nothing."""
+    from chalicelib.accounts.models import AccountModel, LoginModel
+
+    def build(transaction: TransactWrite) -> list[str]:
+        pk, sk = account_key(account.account_id)
+        transaction.save(
+            AccountModel(
+                pk=pk,
+                sk=sk,
+                account_id=account.account_id,
+                role=account.role,
+                status=account.status,
+                email=account.email,
+                full_name=account.full_name,
+                secondary_email=account.secondary_email,
+                secondary_email_pending=account.secondary_email_pending,
+                secondary_email_hash=secondary_token.token_hash if secondary_token else None,
+                phone=account.phone,
+                insurer_ids=account.insurer_ids or None,
+                details=account.details or None,
+                privacy=account.privacy or None,
+                activation_hash=token.token_hash if token else None,
+                totp_secret=account.totp_secret,
+                totp_enrolled=account.totp_enrolled,
+                created_at=account.created_at,
+                activated_at=account.activated_at,
+            ),
+            condition=AccountModel.pk.does_not_exist(),
+        )
+        for kind, value in unique:
+            login_pk, login_sk = login_key(kind, value)
+            transaction.save(
+                LoginModel(pk=login_pk, sk=login_sk, account_id=account.account_id),
+                condition=LoginModel.pk.does_not_exist(),
+            )
+        for one_time in (token, secondary_token):
+            if one_time:
+                put_token(transaction, one_time)
+        return notifications.stage_emails(transaction, emails)
+
+    return dynamo.transact(build, conflict=AlreadyExists())
+
+
+def update_contact(
+    account_id: str,
+    *,
+    phone: str | None,
+    change_phone: bool,
+    drop_secondary: bool,
+    emails: list[Email],
+) -> list[str]:
+    """Change the phone (None removes it) and/or remove the secondary email (confirmed or
+    pending), with the notices, all or nothing."""
+    from chalicelib.accounts.models import AccountModel
+
+    actions: list[Action] = []
+    if change_phone:
+        actions.append(AccountModel.phone.set(phone) if phone else AccountModel.phone.remove())
+    if drop_secondary:
+        actions += [
+            AccountModel.secondary_email.remove(),
+            AccountModel.secondary_email_pending.remove(),
+            AccountModel.secondary_email_hash.remove(),
+        ]
+
+    def build(transaction: TransactWrite) -> list[str]:
+        if actions:
+            transaction.update(
+                AccountModel(*account_key(account_id)),
+                actions=actions,
+                condition=AccountModel.pk.exists(),
+            )
+        return notifications.stage_emails(transaction, emails)
+
+    return dynamo.transact(build, conflict=errors.NotFound())
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def login_identifiers(account: Account) -> list[tuple[str, str]]:
+    """The unique identifiers that point at the account (as registration writes them)."""
+    details = account.details
+    found = [("email", account.email)]
+    for kind in ("nss", "rut", "rfc"):
+        if details.get(kind):
+            found.append((kind, str(details[kind])))
+    if details.get("policy_number") and details.get("insurer_id"):
+        found.append(("policy", f"{details['insurer_id']}#{details['policy_number']}"))
+    return found
+
+
+def erase_account(account: Account, erased_at: str) -> None:
+    """Anonymise the profile and free its identifiers, all or nothing (repeatable)."""
+    from chalicelib.accounts.models import AccountModel, LoginModel
+
+    def build(transaction: TransactWrite) -> None:
+        transaction.update(
+            AccountModel(*account_key(account.account_id)),
+            actions=[
+                AccountModel.status.set("eliminada"),
+                AccountModel.email.set(f"eliminada+{account.account_id}@invalid"),
+                AccountModel.full_name.set("Cuenta eliminada"),
+                AccountModel.secondary_email.remove(),
+                AccountModel.secondary_email_pending.remove(),
+                AccountModel.secondary_email_hash.remove(),
+                AccountModel.phone.remove(),
+                AccountModel.details.set({"erased_at": erased_at}),
+                AccountModel.privacy.remove(),
+                AccountModel.activation_hash.remove(),
+                AccountModel.reset_hash.remove(),
+                AccountModel.email_change_hash.remove(),
+                AccountModel.totp_secret.remove(),
+            ],
+            condition=AccountModel.pk.exists(),
+        )
+        for kind, value in login_identifiers(account):
+            transaction.delete(LoginModel(*login_key(kind, value)))
+
+    dynamo.transact(build, conflict=errors.Conflict())

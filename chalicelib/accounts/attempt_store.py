@@ -1,0 +1,64 @@
+"""Attempt throttling persistence (part of the accounts repository, see `repository`): the
+atomic count of attempts per window that `throttle` describes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib import dynamo
+from chalicelib.accounts.records import Locked
+from chalicelib.accounts.throttle import WINDOW
+from chalicelib.clock import iso
+
+
+def _throttle_key(key: str) -> tuple[str, str]:
+    return f"THROTTLE#{key}", "LOGIN"
+
+
+def reserve_attempt(key: str, now: datetime, limit: int) -> int:
+    """Take one attempt of the current window, atomically, before the attempt is evaluated:
+    the number taken so far (1…limit), or `Locked` when all of them are. However many
+    requests race, no more than `limit` are ever evaluated within a window."""
+    from chalicelib.accounts.models import ThrottleModel
+
+    pk, sk = _throttle_key(key)
+    cutoff = iso(now - WINDOW)
+    for _ in range(2):
+        item = ThrottleModel(pk, sk)
+        try:
+            item.update(
+                actions=[ThrottleModel.failures.add(1)],
+                condition=(ThrottleModel.window_started > cutoff)
+                & (ThrottleModel.failures < limit),
+            )
+            return int(item.failures)
+        except Exception as exc:
+            if not dynamo.is_condition_failure(exc):
+                raise
+        try:  # no window, or an ended one: start a new window with this attempt
+            ThrottleModel(
+                pk,
+                sk,
+                failures=1,
+                window_started=iso(now),
+                expires_at_epoch=int((now + WINDOW).timestamp()) + 3600,
+            ).save(
+                condition=ThrottleModel.pk.does_not_exist()
+                | (ThrottleModel.window_started <= cutoff)
+            )
+            return 1
+        except Exception as exc:
+            if not dynamo.is_condition_failure(exc):
+                raise
+    try:
+        started = datetime.fromisoformat(ThrottleModel.get(pk, sk).window_started)
+    except ThrottleModel.DoesNotExist:
+        started = now
+    raise Locked(started + WINDOW)
+
+
+def clear_attempts(key: str) -> None:
+    from chalicelib.accounts.models import ThrottleModel
+
+    ThrottleModel(*_throttle_key(key)).delete()
