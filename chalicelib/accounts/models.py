@@ -1,4 +1,4 @@
-"""PynamoDB models of the accounts table (only repository.py imports this module).
+"""PynamoDB models of the accounts table (only the repository modules import this one).
 
 One table, several item types, each keyed by a prefix:
 `ACCOUNT#<id>/PROFILE` (the account), `LOGIN#<kind>#<value>/LOGIN` (a unique identifier that

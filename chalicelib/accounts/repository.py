@@ -1,18 +1,19 @@
 """Accounts persistence: the only modules that touch the accounts table's models.
 
-They return the context's own domain objects and turn failed conditions into domain
-errors. Emails that go with a change are staged in the same transaction (outbox).
+They return the context's own domain objects and turn failed conditions into domain errors.
+Emails that go with a change are staged in the same transaction (outbox).
 
 The accounts service modules reach every function here; each part lives in its own module:
-`records` (the domain objects and errors), `account_store` (reading and creating accounts,
-contact changes, anonymising), `token_store` (one-time tokens and the changes they
-complete: activation, password reset, email changes), `session_store` (sessions with their
-refresh tokens, and the second factor) and `attempt_store` (attempt throttling).
+`repository_records` (the domain objects and errors), `repository_accounts` (reading and
+creating accounts, contact changes, anonymising), `repository_tokens` (one-time tokens and the
+changes they complete: activation, password reset, email changes), `repository_sessions`
+(sessions with their refresh tokens, and the second factor) and `repository_attempts` (attempt
+throttling).
 """
 
 from __future__ import annotations
 
-from chalicelib.accounts.account_store import (
+from chalicelib.accounts.repository_accounts import (
     account_id_for,
     create_account,
     erase_account,
@@ -21,8 +22,8 @@ from chalicelib.accounts.account_store import (
     login_identifiers,
     update_contact,
 )
-from chalicelib.accounts.attempt_store import clear_attempts, reserve_attempt
-from chalicelib.accounts.records import (
+from chalicelib.accounts.repository_attempts import clear_attempts, reserve_attempt
+from chalicelib.accounts.repository_records import (
     Account,
     AlreadyExists,
     Locked,
@@ -31,7 +32,7 @@ from chalicelib.accounts.records import (
     Session,
     TokenRejected,
 )
-from chalicelib.accounts.session_store import (
+from chalicelib.accounts.repository_sessions import (
     accept_totp_step,
     consume_mfa_session,
     create_mfa_session,
@@ -43,7 +44,7 @@ from chalicelib.accounts.session_store import (
     session_of_refresh,
     set_totp_secret,
 )
-from chalicelib.accounts.token_store import (
+from chalicelib.accounts.repository_tokens import (
     TOKEN_PURPOSES,
     change_email,
     claim_token,

@@ -1,5 +1,5 @@
-"""PynamoDB models of the memberships and payment_references tables (only repository.py
-imports this module).
+"""PynamoDB models of the memberships and payment_references tables (only the
+repository modules import this one).
 
 memberships:
   `PLAN#<id>/PLAN` a plan (gsi1 `PLANS` / name)

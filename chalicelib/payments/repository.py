@@ -1,19 +1,19 @@
 """Memberships and payments persistence: the only modules that touch their PynamoDB models.
 
 They return the context's own domain objects. Everything that must happen once (a payment
-applied, a reminder sent, an exception recorded) is one conditional transaction, with the
-email that goes with it staged in the same transaction (outbox).
+applied, a reminder sent, an exception recorded) is one conditional transaction, with the email
+that goes with it staged in the same transaction (outbox).
 
-The service reaches every function here; each part lives in its own module: `records` (the
-domain objects and `ConditionFailed`), `membership_store` (plans, memberships, their payments
-and reminders, anonymising and deleting), `reference_store` (payment references, their
-expiry and the anonymous routes' request counters) and `confirmation_store` (confirmations
-received, applying a payment, exceptions for operators).
+The service reaches every function here; each part lives in its own module: `repository_records`
+(the domain objects and `ConditionFailed`), `repository_memberships` (plans, memberships, their
+payments and reminders, anonymising and deleting), `repository_references` (payment references,
+their expiry and the anonymous routes' request counters) and `repository_confirmations`
+(confirmations received, applying a payment, exceptions for operators).
 """
 
 from __future__ import annotations
 
-from chalicelib.payments.confirmation_store import (
+from chalicelib.payments.repository_confirmations import (
     OPEN_EXCEPTIONS,
     UNATTRIBUTED,
     apply_payment,
@@ -21,7 +21,7 @@ from chalicelib.payments.confirmation_store import (
     open_exceptions,
     record_event,
 )
-from chalicelib.payments.membership_store import (
+from chalicelib.payments.repository_memberships import (
     PLANS,
     anonymise_membership,
     create_membership,
@@ -38,7 +38,7 @@ from chalicelib.payments.membership_store import (
     payments_of,
     put_plan,
 )
-from chalicelib.payments.records import (
+from chalicelib.payments.repository_records import (
     ConditionFailed,
     Membership,
     Payment,
@@ -47,7 +47,7 @@ from chalicelib.payments.records import (
     Plan,
     Reference,
 )
-from chalicelib.payments.reference_store import (
+from chalicelib.payments.repository_references import (
     count_request,
     create_reference,
     expire_reference,

@@ -1,4 +1,4 @@
-"""PynamoDB models of the care_orders and invoices tables (only repository.py imports this).
+"""PynamoDB models of the care_orders and invoices tables (only the repository modules import this).
 
 care_orders holds three item types:
 `ORDER#<id>/ORDER` (a care order; gsi1 under its provider, gsi2 under its insurer),

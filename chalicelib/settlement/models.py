@@ -1,4 +1,4 @@
-"""PynamoDB models of the settlement tables (only repository.py imports this module).
+"""PynamoDB models of the settlement tables (only the repository modules import this one).
 
 `transactions` table:
 - `TX#<insurer>#<id>` / `TX`: a transaction (the id is unique per insurer: loads are

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo, errors
-from chalicelib.accounts.records import (
+from chalicelib.accounts.repository_records import (
     Account,
     AlreadyExists,
     OneTimeToken,

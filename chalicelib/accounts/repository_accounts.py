@@ -8,14 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib import dynamo, errors
-from chalicelib.accounts.records import (
+from chalicelib.accounts.repository_records import (
     Account,
     AlreadyExists,
     OneTimeToken,
     account_key,
     login_key,
 )
-from chalicelib.accounts.token_store import put_token
+from chalicelib.accounts.repository_tokens import put_token
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib import dynamo
 from chalicelib.clock import iso
-from chalicelib.payments.records import Reference, run_transaction
+from chalicelib.payments.repository_records import Reference, run_transaction
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
-from chalicelib.payments.records import (
+from chalicelib.payments.repository_records import (
     ConditionFailed,
     Membership,
     Payment,

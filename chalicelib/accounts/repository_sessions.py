@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib import dynamo, errors
-from chalicelib.accounts.records import MfaSession, Session, account_key
+from chalicelib.accounts.repository_records import MfaSession, Session, account_key
 from chalicelib.clock import iso
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib import dynamo
-from chalicelib.accounts.records import Locked
+from chalicelib.accounts.repository_records import Locked
 from chalicelib.accounts.throttle import WINDOW
 from chalicelib.clock import iso
 

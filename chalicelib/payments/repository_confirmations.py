@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.clock import iso
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
-from chalicelib.payments.membership_store import membership_key
-from chalicelib.payments.records import (
+from chalicelib.payments.repository_memberships import membership_key
+from chalicelib.payments.repository_records import (
     ConditionFailed,
     Membership,
     Payment,
@@ -21,7 +21,7 @@ from chalicelib.payments.records import (
     PaymentException,
     run_transaction,
 )
-from chalicelib.payments.reference_store import reference_key
+from chalicelib.payments.repository_references import reference_key
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
