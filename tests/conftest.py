@@ -32,4 +32,23 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+
+def _share_botocore_models() -> None:
+    """Every botocore session of the test process reads the service models through one
+    loader, so the JSON of a model is parsed once per process instead of once per session
+    (moto's fixture, PynamoDB and the clients of each test make new sessions all the time).
+    The loader caches what it parsed; botocore treats those documents as read-only."""
+    import botocore.loaders
+    import botocore.session
+
+    shared = botocore.loaders.create_loader()
+
+    def register(session: botocore.session.Session) -> None:
+        session._components.lazy_register_component("data_loader", lambda: shared)
+
+    botocore.session.Session._register_data_loader = register  # type: ignore[method-assign]
+
+
+_share_botocore_models()
+
 pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.stack", "tests.fixtures.browser"]
