@@ -51,6 +51,9 @@ def main(count: int, same: int) -> None:
     # A fresh insurer id per run: its counter starts at zero, whatever ran before.
     insurer_id = f"race{uuid.uuid4().hex[:6]}"
     barrier = Barrier(count)
+    # One allocation for another insurer first: the shared clients are built here, once,
+    # not by every thread at the same moment.
+    service.allocate_folio("reembolso", f"warm{uuid.uuid4().hex[:6]}", clock.now())
 
     def allocate(_: int) -> str:
         barrier.wait()

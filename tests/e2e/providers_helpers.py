@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import string
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -12,9 +11,9 @@ from typing import Any
 import requests
 from stdnum.mx import rfc as mx_rfc
 
-from tests.e2e.test_documents_pipeline import PASSWORD as DEMO_PASSWORD
+from tests.fixtures.operators import bearer as bearer
+from tests.fixtures.operators import operator_log_in, operator_tokens
 from tests.fixtures.stack import LocalStack
-from tests.fixtures.totp import next_code
 from tests.unit.documents.builders import statement_pdf
 from tests.unit.providers.cfdi import cfdi_payment, order_invoice
 
@@ -45,32 +44,8 @@ def recent_statement(clabe: str, holder: str) -> bytes:
 
 
 def operator_session(stack: LocalStack, email: str = "operador@demo.mx") -> dict[str, Any]:
-    """The operator's log-in answer (tokens), with password + TOTP (a step is accepted once
-    per account, so a used one is followed by the next, then by a fresh step)."""
-    failure = ""
-    for attempt in range(6):
-        if attempt and attempt % 2 == 0:
-            time.sleep(30 - time.time() % 30 + 0.5)
-        challenge = requests.post(
-            f"{stack.api_url}/v1/auth/login",
-            json={"identifier": email, "password": DEMO_PASSWORD},
-            timeout=10,
-        ).json()
-        code = next_code()
-        answer = requests.post(
-            f"{stack.api_url}/v1/auth/totp",
-            json={"session": challenge["session"], "code": code},
-            timeout=10,
-        )
-        if answer.status_code == 200:
-            result: dict[str, Any] = answer.json()
-            return result
-        failure = answer.text
-    raise AssertionError(f"no TOTP code was accepted for {email}: {failure}")
-
-
-def bearer(tokens: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['id_token']}"}
+    """A new log-in of the operator (tokens)."""
+    return operator_log_in(stack, email)
 
 
 def open_session(page: Any, stack: LocalStack, tokens: dict[str, Any], role: str) -> None:
@@ -100,12 +75,8 @@ _operator_sessions: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 def shared_operator_session(stack: LocalStack, email: str = "operador@demo.mx") -> dict[str, Any]:
-    """One operator log-in per stack for the provider tests (a TOTP step is single use, so a
-    second log-in may have to wait for the next step)."""
-    key = (stack.api_url, email)
-    if key not in _operator_sessions:
-        _operator_sessions[key] = operator_session(stack, email)
-    return _operator_sessions[key]
+    """The operator's session shared by the tests of this process."""
+    return operator_tokens(stack, email)
 
 
 def register_provider(stack: LocalStack, name: str, password: str) -> tuple[str, str]:

@@ -50,7 +50,7 @@ def login(stack: LocalStack, identifier: str, password: str = DEMO_PASSWORD) -> 
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
     if result.get("challenge") == "totp":
-        code = next_code()
+        code = next_code(identifier)
         result = post(stack, "/v1/auth/totp", {"session": result["session"], "code": code}).json()
     return result
 
@@ -304,7 +304,7 @@ def test_operator_needs_totp_and_its_token_carries_the_insurer(local_stack: Loca
     done = post(
         local_stack,
         "/v1/auth/totp",
-        {"session": first["session"], "code": next_code()},
+        {"session": first["session"], "code": next_code("operador.norte@demo.mx")},
     ).json()
     me = requests.get(
         f"{local_stack.api_url}/v1/me",

@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.fixtures.browser import screenshot
+from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.totp import next_code
 
@@ -49,22 +50,7 @@ def affiliate_token(stack: LocalStack) -> dict[str, str]:
 
 
 def operator_token(stack: LocalStack) -> dict[str, str]:
-    for _ in range(3):
-        login = requests.post(
-            f"{stack.api_url}/v1/auth/login",
-            json={"identifier": "operador@demo.mx", "password": PASSWORD},
-            timeout=20,
-        ).json()
-        code = next_code()
-        answer = requests.post(
-            f"{stack.api_url}/v1/auth/totp",
-            json={"session": login["session"], "code": code},
-            timeout=20,
-        )
-        if answer.status_code == 200:
-            return {"Authorization": f"Bearer {answer.json()['id_token']}"}
-        time.sleep(31 - time.time() % 30)  # that code was used already: the next one
-    raise AssertionError("the operator could not log in")
+    return bearer(operator_tokens(stack))
 
 
 def clinic_id(stack: LocalStack, headers: dict[str, str]) -> str:

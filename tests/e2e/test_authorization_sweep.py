@@ -32,7 +32,6 @@ import requests
 from stdnum import luhn
 
 from tests.e2e.providers_helpers import (
-    bearer,
     order_invoice,
     registered_provider,
     shared_operator_session,
@@ -42,6 +41,7 @@ from tests.e2e.test_account_journeys import activation_link
 from tests.e2e.test_appointments_journey import clinic_id, weekdays_ahead
 from tests.e2e.test_claims_journey import accepted_reimbursement, report
 from tests.e2e.test_payments_http import unique_rfc as membership_rfc
+from tests.fixtures.operators import bearer
 from tests.fixtures.stack import LocalStack
 
 pytestmark = pytest.mark.e2e

@@ -7,22 +7,18 @@ import json
 import os
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import pyotp
 import pytest
 import requests
 
 from chalicelib.claims.folios import parse_folio
+from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import ROOT, LocalStack
-from tests.fixtures.totp import next_code
 
 pytestmark = pytest.mark.e2e
 
 DEMO_PASSWORD = "Demo-Portal-2026"
-TOTP = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
 
 def insured(stack: LocalStack) -> dict[str, str]:
@@ -33,35 +29,6 @@ def insured(stack: LocalStack) -> dict[str, str]:
     )
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['id_token']}"}
-
-
-def operator_tokens(stack: LocalStack, email: str) -> dict[str, Any]:
-    """An operator's tokens. Each TOTP step is accepted once per account and other tests log
-    in as the same operators: try this step, then the next, then wait for a fresh one."""
-    failure = ""
-    for attempt in range(6):
-        if attempt and attempt % 2 == 0:
-            time.sleep(30 - time.time() % 30 + 0.5)
-        challenge = requests.post(
-            f"{stack.api_url}/v1/auth/login",
-            json={"identifier": email, "password": DEMO_PASSWORD},
-            timeout=10,
-        )
-        assert challenge.status_code == 200, challenge.text
-        code = next_code()
-        answer = requests.post(
-            f"{stack.api_url}/v1/auth/totp",
-            json={"session": challenge.json()["session"], "code": code},
-            timeout=10,
-        )
-        if answer.status_code == 200:
-            return dict(answer.json())
-        failure = answer.text
-    raise AssertionError(f"no TOTP code was accepted for {email}: {failure}")
-
-
-def bearer(tokens: dict[str, Any]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {tokens['id_token']}"}
 
 
 def test_step_one_bad_input_answers_422_with_the_field(local_stack: LocalStack) -> None:

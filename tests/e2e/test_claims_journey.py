@@ -18,8 +18,8 @@ import pytest
 import requests
 
 from tests.e2e.test_account_journeys import activation_link, log_in
-from tests.e2e.test_claims_api import bearer, operator_tokens
 from tests.fixtures.browser import screenshot
+from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
 from tests.unit.documents import builders
 

@@ -115,7 +115,7 @@ def test_rewriting_custom_insurers_through_cognito_grants_no_other_insurer(
         local_stack,
         "POST",
         "/v1/auth/totp",
-        body={"session": first["session"], "code": next_code()},
+        body={"session": first["session"], "code": next_code("operador.norte@demo.mx")},
     ).json()
     mine = claims(done["id_token"])
     client_id, username = mine["aud"], mine["cognito:username"]

@@ -11,45 +11,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import pyotp
 import pytest
 import requests
 
+from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
-from tests.fixtures.totp import next_code
 from tests.unit.documents import builders
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "Demo-Portal-2026"
-TOTP = pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 
 
 def log_in(stack: LocalStack, email: str) -> dict[str, str]:
-    """Headers of an operator's session. Each TOTP step is accepted once per account, so a
-    step another test already used is followed by the next one (the server accepts ±1 step),
-    and then by waiting for a fresh step."""
-    failure = ""
-    for attempt in range(6):
-        if attempt and attempt % 2 == 0:
-            time.sleep(30 - time.time() % 30 + 0.5)
-        challenge = requests.post(
-            f"{stack.api_url}/v1/auth/login",
-            json={"identifier": email, "password": PASSWORD},
-            timeout=10,
-        )
-        assert challenge.status_code == 200, challenge.text
-        assert challenge.json()["challenge"] == "totp"
-        code = next_code()
-        answer = requests.post(
-            f"{stack.api_url}/v1/auth/totp",
-            json={"session": challenge.json()["session"], "code": code},
-            timeout=10,
-        )
-        if answer.status_code == 200:
-            return {"Authorization": f"Bearer {answer.json()['id_token']}"}
-        failure = answer.text
-    raise AssertionError(f"no TOTP code was accepted for {email}: {failure}")
+    """Headers of the operator's shared session."""
+    return bearer(operator_tokens(stack, email))
 
 
 def request_slot(stack: LocalStack, headers: dict[str, str], name: str, data: bytes) -> Any:
