@@ -14,7 +14,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -23,9 +23,11 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/python -m infrastructure.local --api-port $(API_PORT) --site-port $(SITE_PORT) --moto-port $(MOTO_PORT)
 
-## make test: lint, types and every test (unit, service, API, handlers, browser)
+## make test: lint, types and every test (unit, service, API, handlers, browser), the test
+## files shared out among TEST_WORKERS processes (each e2e worker starts its own local stack)
+TEST_WORKERS ?= 2
 test: $(STAMP) chromium $(AXE) lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## axe-core for the accessibility checks of the browser tests, pinned in package-lock.json
 $(AXE): package.json package-lock.json

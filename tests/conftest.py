@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -52,3 +54,19 @@ def _share_botocore_models() -> None:
 _share_botocore_models()
 
 pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.stack", "tests.fixtures.browser"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every item gets a node id of its own. Schemathesis names each operation's item
+    `test…[GET /v1/…]` but leaves them one node id; pytest-xdist hands out work by node id,
+    so without this a worker would run one operation of the fuzz and report it as all."""
+    from collections import Counter
+
+    from _pytest.nodeid import NodeId
+
+    shared = Counter(item.nodeid for item in items)
+    for item in items:
+        if shared[item.nodeid] > 1 and "[" in item.name:
+            item._id = NodeId.parse(f"{item.nodeid}[{item.name.split('[', 1)[1]}")
+    repeated = [nodeid for nodeid, n in Counter(i.nodeid for i in items).items() if n > 1]
+    assert not repeated, f"items share a node id: {repeated[:3]}"
