@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -20,23 +20,15 @@ from chalicelib.policies import service as policies
 from chalicelib.policies.service import Insurer, Member, Policy
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import AffiliateRecord
+from tests.fixtures.clock import Clock
 
 PASSWORD = "una frase larga segura"
 START = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def moved_clock() -> Iterator[Clock]:
-    controlled = Clock()
-    clock.set_clock(lambda: controlled.now)
+    controlled = Clock.installed(START)
     yield controlled
     clock.set_clock(None)
 

@@ -18,6 +18,7 @@ from chalicelib.auth import Principal
 from chalicelib.notifications import service as notifications
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import AffiliateRecord
+from tests.fixtures.clock import Clock
 from tests.service.accounts.conftest import Mailbox
 
 # Wednesday 25 November 2026, 11:00 in Mexico City.
@@ -25,14 +26,6 @@ START = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 PASSWORD = "una frase larga segura"
 SLOTS = [f"{h:02d}:{m:02d}" for h in range(8, 14) for m in (0, 20, 40)]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -73,8 +66,7 @@ class World:
 
 @pytest.fixture
 def world(aws: dict[str, Any]) -> Iterator[World]:
-    controlled = Clock()
-    clock.set_clock(lambda: controlled.now)
+    controlled = Clock.installed(START)
     notifications._queue_url.cache_clear()
     registry.load(
         [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -22,6 +22,7 @@ from chalicelib.documents.schemas import FileIn
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Condition, Hospital, Insurer, Member, Policy
+from tests.fixtures.clock import Clock
 from tests.service.accounts.conftest import Mailbox
 from tests.unit.documents import builders
 
@@ -31,14 +32,6 @@ CLABE = builders.STATEMENT_CLABE
 TITULAR = "ANA SOFIA TORRES VEGA"
 BUCKET = "portal-test-documents"
 UPLOAD_QUEUE = "portal-test-document-uploaded"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 def statement() -> bytes:
@@ -125,8 +118,7 @@ class ClaimsWorld:
 
 @pytest.fixture
 def world(aws: dict[str, Any]) -> Iterator[ClaimsWorld]:
-    controlled = Clock()
-    clock.set_clock(lambda: controlled.now)
+    controlled = Clock.installed(START)
     notifications._queue_url.cache_clear()
     titular = Member("m-ana", TITULAR, "titular")
     luis = Member("m-luis", "LUIS TORRES VEGA", "hijo")

@@ -16,7 +16,8 @@ from chalicelib.payments import service as payments
 from chalicelib.payments import signatures
 from chalicelib.payments.repository import Plan
 from chalicelib.payments.schemas import Enrolment
-from tests.service.accounts.conftest import Clock, Mailbox
+from tests.fixtures.clock import Clock
+from tests.service.accounts.conftest import START, Mailbox
 
 SECRET = "whsec_test_secret"
 AFFILIATE = Principal(account_id="acc-affiliate-1", role="afiliado")
@@ -48,8 +49,7 @@ def world(aws: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Mail
 
 @pytest.fixture
 def moved_clock() -> Iterator[Clock]:
-    controlled = Clock()
-    clock.set_clock(lambda: controlled.now)
+    controlled = Clock.installed(START)
     yield controlled
     clock.set_clock(None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,19 +12,12 @@ import pytest
 from chalicelib import clock
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal
+from tests.fixtures.clock import Clock
 
 # Wednesday 25 November 2026, 09:00 in Santiago: the last closed week ended Thursday the 19th.
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 RUT = "761234560"
 OTHER_RUT = "111111111"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -37,8 +30,7 @@ class World:
 
 @pytest.fixture
 def world(aws: dict[str, Any]) -> Iterator[World]:
-    controlled = Clock()
-    clock.set_clock(lambda: controlled.now)
+    controlled = Clock.installed(START)
     provider_id = accounts.seed_active_account(
         "prestador",
         "prestador.cl@example.cl",
