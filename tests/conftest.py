@@ -1,8 +1,9 @@
 """Shared fixtures.
 
 (a) `aws`: moto in-process (`mock_aws`) with every resource of the definition created.
-(b) `local_stack`: the whole local stack as a separate process on free ports (HTTP, browser).
-(c) `page`: a headless Chromium page (Debian's /usr/bin/chromium through Playwright).
+(b) `platform`: the platform in-process (API, event pump, outbox) for API tests.
+(c) `local_stack`: the whole local stack as a separate process on free ports (HTTP, browser).
+(d) `page`: a headless Chromium page (Debian's /usr/bin/chromium through Playwright).
 
 The environment below is set before anything imports `chalicelib`: PynamoDB models and
 Powertools read it when their modules load.
@@ -53,7 +54,12 @@ def _share_botocore_models() -> None:
 
 _share_botocore_models()
 
-pytest_plugins = ["tests.fixtures.aws", "tests.fixtures.stack", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.aws",
+    "tests.fixtures.platform",
+    "tests.fixtures.stack",
+    "tests.fixtures.browser",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -31,6 +31,7 @@ import pytest
 import requests
 from stdnum import luhn
 
+from tests.api.test_payments_http import unique_rfc as membership_rfc
 from tests.e2e.providers_helpers import (
     order_invoice,
     registered_provider,
@@ -40,7 +41,6 @@ from tests.e2e.providers_helpers import (
 from tests.e2e.test_account_journeys import activation_link
 from tests.e2e.test_appointments_journey import clinic_id, weekdays_ahead
 from tests.e2e.test_claims_journey import accepted_reimbursement, report
-from tests.e2e.test_payments_http import unique_rfc as membership_rfc
 from tests.fixtures.operators import bearer
 from tests.fixtures.stack import LocalStack
 

@@ -14,7 +14,8 @@ import pytest
 import requests
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.test_payments_http import emails_to, unique_rfc
+from tests.api.test_payments_http import unique_rfc
+from tests.e2e.payments_helpers import emails_to
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.totp import next_code
