@@ -1,10 +1,11 @@
 """The HTTP edge: request parsing, responses, the one error-mapping decorator and OpenAPI.
 
-Each context declares its routes on a `Routes` (a Chalice blueprint) in its `routes.py`;
-app.py hands them to `Api.register`, which (1) registers the Chalice route, (2) wraps the
-view in `map_errors` so domain errors and validation errors become the JSON error shape of
-API.md, and (3) records the request and response models for the one `/v1/openapi.json`.
-`Api.route` does the same for a route declared on the app itself.
+Each context declares its routes on a `Routes` (a Chalice blueprint) in its `routes.py`, each
+route's models and defaults taken from its view's annotations and its blueprint (see
+`RouteDeclarer.route`); app.py hands them to `Api.register`, which (1) registers the Chalice
+route, (2) wraps the view in `map_errors` so domain errors and validation errors become the
+JSON error shape of API.md, and (3) records the request and response models for the one
+`/v1/openapi.json`. `Api.route` does the same for a route declared on the app itself.
 
 The answers themselves (JSON responses, the error shape, `map_errors` and the middleware that
 puts `ANSWER_HEADERS` on every answer) live in `chalicelib.answers`, and the OpenAPI document
@@ -13,10 +14,12 @@ is built by `chalicelib.openapi`; the names other modules use are exported here 
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast, get_args, get_type_hints
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint, Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, RootModel, ValidationError
@@ -43,12 +46,15 @@ from chalicelib.auth import ROLES, Principal, principal_from_context, require_ro
 __all__ = [
     "ANSWER_HEADERS",
     "ANY_ROLE",
+    "PUBLIC",
     "STATUS_BY_ERROR",
     "Api",
     "Endpoint",
     "ErrorDetailOut",
     "ErrorOut",
     "ErrorResponse",
+    "RouteDeclarer",
+    "RouteGroup",
     "Routes",
     "authorize_request",
     "aws_unavailable",
@@ -68,6 +74,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # The roles of a route any signed-in person may call.
 ANY_ROLE: tuple[str, ...] = ROLES
+# The roles of a route anyone may call, signed in or not (in a group whose routes have roles).
+PUBLIC: tuple[str, ...] = ()
 
 _PATH_PARAM = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
 
@@ -137,50 +145,20 @@ class Endpoint:
         return _PATH_PARAM.findall(self.path)
 
 
-def _endpoint(
-    path: str,
-    method: str,
-    view: View,
-    *,
-    summary: str,
-    body: type[BaseModel] | None,
-    query: type[BaseModel] | None,
-    response: type[BaseModel] | None,
-    status: int,
-    roles: tuple[str, ...],
-    errors: tuple[int, ...],
-    tags: tuple[str, ...],
-) -> Endpoint:
-    return Endpoint(
-        path=path,
-        method=method.upper(),
-        name=view.__name__,
-        summary=summary,
-        tags=tags,
-        body=body,
-        query=query,
-        response=response,
-        status=status,
-        authenticated=bool(roles),
-        errors=errors,
-        roles=roles,
-    )
+class RouteDeclarer:
+    """The one `route` decorator of `Routes`, their groups and `Api`.
 
-
-class Routes:
-    """One context's routes: a Chalice blueprint and the description of each route.
-
-    `route` takes the same arguments as `Api.route` and only records the route; `Api.register`
-    puts them on the app (with the app's authorizer on the protected ones) and in the app's
-    one OpenAPI document. A blueprint belongs to the last app it was registered to, so these
-    routes are registered once, by app.py.
+    A route says each thing once: the body, query string and answer models come from the
+    view's annotations (`body: Model`, `query: Model`, `-> Model`), the status is 200 (204
+    for a view annotated `-> None`), and the tags and roles are the declarer's defaults
+    (`Routes(..., tags=..., roles=...)`, `Routes.group`); any of them may still be named.
     """
 
-    def __init__(self, import_name: str) -> None:
-        self.name = import_name
-        self.blueprint = Blueprint(import_name)
-        self.views: list[tuple[Endpoint, View]] = []
-        self._api: Api | None = None
+    default_tags: tuple[str, ...] = ()
+    default_roles: tuple[str, ...] = ()
+
+    def _record(self, endpoint: Endpoint, view: View) -> None:
+        raise NotImplementedError
 
     def route(
         self,
@@ -191,31 +169,117 @@ class Routes:
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
-        status: int = 200,
-        roles: tuple[str, ...] = (),
+        status: int | None = None,
+        roles: tuple[str, ...] | None = None,
         errors: tuple[int, ...] = (),
-        tags: tuple[str, ...] = (),
+        tags: tuple[str, ...] | None = None,
     ) -> Callable[[View], View]:
-        """Record `view` for `method path` (see `Api.route` for what the view receives)."""
+        """Declare `view` for `method path`.
+
+        The view receives the path parameters, `body=` (when it has a body model), `query=`
+        (when it has a query model) and `principal=` (when the route has roles: it then needs
+        a valid token of one of those roles; `PUBLIC` opens a route of a group with roles) as
+        keyword arguments, and returns a pydantic model, a dict, None (204) or a Chalice
+        Response. `body`, `query` and `response` name a model where the annotation does not
+        (an answer of several models names the documented one).
+        """
 
         def decorate(view: View) -> View:
-            endpoint = _endpoint(
-                path,
-                method,
-                view,
+            chosen_roles = self.default_roles if roles is None else roles
+            endpoint = Endpoint(
+                path=path,
+                method=method.upper(),
+                name=view.__name__,
                 summary=summary,
-                body=body,
-                query=query,
-                response=response,
-                status=status,
-                roles=roles,
+                tags=self.default_tags if tags is None else tags,
+                body=body or _parameter_model(view, "body"),
+                query=query or _parameter_model(view, "query"),
+                response=response or _answer_model(view),
+                status=status or (204 if _answers_nothing(view) else 200),
+                authenticated=bool(chosen_roles),
                 errors=errors,
-                tags=tags,
+                roles=chosen_roles,
             )
-            self.views.append((endpoint, view))
+            self._record(endpoint, view)
             return view
 
         return decorate
+
+
+_UNANNOTATED = object()
+
+
+def _annotation(view: View, name: str) -> Any:
+    """What `view` annotates `name` with ("return": its answer), resolved in its module."""
+    annotations = getattr(view, "__annotations__", {})
+    if name not in annotations:
+        return _UNANNOTATED
+    # Only this one: another annotation may name what the view imports in its own body.
+    only = SimpleNamespace(__annotations__={name: annotations[name]})
+    return get_type_hints(only, globalns=getattr(view, "__globals__", None))[name]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _parameter_model(view: View, name: str) -> type[BaseModel] | None:
+    """The model of the view's `body` or `query` parameter (None when it has no such one)."""
+    if name not in inspect.signature(view).parameters:
+        return None
+    annotation = _annotation(view, name)
+    if not _is_model(annotation):
+        raise TypeError(f"{view.__name__}: annotate `{name}` with a model or give `{name}=`")
+    return cast("type[BaseModel]", annotation)
+
+
+def _answer_model(view: View) -> type[BaseModel] | None:
+    """The model the view is annotated to answer; None for a dict, None or a Response."""
+    annotation = _annotation(view, "return")
+    if _is_model(annotation):
+        return cast("type[BaseModel]", annotation)
+    if any(_is_model(arg) for arg in get_args(annotation)):
+        raise TypeError(f"{view.__name__} answers several models: document one with `response=`")
+    return None
+
+
+def _answers_nothing(view: View) -> bool:
+    return _annotation(view, "return") in (None, type(None))
+
+
+class Routes(RouteDeclarer):
+    """One context's routes: a Chalice blueprint and the description of each route.
+
+    `route` (see `RouteDeclarer`) only records the route; `Api.register` puts them on the app
+    (with the app's authorizer on the protected ones) and in the app's one OpenAPI document.
+    `tags` and `roles` are the defaults of its routes, `group` gives some of them others. A
+    blueprint belongs to the last app it was registered to, so these routes are registered
+    once, by app.py.
+    """
+
+    def __init__(
+        self, import_name: str, *, tags: tuple[str, ...] = (), roles: tuple[str, ...] = ()
+    ) -> None:
+        self.name = import_name
+        self.blueprint = Blueprint(import_name)
+        self.views: list[tuple[Endpoint, View]] = []
+        self.default_tags = tags
+        self.default_roles = roles
+        self._api: Api | None = None
+
+    def group(
+        self, *, tags: tuple[str, ...] | None = None, roles: tuple[str, ...] | None = None
+    ) -> RouteGroup:
+        """Routes of this context with other defaults (the operators' ones, say), recorded
+        here in the order they are declared."""
+        return RouteGroup(
+            self,
+            self.default_tags if tags is None else tags,
+            self.default_roles if roles is None else roles,
+        )
+
+    def _record(self, endpoint: Endpoint, view: View) -> None:
+        self.views.append((endpoint, view))
 
     @property
     def api(self) -> Api:
@@ -230,9 +294,22 @@ class Routes:
         return self.api.app.current_request
 
 
+class RouteGroup(RouteDeclarer):
+    """Some of a context's routes, with defaults of their own (see `Routes.group`)."""
+
+    def __init__(self, routes: Routes, tags: tuple[str, ...], roles: tuple[str, ...]) -> None:
+        self.routes = routes
+        self.default_tags = tags
+        self.default_roles = roles
+
+    def _record(self, endpoint: Endpoint, view: View) -> None:
+        self.routes._record(endpoint, view)
+
+
 @dataclass
-class Api:
-    """Registers routes on a Chalice app and describes them in OpenAPI 3.1."""
+class Api(RouteDeclarer):
+    """Registers routes on a Chalice app and describes them in OpenAPI 3.1; its own `route`
+    puts a route on the app itself."""
 
     app: Chalice
     title: str
@@ -252,46 +329,8 @@ class Api:
                 max_age=600,
             )
 
-    def route(
-        self,
-        path: str,
-        method: str = "GET",
-        *,
-        summary: str,
-        body: type[BaseModel] | None = None,
-        query: type[BaseModel] | None = None,
-        response: type[BaseModel] | None = None,
-        status: int = 200,
-        roles: tuple[str, ...] = (),
-        errors: tuple[int, ...] = (),
-        tags: tuple[str, ...] = (),
-    ) -> Callable[[View], View]:
-        """Register `view` for `method path` on the app itself.
-
-        The view receives the path parameters, `body=` (when `body` is given), `query=`
-        (when `query` is given) and `principal=` (when `roles` is given: the route then needs
-        a valid token of one of those roles) as keyword arguments, and returns a pydantic
-        model, a dict, None (204) or a Chalice Response.
-        """
-
-        def decorate(view: View) -> View:
-            endpoint = _endpoint(
-                path,
-                method,
-                view,
-                summary=summary,
-                body=body,
-                query=query,
-                response=response,
-                status=status,
-                roles=roles,
-                errors=errors,
-                tags=tags,
-            )
-            self._add(endpoint, view, self.app.route)
-            return view
-
-        return decorate
+    def _record(self, endpoint: Endpoint, view: View) -> None:
+        self._add(endpoint, view, self.app.route)
 
     def register(self, routes: Routes) -> None:
         """Put a context's routes on the app, in this API's description, and register its

@@ -7,17 +7,12 @@ from chalicelib.appointments import service as appointments
 from chalicelib.auth import Principal
 from chalicelib.http import Routes
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("citas",), roles=("afiliado",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
-    "/v1/family",
-    summary="Mi núcleo familiar (misma serie de credencial)",
-    query=appt.FamilyQuery,
-    response=appt.FamilyOut,
-    roles=("afiliado",),
-    errors=(400, 404, 422),
-    tags=("citas",),
+    "/v1/family", summary="Mi núcleo familiar (misma serie de credencial)", errors=(400, 404, 422)
 )
 def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
     return appointments.family(principal, limit=query.limit, cursor=query.cursor)
@@ -26,11 +21,8 @@ def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
 @routes.route(
     "/v1/clinics",
     summary="Clínicas con medicina general",
-    query=appt.ClinicsQuery,
-    response=appt.ClinicList,
     roles=("afiliado", "operador"),
     errors=(400, 404, 422),
-    tags=("citas",),
 )
 def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
     return appointments.clinics(principal, query)
@@ -39,11 +31,8 @@ def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
 @routes.route(
     "/v1/agenda",
     summary="Agendas de una clínica en una fecha, con horarios libres y cupo de internet",
-    query=appt.AgendaQuery,
-    response=appt.AgendaList,
     roles=("afiliado", "operador"),
     errors=(400, 404, 422),
-    tags=("citas",),
 )
 def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
     return appointments.agenda(principal, query)
@@ -53,12 +42,8 @@ def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
     "/v1/appointments",
     "POST",
     summary="Agendar una cita para mí o un familiar",
-    body=appt.BookingIn,
-    response=appt.AppointmentOut,
     status=201,
-    roles=("afiliado",),
     errors=(404, 409, 422),
-    tags=("citas",),
 )
 def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.AppointmentOut:
     return appointments.book(principal, body)
@@ -68,53 +53,36 @@ def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.Appoint
     "/v1/appointments/{appointment_id}",
     "DELETE",
     summary="Cancelar una cita (hasta que comience)",
-    response=appt.AppointmentOut,
-    roles=("afiliado",),
     errors=(404, 409),
-    tags=("citas",),
 )
 def cancel_appointment(principal: Principal, appointment_id: str) -> appt.AppointmentOut:
     return appointments.cancel(principal, appointment_id)
 
 
 @routes.route(
-    "/v1/appointments",
-    summary="Citas próximas o historial de mi núcleo familiar",
-    query=appt.AppointmentsQuery,
-    response=appt.AppointmentList,
-    roles=("afiliado",),
-    errors=(400,),
-    tags=("citas",),
+    "/v1/appointments", summary="Citas próximas o historial de mi núcleo familiar", errors=(400,)
 )
 def list_appointments(principal: Principal, query: appt.AppointmentsQuery) -> appt.AppointmentList:
     return appointments.appointments(principal, query)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/clinics",
     "POST",
     summary="Registrar una clínica (UMF)",
-    body=appt.ClinicIn,
-    response=appt.ClinicOut,
     status=201,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
     return appointments.create_clinic(principal, body)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/agendas",
     "POST",
     summary="Cargar la agenda de un médico (fecha, turno, horarios, cupo de internet)",
-    body=appt.AgendaIn,
-    response=appt.AgendaOut,
     status=201,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def create_agenda(principal: Principal, body: appt.AgendaIn) -> appt.AgendaOut:
     return appointments.create_agenda(principal, body)

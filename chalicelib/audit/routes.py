@@ -7,17 +7,11 @@ from chalicelib.audit import service as audit
 from chalicelib.auth import Principal
 from chalicelib.http import Routes
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
-    "/v1/operator/audit",
-    summary="Registro de auditoría de mi aseguradora",
-    query=audit_schemas.AuditQuery,
-    response=audit_schemas.AuditListOut,
-    roles=("operador",),
-    errors=(400, 404, 422),
-    tags=("operadores",),
+    "/v1/operator/audit", summary="Registro de auditoría de mi aseguradora", errors=(400, 404, 422)
 )
 def operator_audit(
     principal: Principal, query: audit_schemas.AuditQuery

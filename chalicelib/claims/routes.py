@@ -9,16 +9,11 @@ from chalicelib.claims import service as claims
 from chalicelib.documents import schemas as docs
 from chalicelib.http import Routes, caller_ip
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("trámites",), roles=("asegurado",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
-@routes.route(
-    "/v1/policy",
-    summary="Mi póliza: personas, coberturas y padecimientos registrados",
-    response=cl.PolicyOut,
-    roles=("asegurado",),
-    tags=("trámites",),
-)
+@routes.route("/v1/policy", summary="Mi póliza: personas, coberturas y padecimientos registrados")
 def my_policy(principal: Principal) -> cl.PolicyOut:
     return claims.my_policy(principal)
 
@@ -26,25 +21,13 @@ def my_policy(principal: Principal) -> cl.PolicyOut:
 @routes.route(
     "/v1/catalog/claims",
     summary="Tipos de trámite y documentos que pide cada etapa",
-    query=cl.CatalogQuery,
-    response=cl.CatalogOut,
-    roles=("asegurado",),
     errors=(400, 422),
-    tags=("trámites",),
 )
 def claim_catalog(principal: Principal, query: cl.CatalogQuery) -> cl.CatalogOut:
     return claims.claim_catalog(principal, limit=query.limit, cursor=query.cursor)
 
 
-@routes.route(
-    "/v1/hospitals",
-    summary="Hospitales de la red de mi aseguradora",
-    query=cl.HospitalQuery,
-    response=cl.HospitalsOut,
-    roles=("asegurado",),
-    errors=(400, 422),
-    tags=("trámites",),
-)
+@routes.route("/v1/hospitals", summary="Hospitales de la red de mi aseguradora", errors=(400, 422))
 def network_hospitals(principal: Principal, query: cl.HospitalQuery) -> cl.HospitalsOut:
     return claims.list_hospitals(principal, query.q, limit=query.limit, cursor=query.cursor)
 
@@ -53,12 +36,8 @@ def network_hospitals(principal: Principal, query: cl.HospitalQuery) -> cl.Hospi
     "/v1/claims",
     "POST",
     summary="Paso 1: registrar un trámite (borrador)",
-    body=cl.ClaimIn,
-    response=cl.ClaimOut,
     status=201,
-    roles=("asegurado",),
     errors=(422,),
-    tags=("trámites",),
 )
 def create_claim(principal: Principal, body: cl.ClaimIn) -> cl.ClaimOut:
     return claims.create_claim(principal, body)
@@ -67,11 +46,7 @@ def create_claim(principal: Principal, body: cl.ClaimIn) -> cl.ClaimOut:
 @routes.route(
     "/v1/claims",
     summary="Mis trámites: actuales, en trámite (con filtros) o historial (con búsqueda)",
-    query=cl.ClaimListQuery,
-    response=cl.ClaimListOut,
-    roles=("asegurado",),
     errors=(400, 422),
-    tags=("trámites",),
 )
 def list_claims(principal: Principal, query: cl.ClaimListQuery) -> cl.ClaimListOut:
     return claims.list_claims(principal, query)
@@ -80,10 +55,7 @@ def list_claims(principal: Principal, query: cl.ClaimListQuery) -> cl.ClaimListO
 @routes.route(
     "/v1/claims/{claim_id}",
     summary="Detalle de un trámite: estado, plazos, documentos e historial",
-    response=cl.ClaimOut,
-    roles=("asegurado",),
     errors=(404,),
-    tags=("trámites",),
 )
 def read_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     return claims.read_claim(principal, claim_id)
@@ -93,12 +65,8 @@ def read_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     "/v1/claims/{claim_id}/documents",
     "POST",
     summary="Paso 2: espacios de carga para los documentos del trámite",
-    body=cl.ClaimFilesIn,
-    response=docs.SlotsOut,
     status=201,
-    roles=("asegurado",),
     errors=(404, 409, 413, 422),
-    tags=("trámites",),
 )
 def claim_document_slots(
     principal: Principal, claim_id: str, body: cl.ClaimFilesIn
@@ -110,10 +78,7 @@ def claim_document_slots(
     "/v1/claims/{claim_id}/folio",
     "POST",
     summary="Generar folio (una sola vez; un reintento devuelve el mismo)",
-    response=cl.FolioOut,
-    roles=("asegurado",),
     errors=(404, 409),
-    tags=("trámites",),
 )
 def generate_folio(principal: Principal, claim_id: str) -> cl.FolioOut:
     return claims.generate_folio(principal, claim_id)
@@ -123,63 +88,32 @@ def generate_folio(principal: Principal, claim_id: str) -> cl.FolioOut:
     "/v1/claims/{claim_id}/pending-response",
     "POST",
     summary="Enviar los documentos pendientes con observaciones",
-    body=cl.PendingResponseIn,
-    response=cl.ClaimOut,
-    roles=("asegurado",),
     errors=(404, 409, 422),
-    tags=("trámites",),
 )
 def answer_pending(principal: Principal, claim_id: str, body: cl.PendingResponseIn) -> cl.ClaimOut:
     return claims.answer_pending(principal, claim_id, body)
 
 
 @routes.route(
-    "/v1/forms",
-    summary="Formatos para descargar por tipo de trámite y etapa",
-    query=cl.FormsQuery,
-    response=cl.FormsOut,
-    roles=("asegurado",),
-    errors=(400, 422),
-    tags=("trámites",),
+    "/v1/forms", summary="Formatos para descargar por tipo de trámite y etapa", errors=(400, 422)
 )
 def claim_forms(principal: Principal, query: cl.FormsQuery) -> cl.FormsOut:
     return claims.list_forms(principal, query)
 
 
-@routes.route(
-    "/v1/network",
-    summary="Aviso y enlace de la red médica de mi aseguradora",
-    response=cl.NetworkOut,
-    roles=("asegurado",),
-    tags=("trámites",),
-)
+@routes.route("/v1/network", summary="Aviso y enlace de la red médica de mi aseguradora")
 def medical_network(principal: Principal) -> cl.NetworkOut:
     return claims.medical_network(principal)
 
 
 @routes.route(
-    "/v1/contact",
-    "POST",
-    summary="Quejas, sugerencias y dudas",
-    body=cl.ContactIn,
-    response=cl.ContactOut,
-    status=201,
-    roles=("asegurado",),
-    errors=(422,),
-    tags=("trámites",),
+    "/v1/contact", "POST", summary="Quejas, sugerencias y dudas", status=201, errors=(422,)
 )
 def contact_us(principal: Principal, body: cl.ContactIn) -> cl.ContactOut:
     return claims.contact(principal, body)
 
 
-@routes.route(
-    "/v1/notifications",
-    summary="Mis notificaciones",
-    query=cl.PageQuery,
-    response=cl.NotificationListOut,
-    roles=("asegurado",),
-    tags=("trámites",),
-)
+@routes.route("/v1/notifications", summary="Mis notificaciones")
 def my_notifications(principal: Principal, query: cl.PageQuery) -> cl.NotificationListOut:
     return claims.my_notifications(principal, query)
 
@@ -188,48 +122,34 @@ def my_notifications(principal: Principal, query: cl.PageQuery) -> cl.Notificati
     "/v1/notifications/{notification_id}/read",
     "POST",
     summary="Marcar una notificación como leída",
-    response=cl.Done,
-    roles=("asegurado",),
     errors=(404,),
-    tags=("trámites",),
 )
 def read_notification(principal: Principal, notification_id: str) -> cl.Done:
     return claims.mark_notification_read(principal, notification_id)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/claims",
     summary="Trámites de mi aseguradora por estado (lectura auditada)",
-    query=cl.OperatorQueueQuery,
-    response=cl.ClaimListOut,
-    roles=("operador",),
     errors=(404, 422),
-    tags=("operadores",),
 )
 def operator_claims(principal: Principal, query: cl.OperatorQueueQuery) -> cl.ClaimListOut:
     return claims.operator_queue(principal, query, caller_ip(routes.current_request))
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/claims/{claim_id}",
     summary="Un trámite con sus documentos (lectura auditada)",
-    response=cl.ClaimOut,
-    roles=("operador",),
     errors=(404,),
-    tags=("operadores",),
 )
 def operator_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     return claims.operator_claim(principal, claim_id, caller_ip(routes.current_request))
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/claims/{claim_id}/documents/{document_id}/download",
     summary="Enlace a un documento del trámite (descarga auditada)",
-    query=cl.OperatorDownloadQuery,
-    response=docs.DownloadOut,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def operator_claim_document(
     principal: Principal, claim_id: str, document_id: str, query: cl.OperatorDownloadQuery
@@ -239,15 +159,11 @@ def operator_claim_document(
     )
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/claims/{claim_id}/transitions",
     "POST",
     summary="Mover un trámite de estado con una nota",
-    body=cl.TransitionIn,
-    response=cl.ClaimOut,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def claim_transition(principal: Principal, claim_id: str, body: cl.TransitionIn) -> cl.ClaimOut:
     return claims.transition(principal, claim_id, body, caller_ip(routes.current_request))

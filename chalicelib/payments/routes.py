@@ -7,7 +7,9 @@ from chalicelib.http import Routes, caller_ip
 from chalicelib.payments import schemas as pay
 from chalicelib.payments import service as payments
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("pagos",))
+member_routes = routes.group(roles=("afiliado",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
 def _source_ip() -> str:
@@ -15,65 +17,36 @@ def _source_ip() -> str:
     return caller_ip(routes.current_request) or "unknown"
 
 
-@routes.route(
-    "/v1/plans",
-    summary="Planes de membresía",
-    query=pay.PageQuery,
-    response=pay.PlansOut,
-    errors=(400, 422),
-    tags=("pagos",),
-)
+@routes.route("/v1/plans", summary="Planes de membresía", errors=(400, 422))
 def list_plans(query: pay.PageQuery) -> pay.PlansOut:
     return payments.list_plans(query.limit, query.cursor)
 
 
-@routes.route(
-    "/v1/memberships",
-    "POST",
-    summary="Afiliarse a un plan",
-    body=pay.Enrolment,
-    response=pay.MembershipCreated,
-    status=201,
-    roles=("afiliado",),
-    errors=(404, 409, 422),
-    tags=("pagos",),
+@member_routes.route(
+    "/v1/memberships", "POST", summary="Afiliarse a un plan", status=201, errors=(404, 409, 422)
 )
 def enrol_membership(principal: Principal, body: pay.Enrolment) -> pay.MembershipCreated:
     return payments.enrol(principal, body)
 
 
-@routes.route(
-    "/v1/memberships",
-    summary="Mis membresías",
-    query=pay.PageQuery,
-    response=pay.MembershipsOut,
-    roles=("afiliado",),
-    errors=(400, 422),
-    tags=("pagos",),
-)
+@member_routes.route("/v1/memberships", summary="Mis membresías", errors=(400, 422))
 def my_memberships(principal: Principal, query: pay.PageQuery) -> pay.MembershipsOut:
     return payments.my_memberships(principal, query.limit, query.cursor)
 
 
-@routes.route(
+@member_routes.route(
     "/v1/memberships/{membership_id}",
     summary="Una membresía: estado, vigencia y pagos",
-    response=pay.MembershipOut,
-    roles=("afiliado",),
     errors=(404,),
-    tags=("pagos",),
 )
 def read_membership(principal: Principal, membership_id: str) -> pay.MembershipOut:
     return payments.membership(principal, membership_id)
 
 
-@routes.route(
+@member_routes.route(
     "/v1/memberships/{membership_id}/card",
     summary="Enlace temporal a la credencial virtual (PDF)",
-    response=pay.CardOut,
-    roles=("afiliado",),
     errors=(404,),
-    tags=("pagos",),
 )
 def membership_card(principal: Principal, membership_id: str) -> pay.CardOut:
     return payments.card(principal, membership_id)
@@ -83,10 +56,7 @@ def membership_card(principal: Principal, membership_id: str) -> pay.CardOut:
     "/v1/payments/lookup",
     "POST",
     summary="Qué debo, por RFC (sin sesión; datos enmascarados)",
-    body=pay.Lookup,
-    response=pay.LookupOut,
     errors=(422, 429),
-    tags=("pagos",),
 )
 def payment_lookup(body: pay.Lookup) -> pay.LookupOut:
     return payments.lookup(body.rfc, _source_ip())
@@ -96,11 +66,8 @@ def payment_lookup(body: pay.Lookup) -> pay.LookupOut:
     "/v1/memberships/{membership_id}/payment-references",
     "POST",
     summary="Referencia de pago en tienda o banco (sin sesión)",
-    body=pay.ReferenceRequest,
-    response=pay.ReferenceOut,
     status=201,
     errors=(404, 409, 422, 429),
-    tags=("pagos",),
 )
 def create_payment_reference(membership_id: str, body: pay.ReferenceRequest) -> pay.ReferenceOut:
     return payments.create_reference(membership_id, body, _source_ip())
@@ -110,11 +77,8 @@ def create_payment_reference(membership_id: str, body: pay.ReferenceRequest) -> 
     "/v1/memberships/{membership_id}/card-payments",
     "POST",
     summary="Pago con tarjeta (token de la pasarela; sin sesión)",
-    body=pay.CardPaymentRequest,
-    response=pay.CardPaymentOut,
     status=201,
     errors=(404, 409, 422, 429),
-    tags=("pagos",),
 )
 def pay_membership_by_card(membership_id: str, body: pay.CardPaymentRequest) -> pay.CardPaymentOut:
     return payments.pay_by_card(membership_id, body, _source_ip())
@@ -124,9 +88,7 @@ def pay_membership_by_card(membership_id: str, body: pay.CardPaymentRequest) -> 
     "/v1/webhooks/payments",
     "POST",
     summary="Confirmación firmada de la red de pagos (X-Signature: t=…,v1=…)",
-    response=pay.WebhookAnswer,
     errors=(401, 422),
-    tags=("pagos",),
 )
 def payment_webhook() -> pay.WebhookAnswer:
     # The signature covers the exact bytes received, so the body is read raw, not parsed.
@@ -135,28 +97,20 @@ def payment_webhook() -> pay.WebhookAnswer:
     return payments.receive_webhook(request.raw_body or b"", request.headers.get("x-signature"))
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/payments/simulations",
     "POST",
     summary="Simular el pago de una referencia (solo entorno local)",
-    body=pay.Simulation,
-    response=pay.SimulationOut,
-    roles=("operador",),
     errors=(404, 422),
-    tags=("operadores",),
 )
 def simulate_payment(principal: Principal, body: pay.Simulation) -> pay.SimulationOut:
     return payments.simulate_payment(principal, body)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/payments/exceptions",
     summary="Pagos recibidos que no se aplicaron",
-    query=pay.ExceptionsQuery,
-    response=pay.PaymentExceptionsOut,
-    roles=("operador",),
     errors=(400, 404, 422),
-    tags=("operadores",),
 )
 def payment_exceptions(
     principal: Principal, query: pay.ExceptionsQuery

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from chalicelib.auth import Principal
-from chalicelib.http import Routes
+from chalicelib.http import PUBLIC, Routes
 from chalicelib.prescriptions import schemas as rx
 from chalicelib.prescriptions import service as prescriptions
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("incapacidades",), roles=("afiliado",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
     "/v1/prescriptions",
     summary="Recetas de mi núcleo familiar (informativas)",
-    query=rx.PageQuery,
-    response=rx.PrescriptionList,
-    roles=("afiliado",),
     errors=(400,),
     tags=("recetas",),
 )
@@ -24,13 +22,7 @@ def list_prescriptions(principal: Principal, query: rx.PageQuery) -> rx.Prescrip
 
 
 @routes.route(
-    "/v1/sick-leaves",
-    summary="Mis incapacidades selladas de los últimos meses",
-    query=rx.PageQuery,
-    response=rx.SickLeaveList,
-    roles=("afiliado",),
-    errors=(400,),
-    tags=("incapacidades",),
+    "/v1/sick-leaves", summary="Mis incapacidades selladas de los últimos meses", errors=(400,)
 )
 def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveList:
     return prescriptions.sick_leaves(principal, query)
@@ -39,10 +31,7 @@ def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveL
 @routes.route(
     "/v1/sick-leaves/{sick_leave_id}/certificate",
     summary="Enlace temporal al certificado sellado (PDF)",
-    response=rx.FileLink,
-    roles=("afiliado",),
     errors=(404, 409),
-    tags=("incapacidades",),
 )
 def sick_leave_certificate(principal: Principal, sick_leave_id: str) -> rx.FileLink:
     return prescriptions.certificate(principal, sick_leave_id)
@@ -51,52 +40,35 @@ def sick_leave_certificate(principal: Principal, sick_leave_id: str) -> rx.FileL
 @routes.route(
     "/v1/verify/sick-leaves/{sick_leave_id}",
     summary="Verificar un certificado de incapacidad (público)",
-    query=rx.VerifyQuery,
-    response=rx.Verification,
-    tags=("incapacidades",),
+    roles=PUBLIC,
 )
 def verify_sick_leave(sick_leave_id: str, query: rx.VerifyQuery) -> rx.Verification:
     return prescriptions.verify(sick_leave_id, query.seal)
 
 
-@routes.route(
-    "/v1/operator/prescriptions",
-    "POST",
-    summary="Emitir una receta",
-    body=rx.PrescriptionIn,
-    response=rx.PrescriptionOut,
-    status=201,
-    roles=("operador",),
-    errors=(404, 422),
-    tags=("operadores",),
+@operator_routes.route(
+    "/v1/operator/prescriptions", "POST", summary="Emitir una receta", status=201, errors=(404, 422)
 )
 def issue_prescription(principal: Principal, body: rx.PrescriptionIn) -> rx.PrescriptionOut:
     return prescriptions.issue_prescription(principal, body)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/sick-leaves",
     "POST",
     summary="Emitir una incapacidad (y autorizarla y sellarla si se indica)",
-    body=rx.SickLeaveIn,
-    response=rx.SickLeaveOut,
     status=201,
-    roles=("operador",),
     errors=(404, 422),
-    tags=("operadores",),
 )
 def issue_sick_leave(principal: Principal, body: rx.SickLeaveIn) -> rx.SickLeaveOut:
     return prescriptions.issue_sick_leave(principal, body)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/sick-leaves/{sick_leave_id}/authorize",
     "POST",
     summary="Autorizar y sellar una incapacidad",
-    response=rx.SickLeaveOut,
-    roles=("operador",),
     errors=(404, 409),
-    tags=("operadores",),
 )
 def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> rx.SickLeaveOut:
     return prescriptions.authorize_sick_leave(principal, sick_leave_id)

@@ -7,33 +7,22 @@ from chalicelib.http import ANY_ROLE, Routes, caller_ip
 from chalicelib.privacy import schemas as arco
 from chalicelib.privacy import service as privacy
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("cuenta",), roles=ANY_ROLE)
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
     "/v1/me/data-requests",
     "POST",
     summary="Pedir la descarga de mis datos o la eliminación de mi cuenta",
-    body=arco.DataRequestIn,
-    response=arco.DataRequestCreated,
     status=202,
-    roles=ANY_ROLE,
     errors=(409,),
-    tags=("cuenta",),
 )
 def create_data_request(principal: Principal, body: arco.DataRequestIn) -> arco.DataRequestCreated:
     return privacy.create_request(principal, body)
 
 
-@routes.route(
-    "/v1/me/data-requests",
-    summary="Mis solicitudes de datos personales",
-    query=arco.ListQuery,
-    response=arco.DataRequestListOut,
-    roles=ANY_ROLE,
-    errors=(400,),
-    tags=("cuenta",),
-)
+@routes.route("/v1/me/data-requests", summary="Mis solicitudes de datos personales", errors=(400,))
 def list_data_requests(principal: Principal, query: arco.ListQuery) -> arco.DataRequestListOut:
     return privacy.my_requests(principal, query)
 
@@ -41,23 +30,16 @@ def list_data_requests(principal: Principal, query: arco.ListQuery) -> arco.Data
 @routes.route(
     "/v1/me/data-requests/{request_id}",
     summary="Una solicitud de datos personales (con enlace al archivo cuando está listo)",
-    response=arco.DataRequestOut,
-    roles=ANY_ROLE,
     errors=(404,),
-    tags=("cuenta",),
 )
 def read_data_request(principal: Principal, request_id: str) -> arco.DataRequestOut:
     return privacy.my_request(principal, request_id)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/data-requests",
     summary="Solicitudes de datos personales de mi aseguradora (lectura auditada)",
-    query=arco.OperatorQuery,
-    response=arco.OperatorDataRequestListOut,
-    roles=("operador",),
     errors=(400, 404),
-    tags=("operadores",),
 )
 def operator_data_requests(
     principal: Principal, query: arco.OperatorQuery
@@ -65,27 +47,20 @@ def operator_data_requests(
     return privacy.operator_requests(principal, query, caller_ip(routes.current_request))
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/data-requests/{request_id}",
     summary="Una solicitud de datos personales (lectura auditada)",
-    response=arco.OperatorDataRequestOut,
-    roles=("operador",),
     errors=(404,),
-    tags=("operadores",),
 )
 def operator_data_request(principal: Principal, request_id: str) -> arco.OperatorDataRequestOut:
     return privacy.operator_request(principal, request_id, caller_ip(routes.current_request))
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/data-requests/{request_id}/decision",
     "POST",
     summary="Aprobar o rechazar una solicitud de eliminación de cuenta",
-    body=arco.DecisionIn,
-    response=arco.OperatorDataRequestOut,
-    roles=("operador",),
     errors=(404, 409),
-    tags=("operadores",),
 )
 def decide_data_request(
     principal: Principal, request_id: str, body: arco.DecisionIn

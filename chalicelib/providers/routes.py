@@ -7,17 +7,15 @@ from chalicelib.http import Routes
 from chalicelib.providers import schemas as prov
 from chalicelib.providers import service as providers
 
-routes = Routes(__name__)
 PROVIDER = ("prestador",)
 PROVIDER_OR_OPERATOR = ("prestador", "operador")
 
+routes = Routes(__name__, tags=("prestadores",), roles=PROVIDER)
+operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+
 
 @routes.route(
-    "/v1/provider/bank-account",
-    summary="Mi cuenta bancaria: la activa y la que está en validación",
-    response=prov.BankAccountsOut,
-    roles=PROVIDER,
-    tags=("prestadores",),
+    "/v1/provider/bank-account", summary="Mi cuenta bancaria: la activa y la que está en validación"
 )
 def provider_bank_account(principal: Principal) -> prov.BankAccountsOut:
     return providers.bank_account(principal)
@@ -27,12 +25,8 @@ def provider_bank_account(principal: Principal) -> prov.BankAccountsOut:
     "/v1/provider/bank-account",
     "PUT",
     summary="Registrar o cambiar la cuenta bancaria (CLABE y estado de cuenta en PDF)",
-    body=prov.BankAccountIn,
-    response=prov.BankAccountAccepted,
     status=202,
-    roles=PROVIDER,
     errors=(409, 413, 422),
-    tags=("prestadores",),
 )
 def register_bank_account(
     principal: Principal, body: prov.BankAccountIn
@@ -41,13 +35,7 @@ def register_bank_account(
 
 
 @routes.route(
-    "/v1/care-orders",
-    summary="Mis órdenes de atención con su detalle de pago",
-    query=prov.CareOrdersQuery,
-    response=prov.CareOrderPage,
-    roles=PROVIDER,
-    errors=(400,),
-    tags=("prestadores",),
+    "/v1/care-orders", summary="Mis órdenes de atención con su detalle de pago", errors=(400,)
 )
 def list_care_orders(principal: Principal, query: prov.CareOrdersQuery) -> prov.CareOrderPage:
     return providers.care_orders(principal, query)
@@ -57,12 +45,8 @@ def list_care_orders(principal: Principal, query: prov.CareOrdersQuery) -> prov.
     "/v1/care-orders/traditional",
     "POST",
     summary="Registrar una orden tradicional con su PDF (o los tres PDF que unimos)",
-    body=prov.TraditionalOrderIn,
-    response=prov.TraditionalOrderOut,
     status=201,
-    roles=PROVIDER,
     errors=(409, 413, 422),
-    tags=("prestadores",),
 )
 def register_traditional_order(
     principal: Principal, body: prov.TraditionalOrderIn
@@ -73,10 +57,8 @@ def register_traditional_order(
 @routes.route(
     "/v1/care-orders/{order_id}",
     summary="Una orden de atención y su detalle de pago",
-    response=prov.CareOrderOut,
     roles=PROVIDER_OR_OPERATOR,
     errors=(404,),
-    tags=("prestadores",),
 )
 def read_care_order(principal: Principal, order_id: str) -> prov.CareOrderOut:
     return providers.care_order(principal, order_id)
@@ -85,10 +67,8 @@ def read_care_order(principal: Principal, order_id: str) -> prov.CareOrderOut:
 @routes.route(
     "/v1/care-orders/{order_id}/format",
     summary="Enlace temporal al formato (PDF unido) de una orden tradicional",
-    response=prov.ExportOut,
     roles=PROVIDER_OR_OPERATOR,
     errors=(404, 409),
-    tags=("prestadores",),
 )
 def care_order_format(principal: Principal, order_id: str) -> prov.ExportOut:
     return providers.order_format(principal, order_id)
@@ -98,26 +78,14 @@ def care_order_format(principal: Principal, order_id: str) -> prov.ExportOut:
     "/v1/invoices",
     "POST",
     summary="Facturar órdenes: espacio de carga para el XML del CFDI",
-    body=prov.InvoiceIn,
-    response=prov.InvoiceCreated,
     status=201,
-    roles=PROVIDER,
     errors=(404, 409, 413, 422),
-    tags=("prestadores",),
 )
 def create_invoice(principal: Principal, body: prov.InvoiceIn) -> prov.InvoiceCreated:
     return providers.create_invoice(principal, body)
 
 
-@routes.route(
-    "/v1/invoices",
-    summary="Mis facturas",
-    query=prov.InvoicesQuery,
-    response=prov.InvoicePage,
-    roles=PROVIDER,
-    errors=(400,),
-    tags=("prestadores",),
-)
+@routes.route("/v1/invoices", summary="Mis facturas", errors=(400,))
 def list_invoices(principal: Principal, query: prov.InvoicesQuery) -> prov.InvoicePage:
     return providers.invoices(principal, query)
 
@@ -125,10 +93,8 @@ def list_invoices(principal: Principal, query: prov.InvoicesQuery) -> prov.Invoi
 @routes.route(
     "/v1/invoices/{invoice_id}",
     summary="Una factura: validación, pago y complemento",
-    response=prov.InvoiceOut,
     roles=PROVIDER_OR_OPERATOR,
     errors=(404,),
-    tags=("prestadores",),
 )
 def read_invoice(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
     return providers.invoice(principal, invoice_id)
@@ -138,12 +104,8 @@ def read_invoice(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
     "/v1/invoices/{invoice_id}/payment-complement",
     "POST",
     summary="Espacio de carga para el XML del complemento de pago",
-    body=prov.ComplementIn,
-    response=prov.ComplementCreated,
     status=201,
-    roles=PROVIDER,
     errors=(404, 409, 413, 422),
-    tags=("prestadores",),
 )
 def request_payment_complement(
     principal: Principal, invoice_id: str, body: prov.ComplementIn
@@ -154,38 +116,24 @@ def request_payment_complement(
 @routes.route(
     "/v1/provider/statement",
     summary="Estado de cuenta: órdenes, montos y totales (o Excel con ?format=xlsx)",
-    query=prov.StatementQuery,
-    response=prov.StatementAnswer,
-    roles=PROVIDER,
-    tags=("prestadores",),
 )
 def provider_statement(principal: Principal, query: prov.StatementQuery) -> prov.StatementAnswer:
     return providers.statement(principal, query)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/care-orders",
     "POST",
     summary="Cargar órdenes de atención digitales de un prestador",
-    body=prov.OperatorOrdersIn,
-    response=prov.CareOrdersOut,
     status=201,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def load_care_orders(principal: Principal, body: prov.OperatorOrdersIn) -> prov.CareOrdersOut:
     return providers.load_digital_orders(principal, body)
 
 
-@routes.route(
-    "/v1/operator/care-orders",
-    summary="Órdenes de atención de una aseguradora",
-    query=prov.OperatorOrdersQuery,
-    response=prov.CareOrderPage,
-    roles=("operador",),
-    errors=(400, 404),
-    tags=("operadores",),
+@operator_routes.route(
+    "/v1/operator/care-orders", summary="Órdenes de atención de una aseguradora", errors=(400, 404)
 )
 def operator_care_orders(
     principal: Principal, query: prov.OperatorOrdersQuery
@@ -193,28 +141,18 @@ def operator_care_orders(
     return providers.operator_orders(principal, query)
 
 
-@routes.route(
-    "/v1/operator/invoices",
-    summary="Facturas de prestadores de una aseguradora",
-    query=prov.OperatorInvoicesQuery,
-    response=prov.InvoicePage,
-    roles=("operador",),
-    errors=(400, 404),
-    tags=("operadores",),
+@operator_routes.route(
+    "/v1/operator/invoices", summary="Facturas de prestadores de una aseguradora", errors=(400, 404)
 )
 def operator_invoices(principal: Principal, query: prov.OperatorInvoicesQuery) -> prov.InvoicePage:
     return providers.operator_invoices(principal, query)
 
 
-@routes.route(
+@operator_routes.route(
     "/v1/operator/invoices/{invoice_id}/payments",
     "POST",
     summary="Registrar el pago de una factura (tras verificarla con el SAT)",
-    body=prov.PaymentIn,
-    response=prov.InvoiceOut,
-    roles=("operador",),
     errors=(404, 409, 422),
-    tags=("operadores",),
 )
 def record_invoice_payment(
     principal: Principal, invoice_id: str, body: prov.PaymentIn

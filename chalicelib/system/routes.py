@@ -9,7 +9,7 @@ from chalicelib.http import Routes
 from chalicelib.system import service as system
 from chalicelib.system.schemas import HealthOut
 
-routes = Routes(__name__)
+routes = Routes(__name__, tags=("sistema",))
 
 
 @lru_cache(maxsize=1)
@@ -17,11 +17,11 @@ def _document() -> dict[str, Any]:
     return routes.api.openapi()
 
 
-@routes.route("/v1/health", summary="Estado del servicio", response=HealthOut, tags=("sistema",))
+@routes.route("/v1/health", summary="Estado del servicio")
 def health() -> HealthOut:
     return system.health()
 
 
-@routes.route("/v1/openapi.json", summary="Documento OpenAPI 3.1 de esta API", tags=("sistema",))
+@routes.route("/v1/openapi.json", summary="Documento OpenAPI 3.1 de esta API")
 def openapi_document() -> dict[str, Any]:
     return _document()
