@@ -198,8 +198,8 @@ def test_ten_uploads_of_one_uuid_in_one_batch_accept_one(world: ProvidersWorld) 
     """Ten invoices carrying the same folio fiscal reach the validating function together:
     one is accepted, the others are told the UUID was already presented. (Threads against
     moto in-process are not a fair race: its transactions are not atomic across threads,
-    so the concurrent version of this test runs on the local stack, see
-    tests/e2e/test_providers_http.py.)"""
+    so the concurrent version of this test runs on the platform fixture, whose DynamoDB is
+    serialised as the local stack's is, see tests/api/test_providers_http.py.)"""
     provider = world.provider()
     orders = world.load_orders(
         RFC, *((f"C-{n:04d}", "ANA SOFIA TORRES VEGA", "1000.00") for n in range(10))

@@ -1,29 +1,61 @@
-"""The provider routes over HTTP on the local stack: the demo orders, access rules (401,
-403, 404 for others' records), Spanish 4xx for bad input, and the Excel download."""
+"""The provider routes through the API in-process: the demo orders, access rules (401, 403,
+404 for others' records), Spanish 4xx for bad input, the Excel download, and concurrent
+requests for one order or one folio fiscal."""
 
 from __future__ import annotations
 
 import io
+import os
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 import requests
 
-from tests.e2e.providers_helpers import provider_login
-from tests.e2e.test_documents_pipeline import PASSWORD
-from tests.fixtures.stack import LocalStack
+from tests.e2e.providers_helpers import order_invoice, unique_rfc, unique_uuid
+from tests.fixtures.platform import Answer, Platform, bearer
 
-pytestmark = pytest.mark.e2e
-
-
-def get(stack: LocalStack, path: str, headers: dict[str, str] | None = None) -> Any:
-    return requests.get(f"{stack.api_url}{path}", headers=headers or {}, timeout=15)
+PASSWORD = "Demo-Portal-2026"
 
 
-def test_demo_provider_has_three_digital_orders_to_invoice(local_stack: LocalStack) -> None:
-    doctor = provider_login(local_stack, "prestador@demo.mx", PASSWORD)
-    answer = get(local_stack, "/v1/care-orders?status=registrada&limit=100", doctor)
+def provider_login(platform: Platform, identifier: str, password: str) -> dict[str, str]:
+    answer = platform.post("/v1/auth/login", json={"identifier": identifier, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+
+
+def register_provider(platform: Platform, name: str, password: str) -> tuple[str, str]:
+    """A new Mexican provider (regime 612), activated through the emailed link: (RFC, email)."""
+    rfc = unique_rfc()
+    email = f"medico-{uuid.uuid4().hex[:8]}@example.mx"
+    answer = platform.post(
+        "/v1/accounts/providers",
+        json={
+            "country": "MX",
+            "rfc": rfc,
+            "full_name": name,
+            "email": email,
+            "fiscal_regime": "612",
+            "jalisco_cedular": False,
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    token = platform.emailed_link(email, "activar.html").rsplit("#token=", 1)[1]
+    activated = platform.post("/v1/accounts/activate", json={"token": token, "password": password})
+    assert activated.status_code == 200, activated.text
+    return rfc, email
+
+
+def registered_provider(platform: Platform, name: str, password: str) -> tuple[str, dict[str, str]]:
+    """A new Mexican provider, signed in: (RFC, headers)."""
+    rfc, email = register_provider(platform, name, password)
+    return rfc, provider_login(platform, email, password)
+
+
+def test_demo_provider_has_three_digital_orders_to_invoice(platform: Platform) -> None:
+    doctor = provider_login(platform, "prestador@demo.mx", PASSWORD)
+    answer = platform.get("/v1/care-orders?status=registrada&limit=100", headers=doctor)
     assert answer.status_code == 200, answer.text
     demo = {
         o["account_number"]: o
@@ -45,26 +77,23 @@ def test_demo_provider_has_three_digital_orders_to_invoice(local_stack: LocalSta
     assert first["amount_to_invoice"]["amount"] == "900.00"
 
     # Someone else's order answers 404, another role 403, no token 401.
-    other = requests.post(
-        f"{local_stack.api_url}/v1/auth/login",
-        json={"identifier": "asegurado@demo.mx", "password": PASSWORD},
-        timeout=10,
+    other = platform.post(
+        "/v1/auth/login", json={"identifier": "asegurado@demo.mx", "password": PASSWORD}
     ).json()
     insured = {"Authorization": f"Bearer {other['id_token']}"}
-    assert get(local_stack, f"/v1/care-orders/{first['id']}", insured).status_code == 403
-    assert get(local_stack, f"/v1/care-orders/{first['id']}").status_code == 401
-    missing = get(local_stack, "/v1/care-orders/00000000-0000-4000-8000-000000000000", doctor)
+    assert platform.get(f"/v1/care-orders/{first['id']}", headers=insured).status_code == 403
+    assert platform.get(f"/v1/care-orders/{first['id']}").status_code == 401
+    missing = platform.get("/v1/care-orders/00000000-0000-4000-8000-000000000000", headers=doctor)
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "not_found"
 
 
-def test_bad_input_is_answered_in_spanish_never_500(local_stack: LocalStack) -> None:
-    doctor = provider_login(local_stack, "prestador@demo.mx", PASSWORD)
-    bad_clabe = requests.put(
-        f"{local_stack.api_url}/v1/provider/bank-account",
+def test_bad_input_is_answered_in_spanish_never_500(platform: Platform) -> None:
+    doctor = provider_login(platform, "prestador@demo.mx", PASSWORD)
+    bad_clabe = platform.put(
+        "/v1/provider/bank-account",
         json={"clabe": "002180700845632137", "statement": {"name": "estado.pdf", "size": 1000}},
         headers=doctor,
-        timeout=10,
     )
     assert bad_clabe.status_code == 422
     assert bad_clabe.json()["error"]["code"] == "clabe_check_digit"
@@ -75,30 +104,28 @@ def test_bad_input_is_answered_in_spanish_never_500(local_stack: LocalStack) -> 
         {"care_order_ids": ["../x"], "file": {"name": "f.xml", "size": 1}},
     ]
     for body in bodies:
-        answer = requests.post(
-            f"{local_stack.api_url}/v1/invoices", json=body, headers=doctor, timeout=10
-        )
+        answer = platform.post("/v1/invoices", json=body, headers=doctor)
         assert answer.status_code == 422, answer.text
-    wrong_name = requests.post(
-        f"{local_stack.api_url}/v1/invoices",
+    wrong_name = platform.post(
+        "/v1/invoices",
         json={
             "care_order_ids": ["00000000-0000-4000-8000-000000000000"],
             "file": {"name": "f.xml", "size": 10},
         },
         headers=doctor,
-        timeout=10,
     )
     assert wrong_name.status_code == 404
-    assert get(local_stack, "/v1/provider/statement?format=pdf", doctor).status_code == 422
+    assert platform.get("/v1/provider/statement?format=pdf", headers=doctor).status_code == 422
 
 
-def test_statement_downloads_as_excel(local_stack: LocalStack) -> None:
+def test_statement_downloads_as_excel(platform: Platform) -> None:
     from openpyxl import load_workbook
 
-    doctor = provider_login(local_stack, "prestador@demo.mx", PASSWORD)
-    link = get(local_stack, "/v1/provider/statement?format=xlsx", doctor)
+    doctor = provider_login(platform, "prestador@demo.mx", PASSWORD)
+    link = platform.get("/v1/provider/statement?format=xlsx", headers=doctor)
     assert link.status_code == 200, link.text
     assert set(link.json()) == {"url", "expires_at"}
+    # The presigned GET goes to moto's S3 (moto answers the requests library).
     data = requests.get(link.json()["url"], timeout=10).content
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
@@ -107,23 +134,12 @@ def test_statement_downloads_as_excel(local_stack: LocalStack) -> None:
     assert accounts[-1] == "Totales"
 
 
-def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: LocalStack) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from tests.e2e.providers_helpers import (
-        bearer,
-        order_invoice,
-        registered_provider,
-        shared_operator_session,
-        unique_uuid,
-    )
-
-    api = local_stack.api_url
-    rfc, doctor = registered_provider(local_stack, "Tomás Ruiz Olvera", "una frase de acceso 2026")
-    operator = bearer(shared_operator_session(local_stack))
+def test_concurrent_requests_take_an_order_once_and_a_uuid_once(platform: Platform) -> None:
+    rfc, doctor = registered_provider(platform, "Tomás Ruiz Olvera", "una frase de acceso 2026")
+    operator = bearer(platform.operator_tokens())
     prefix = f"CC-{rfc[-6:]}"
-    loaded = requests.post(
-        f"{api}/v1/operator/care-orders",
+    loaded = platform.post(
+        "/v1/operator/care-orders",
         json={
             "insurer_id": "sec",
             "provider_rfc": rfc,
@@ -141,19 +157,17 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: Loc
             ],
         },
         headers=operator,
-        timeout=15,
     )
     assert loaded.status_code == 201, loaded.text
     orders = loaded.json()["items"]
     spec: dict[str, Any] = {"name": "factura.xml", "size": 4000, "content_type": "text/xml"}
 
     # Ten requests invoicing the same order at once: one takes it, nine are told why not.
-    def take(_: int) -> requests.Response:
-        return requests.post(
-            f"{api}/v1/invoices",
+    def take(_: int) -> Answer:
+        return platform.post(
+            "/v1/invoices",
             json={"care_order_ids": [orders[10]["id"]], "file": spec},
             headers=doctor,
-            timeout=30,
         )
 
     with ThreadPoolExecutor(10) as pool:
@@ -173,11 +187,10 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: Loc
     ]
     slots = []
     for order, data in zip(orders[:10], files, strict=True):
-        created = requests.post(
-            f"{api}/v1/invoices",
+        created = platform.post(
+            "/v1/invoices",
             json={"care_order_ids": [order["id"]], "file": {**spec, "size": len(data)}},
             headers=doctor,
-            timeout=10,
         )
         assert created.status_code == 201, created.text
         slots.append(created.json())
@@ -185,11 +198,12 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: Loc
     def upload(pair: tuple[dict[str, Any], bytes]) -> int:
         created, data = pair
         slot = created["slot"]
+        # The presigned POST goes to moto's S3 (moto answers the requests library).
         return requests.post(
             slot["upload"]["url"],
             data=slot["upload"]["fields"],
             files={"file": ("factura.xml", data, "text/xml")},
-            headers={"Origin": local_stack.site_url},
+            headers={"Origin": os.environ["SITE_URL"]},
             timeout=30,
         ).status_code
 
@@ -198,8 +212,9 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(local_stack: Loc
 
     deadline = time.monotonic() + 60
     while True:
+        platform.drain()
         invoices = [
-            get(local_stack, f"/v1/invoices/{c['invoice_id']}", doctor).json() for c in slots
+            platform.get(f"/v1/invoices/{c['invoice_id']}", headers=doctor).json() for c in slots
         ]
         if all(i["status"] != "en_validacion" for i in invoices) or time.monotonic() > deadline:
             break
