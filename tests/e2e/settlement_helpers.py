@@ -3,7 +3,6 @@ in Santiago, and loading transactions over HTTP."""
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -83,40 +82,3 @@ def card(transaction_id: str, when: date, amount: int) -> dict[str, Any]:
         "transaction_cost": "150",
         "issuer_answer": "aprobada",
     }
-
-
-def wait_for_run(stack: LocalStack, auth: dict[str, str], run_id: str, seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        run = requests.get(
-            f"{stack.api_url}/v1/operator/settlements/runs/{run_id}", headers=auth, timeout=30
-        ).json()
-        if run["finished"]:
-            return run
-        time.sleep(0.3)
-    raise AssertionError(f"run {run_id} did not finish: {run}")
-
-
-def settled_ids(stack: LocalStack, auth: dict[str, str]) -> dict[str, list[str]]:
-    """Every transaction id the provider sees in a settlement, with the folios holding it."""
-    seen: dict[str, list[str]] = {}
-    for year in {today().year, today().year - 1}:
-        listed = requests.get(
-            f"{stack.api_url}/v1/settlements", params={"year": year}, headers=auth, timeout=30
-        ).json()["items"]
-        for settlement in listed:
-            cursor = None
-            while True:
-                params = {"limit": 500, **({"cursor": cursor} if cursor else {})}
-                page = requests.get(
-                    f"{stack.api_url}/v1/settlements/{settlement['folio']}/transactions",
-                    params=params,
-                    headers=auth,
-                    timeout=30,
-                ).json()
-                for item in page["items"]:
-                    seen.setdefault(item["id"], []).append(settlement["folio"])
-                cursor = page["next_cursor"]
-                if not cursor:
-                    break
-    return seen

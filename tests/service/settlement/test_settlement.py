@@ -133,7 +133,8 @@ def test_overlapping_manual_runs_never_share_a_transaction(
 ) -> None:
     # moto in-process is not thread-safe, so the overlap is staged: while the first run is
     # between reading a page and claiming it, two more runs (the same period and an earlier
-    # one) run to the end. The race over real threads is in tests/e2e/test_settlement_api.py.
+    # one) run to the end. The race over real threads is in tests/api/test_settlement_api.py
+    # (on the platform fixture, whose DynamoDB is serialised as the local stack's is).
     monkeypatch.setattr(runs, "PAGE_SIZE", 10)
     items = week_of_transactions(60, prefix="O")
     service.load_transactions_by_operator(world.operator, items)
