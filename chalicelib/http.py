@@ -152,6 +152,8 @@ class RouteDeclarer:
     view's annotations (`body: Model`, `query: Model`, `-> Model`), the status is 200 (204
     for a view annotated `-> None`), and the tags and roles are the declarer's defaults
     (`Routes(..., tags=..., roles=...)`, `Routes.group`); any of them may still be named.
+    `errors` lists only what the route may answer beyond the errors every route of its kind
+    may (a body, a query string, an id in the path, a session: see `chalicelib.openapi`).
     """
 
     default_tags: tuple[str, ...] = ()

@@ -11,9 +11,7 @@ routes = Routes(__name__, tags=("citas",), roles=("afiliado",))
 operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
-@routes.route(
-    "/v1/family", summary="Mi núcleo familiar (misma serie de credencial)", errors=(400, 404, 422)
-)
+@routes.route("/v1/family", summary="Mi núcleo familiar (misma serie de credencial)", errors=(404,))
 def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
     return appointments.family(principal, limit=query.limit, cursor=query.cursor)
 
@@ -22,7 +20,7 @@ def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
     "/v1/clinics",
     summary="Clínicas con medicina general",
     roles=("afiliado", "operador"),
-    errors=(400, 404, 422),
+    errors=(404,),
 )
 def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
     return appointments.clinics(principal, query)
@@ -32,7 +30,7 @@ def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
     "/v1/agenda",
     summary="Agendas de una clínica en una fecha, con horarios libres y cupo de internet",
     roles=("afiliado", "operador"),
-    errors=(400, 404, 422),
+    errors=(404,),
 )
 def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
     return appointments.agenda(principal, query)
@@ -43,7 +41,7 @@ def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
     "POST",
     summary="Agendar una cita para mí o un familiar",
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409),
 )
 def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.AppointmentOut:
     return appointments.book(principal, body)
@@ -53,15 +51,13 @@ def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.Appoint
     "/v1/appointments/{appointment_id}",
     "DELETE",
     summary="Cancelar una cita (hasta que comience)",
-    errors=(404, 409),
+    errors=(409,),
 )
 def cancel_appointment(principal: Principal, appointment_id: str) -> appt.AppointmentOut:
     return appointments.cancel(principal, appointment_id)
 
 
-@routes.route(
-    "/v1/appointments", summary="Citas próximas o historial de mi núcleo familiar", errors=(400,)
-)
+@routes.route("/v1/appointments", summary="Citas próximas o historial de mi núcleo familiar")
 def list_appointments(principal: Principal, query: appt.AppointmentsQuery) -> appt.AppointmentList:
     return appointments.appointments(principal, query)
 
@@ -71,7 +67,7 @@ def list_appointments(principal: Principal, query: appt.AppointmentsQuery) -> ap
     "POST",
     summary="Registrar una clínica (UMF)",
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409),
 )
 def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
     return appointments.create_clinic(principal, body)
@@ -82,7 +78,7 @@ def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
     "POST",
     summary="Cargar la agenda de un médico (fecha, turno, horarios, cupo de internet)",
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409),
 )
 def create_agenda(principal: Principal, body: appt.AgendaIn) -> appt.AgendaOut:
     return appointments.create_agenda(principal, body)

@@ -11,7 +11,7 @@ routes = Routes(__name__, tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
-    "/v1/operator/audit", summary="Registro de auditoría de mi aseguradora", errors=(400, 404, 422)
+    "/v1/operator/audit", summary="Registro de auditoría de mi aseguradora", errors=(404,)
 )
 def operator_audit(
     principal: Principal, query: audit_schemas.AuditQuery

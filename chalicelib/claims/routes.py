@@ -18,27 +18,17 @@ def my_policy(principal: Principal) -> cl.PolicyOut:
     return claims.my_policy(principal)
 
 
-@routes.route(
-    "/v1/catalog/claims",
-    summary="Tipos de trámite y documentos que pide cada etapa",
-    errors=(400, 422),
-)
+@routes.route("/v1/catalog/claims", summary="Tipos de trámite y documentos que pide cada etapa")
 def claim_catalog(principal: Principal, query: cl.CatalogQuery) -> cl.CatalogOut:
     return claims.claim_catalog(principal, limit=query.limit, cursor=query.cursor)
 
 
-@routes.route("/v1/hospitals", summary="Hospitales de la red de mi aseguradora", errors=(400, 422))
+@routes.route("/v1/hospitals", summary="Hospitales de la red de mi aseguradora")
 def network_hospitals(principal: Principal, query: cl.HospitalQuery) -> cl.HospitalsOut:
     return claims.list_hospitals(principal, query.q, limit=query.limit, cursor=query.cursor)
 
 
-@routes.route(
-    "/v1/claims",
-    "POST",
-    summary="Paso 1: registrar un trámite (borrador)",
-    status=201,
-    errors=(422,),
-)
+@routes.route("/v1/claims", "POST", summary="Paso 1: registrar un trámite (borrador)", status=201)
 def create_claim(principal: Principal, body: cl.ClaimIn) -> cl.ClaimOut:
     return claims.create_claim(principal, body)
 
@@ -46,16 +36,13 @@ def create_claim(principal: Principal, body: cl.ClaimIn) -> cl.ClaimOut:
 @routes.route(
     "/v1/claims",
     summary="Mis trámites: actuales, en trámite (con filtros) o historial (con búsqueda)",
-    errors=(400, 422),
 )
 def list_claims(principal: Principal, query: cl.ClaimListQuery) -> cl.ClaimListOut:
     return claims.list_claims(principal, query)
 
 
 @routes.route(
-    "/v1/claims/{claim_id}",
-    summary="Detalle de un trámite: estado, plazos, documentos e historial",
-    errors=(404,),
+    "/v1/claims/{claim_id}", summary="Detalle de un trámite: estado, plazos, documentos e historial"
 )
 def read_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     return claims.read_claim(principal, claim_id)
@@ -66,7 +53,7 @@ def read_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     "POST",
     summary="Paso 2: espacios de carga para los documentos del trámite",
     status=201,
-    errors=(404, 409, 413, 422),
+    errors=(409, 413),
 )
 def claim_document_slots(
     principal: Principal, claim_id: str, body: cl.ClaimFilesIn
@@ -78,7 +65,7 @@ def claim_document_slots(
     "/v1/claims/{claim_id}/folio",
     "POST",
     summary="Generar folio (una sola vez; un reintento devuelve el mismo)",
-    errors=(404, 409),
+    errors=(409,),
 )
 def generate_folio(principal: Principal, claim_id: str) -> cl.FolioOut:
     return claims.generate_folio(principal, claim_id)
@@ -88,15 +75,13 @@ def generate_folio(principal: Principal, claim_id: str) -> cl.FolioOut:
     "/v1/claims/{claim_id}/pending-response",
     "POST",
     summary="Enviar los documentos pendientes con observaciones",
-    errors=(404, 409, 422),
+    errors=(409,),
 )
 def answer_pending(principal: Principal, claim_id: str, body: cl.PendingResponseIn) -> cl.ClaimOut:
     return claims.answer_pending(principal, claim_id, body)
 
 
-@routes.route(
-    "/v1/forms", summary="Formatos para descargar por tipo de trámite y etapa", errors=(400, 422)
-)
+@routes.route("/v1/forms", summary="Formatos para descargar por tipo de trámite y etapa")
 def claim_forms(principal: Principal, query: cl.FormsQuery) -> cl.FormsOut:
     return claims.list_forms(principal, query)
 
@@ -106,9 +91,7 @@ def medical_network(principal: Principal) -> cl.NetworkOut:
     return claims.medical_network(principal)
 
 
-@routes.route(
-    "/v1/contact", "POST", summary="Quejas, sugerencias y dudas", status=201, errors=(422,)
-)
+@routes.route("/v1/contact", "POST", summary="Quejas, sugerencias y dudas", status=201)
 def contact_us(principal: Principal, body: cl.ContactIn) -> cl.ContactOut:
     return claims.contact(principal, body)
 
@@ -119,10 +102,7 @@ def my_notifications(principal: Principal, query: cl.PageQuery) -> cl.Notificati
 
 
 @routes.route(
-    "/v1/notifications/{notification_id}/read",
-    "POST",
-    summary="Marcar una notificación como leída",
-    errors=(404,),
+    "/v1/notifications/{notification_id}/read", "POST", summary="Marcar una notificación como leída"
 )
 def read_notification(principal: Principal, notification_id: str) -> cl.Done:
     return claims.mark_notification_read(principal, notification_id)
@@ -131,16 +111,14 @@ def read_notification(principal: Principal, notification_id: str) -> cl.Done:
 @operator_routes.route(
     "/v1/operator/claims",
     summary="Trámites de mi aseguradora por estado (lectura auditada)",
-    errors=(404, 422),
+    errors=(404,),
 )
 def operator_claims(principal: Principal, query: cl.OperatorQueueQuery) -> cl.ClaimListOut:
     return claims.operator_queue(principal, query, caller_ip(routes.current_request))
 
 
 @operator_routes.route(
-    "/v1/operator/claims/{claim_id}",
-    summary="Un trámite con sus documentos (lectura auditada)",
-    errors=(404,),
+    "/v1/operator/claims/{claim_id}", summary="Un trámite con sus documentos (lectura auditada)"
 )
 def operator_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
     return claims.operator_claim(principal, claim_id, caller_ip(routes.current_request))
@@ -149,7 +127,7 @@ def operator_claim(principal: Principal, claim_id: str) -> cl.ClaimOut:
 @operator_routes.route(
     "/v1/operator/claims/{claim_id}/documents/{document_id}/download",
     summary="Enlace a un documento del trámite (descarga auditada)",
-    errors=(404, 409, 422),
+    errors=(409,),
 )
 def operator_claim_document(
     principal: Principal, claim_id: str, document_id: str, query: cl.OperatorDownloadQuery
@@ -163,7 +141,7 @@ def operator_claim_document(
     "/v1/operator/claims/{claim_id}/transitions",
     "POST",
     summary="Mover un trámite de estado con una nota",
-    errors=(404, 409, 422),
+    errors=(409,),
 )
 def claim_transition(principal: Principal, claim_id: str, body: cl.TransitionIn) -> cl.ClaimOut:
     return claims.transition(principal, claim_id, body, caller_ip(routes.current_request))

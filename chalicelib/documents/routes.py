@@ -10,11 +10,7 @@ from chalicelib.http import ANY_ROLE, Routes
 routes = Routes(__name__, tags=("documentos",), roles=ANY_ROLE)
 
 
-@routes.route(
-    "/v1/documents/{document_id}",
-    summary="Un documento y su resultado de validación",
-    errors=(404,),
-)
+@routes.route("/v1/documents/{document_id}", summary="Un documento y su resultado de validación")
 def read_document(principal: Principal, document_id: str) -> docs.DocumentOut:
     return documents.read_document(principal, document_id)
 
@@ -23,7 +19,7 @@ def read_document(principal: Principal, document_id: str) -> docs.DocumentOut:
     "/v1/documents/{document_id}",
     "DELETE",
     summary="Eliminar un documento (mientras el trámite lo permita)",
-    errors=(404, 409),
+    errors=(409,),
 )
 def delete_document(principal: Principal, document_id: str) -> None:
     documents.delete_document(principal, document_id)
@@ -32,7 +28,7 @@ def delete_document(principal: Principal, document_id: str) -> None:
 @routes.route(
     "/v1/documents/{document_id}/download",
     summary="Enlace temporal para descargar o ver un documento",
-    errors=(404, 409, 422),
+    errors=(409,),
 )
 def download_document(
     principal: Principal, document_id: str, query: docs.DownloadQuery

@@ -17,36 +17,32 @@ def _source_ip() -> str:
     return caller_ip(routes.current_request) or "unknown"
 
 
-@routes.route("/v1/plans", summary="Planes de membresía", errors=(400, 422))
+@routes.route("/v1/plans", summary="Planes de membresía")
 def list_plans(query: pay.PageQuery) -> pay.PlansOut:
     return payments.list_plans(query.limit, query.cursor)
 
 
 @member_routes.route(
-    "/v1/memberships", "POST", summary="Afiliarse a un plan", status=201, errors=(404, 409, 422)
+    "/v1/memberships", "POST", summary="Afiliarse a un plan", status=201, errors=(404, 409)
 )
 def enrol_membership(principal: Principal, body: pay.Enrolment) -> pay.MembershipCreated:
     return payments.enrol(principal, body)
 
 
-@member_routes.route("/v1/memberships", summary="Mis membresías", errors=(400, 422))
+@member_routes.route("/v1/memberships", summary="Mis membresías")
 def my_memberships(principal: Principal, query: pay.PageQuery) -> pay.MembershipsOut:
     return payments.my_memberships(principal, query.limit, query.cursor)
 
 
 @member_routes.route(
-    "/v1/memberships/{membership_id}",
-    summary="Una membresía: estado, vigencia y pagos",
-    errors=(404,),
+    "/v1/memberships/{membership_id}", summary="Una membresía: estado, vigencia y pagos"
 )
 def read_membership(principal: Principal, membership_id: str) -> pay.MembershipOut:
     return payments.membership(principal, membership_id)
 
 
 @member_routes.route(
-    "/v1/memberships/{membership_id}/card",
-    summary="Enlace temporal a la credencial virtual (PDF)",
-    errors=(404,),
+    "/v1/memberships/{membership_id}/card", summary="Enlace temporal a la credencial virtual (PDF)"
 )
 def membership_card(principal: Principal, membership_id: str) -> pay.CardOut:
     return payments.card(principal, membership_id)
@@ -56,7 +52,7 @@ def membership_card(principal: Principal, membership_id: str) -> pay.CardOut:
     "/v1/payments/lookup",
     "POST",
     summary="Qué debo, por RFC (sin sesión; datos enmascarados)",
-    errors=(422, 429),
+    errors=(429,),
 )
 def payment_lookup(body: pay.Lookup) -> pay.LookupOut:
     return payments.lookup(body.rfc, _source_ip())
@@ -67,7 +63,7 @@ def payment_lookup(body: pay.Lookup) -> pay.LookupOut:
     "POST",
     summary="Referencia de pago en tienda o banco (sin sesión)",
     status=201,
-    errors=(404, 409, 422, 429),
+    errors=(409, 429),
 )
 def create_payment_reference(membership_id: str, body: pay.ReferenceRequest) -> pay.ReferenceOut:
     return payments.create_reference(membership_id, body, _source_ip())
@@ -78,7 +74,7 @@ def create_payment_reference(membership_id: str, body: pay.ReferenceRequest) -> 
     "POST",
     summary="Pago con tarjeta (token de la pasarela; sin sesión)",
     status=201,
-    errors=(404, 409, 422, 429),
+    errors=(409, 429),
 )
 def pay_membership_by_card(membership_id: str, body: pay.CardPaymentRequest) -> pay.CardPaymentOut:
     return payments.pay_by_card(membership_id, body, _source_ip())
@@ -101,16 +97,14 @@ def payment_webhook() -> pay.WebhookAnswer:
     "/v1/operator/payments/simulations",
     "POST",
     summary="Simular el pago de una referencia (solo entorno local)",
-    errors=(404, 422),
+    errors=(404,),
 )
 def simulate_payment(principal: Principal, body: pay.Simulation) -> pay.SimulationOut:
     return payments.simulate_payment(principal, body)
 
 
 @operator_routes.route(
-    "/v1/operator/payments/exceptions",
-    summary="Pagos recibidos que no se aplicaron",
-    errors=(400, 404, 422),
+    "/v1/operator/payments/exceptions", summary="Pagos recibidos que no se aplicaron", errors=(404,)
 )
 def payment_exceptions(
     principal: Principal, query: pay.ExceptionsQuery

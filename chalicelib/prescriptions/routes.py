@@ -12,18 +12,13 @@ operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
 @routes.route(
-    "/v1/prescriptions",
-    summary="Recetas de mi núcleo familiar (informativas)",
-    errors=(400,),
-    tags=("recetas",),
+    "/v1/prescriptions", summary="Recetas de mi núcleo familiar (informativas)", tags=("recetas",)
 )
 def list_prescriptions(principal: Principal, query: rx.PageQuery) -> rx.PrescriptionList:
     return prescriptions.prescriptions(principal, query)
 
 
-@routes.route(
-    "/v1/sick-leaves", summary="Mis incapacidades selladas de los últimos meses", errors=(400,)
-)
+@routes.route("/v1/sick-leaves", summary="Mis incapacidades selladas de los últimos meses")
 def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveList:
     return prescriptions.sick_leaves(principal, query)
 
@@ -31,7 +26,7 @@ def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveL
 @routes.route(
     "/v1/sick-leaves/{sick_leave_id}/certificate",
     summary="Enlace temporal al certificado sellado (PDF)",
-    errors=(404, 409),
+    errors=(409,),
 )
 def sick_leave_certificate(principal: Principal, sick_leave_id: str) -> rx.FileLink:
     return prescriptions.certificate(principal, sick_leave_id)
@@ -47,7 +42,7 @@ def verify_sick_leave(sick_leave_id: str, query: rx.VerifyQuery) -> rx.Verificat
 
 
 @operator_routes.route(
-    "/v1/operator/prescriptions", "POST", summary="Emitir una receta", status=201, errors=(404, 422)
+    "/v1/operator/prescriptions", "POST", summary="Emitir una receta", status=201, errors=(404,)
 )
 def issue_prescription(principal: Principal, body: rx.PrescriptionIn) -> rx.PrescriptionOut:
     return prescriptions.issue_prescription(principal, body)
@@ -58,7 +53,7 @@ def issue_prescription(principal: Principal, body: rx.PrescriptionIn) -> rx.Pres
     "POST",
     summary="Emitir una incapacidad (y autorizarla y sellarla si se indica)",
     status=201,
-    errors=(404, 422),
+    errors=(404,),
 )
 def issue_sick_leave(principal: Principal, body: rx.SickLeaveIn) -> rx.SickLeaveOut:
     return prescriptions.issue_sick_leave(principal, body)
@@ -68,7 +63,7 @@ def issue_sick_leave(principal: Principal, body: rx.SickLeaveIn) -> rx.SickLeave
     "/v1/operator/sick-leaves/{sick_leave_id}/authorize",
     "POST",
     summary="Autorizar y sellar una incapacidad",
-    errors=(404, 409),
+    errors=(409,),
 )
 def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> rx.SickLeaveOut:
     return prescriptions.authorize_sick_leave(principal, sick_leave_id)

@@ -22,7 +22,7 @@ def create_data_request(principal: Principal, body: arco.DataRequestIn) -> arco.
     return privacy.create_request(principal, body)
 
 
-@routes.route("/v1/me/data-requests", summary="Mis solicitudes de datos personales", errors=(400,))
+@routes.route("/v1/me/data-requests", summary="Mis solicitudes de datos personales")
 def list_data_requests(principal: Principal, query: arco.ListQuery) -> arco.DataRequestListOut:
     return privacy.my_requests(principal, query)
 
@@ -30,7 +30,6 @@ def list_data_requests(principal: Principal, query: arco.ListQuery) -> arco.Data
 @routes.route(
     "/v1/me/data-requests/{request_id}",
     summary="Una solicitud de datos personales (con enlace al archivo cuando está listo)",
-    errors=(404,),
 )
 def read_data_request(principal: Principal, request_id: str) -> arco.DataRequestOut:
     return privacy.my_request(principal, request_id)
@@ -39,7 +38,7 @@ def read_data_request(principal: Principal, request_id: str) -> arco.DataRequest
 @operator_routes.route(
     "/v1/operator/data-requests",
     summary="Solicitudes de datos personales de mi aseguradora (lectura auditada)",
-    errors=(400, 404),
+    errors=(404,),
 )
 def operator_data_requests(
     principal: Principal, query: arco.OperatorQuery
@@ -50,7 +49,6 @@ def operator_data_requests(
 @operator_routes.route(
     "/v1/operator/data-requests/{request_id}",
     summary="Una solicitud de datos personales (lectura auditada)",
-    errors=(404,),
 )
 def operator_data_request(principal: Principal, request_id: str) -> arco.OperatorDataRequestOut:
     return privacy.operator_request(principal, request_id, caller_ip(routes.current_request))
@@ -60,7 +58,7 @@ def operator_data_request(principal: Principal, request_id: str) -> arco.Operato
     "/v1/operator/data-requests/{request_id}/decision",
     "POST",
     summary="Aprobar o rechazar una solicitud de eliminación de cuenta",
-    errors=(404, 409),
+    errors=(409,),
 )
 def decide_data_request(
     principal: Principal, request_id: str, body: arco.DecisionIn

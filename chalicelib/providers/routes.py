@@ -26,7 +26,7 @@ def provider_bank_account(principal: Principal) -> prov.BankAccountsOut:
     "PUT",
     summary="Registrar o cambiar la cuenta bancaria (CLABE y estado de cuenta en PDF)",
     status=202,
-    errors=(409, 413, 422),
+    errors=(409, 413),
 )
 def register_bank_account(
     principal: Principal, body: prov.BankAccountIn
@@ -34,9 +34,7 @@ def register_bank_account(
     return providers.register_bank_account(principal, body)
 
 
-@routes.route(
-    "/v1/care-orders", summary="Mis órdenes de atención con su detalle de pago", errors=(400,)
-)
+@routes.route("/v1/care-orders", summary="Mis órdenes de atención con su detalle de pago")
 def list_care_orders(principal: Principal, query: prov.CareOrdersQuery) -> prov.CareOrderPage:
     return providers.care_orders(principal, query)
 
@@ -46,7 +44,7 @@ def list_care_orders(principal: Principal, query: prov.CareOrdersQuery) -> prov.
     "POST",
     summary="Registrar una orden tradicional con su PDF (o los tres PDF que unimos)",
     status=201,
-    errors=(409, 413, 422),
+    errors=(409, 413),
 )
 def register_traditional_order(
     principal: Principal, body: prov.TraditionalOrderIn
@@ -58,7 +56,6 @@ def register_traditional_order(
     "/v1/care-orders/{order_id}",
     summary="Una orden de atención y su detalle de pago",
     roles=PROVIDER_OR_OPERATOR,
-    errors=(404,),
 )
 def read_care_order(principal: Principal, order_id: str) -> prov.CareOrderOut:
     return providers.care_order(principal, order_id)
@@ -68,7 +65,7 @@ def read_care_order(principal: Principal, order_id: str) -> prov.CareOrderOut:
     "/v1/care-orders/{order_id}/format",
     summary="Enlace temporal al formato (PDF unido) de una orden tradicional",
     roles=PROVIDER_OR_OPERATOR,
-    errors=(404, 409),
+    errors=(409,),
 )
 def care_order_format(principal: Principal, order_id: str) -> prov.ExportOut:
     return providers.order_format(principal, order_id)
@@ -79,13 +76,13 @@ def care_order_format(principal: Principal, order_id: str) -> prov.ExportOut:
     "POST",
     summary="Facturar órdenes: espacio de carga para el XML del CFDI",
     status=201,
-    errors=(404, 409, 413, 422),
+    errors=(404, 409, 413),
 )
 def create_invoice(principal: Principal, body: prov.InvoiceIn) -> prov.InvoiceCreated:
     return providers.create_invoice(principal, body)
 
 
-@routes.route("/v1/invoices", summary="Mis facturas", errors=(400,))
+@routes.route("/v1/invoices", summary="Mis facturas")
 def list_invoices(principal: Principal, query: prov.InvoicesQuery) -> prov.InvoicePage:
     return providers.invoices(principal, query)
 
@@ -94,7 +91,6 @@ def list_invoices(principal: Principal, query: prov.InvoicesQuery) -> prov.Invoi
     "/v1/invoices/{invoice_id}",
     summary="Una factura: validación, pago y complemento",
     roles=PROVIDER_OR_OPERATOR,
-    errors=(404,),
 )
 def read_invoice(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
     return providers.invoice(principal, invoice_id)
@@ -105,7 +101,7 @@ def read_invoice(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
     "POST",
     summary="Espacio de carga para el XML del complemento de pago",
     status=201,
-    errors=(404, 409, 413, 422),
+    errors=(409, 413),
 )
 def request_payment_complement(
     principal: Principal, invoice_id: str, body: prov.ComplementIn
@@ -126,14 +122,14 @@ def provider_statement(principal: Principal, query: prov.StatementQuery) -> prov
     "POST",
     summary="Cargar órdenes de atención digitales de un prestador",
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409),
 )
 def load_care_orders(principal: Principal, body: prov.OperatorOrdersIn) -> prov.CareOrdersOut:
     return providers.load_digital_orders(principal, body)
 
 
 @operator_routes.route(
-    "/v1/operator/care-orders", summary="Órdenes de atención de una aseguradora", errors=(400, 404)
+    "/v1/operator/care-orders", summary="Órdenes de atención de una aseguradora", errors=(404,)
 )
 def operator_care_orders(
     principal: Principal, query: prov.OperatorOrdersQuery
@@ -142,7 +138,7 @@ def operator_care_orders(
 
 
 @operator_routes.route(
-    "/v1/operator/invoices", summary="Facturas de prestadores de una aseguradora", errors=(400, 404)
+    "/v1/operator/invoices", summary="Facturas de prestadores de una aseguradora", errors=(404,)
 )
 def operator_invoices(principal: Principal, query: prov.OperatorInvoicesQuery) -> prov.InvoicePage:
     return providers.operator_invoices(principal, query)
@@ -152,7 +148,7 @@ def operator_invoices(principal: Principal, query: prov.OperatorInvoicesQuery) -
     "/v1/operator/invoices/{invoice_id}/payments",
     "POST",
     summary="Registrar el pago de una factura (tras verificarla con el SAT)",
-    errors=(404, 409, 422),
+    errors=(409,),
 )
 def record_invoice_payment(
     principal: Principal, invoice_id: str, body: prov.PaymentIn

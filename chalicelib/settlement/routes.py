@@ -18,7 +18,7 @@ operator_routes = routes.group(roles=("operador",))
     "POST",
     summary="Espacios de carga para archivos CSV de transacciones",
     status=201,
-    errors=(409, 413, 422),
+    errors=(409, 413),
     tags=("operadores",),
 )
 def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) -> docs.SlotsOut:
@@ -29,17 +29,13 @@ def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) 
     "/v1/operator/transactions",
     "POST",
     summary="Cargar transacciones (bonos y tarjetas), hasta 1,000 por llamada",
-    errors=(403, 422),
 )
 def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
     return settlement.load_transactions_by_operator(principal, body.raw_items())
 
 
 @operator_routes.route(
-    "/v1/operator/lme",
-    "POST",
-    summary="Cargar licencias médicas electrónicas (LME) de prestadores",
-    errors=(403, 422),
+    "/v1/operator/lme", "POST", summary="Cargar licencias médicas electrónicas (LME) de prestadores"
 )
 def load_sick_leave_records(principal: Principal, body: stl.LmeLoadIn) -> stl.LoadOut:
     return settlement.load_lme(principal, body.raw_items())
@@ -49,7 +45,6 @@ def load_sick_leave_records(principal: Principal, body: stl.LmeLoadIn) -> stl.Lo
     "/v1/operator/platform-invoices",
     "POST",
     summary="Cargar facturas de la plataforma a prestadores",
-    errors=(403, 422),
 )
 def load_platform_invoices(principal: Principal, body: stl.PlatformInvoicesLoadIn) -> stl.LoadOut:
     return settlement.load_platform_invoices(principal, body.raw_items())
@@ -60,16 +55,13 @@ def load_platform_invoices(principal: Principal, body: stl.PlatformInvoicesLoadI
     "POST",
     summary="Ejecutar la liquidación ahora (prestadores de mis aseguradoras)",
     status=202,
-    errors=(403, 422),
 )
 def run_settlement(principal: Principal, body: stl.RunIn) -> stl.RunStarted:
     return settlement.run_by_operator(principal, body.period_end)
 
 
 @operator_routes.route(
-    "/v1/operator/settlements/runs/{run_id}",
-    summary="Avance de una ejecución de liquidación",
-    errors=(404,),
+    "/v1/operator/settlements/runs/{run_id}", summary="Avance de una ejecución de liquidación"
 )
 def settlement_run_progress(principal: Principal, run_id: str) -> stl.RunOut:
     return settlement.run_progress(principal, run_id)
@@ -85,7 +77,7 @@ def provider_settlement_account(principal: Principal) -> stl.ProviderAccountOut:
 @routes.route(
     "/v1/provider/platform-invoices",
     summary="Facturas de la plataforma al prestador, por año",
-    errors=(400, 404, 422),
+    errors=(404,),
 )
 def provider_platform_invoices(
     principal: Principal, query: stl.YearQuery
@@ -95,7 +87,7 @@ def provider_platform_invoices(
     )
 
 
-@routes.route("/v1/settlements", summary="Mis liquidaciones por año y mes", errors=(400, 404, 422))
+@routes.route("/v1/settlements", summary="Mis liquidaciones por año y mes", errors=(404,))
 def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.SettlementsOut:
     return settlement.settlements(
         principal, query.year, query.month, limit=query.limit, cursor=query.cursor
@@ -103,18 +95,14 @@ def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.S
 
 
 @routes.route(
-    "/v1/settlements/{folio}",
-    summary="Detalle de una liquidación: créditos por tipo y resumen",
-    errors=(404,),
+    "/v1/settlements/{folio}", summary="Detalle de una liquidación: créditos por tipo y resumen"
 )
 def settlement_detail(principal: Principal, folio: str) -> stl.SettlementDetailOut:
     return settlement.settlement_detail(principal, folio)
 
 
 @routes.route(
-    "/v1/settlements/{folio}/transactions",
-    summary="Transacciones liquidadas de una liquidación",
-    errors=(400, 404, 422),
+    "/v1/settlements/{folio}/transactions", summary="Transacciones liquidadas de una liquidación"
 )
 def settlement_transactions(
     principal: Principal, folio: str, query: stl.DetailQuery
@@ -126,7 +114,7 @@ def settlement_transactions(
     "/v1/reports/period",
     summary="Reporte por periodo (con format=xlsx o csv responde {url, expires_at})",
     response=stl.PeriodOut,
-    errors=(400, 404, 422),
+    errors=(404,),
 )
 def period_report(principal: Principal, query: stl.PeriodQuery) -> stl.PeriodOut | stl.ExportOut:
     if query.format == "json":
@@ -138,7 +126,7 @@ def period_report(principal: Principal, query: stl.PeriodQuery) -> stl.PeriodOut
     "/v1/reports/vouchers",
     summary="Bonos emitidos con liquidación (con format=xlsx o csv responde {url, expires_at})",
     response=stl.VouchersOut,
-    errors=(400, 404, 413, 422),
+    errors=(404, 413),
 )
 def vouchers_report(
     principal: Principal, query: stl.VouchersQuery
@@ -151,7 +139,7 @@ def vouchers_report(
 @routes.route(
     "/v1/reports/lme",
     summary="Licencias médicas por prestador, profesional o lugar, con tipo de validación",
-    errors=(400, 404, 422),
+    errors=(404,),
 )
 def lme_report(principal: Principal, query: stl.LmeQuery) -> stl.LmeOut:
     return settlement.lme_report(principal, query)
