@@ -13,19 +13,10 @@ family sees its appointments in time order with one Query),
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class ClinicIndex(GlobalSecondaryIndex["ClinicModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2
 
 
 class ClinicModel(Model):
@@ -42,16 +33,7 @@ class ClinicModel(Model):
     insurer_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
-    by_list = ClinicIndex()
-
-
-class AgendaIndex(GlobalSecondaryIndex["AgendaModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+    by_list = Gsi1["ClinicModel"]()
 
 
 class AgendaModel(Model):
@@ -75,7 +57,7 @@ class AgendaModel(Model):
     insurer_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
-    by_clinic_day = AgendaIndex()
+    by_clinic_day = Gsi1["AgendaModel"]()
 
 
 class SlotModel(Model):
@@ -86,15 +68,6 @@ class SlotModel(Model):
     time = UnicodeAttribute()
     status = UnicodeAttribute()  # libre | ocupado
     appointment_id = UnicodeAttribute(null=True)
-
-
-class NucleusIndex(GlobalSecondaryIndex["AppointmentModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
 
 
 class AppointmentModel(Model):
@@ -121,7 +94,7 @@ class AppointmentModel(Model):
     starts_at = UnicodeAttribute()
     created_at = UnicodeAttribute()
     cancelled_at = UnicodeAttribute(null=True)
-    by_nucleus = NucleusIndex()
+    by_nucleus = Gsi2["AppointmentModel"]()
 
 
 class DayGuardModel(Model):

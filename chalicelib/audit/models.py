@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class SubjectIndex(GlobalSecondaryIndex["AuditModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1
 
 
 class AuditModel(Model):
@@ -32,4 +23,4 @@ class AuditModel(Model):
     source_ip = UnicodeAttribute(null=True)
     at = UnicodeAttribute()
     detail = JSONAttribute(null=True)
-    by_subject = SubjectIndex()
+    by_subject = Gsi1["AuditModel"]()

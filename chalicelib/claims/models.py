@@ -16,28 +16,10 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class AccountIndex(GlobalSecondaryIndex["ClaimModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class QueueIndex(GlobalSecondaryIndex["ClaimModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2
 
 
 class ClaimModel(Model):
@@ -84,8 +66,8 @@ class ClaimModel(Model):
     # commits this one (the same folio, no second number spent).
     reserved_folio = UnicodeAttribute(null=True)
     version = NumberAttribute(default=0)
-    by_account = AccountIndex()
-    by_queue = QueueIndex()
+    by_account = Gsi1["ClaimModel"]()
+    by_queue = Gsi2["ClaimModel"]()
 
 
 class FolioModel(Model):

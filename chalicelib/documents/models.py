@@ -10,19 +10,10 @@ document, so one invoice is not accepted twice).
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class OwnerIndex(GlobalSecondaryIndex["DocumentModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1
 
 
 class DocumentModel(Model):
@@ -58,7 +49,7 @@ class DocumentModel(Model):
     deleted_at = UnicodeAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    by_owner = OwnerIndex()
+    by_owner = Gsi1["DocumentModel"]()
 
 
 class UsageModel(Model):

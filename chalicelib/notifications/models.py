@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class PendingIndex(GlobalSecondaryIndex["OutboxEmailModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1
 
 
 class OutboxEmailModel(Model):
@@ -38,4 +29,4 @@ class OutboxEmailModel(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at_epoch = NumberAttribute(null=True)
-    pending = PendingIndex()
+    pending = Gsi1["OutboxEmailModel"]()

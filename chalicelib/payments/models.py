@@ -20,37 +20,10 @@ payment_references:
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class MembershipsByOwner(GlobalSecondaryIndex["MembershipItem"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class MembershipsByDueDate(GlobalSecondaryIndex["MembershipItem"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
-
-
-class ReferencesByExpiry(GlobalSecondaryIndex["ReferenceItem"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2
 
 
 class MembershipItem(Model):
@@ -70,8 +43,8 @@ class MembershipItem(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
-    by_owner = MembershipsByOwner()
-    by_due_date = MembershipsByDueDate()
+    by_owner = Gsi1["MembershipItem"]()
+    by_due_date = Gsi2["MembershipItem"]()
 
 
 class ReferenceItem(Model):
@@ -90,4 +63,4 @@ class ReferenceItem(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at_epoch = NumberAttribute(null=True)
-    by_expiry = ReferencesByExpiry()
+    by_expiry = Gsi1["ReferenceItem"]()

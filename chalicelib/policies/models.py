@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class PolicyNumberIndex(GlobalSecondaryIndex["PolicyModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1
 
 
 class InsurerModel(Model):
@@ -40,7 +31,7 @@ class PolicyModel(Model):
     titular_name = UnicodeAttribute()
     members = JSONAttribute()  # [{id, full_name, relationship}]
     coverages = ListAttribute[str]()
-    by_number = PolicyNumberIndex()
+    by_number = Gsi1["PolicyModel"]()
 
 
 class ConditionModel(Model):

@@ -9,19 +9,10 @@ within the last months" is a key condition, not a filter).
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class NucleusIndex(GlobalSecondaryIndex["PrescriptionModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1
 
 
 class PrescriptionModel(Model):
@@ -41,16 +32,7 @@ class PrescriptionModel(Model):
     medicines = JSONAttribute()
     issued_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
-    by_nucleus = NucleusIndex()
-
-
-class MemberIndex(GlobalSecondaryIndex["SickLeaveModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
+    by_nucleus = Gsi1["PrescriptionModel"]()
 
 
 class SickLeaveModel(Model):
@@ -78,4 +60,4 @@ class SickLeaveModel(Model):
     seal = UnicodeAttribute(null=True)
     seal_key_id = UnicodeAttribute(null=True)
     seal_version = NumberAttribute(null=True)
-    by_member = MemberIndex()
+    by_member = Gsi1["SickLeaveModel"]()

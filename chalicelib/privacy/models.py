@@ -12,37 +12,10 @@ under `PURGE` by that day (the schedule's Query), gone once purged.
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class PersonIndex(GlobalSecondaryIndex["DataRequestModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class InsurerIndex(GlobalSecondaryIndex["DataRequestModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
-
-
-class WorkIndex(GlobalSecondaryIndex["DataRequestModel"]):
-    class Meta:
-        index_name = "gsi3"
-        projection = AllProjection()
-
-    gsi3pk = UnicodeAttribute(hash_key=True)
-    gsi3sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2, Gsi3
 
 
 class DataRequestModel(Model):
@@ -75,9 +48,9 @@ class DataRequestModel(Model):
     gsi2sk = UnicodeAttribute()
     gsi3pk = UnicodeAttribute(null=True)
     gsi3sk = UnicodeAttribute(null=True)
-    by_person = PersonIndex()
-    by_insurer = InsurerIndex()
-    by_work = WorkIndex()
+    by_person = Gsi1["DataRequestModel"]()
+    by_insurer = Gsi2["DataRequestModel"]()
+    by_work = Gsi3["DataRequestModel"]()
 
 
 class OpenGuardModel(Model):
@@ -86,15 +59,6 @@ class OpenGuardModel(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     request_id = UnicodeAttribute()
-
-
-class PurgeIndex(GlobalSecondaryIndex["PurgeModel"]):
-    class Meta:
-        index_name = "gsi3"
-        projection = AllProjection()
-
-    gsi3pk = UnicodeAttribute(hash_key=True)
-    gsi3sk = UnicodeAttribute(range_key=True)
 
 
 class PurgeModel(Model):
@@ -111,4 +75,4 @@ class PurgeModel(Model):
     until = UnicodeAttribute()  # YYYY-MM-DD, the first day the records may go
     gsi3pk = UnicodeAttribute()
     gsi3sk = UnicodeAttribute()
-    by_due = PurgeIndex()
+    by_due = Gsi3["PurgeModel"]()

@@ -21,28 +21,10 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class _OrdersByProvider(GlobalSecondaryIndex["CareOrderModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class _OrdersByInsurer(GlobalSecondaryIndex["CareOrderModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2
 
 
 class CareOrderModel(Model):
@@ -79,8 +61,8 @@ class CareOrderModel(Model):
     gsi2pk = UnicodeAttribute()
     gsi2sk = UnicodeAttribute()
 
-    by_provider = _OrdersByProvider()
-    by_insurer = _OrdersByInsurer()
+    by_provider = Gsi1["CareOrderModel"]()
+    by_insurer = Gsi2["CareOrderModel"]()
 
 
 class AccountNumberModel(Model):
@@ -105,24 +87,6 @@ class BankAccountModel(Model):
     document_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
-
-
-class _InvoicesByProvider(GlobalSecondaryIndex["InvoiceModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class _InvoicesByInsurer(GlobalSecondaryIndex["InvoiceModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
 
 
 class InvoiceModel(Model):
@@ -152,5 +116,5 @@ class InvoiceModel(Model):
     gsi2pk = UnicodeAttribute()
     gsi2sk = UnicodeAttribute()
 
-    by_provider = _InvoicesByProvider()
-    by_insurer = _InvoicesByInsurer()
+    by_provider = Gsi1["InvoiceModel"]()
+    by_insurer = Gsi2["InvoiceModel"]()

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class SerialIndex(GlobalSecondaryIndex["AffiliateRecordModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)  # SERIAL#<credential serial>
-    gsi1sk = UnicodeAttribute(range_key=True)  # NSS#<nss>
+from chalicelib.tables.models import Gsi1
 
 
 class AffiliateRecordModel(Model):
@@ -23,11 +14,11 @@ class AffiliateRecordModel(Model):
 
     pk = UnicodeAttribute(hash_key=True)  # NSS#<nss>
     sk = UnicodeAttribute(range_key=True)  # REGISTRY
-    gsi1pk = UnicodeAttribute()
-    gsi1sk = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute()  # SERIAL#<credential serial>
+    gsi1sk = UnicodeAttribute()  # NSS#<nss>
     member_id = UnicodeAttribute()
     nss = UnicodeAttribute()
     credential_serial = UnicodeAttribute()
     full_name = UnicodeAttribute()
     insurer_id = UnicodeAttribute(null=True)
-    by_serial = SerialIndex()
+    by_serial = Gsi1["AffiliateRecordModel"]()

@@ -25,28 +25,10 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-
-
-class _Gsi1(GlobalSecondaryIndex["TransactionModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
-
-
-class _Gsi2(GlobalSecondaryIndex["TransactionModel"]):
-    class Meta:
-        index_name = "gsi2"
-        projection = AllProjection()
-
-    gsi2pk = UnicodeAttribute(hash_key=True)
-    gsi2sk = UnicodeAttribute(range_key=True)
+from chalicelib.tables.models import Gsi1, Gsi2
 
 
 class TransactionModel(Model):
@@ -58,22 +40,13 @@ class TransactionModel(Model):
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
     gsi2sk = UnicodeAttribute(null=True)
-    by_provider = _Gsi1()
-    unsettled = _Gsi2()
+    by_provider = Gsi1["TransactionModel"]()
+    unsettled = Gsi2["TransactionModel"]()
     insurer_id = UnicodeAttribute(null=True)
     data = JSONAttribute(null=True)  # the transaction's fields (rules.Transaction)
     folio = UnicodeAttribute(null=True)
     loaded_at = UnicodeAttribute(null=True)
     token = UnicodeAttribute(null=True)  # ACTIVE markers: the last load's token
-
-
-class _SettlementGsi1(GlobalSecondaryIndex["SettlementModel"]):
-    class Meta:
-        index_name = "gsi1"
-        projection = AllProjection()
-
-    gsi1pk = UnicodeAttribute(hash_key=True)
-    gsi1sk = UnicodeAttribute(range_key=True)
 
 
 class SettlementModel(Model):
@@ -83,7 +56,7 @@ class SettlementModel(Model):
     sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
-    by_provider = _SettlementGsi1()
+    by_provider = Gsi1["SettlementModel"]()
     state = UnicodeAttribute(null=True)
     next_chunk = NumberAttribute(null=True)
     figures = JSONAttribute(null=True)

@@ -1,0 +1,1 @@
+"""What the contexts' PynamoDB models share (see `models.py`)."""

@@ -1,0 +1,45 @@
+"""PynamoDB pieces every context's models share (only other `models.py` modules import this).
+
+Every table of `infrastructure/definition.py` keys its items by `pk` (hash) and `sk` (range),
+and its global secondary index `gsiN` by `gsiNpk` and `gsiNsk`, projecting every attribute.
+A model names the indexes it is listed on with these classes, typed by the model:
+`by_owner = Gsi1["DocumentModel"]()` (the model declares `gsi1pk`/`gsi1sk` itself, as
+required or optional attributes). PynamoDB copies an index per model, so one class serves all.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+_M = TypeVar("_M", bound=Model)
+
+
+class Gsi1(GlobalSecondaryIndex[_M]):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex[_M]):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex[_M]):
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
