@@ -1,8 +1,8 @@
-"""Affiliate services on the local stack: HTTP checks and the browser journey.
+"""Affiliate services on the local stack: the browser journey. (The HTTP checks run
+in-process, in tests/api/test_appointments_http.py.)
 
 The demo affiliate (NSS 01234567897) books for the family member JOSE LUIS in the browser on
-the first weekday ahead, and for herself over HTTP on later weekdays, so the two never meet
-the one-appointment-per-day rule; whatever a test books it cancels.
+the first weekday ahead; whatever a test books it cancels.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pytest
 import requests
 
 from tests.fixtures.browser import screenshot
-from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.totp import next_code
 
@@ -39,144 +38,9 @@ def weekdays_ahead(count: int) -> list[date]:
     return found
 
 
-def affiliate_token(stack: LocalStack) -> dict[str, str]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": "01234567897", "password": PASSWORD},
-        timeout=20,
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
-
-
-def operator_token(stack: LocalStack) -> dict[str, str]:
-    return bearer(operator_tokens(stack))
-
-
 def clinic_id(stack: LocalStack, headers: dict[str, str]) -> str:
     clinics = requests.get(f"{stack.api_url}/v1/clinics", headers=headers, timeout=20).json()
     return next(c["id"] for c in clinics["items"] if c["name"] == "UMF 20 Vallejo")
-
-
-def test_affiliate_services_over_http(local_stack: LocalStack) -> None:
-    api = local_stack.api_url
-    me = affiliate_token(local_stack)
-    operator = operator_token(local_stack)
-
-    # Access: no token, wrong role, someone else's record.
-    assert requests.get(f"{api}/v1/appointments", timeout=20).status_code == 401
-    refused = requests.post(
-        f"{api}/v1/appointments",
-        json={"slot_id": "x", "patient_id": "y"},
-        headers=operator,
-        timeout=20,
-    )
-    assert refused.status_code == 403
-    missing = requests.post(f"{api}/v1/appointments", json={"slot_id": "x"}, headers=me, timeout=20)
-    assert missing.status_code == 422
-    assert missing.json()["error"]["details"][0]["field"] == "patient_id"
-
-    family = requests.get(f"{api}/v1/family", headers=me, timeout=20).json()["items"]
-    self_id = next(m["id"] for m in family if m["is_self"])
-    relative_id = next(m["id"] for m in family if m["full_name"] == RELATIVE)
-    clinic = clinic_id(local_stack, me)
-
-    # An operator loads an agenda whose internet share is one place.
-    day = weekdays_ahead(3)[2]
-    loaded = requests.post(
-        f"{api}/v1/operator/agendas",
-        json={
-            "clinic_id": clinic,
-            "doctor": f"DRA. PRUEBA {uuid.uuid4().hex[:6].upper()}",
-            "date": day.isoformat(),
-            "shift": "vespertino",
-            "slot_times": ["18:00", "18:20", "18:40"],
-            "internet_quota": 1,
-        },
-        headers=operator,
-        timeout=20,
-    )
-    assert loaded.status_code == 201, loaded.text
-    agenda = loaded.json()
-    other_service = requests.get(
-        f"{api}/v1/agenda",
-        params={"date": day.isoformat(), "clinic": clinic, "service": "cardiologia"},
-        headers=me,
-        timeout=20,
-    )
-    assert other_service.status_code == 422
-    assert "Consulta Externa General" in other_service.json()["error"]["message"]
-
-    booked = requests.post(
-        f"{api}/v1/appointments",
-        json={"slot_id": agenda["slots"][0]["id"], "patient_id": self_id},
-        headers=me,
-        timeout=20,
-    )
-    assert booked.status_code == 201, booked.text
-    full = requests.post(
-        f"{api}/v1/appointments",
-        json={"slot_id": agenda["slots"][1]["id"], "patient_id": relative_id},
-        headers=me,
-        timeout=20,
-    )
-    assert full.status_code == 409
-    assert full.json()["error"]["code"] == "internet_quota_exhausted"
-    assert "espacio asignado para internet" in full.json()["error"]["message"]
-
-    # The same patient cannot hold a second appointment that day, on another agenda.
-    listing = requests.get(
-        f"{api}/v1/agenda",
-        params={"date": day.isoformat(), "clinic": clinic},
-        headers=me,
-        timeout=20,
-    ).json()
-    free = next(
-        s["id"]
-        for a in listing["items"]
-        if a["id"] != agenda["id"]
-        for s in a["slots"]
-        if s["available"]
-    )
-    twice = requests.post(
-        f"{api}/v1/appointments",
-        json={"slot_id": free, "patient_id": self_id},
-        headers=me,
-        timeout=20,
-    )
-    assert twice.status_code == 409
-    assert twice.json()["error"]["code"] == "already_booked_that_day"
-
-    appointment_id = booked.json()["id"]
-    cancelled = requests.delete(f"{api}/v1/appointments/{appointment_id}", headers=me, timeout=20)
-    assert cancelled.status_code == 200
-    assert cancelled.json()["status"] == "cancelada"
-    again = requests.delete(f"{api}/v1/appointments/{appointment_id}", headers=me, timeout=20)
-    assert again.status_code == 409
-    assert (
-        requests.delete(
-            f"{api}/v1/appointments/{uuid.uuid4().hex}", headers=me, timeout=20
-        ).status_code
-        == 404
-    )
-
-    # Public verification needs no token and says no to a seal that is not ours.
-    sick_leaves = requests.get(f"{api}/v1/sick-leaves", headers=me, timeout=20).json()["items"]
-    assert sick_leaves
-    assert all(s["status"] == "sellada" for s in sick_leaves)
-    genuine = requests.get(
-        f"{api}/v1/verify/sick-leaves/{sick_leaves[0]['id']}",
-        params={"seal": sick_leaves[0]["seal"]},
-        timeout=20,
-    ).json()
-    forged = requests.get(
-        f"{api}/v1/verify/sick-leaves/{sick_leaves[0]['id']}",
-        params={"seal": sick_leaves[0]["seal"][:-4] + "AAAA"},
-        timeout=20,
-    ).json()
-    assert genuine["valid"] is True
-    assert forged["valid"] is False
-    assert forged["certificate"] is None
 
 
 def _book_first_free_slot(page: Any, day: date) -> None:
