@@ -3,7 +3,8 @@
 An operator logs in (password + TOTP), asks for upload slots for transaction CSV files,
 POSTs each file to the moto S3 endpoint as multipart form data from the site's origin, and
 the event pump delivers S3's notification to `validate_document`; the document then reads
-`aceptado` or `rechazado` with the reasons.
+`aceptado` or `rechazado` with the reasons. (The slot rules are tested in-process, in
+tests/api/test_documents_api.py.)
 """
 
 from __future__ import annotations
@@ -153,18 +154,3 @@ def test_a_transactions_csv_goes_through_the_pipeline(local_stack: LocalStack) -
         timeout=10,
     )
     assert gone.status_code == 404
-
-
-def test_slot_rules_answer_in_spanish(local_stack: LocalStack) -> None:
-    operator = log_in(local_stack, "operador@demo.mx")
-    response = requests.post(
-        f"{local_stack.api_url}/v1/operator/transactions/files",
-        json={"files": [{"name": "transacciones junio.csv", "size": 10, "content_type": ""}]},
-        headers=operator,
-        timeout=10,
-    )
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "file_name_invalid"
-    assert "un espacio" in error["message"]
-    assert error["details"][0]["field"] == "files.0.name"
