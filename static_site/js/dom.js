@@ -1,5 +1,5 @@
-// DOM and upload helpers shared by every portal's pages.
-import { ApiError } from "/js/api.js";
+// DOM, list and upload helpers shared by every portal's pages.
+import { api, ApiError } from "/js/api.js";
 
 // An element with attributes ("text", "class", "on<event>", others as attributes) and children.
 export function el(tag, attributes = {}, ...children) {
@@ -15,6 +15,42 @@ export function el(tag, attributes = {}, ...children) {
     if (child !== null && child !== undefined) node.append(child);
   }
   return node;
+}
+
+// The elements below `root` by their data-* attribute, named as in `dataset` (the first of
+// each, as querySelector finds it): `const { orders, moreHistory } = dataParts();` holds
+// [data-orders] and [data-more-history].
+export function dataParts(root = document) {
+  const parts = {};
+  for (const node of root.querySelectorAll("*")) {
+    for (const name of Object.keys(node.dataset)) {
+      if (!(name in parts)) parts[name] = node;
+    }
+  }
+  return parts;
+}
+
+// A list read page by page from `url` (which answers { items, next_cursor }) into `box`:
+// load() shows the first page, the `more` button appends the next one and hides on the last;
+// `empty` is said when there is nothing at all. Returns load.
+export function pagedList({ box, more, url, render, empty, onPage, onError }) {
+  let cursor = null;
+  async function load(first = true) {
+    if (first) cursor = null;
+    try {
+      const listing = await api.get(cursor ? `${url}&cursor=${encodeURIComponent(cursor)}` : url);
+      onPage?.(listing);
+      if (!cursor) box.replaceChildren();
+      if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: empty, class: "meta" }));
+      for (const item of listing.items) box.append(render(item));
+      cursor = listing.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      onError(error);
+    }
+  }
+  more.addEventListener("click", () => load(false));
+  return load;
 }
 
 // POSTs the file to its presigned slot (fields + file as multipart), reporting progress.

@@ -1,7 +1,7 @@
 // Appointments: agenda by clinic and date, booking for oneself or a family member,
 // upcoming appointments with cancel, and the history.
 import { api, clearError, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el, pagedList } from "/js/dom.js";
 import { weekdayDate } from "/js/format.js";
 import { showSuccess } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
@@ -16,17 +16,13 @@ const STATUS = {
 };
 
 const session = requireSession(["afiliado"]);
-const notice = document.querySelector("[data-notice]");
 const form = document.getElementById("search-form");
-const formError = form.querySelector("[data-form-error]");
-const agendasBox = document.querySelector("[data-agendas]");
-const confirmBox = document.querySelector("[data-confirm]");
-const confirmError = confirmBox.querySelector("[data-confirm-error]");
-const bookedBox = document.querySelector("[data-booked]");
-const moreHistory = document.querySelector("[data-more-history]");
+const {
+  notice, formError, agendas: agendasBox, confirm: confirmBox, confirmError, booked: bookedBox,
+  history: historyBox, moreHistory,
+} = dataParts();
 let family = [];
 let chosen = null;
-let historyCursor = null;
 
 function isoDay(date) {
   const local = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
@@ -206,21 +202,14 @@ async function loadUpcoming() {
   }
 }
 
-async function loadHistory(reset = false) {
-  const box = document.querySelector("[data-history]");
-  if (reset) historyCursor = null;
-  try {
-    const query = historyCursor ? `&cursor=${encodeURIComponent(historyCursor)}` : "";
-    const listing = await api.get(`/v1/appointments?view=historial&limit=10${query}`);
-    if (reset || !historyCursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "Aún no hay citas en tu historial.", class: "meta" }));
-    for (const appointment of listing.items) box.append(appointmentItem(appointment, false));
-    historyCursor = listing.next_cursor;
-    moreHistory.hidden = !historyCursor;
-  } catch (error) {
-    showError(notice, error);
-  }
-}
+const loadHistory = pagedList({
+  box: historyBox,
+  more: moreHistory,
+  url: "/v1/appointments?view=historial&limit=10",
+  render: (appointment) => appointmentItem(appointment, false),
+  empty: "Aún no hay citas en tu historial.",
+  onError: (error) => showError(notice, error),
+});
 
 if (session) {
   form.addEventListener("submit", (event) => {
@@ -232,7 +221,6 @@ if (session) {
     confirmBox.hidden = true;
     chosen = null;
   });
-  moreHistory.addEventListener("click", () => loadHistory(false));
   loadChoices().catch((error) => showError(notice, error));
   loadUpcoming();
   loadHistory(true);

@@ -1,6 +1,6 @@
 // The affiliate's sealed sick leaves of the last months, each with its printable certificate.
 import { api, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el, pagedList } from "/js/dom.js";
 import { longDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 
@@ -10,10 +10,7 @@ const KINDS = {
   maternidad: "Maternidad",
 };
 const session = requireSession(["afiliado"]);
-const box = document.querySelector("[data-sick-leaves]");
-const more = document.querySelector("[data-more]");
-const notice = document.querySelector("[data-notice]");
-let cursor = null;
+const { sickLeaves: box, more, notice } = dataParts();
 
 async function openCertificate(sickLeave, card, button) {
   const status = card.querySelector("[data-certificate]");
@@ -65,21 +62,13 @@ function sickLeaveCard(sickLeave) {
   return card;
 }
 
-async function load() {
-  try {
-    const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const listing = await api.get(`/v1/sick-leaves?limit=10${query}`);
-    if (!cursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "No tienes incapacidades selladas de los últimos 6 meses.", class: "meta" }));
-    for (const sickLeave of listing.items) box.append(sickLeaveCard(sickLeave));
-    cursor = listing.next_cursor;
-    more.hidden = !cursor;
-  } catch (error) {
-    showError(notice, error);
-  }
-}
-
 if (session) {
-  more.addEventListener("click", load);
-  load();
+  pagedList({
+    box,
+    more,
+    url: "/v1/sick-leaves?limit=10",
+    render: sickLeaveCard,
+    empty: "No tienes incapacidades selladas de los últimos 6 meses.",
+    onError: (error) => showError(notice, error),
+  })();
 }

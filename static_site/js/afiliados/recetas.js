@@ -1,14 +1,11 @@
 // The family's prescriptions, newest first, with the notice that the list is informational.
-import { api, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { showError } from "/js/api.js";
+import { dataParts, el, pagedList } from "/js/dom.js";
 import { longDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 
 const session = requireSession(["afiliado"]);
-const box = document.querySelector("[data-prescriptions]");
-const more = document.querySelector("[data-more]");
-const notice = document.querySelector("[data-notice]");
-let cursor = null;
+const { prescriptions: box, more, notice, rxNotice } = dataParts();
 
 function prescriptionCard(prescription) {
   const card = el("article", { class: "card" });
@@ -31,22 +28,14 @@ function prescriptionCard(prescription) {
   return card;
 }
 
-async function load() {
-  try {
-    const query = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
-    const listing = await api.get(`/v1/prescriptions?limit=10${query}`);
-    document.querySelector("[data-rx-notice]").textContent = listing.notice;
-    if (!cursor) box.replaceChildren();
-    if (!listing.items.length && !box.childElementCount) box.append(el("p", { text: "No hay recetas registradas para tu núcleo familiar.", class: "meta" }));
-    for (const prescription of listing.items) box.append(prescriptionCard(prescription));
-    cursor = listing.next_cursor;
-    more.hidden = !cursor;
-  } catch (error) {
-    showError(notice, error);
-  }
-}
-
 if (session) {
-  more.addEventListener("click", load);
-  load();
+  pagedList({
+    box,
+    more,
+    url: "/v1/prescriptions?limit=10",
+    render: prescriptionCard,
+    empty: "No hay recetas registradas para tu núcleo familiar.",
+    onPage: (listing) => { rxNotice.textContent = listing.notice; },
+    onError: (error) => showError(notice, error),
+  })();
 }

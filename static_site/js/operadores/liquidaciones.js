@@ -1,6 +1,6 @@
 // Operadores: load a transactions CSV in batches of 1,000 and run the settlement by hand.
 import { ApiError, api, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el } from "/js/dom.js";
 import { numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
 import { table } from "/js/settlement.js";
@@ -52,11 +52,9 @@ function toItem(row) {
 }
 
 if (requireSession(["operador"])) {
-  const alert = document.querySelector("[data-error]");
   const loadForm = document.getElementById("load-form");
   const runForm = document.getElementById("run-form");
-  const result = document.querySelector("[data-load-result]");
-  const runStatus = document.querySelector("[data-run]");
+  const { error: alert, loadResult: result, run: runStatus } = dataParts();
 
   loadForm.addEventListener("submit", async (event) => {
     event.preventDefault();

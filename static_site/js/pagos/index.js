@@ -1,17 +1,13 @@
 // The public payment page: RFC → what is due → a store or bank reference, or a card payment.
 import { api, ApiError, clearError, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el } from "/js/dom.js";
 import { fromCents, longDate, moneyWithCurrency, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import { badge, renderSlip } from "/js/payment-slip.js";
 import { CardError, createToken } from "/js/sandbox-gateway.js";
 
-const results = document.querySelector("[data-results]");
-const list = document.querySelector("[data-due-list]");
-const slip = document.querySelector("[data-slip]");
-const cardSection = document.querySelector("[data-card-section]");
+const { results, dueList: list, slip, cardSection, cardResult } = dataParts();
 const cardForm = document.querySelector("#card-form");
-const cardResult = document.querySelector("[data-card-result]");
 let cardTarget = null;
 
 function monthsSelect(item, id) {

@@ -1,7 +1,7 @@
 // Mi cuenta bancaria: the active account and the one being validated; register a new CLABE
 // with its bank statement, follow the upload and the verdict.
 import { api, ApiError, clearError, showError } from "/js/api.js";
-import { el, uploadToSlot } from "/js/dom.js";
+import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
@@ -22,11 +22,8 @@ function accountCard(title, account) {
 }
 
 if (requireSession(["prestador"])) {
-  const holder = document.querySelector("[data-accounts]");
-  const alert = document.querySelector("[data-error]");
   const form = document.getElementById("bank-form");
-  const progress = document.querySelector("[data-progress]");
-  const verdict = document.querySelector("[data-verdict]");
+  const { accounts: holder, error: alert, progress, verdict } = dataParts();
 
   async function show() {
     try {

@@ -1,15 +1,12 @@
 // Estado de cuenta: every order with its state and amounts, totals, and the Excel download.
 import { api, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { ORDER_STATUS, SERVICE, badge } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
-  const alert = document.querySelector("[data-error]");
-  const totalsHolder = document.querySelector("[data-totals]");
-  const table = document.querySelector("[data-statement]");
-  const excel = document.querySelector("[data-excel]");
+  const { error: alert, totals: totalsHolder, statement: table, excel } = dataParts();
 
   async function show() {
     try {

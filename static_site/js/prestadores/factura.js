@@ -1,7 +1,7 @@
 // One invoice: its validation (every rule it broke), the payment, and the payment complement
 // the provider uploads once the insurer has paid.
 import { api, ApiError, clearError, showError } from "/js/api.js";
-import { el, uploadToSlot } from "/js/dom.js";
+import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
@@ -11,12 +11,10 @@ import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
   const id = pageId() || "";
-  const holder = document.querySelector("[data-invoice]");
-  const alert = document.querySelector("[data-error]");
-  const section = document.querySelector("[data-complement-section]");
   const form = document.getElementById("complement-form");
-  const progress = document.querySelector("[data-progress]");
-  const verdict = document.querySelector("[data-verdict]");
+  const {
+    invoice: holder, error: alert, complementSection: section, progress, verdict,
+  } = dataParts();
 
   async function show() {
     try {

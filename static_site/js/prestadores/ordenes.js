@@ -1,7 +1,7 @@
 // Mis órdenes de atención: the orders with their payment detail; pick some, upload the CFDI,
 // follow its validation and read every rule it broke.
 import { api, ApiError, clearError, showError } from "/js/api.js";
-import { el, uploadToSlot } from "/js/dom.js";
+import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { fromCents, mediumDate, money, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
@@ -10,13 +10,10 @@ import {
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["prestador"])) {
-  const alert = document.querySelector("[data-error]");
-  const ordersHolder = document.querySelector("[data-orders]");
-  const invoicesHolder = document.querySelector("[data-invoices]");
-  const selection = document.querySelector("[data-selection]");
   const form = document.getElementById("invoice-form");
-  const progress = document.querySelector("[data-progress]");
-  const verdict = document.querySelector("[data-verdict]");
+  const {
+    error: alert, orders: ordersHolder, invoices: invoicesHolder, selection, progress, verdict,
+  } = dataParts();
   let orders = [];
 
   function chosen() {
