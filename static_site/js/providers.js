@@ -65,6 +65,18 @@ export function progressIn(holder, fileName) {
   };
 }
 
+// A care order as the API takes it, from the fields of an order form (amounts in pesos).
+export function careOrderFields(values) {
+  return {
+    account_number: values.account_number || "",
+    patient_name: values.patient_name || "",
+    service: values.service,
+    date: values.date || "",
+    amount: { amount: values.amount || "", currency: "MXN" },
+    coinsurance: { amount: values.coinsurance || "0.00", currency: "MXN" },
+  };
+}
+
 export function fileSpec(file) {
   return { name: file.name, size: file.size, content_type: file.type || "" };
 }

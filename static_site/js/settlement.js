@@ -34,7 +34,7 @@ export function table(columns, rows, footer = null) {
   }, element);
 }
 
-export function appendRow(body, columns, row) {
+function appendRow(body, columns, row) {
   const tr = body.insertRow();
   for (const column of columns) {
     const cell = tr.insertCell();
@@ -43,6 +43,26 @@ export function appendRow(body, columns, row) {
     else cell.textContent = value ?? "—";
     if (column.num) cell.className = "num";
   }
+}
+
+// A table filled page by page into `holder`: append() adds a page's rows (the table is drawn
+// with the first page; `emptyText` stands instead while it has no row), restart() begins anew.
+export function pagedTable(holder, columns, emptyText) {
+  let body = null;
+  return {
+    restart() {
+      body = null;
+    },
+    append(rows) {
+      if (!body) {
+        const wrap = table(columns, []);
+        body = wrap.querySelector("tbody");
+        holder.replaceChildren(wrap);
+      }
+      for (const row of rows) appendRow(body, columns, row);
+      if (!body.rows.length) holder.replaceChildren(empty(emptyText));
+    },
+  };
 }
 
 export function link(href, text) {

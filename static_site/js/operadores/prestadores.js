@@ -1,19 +1,16 @@
 // Operators: load a digital care order for a provider, see the insurer's invoices and record
 // the payment of an accepted one (the server checks it with SAT first).
 import { api, showError } from "/js/api.js";
-import { el } from "/js/dom.js";
+import { dataParts, el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { INVOICE_STATUS, ORDER_STATUS, badge } from "/js/providers.js";
+import { INVOICE_STATUS, ORDER_STATUS, badge, careOrderFields } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["operador"])) {
   const insurer = document.getElementById("insurer");
-  const alert = document.querySelector("[data-error]");
   const form = document.getElementById("order-form");
-  const loaded = document.querySelector("[data-loaded]");
-  const invoicesHolder = document.querySelector("[data-invoices]");
-  const ordersHolder = document.querySelector("[data-orders]");
+  const { error: alert, loaded, invoices: invoicesHolder, orders: ordersHolder } = dataParts();
   form.date.value = new Date().toISOString().slice(0, 10);
 
   function payForm(invoice) {
@@ -86,12 +83,7 @@ if (requireSession(["operador"])) {
     insurer_id: insurer.value,
     provider_rfc: values.provider_rfc || "",
     orders: [{
-      account_number: values.account_number || "",
-      patient_name: values.patient_name || "",
-      service: values.service,
-      date: values.date || "",
-      amount: { amount: values.amount || "", currency: "MXN" },
-      coinsurance: { amount: values.coinsurance || "0.00", currency: "MXN" },
+      ...careOrderFields(values),
       insured_signature: values.insured_signature,
       doctor_signature: values.doctor_signature,
     }],

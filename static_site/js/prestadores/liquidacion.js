@@ -3,7 +3,7 @@ import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { STATUS, appendRow, empty, table } from "/js/settlement.js";
+import { STATUS, empty, pagedTable } from "/js/settlement.js";
 
 const COLUMNS = [
   { label: "Transacción", value: (t) => t.id },
@@ -37,8 +37,8 @@ if (requireSession(["prestador"])) {
   const holder = document.querySelector("[data-transactions]");
   const more = document.querySelector("[data-more]");
   const typeSelect = document.getElementById("type");
+  const transactions = pagedTable(holder, COLUMNS, "No hay transacciones de este tipo.");
   let cursor = null;
-  let body = null;
   document.querySelector("[data-folio]").textContent = folio;
 
   async function loadHeader() {
@@ -74,20 +74,14 @@ if (requireSession(["prestador"])) {
   async function loadTransactions(reset) {
     if (reset) {
       cursor = null;
-      body = null;
+      transactions.restart();
       holder.replaceChildren(empty("Cargando…"));
     }
     const params = new URLSearchParams({ limit: "500" });
     if (typeSelect.value) params.set("type", typeSelect.value);
     if (cursor) params.set("cursor", cursor);
     const page = await api.get(`/v1/settlements/${encodeURIComponent(folio)}/transactions?${params}`);
-    if (!body) {
-      const wrap = table(COLUMNS, []);
-      body = wrap.querySelector("tbody");
-      holder.replaceChildren(wrap);
-    }
-    for (const row of page.items) appendRow(body, COLUMNS, row);
-    if (!body.rows.length) holder.replaceChildren(empty("No hay transacciones de este tipo."));
+    transactions.append(page.items);
     cursor = page.next_cursor;
     more.hidden = !cursor;
   }

@@ -3,7 +3,7 @@
 import { api, ApiError, clearError, showError } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { fileSpec, reasonList, waitFor } from "/js/providers.js";
+import { careOrderFields, fileSpec, reasonList, waitFor } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 const PARTS = ["carta", "estado_cuenta", "constancia_fiscal"];
@@ -35,12 +35,7 @@ if (requireSession(["prestador"])) {
     clearError(verdict);
     const answer = await api.post("/v1/care-orders/traditional", {
       insurer_id: values.insurer_id || "",
-      account_number: values.account_number || "",
-      patient_name: values.patient_name || "",
-      service: values.service,
-      date: values.date || "",
-      amount: { amount: values.amount || "", currency: "MXN" },
-      coinsurance: { amount: values.coinsurance || "0.00", currency: "MXN" },
+      ...careOrderFields(values),
       files: picked.map(([id, file]) => ({ ...fileSpec(file), doc_type: id })),
     });
     progress.replaceChildren();

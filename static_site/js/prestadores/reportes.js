@@ -2,7 +2,7 @@
 import { api, showError } from "/js/api.js";
 import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { MONTHS, appendRow, download, empty, table } from "/js/settlement.js";
+import { MONTHS, download, empty, pagedTable, table } from "/js/settlement.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -114,8 +114,8 @@ if (requireSession(["prestador"])) {
     });
   }
 
+  const vouchers = pagedTable(document.querySelector("[data-vouchers]"), VOUCHER_COLUMNS, "No hay bonos con esos filtros.");
   let voucherCursor = null;
-  let voucherBody = null;
   const voucherMore = document.querySelector("[data-vouchers-more]");
   const vouchersQuery = () => {
     const params = new URLSearchParams({ from: vouchersForm.from.value, to: vouchersForm.to.value });
@@ -126,23 +126,16 @@ if (requireSession(["prestador"])) {
 
   async function showVouchers(reset) {
     alert.hidden = true;
-    const holder = document.querySelector("[data-vouchers]");
     if (reset) {
       voucherCursor = null;
-      voucherBody = null;
+      vouchers.restart();
     }
     const params = vouchersQuery();
     params.set("limit", "100");
     if (voucherCursor) params.set("cursor", voucherCursor);
     try {
       const page = await api.get(`/v1/reports/vouchers?${params}`);
-      if (!voucherBody) {
-        const wrap = table(VOUCHER_COLUMNS, []);
-        voucherBody = wrap.querySelector("tbody");
-        holder.replaceChildren(wrap);
-      }
-      for (const row of page.items) appendRow(voucherBody, VOUCHER_COLUMNS, row);
-      if (!voucherBody.rows.length) holder.replaceChildren(empty("No hay bonos con esos filtros."));
+      vouchers.append(page.items);
       voucherCursor = page.next_cursor;
       voucherMore.hidden = !voucherCursor;
     } catch (error) {
