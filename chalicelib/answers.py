@@ -130,10 +130,6 @@ class ErrorResponse(Schema):
     error: ErrorOut
 
 
-class _EmptyObject(Schema):
-    pass
-
-
 def aws_unavailable(exc: BaseException) -> bool:
     """Whether `exc` (or what caused it: PynamoDB wraps botocore's errors) is AWS being busy
     or down after the retries, rather than a bug: the person can simply try again later."""
@@ -221,15 +217,26 @@ def correlation_id_for(request: Request | None) -> str:
     return str(uuid.uuid4())
 
 
+def _error_response(error: DomainError) -> Response:
+    """A domain error in API.md's shape with its status (and when to try again, for a 503)."""
+    status = status_for(error)
+    return json_response(
+        error_body(error.error_code, error.error_message, error.details),
+        status,
+        {"Retry-After": "5"} if status == 503 else None,
+    )
+
+
+def _count(metric: str) -> None:
+    metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+    metrics.flush_metrics()
+
+
 def _unavailable(route: str) -> Response:
     """503 with a Spanish message, and when to try again (the failure is logged, not hidden)."""
     logger.warning("aws unavailable after retries", extra={"route": route}, exc_info=True)
-    metrics.add_metric(name="AwsUnavailable", unit=MetricUnit.Count, value=1)
-    metrics.flush_metrics()
-    unavailable = errors.ServiceUnavailable()
-    return json_response(
-        error_body(unavailable.error_code, unavailable.error_message), 503, {"Retry-After": "5"}
-    )
+    _count("AwsUnavailable")
+    return _error_response(errors.ServiceUnavailable())
 
 
 def map_errors(app: Chalice) -> Callable[[View], View]:
@@ -252,28 +259,18 @@ def map_errors(app: Chalice) -> Callable[[View], View]:
                 response: Response = view(*args, **kwargs)
                 status = response.status_code
             except DomainError as exc:
-                status = status_for(exc)
-                response = json_response(
-                    error_body(exc.error_code, exc.error_message, exc.details),
-                    status,
-                    {"Retry-After": "5"} if status == 503 else None,
-                )
+                response = _error_response(exc)
+                status = response.status_code
             except ValidationError as exc:
-                status = 422
-                response = json_response(
-                    error_body(
-                        "validation_error", "Revisa los datos marcados.", validation_details(exc)
-                    ),
-                    status,
-                )
+                response = _error_response(errors.InvalidInput(details=validation_details(exc)))
+                status = response.status_code
             except Exception as exc:
                 if aws_unavailable(exc):
                     status = 503
                     response = _unavailable(view.__name__)
                 else:
                     logger.exception("unhandled error", extra={"route": view.__name__})
-                    metrics.add_metric(name="UnhandledErrors", unit=MetricUnit.Count, value=1)
-                    metrics.flush_metrics()
+                    _count("UnhandledErrors")
                     response = json_response(
                         error_body(
                             "internal_error",
@@ -314,10 +311,10 @@ _CHALICE_ERRORS: dict[str, tuple[str, str]] = {
         "Envía el contenido en formato JSON (Content-Type: application/json).",
     ),
     "MethodNotAllowedError": ("method_not_allowed", "Esta operación no existe para esta ruta."),
-    "BadRequestError": ("bad_request", "La solicitud no es válida."),
-    "NotFoundError": ("not_found", "No encontramos lo que buscas."),
-    "UnauthorizedError": ("unauthorized", "Inicia sesión para continuar."),
-    "ForbiddenError": ("forbidden", "No tienes permiso para realizar esta acción."),
+    "BadRequestError": (errors.BadRequest.code, errors.BadRequest.message),
+    "NotFoundError": (errors.NotFound.code, errors.NotFound.message),
+    "UnauthorizedError": (errors.Unauthorized.code, errors.Unauthorized.message),
+    "ForbiddenError": (errors.Forbidden.code, errors.Forbidden.message),
     "TooManyRequestsError": ("too_many_attempts", "Demasiadas solicitudes. Espera unos segundos."),
     "ChaliceViewError": ("internal_error", "Ocurrió un error inesperado. Intenta más tarde."),
 }

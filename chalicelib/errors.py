@@ -39,8 +39,7 @@ class DomainError(Exception):
 
 
 class BadRequest(DomainError):
-    code = "bad_request"
-    message = "La solicitud no es válida."
+    """A request that is not valid (400), with the base's code and message."""
 
 
 class Unauthorized(DomainError):
