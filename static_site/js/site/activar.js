@@ -2,12 +2,13 @@ import { api } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
 import { PORTALS } from "/js/session.js";
-import { confirmPasswords } from "/js/passwords.js";
+import { confirmPasswords, drawNewPasswordFields } from "/js/passwords.js";
 
 const notice = document.querySelector("[data-notice]");
 const activateForm = document.getElementById("activate-form");
 const resendForm = document.getElementById("resend-form");
 const token = tokenFromFragment();
+drawNewPasswordFields(activateForm);
 
 if (token) {
   activateForm.hidden = false;

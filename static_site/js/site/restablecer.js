@@ -1,12 +1,13 @@
 import { api } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { bindForm, showSuccess, tokenFromFragment } from "/js/forms.js";
-import { confirmPasswords } from "/js/passwords.js";
+import { confirmPasswords, drawNewPasswordFields } from "/js/passwords.js";
 import { clearSession } from "/js/session.js";
 
 const notice = document.querySelector("[data-notice]");
 const form = document.getElementById("reset-form");
 const token = tokenFromFragment();
+drawNewPasswordFields(form);
 
 function offerNewLink() {
   notice.append(el("a", { href: "/recuperar.html", text: "Solicitar un enlace nuevo" }));
