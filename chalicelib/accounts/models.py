@@ -18,16 +18,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
+from chalicelib.tables.models import Item
 
 
-class AccountModel(Model):
+class AccountModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     account_id = UnicodeAttribute()
     role = UnicodeAttribute()
     status = UnicodeAttribute()  # pendiente | activa
@@ -53,19 +51,15 @@ class AccountModel(Model):
     activated_at = UnicodeAttribute(null=True)
 
 
-class LoginModel(Model):
+class LoginModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     account_id = UnicodeAttribute()
 
 
-class TokenModel(Model):
+class TokenModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     purpose = UnicodeAttribute()  # activation | reset | email_change
     account_id = UnicodeAttribute()
     expires_at = UnicodeAttribute()
@@ -74,21 +68,17 @@ class TokenModel(Model):
     expires_at_epoch = NumberAttribute()
 
 
-class ThrottleModel(Model):
+class ThrottleModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     failures = NumberAttribute()
     window_started = UnicodeAttribute()
     expires_at_epoch = NumberAttribute()
 
 
-class SessionModel(Model):
+class SessionModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     account_id = UnicodeAttribute()
     generation = NumberAttribute()
     second_factor = BooleanAttribute()
@@ -97,21 +87,17 @@ class SessionModel(Model):
     expires_at_epoch = NumberAttribute()
 
 
-class RefreshModel(Model):
+class RefreshModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     account_id = UnicodeAttribute()
     origin_jti = UnicodeAttribute()
     expires_at_epoch = NumberAttribute()
 
 
-class MfaSessionModel(Model):
+class MfaSessionModel(Item):
     Meta = table_meta("accounts")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     account_id = UnicodeAttribute()
     sealed_refresh_token = UnicodeAttribute()
     expires_at = UnicodeAttribute()

@@ -57,19 +57,15 @@ def _to_account(item: AccountModel) -> Account:
 def get_account(account_id: str) -> Account | None:
     from chalicelib.accounts.models import AccountModel
 
-    try:
-        return _to_account(AccountModel.get(*account_key(account_id)))
-    except AccountModel.DoesNotExist:
-        return None
+    item = AccountModel.find(*account_key(account_id))
+    return None if item is None else _to_account(item)
 
 
 def account_id_for(kind: str, value: str) -> str | None:
     from chalicelib.accounts.models import LoginModel
 
-    try:
-        return LoginModel.get(*login_key(kind, value)).account_id
-    except LoginModel.DoesNotExist:
-        return None
+    item = LoginModel.find(*login_key(kind, value))
+    return None if item is None else item.account_id
 
 
 # No account has this id: reading it for an unknown identifier makes both answers do the

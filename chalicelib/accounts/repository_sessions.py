@@ -66,9 +66,8 @@ def open_session(session: Session) -> None:
 def get_session(session_id: str) -> Session | None:
     from chalicelib.accounts.models import SessionModel
 
-    try:
-        item = SessionModel.get(*_session_key(session_id), consistent_read=True)
-    except SessionModel.DoesNotExist:
+    item = SessionModel.find(*_session_key(session_id), consistent_read=True)
+    if item is None:
         return None
     return Session(
         session_id=session_id,
@@ -84,9 +83,8 @@ def session_of_refresh(refresh_hash: str) -> Session | None:
     """The session a refresh token was issued with (None once it ended)."""
     from chalicelib.accounts.models import RefreshModel
 
-    try:
-        item = RefreshModel.get(*_refresh_key(refresh_hash), consistent_read=True)
-    except RefreshModel.DoesNotExist:
+    item = RefreshModel.find(*_refresh_key(refresh_hash), consistent_read=True)
+    if item is None:
         return None
     session = get_session(item.origin_jti)
     if session is None or session.refresh_hash != refresh_hash:
@@ -133,9 +131,8 @@ def create_mfa_session(session: MfaSession) -> None:
 def get_mfa_session(session_hash: str) -> MfaSession | None:
     from chalicelib.accounts.models import MfaSessionModel
 
-    try:
-        item = MfaSessionModel.get(f"MFA#{session_hash}", "MFA")
-    except MfaSessionModel.DoesNotExist:
+    item = MfaSessionModel.find(f"MFA#{session_hash}", "MFA")
+    if item is None:
         return None
     return MfaSession(
         session_hash=session_hash,

@@ -100,10 +100,8 @@ def token_purpose(token_hash: str) -> str | None:
     """What a token was issued for (None when it does not exist)."""
     from chalicelib.accounts.models import TokenModel
 
-    try:
-        return str(TokenModel.get(*_token_key(token_hash)).purpose)
-    except TokenModel.DoesNotExist:
-        return None
+    item = TokenModel.find(*_token_key(token_hash))
+    return None if item is None else str(item.purpose)
 
 
 def claim_token(token_hash: str, purpose: str, now: datetime) -> OneTimeToken:

@@ -13,17 +13,14 @@ family sees its appointments in time order with one Query),
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2
+from chalicelib.tables.models import Gsi1, Gsi2, Item
 
 
-class ClinicModel(Model):
+class ClinicModel(Item):
     Meta = table_meta("agendas")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     clinic_id = UnicodeAttribute()
@@ -36,11 +33,9 @@ class ClinicModel(Model):
     by_list = Gsi1["ClinicModel"]()
 
 
-class AgendaModel(Model):
+class AgendaModel(Item):
     Meta = table_meta("agendas")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     agenda_id = UnicodeAttribute()
@@ -60,21 +55,17 @@ class AgendaModel(Model):
     by_clinic_day = Gsi1["AgendaModel"]()
 
 
-class SlotModel(Model):
+class SlotModel(Item):
     Meta = table_meta("agendas")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     time = UnicodeAttribute()
     status = UnicodeAttribute()  # libre | ocupado
     appointment_id = UnicodeAttribute(null=True)
 
 
-class AppointmentModel(Model):
+class AppointmentModel(Item):
     Meta = table_meta("agendas")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi2pk = UnicodeAttribute()
     gsi2sk = UnicodeAttribute()
     appointment_id = UnicodeAttribute()
@@ -97,9 +88,7 @@ class AppointmentModel(Model):
     by_nucleus = Gsi2["AppointmentModel"]()
 
 
-class DayGuardModel(Model):
+class DayGuardModel(Item):
     Meta = table_meta("agendas")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     appointment_id = UnicodeAttribute()

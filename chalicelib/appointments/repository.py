@@ -175,10 +175,8 @@ def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
 def get_clinic(clinic_id: str) -> Clinic | None:
     from chalicelib.appointments.models import ClinicModel
 
-    try:
-        return _to_clinic(ClinicModel.get(*_clinic_key(clinic_id)))
-    except ClinicModel.DoesNotExist:
-        return None
+    item = ClinicModel.find(*_clinic_key(clinic_id))
+    return None if item is None else _to_clinic(item)
 
 
 def _clinics_of(insurer_id: str) -> str:
@@ -256,10 +254,8 @@ def create_agenda(agenda: Agenda, slot_times: list[str], created_by: str, now: d
 def get_agenda(agenda_id: str, *, consistent: bool = False) -> Agenda | None:
     from chalicelib.appointments.models import AgendaModel
 
-    try:
-        return _to_agenda(AgendaModel.get(*_agenda_key(agenda_id), consistent_read=consistent))
-    except AgendaModel.DoesNotExist:
-        return None
+    item = AgendaModel.find(*_agenda_key(agenda_id), consistent_read=consistent)
+    return None if item is None else _to_agenda(item)
 
 
 def agendas_of_day(
@@ -388,10 +384,8 @@ def slot_is_free(agenda_id: str, slot_time: str) -> bool | None:
     """None when the agenda has no such slot."""
     from chalicelib.appointments.models import SlotModel
 
-    try:
-        return SlotModel.get(*_slot_key(agenda_id, slot_time)).status == "libre"
-    except SlotModel.DoesNotExist:
-        return None
+    slot = SlotModel.find(*_slot_key(agenda_id, slot_time))
+    return None if slot is None else slot.status == "libre"
 
 
 class AlreadyCancelled(errors.Conflict):
@@ -439,10 +433,8 @@ def cancel(appointment: Appointment, now: datetime, emails: list[Email]) -> list
 def get_appointment(appointment_id: str) -> Appointment | None:
     from chalicelib.appointments.models import AppointmentModel
 
-    try:
-        return _to_appointment(AppointmentModel.get(*_appointment_key(appointment_id)))
-    except AppointmentModel.DoesNotExist:
-        return None
+    item = AppointmentModel.find(*_appointment_key(appointment_id))
+    return None if item is None else _to_appointment(item)
 
 
 def nucleus_appointments(

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class AuditModel(Model):
+class AuditModel(Item):
     Meta = table_meta("audit")
 
-    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
-    sk = UnicodeAttribute(range_key=True)  # <iso instant>#<uuid>
+    # Key: INSURER#<id> / <iso instant>#<uuid>
     gsi1pk = UnicodeAttribute()  # SUBJECT#<insurer>#<subject>
     gsi1sk = UnicodeAttribute()  # <iso instant>#<uuid>
     insurer_id = UnicodeAttribute()

@@ -16,17 +16,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2
+from chalicelib.tables.models import Gsi1, Gsi2, Item
 
 
-class ClaimModel(Model):
+class ClaimModel(Item):
     Meta = table_meta("claims")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute()  # ACCOUNT#<account_id>
     gsi1sk = UnicodeAttribute()  # <created_at>#<claim_id>
     gsi2pk = UnicodeAttribute()  # QUEUE#<insurer_id>#<status>
@@ -70,21 +67,19 @@ class ClaimModel(Model):
     by_queue = Gsi2["ClaimModel"]()
 
 
-class FolioModel(Model):
+class FolioModel(Item):
     Meta = table_meta("claims")
 
-    pk = UnicodeAttribute(hash_key=True)  # FOLIO#<folio>
-    sk = UnicodeAttribute(range_key=True)  # FOLIO
+    # Key: FOLIO#<folio> / FOLIO
     claim_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
     insurer_id = UnicodeAttribute()
 
 
-class NotificationModel(Model):
+class NotificationModel(Item):
     Meta = table_meta("claims")
 
-    pk = UnicodeAttribute(hash_key=True)  # ACCOUNT#<account_id>
-    sk = UnicodeAttribute(range_key=True)  # NOTIF#<id> (the id starts with the instant)
+    # Key: ACCOUNT#<account_id> / NOTIF#<id> (the id starts with the instant)
     notification_id = UnicodeAttribute()
     title = UnicodeAttribute()
     body = UnicodeAttribute()
@@ -93,20 +88,18 @@ class NotificationModel(Model):
     read_at = UnicodeAttribute(null=True)
 
 
-class ContactModel(Model):
+class ContactModel(Item):
     Meta = table_meta("claims")
 
-    pk = UnicodeAttribute(hash_key=True)  # ACCOUNT#<account_id>
-    sk = UnicodeAttribute(range_key=True)  # CONTACT#<instant>#<ticket>
+    # Key: ACCOUNT#<account_id> / CONTACT#<instant>#<ticket>
     ticket = UnicodeAttribute()
     subject = UnicodeAttribute()
     message = UnicodeAttribute()
     created_at = UnicodeAttribute()
 
 
-class CounterModel(Model):
+class CounterModel(Item):
     Meta = table_meta("counters")
 
-    pk = UnicodeAttribute(hash_key=True)  # FOLIOSEQ#<insurer>#<type>#<year>
-    sk = UnicodeAttribute(range_key=True)  # COUNTER
+    # Key: FOLIOSEQ#<insurer>#<type>#<year> / COUNTER
     value = NumberAttribute(default=0)

@@ -165,10 +165,8 @@ def _to_model(claim: Claim) -> ClaimModel:
 def get(claim_id: str) -> Claim | None:
     from chalicelib.claims.models import ClaimModel
 
-    try:
-        return _to_claim(ClaimModel.get(*_claim_key(claim_id), consistent_read=True))
-    except ClaimModel.DoesNotExist:
-        return None
+    item = ClaimModel.find(*_claim_key(claim_id), consistent_read=True)
+    return None if item is None else _to_claim(item)
 
 
 def for_account(
@@ -225,9 +223,8 @@ def queue(
 def folio_owner(folio: str) -> FolioOwner | None:
     from chalicelib.claims.models import FolioModel
 
-    try:
-        item = FolioModel.get(f"FOLIO#{folio}", "FOLIO")
-    except FolioModel.DoesNotExist:
+    item = FolioModel.find(f"FOLIO#{folio}", "FOLIO")
+    if item is None:
         return None
     return FolioOwner(item.claim_id, item.account_id, item.insurer_id)
 

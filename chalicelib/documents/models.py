@@ -10,17 +10,14 @@ document, so one invoice is not accepted twice).
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class DocumentModel(Model):
+class DocumentModel(Item):
     Meta = table_meta("documents")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     document_id = UnicodeAttribute()
     owner_kind = UnicodeAttribute()
     owner_id = UnicodeAttribute()
@@ -52,19 +49,15 @@ class DocumentModel(Model):
     by_owner = Gsi1["DocumentModel"]()
 
 
-class UsageModel(Model):
+class UsageModel(Item):
     Meta = table_meta("documents")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     files = NumberAttribute(null=True)
     bytes = NumberAttribute(null=True)
 
 
-class CfdiReservationModel(Model):
+class CfdiReservationModel(Item):
     Meta = table_meta("documents")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     document_id = UnicodeAttribute()
     reserved_at = UnicodeAttribute()

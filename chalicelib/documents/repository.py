@@ -135,9 +135,8 @@ def usage(owner_kind: str, owner_id: str) -> tuple[int, int]:
     """Files and bytes the owner holds (documents not deleted), from its usage item."""
     from chalicelib.documents.models import UsageModel
 
-    try:
-        item = UsageModel.get(*_usage_key(owner_kind, owner_id), consistent_read=True)
-    except UsageModel.DoesNotExist:
+    item = UsageModel.find(*_usage_key(owner_kind, owner_id), consistent_read=True)
+    if item is None:
         return 0, 0
     return int(item.files or 0), int(item.bytes or 0)
 
@@ -196,9 +195,8 @@ def create(documents: list[Document], *, max_files: int, max_bytes: int) -> None
 def get(document_id: str, *, include_deleted: bool = False) -> Document | None:
     from chalicelib.documents.models import DocumentModel
 
-    try:
-        item = DocumentModel.get(*_document_key(document_id), consistent_read=True)
-    except DocumentModel.DoesNotExist:
+    item = DocumentModel.find(*_document_key(document_id), consistent_read=True)
+    if item is None:
         return None
     document = _to_document(item)
     if document.deleted_at and not include_deleted:

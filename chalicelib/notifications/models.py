@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class OutboxEmailModel(Model):
+class OutboxEmailModel(Item):
     Meta = table_meta("email_outbox")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     email_id = UnicodeAttribute()
     recipients = ListAttribute[str]()  # a list of strings, stored as a DynamoDB list
     subject = UnicodeAttribute()

@@ -63,9 +63,8 @@ def stage(
 def get(email_id: str) -> OutboxEmail | None:
     from chalicelib.notifications.models import OutboxEmailModel
 
-    try:
-        item = OutboxEmailModel.get(_key(email_id), "EMAIL")
-    except OutboxEmailModel.DoesNotExist:
+    item = OutboxEmailModel.find(_key(email_id), "EMAIL")
+    if item is None:
         return None
     return OutboxEmail(
         email_id=item.email_id,

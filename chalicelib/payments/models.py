@@ -20,19 +20,16 @@ payment_references:
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2
+from chalicelib.tables.models import Gsi1, Gsi2, Item
 
 
-class MembershipItem(Model):
+class MembershipItem(Item):
     """Every item type of the memberships table (attributes by type, all optional)."""
 
     Meta = table_meta("memberships")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     kind = UnicodeAttribute()  # plan | membership | payment | rfc | member_number
     data = JSONAttribute(null=True)
     membership_id = UnicodeAttribute(null=True)
@@ -47,13 +44,11 @@ class MembershipItem(Model):
     by_due_date = Gsi2["MembershipItem"]()
 
 
-class ReferenceItem(Model):
+class ReferenceItem(Item):
     """Every item type of the payment_references table."""
 
     Meta = table_meta("payment_references")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     kind = UnicodeAttribute()  # reference | open | event | exception | limit
     data = JSONAttribute(null=True)
     status = UnicodeAttribute(null=True)

@@ -39,9 +39,8 @@ def _event_key(event_id: str) -> tuple[str, str]:
 def get_event(event_id: str) -> PaymentEvent | None:
     from chalicelib.payments.models import ReferenceItem
 
-    try:
-        item = ReferenceItem.get(*_event_key(event_id))
-    except ReferenceItem.DoesNotExist:
+    item = ReferenceItem.find(*_event_key(event_id))
+    if item is None:
         return None
     data = dict(item.data or {})
     return PaymentEvent(

@@ -64,10 +64,8 @@ def list_plans() -> list[Plan]:
 def get_plan(plan_id: str) -> Plan | None:
     from chalicelib.payments.models import MembershipItem
 
-    try:
-        return _to_plan(MembershipItem.get(f"PLAN#{plan_id}", "PLAN"))
-    except MembershipItem.DoesNotExist:
-        return None
+    item = MembershipItem.find(f"PLAN#{plan_id}", "PLAN")
+    return None if item is None else _to_plan(item)
 
 
 # --- memberships ------------------------------------------------------------------------------
@@ -147,10 +145,8 @@ def create_membership(membership: Membership, emails: list[Email]) -> list[str]:
 def get_membership(membership_id: str) -> Membership | None:
     from chalicelib.payments.models import MembershipItem
 
-    try:
-        return _to_membership(MembershipItem.get(*membership_key(membership_id)))
-    except MembershipItem.DoesNotExist:
-        return None
+    item = MembershipItem.find(*membership_key(membership_id))
+    return None if item is None else _to_membership(item)
 
 
 def memberships_of(account_id: str, limit: int = 50) -> list[Membership]:
@@ -248,10 +244,8 @@ def mark_reminded(membership: Membership, emails: list[Email]) -> list[str] | No
 def membership_id_for_number(member_number: str) -> str | None:
     from chalicelib.payments.models import MembershipItem
 
-    try:
-        return MembershipItem.get(f"MEMBERNO#{member_number}", "MEMBERNO").membership_id
-    except MembershipItem.DoesNotExist:
-        return None
+    item = MembershipItem.find(f"MEMBERNO#{member_number}", "MEMBERNO")
+    return None if item is None else item.membership_id
 
 
 # --- privacy rights (ARCO) ------------------------------------------------------------------

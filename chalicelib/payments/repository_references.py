@@ -52,20 +52,16 @@ def _to_reference(item: ReferenceItem) -> Reference:
 def get_reference(reference: str) -> Reference | None:
     from chalicelib.payments.models import ReferenceItem
 
-    try:
-        return _to_reference(ReferenceItem.get(*reference_key(reference)))
-    except ReferenceItem.DoesNotExist:
-        return None
+    item = ReferenceItem.find(*reference_key(reference))
+    return None if item is None else _to_reference(item)
 
 
 def open_reference(membership_id: str, method: str, months: int) -> str | None:
     """The reference last issued for this membership, method and months (maybe stale)."""
     from chalicelib.payments.models import ReferenceItem
 
-    try:
-        return ReferenceItem.get(*_open_key(membership_id, method, months)).reference
-    except ReferenceItem.DoesNotExist:
-        return None
+    item = ReferenceItem.find(*_open_key(membership_id, method, months))
+    return None if item is None else item.reference
 
 
 def create_reference(reference: Reference, replaces: str | None) -> None:

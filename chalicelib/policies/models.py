@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class InsurerModel(Model):
+class InsurerModel(Item):
     Meta = table_meta("policies")
 
-    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
-    sk = UnicodeAttribute(range_key=True)  # PROFILE
+    # Key: INSURER#<id> / PROFILE
     insurer_id = UnicodeAttribute()
     name = UnicodeAttribute()
     rfc = UnicodeAttribute()
 
 
-class PolicyModel(Model):
+class PolicyModel(Item):
     Meta = table_meta("policies")
 
-    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
-    sk = UnicodeAttribute(range_key=True)  # POLICY#<number>
+    # Key: INSURER#<id> / POLICY#<number>
     gsi1pk = UnicodeAttribute()  # POLICYNUM#<number>
     gsi1sk = UnicodeAttribute()  # INSURER#<id>
     insurer_id = UnicodeAttribute()
@@ -34,13 +31,12 @@ class PolicyModel(Model):
     by_number = Gsi1["PolicyModel"]()
 
 
-class ConditionModel(Model):
+class ConditionModel(Item):
     """A condition (padecimiento) the insurer registered for one member of a policy."""
 
     Meta = table_meta("policies")
 
-    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
-    sk = UnicodeAttribute(range_key=True)  # CONDITION#<policy>#<member_id>#<condition_id>
+    # Key: INSURER#<id> / CONDITION#<policy>#<member_id>#<condition_id>
     condition_id = UnicodeAttribute()
     policy_number = UnicodeAttribute()
     member_id = UnicodeAttribute()
@@ -48,13 +44,12 @@ class ConditionModel(Model):
     registered_on = UnicodeAttribute()
 
 
-class HospitalModel(Model):
+class HospitalModel(Item):
     """A hospital of the insurer's medical network."""
 
     Meta = table_meta("policies")
 
-    pk = UnicodeAttribute(hash_key=True)  # INSURER#<id>
-    sk = UnicodeAttribute(range_key=True)  # HOSPITAL#<hospital_id>
+    # Key: INSURER#<id> / HOSPITAL#<hospital_id>
     hospital_id = UnicodeAttribute()
     name = UnicodeAttribute()
     city = UnicodeAttribute()

@@ -43,9 +43,8 @@ def save_insurer(insurer: Insurer) -> None:
 def get_insurer(insurer_id: str) -> Insurer | None:
     from chalicelib.policies.models import InsurerModel
 
-    try:
-        item = InsurerModel.get(f"INSURER#{insurer_id}", "PROFILE")
-    except InsurerModel.DoesNotExist:
+    item = InsurerModel.find(f"INSURER#{insurer_id}", "PROFILE")
+    if item is None:
         return None
     return Insurer(insurer_id=item.insurer_id, name=item.name, rfc=item.rfc)
 
@@ -89,9 +88,8 @@ def find_by_number(policy_number: str) -> list[Policy]:
 def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
     from chalicelib.policies.models import PolicyModel
 
-    try:
-        item = PolicyModel.get(f"INSURER#{insurer_id}", f"POLICY#{policy_number}")
-    except PolicyModel.DoesNotExist:
+    item = PolicyModel.find(f"INSURER#{insurer_id}", f"POLICY#{policy_number}")
+    if item is None:
         return None
     return Policy(
         insurer_id=item.insurer_id,

@@ -9,17 +9,14 @@ within the last months" is a key condition, not a filter).
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class PrescriptionModel(Model):
+class PrescriptionModel(Item):
     Meta = table_meta("prescriptions")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     prescription_id = UnicodeAttribute()
@@ -35,11 +32,9 @@ class PrescriptionModel(Model):
     by_nucleus = Gsi1["PrescriptionModel"]()
 
 
-class SickLeaveModel(Model):
+class SickLeaveModel(Item):
     Meta = table_meta("prescriptions")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     sick_leave_id = UnicodeAttribute()

@@ -182,10 +182,8 @@ def create_sick_leave(
 def get_sick_leave(sick_leave_id: str) -> SickLeave | None:
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    try:
-        return _to_sick_leave(SickLeaveModel.get(*_sl_key(sick_leave_id)))
-    except SickLeaveModel.DoesNotExist:
-        return None
+    item = SickLeaveModel.find(*_sl_key(sick_leave_id))
+    return None if item is None else _to_sick_leave(item)
 
 
 def authorize(sick_leave: SickLeave, authorized_by: str, now: datetime) -> SickLeave:

@@ -12,17 +12,14 @@ under `PURGE` by that day (the schedule's Query), gone once purged.
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2, Gsi3
+from chalicelib.tables.models import Gsi1, Gsi2, Gsi3, Item
 
 
-class DataRequestModel(Model):
+class DataRequestModel(Item):
     Meta = table_meta("data_requests")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     request_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
     role = UnicodeAttribute()
@@ -53,19 +50,15 @@ class DataRequestModel(Model):
     by_work = Gsi3["DataRequestModel"]()
 
 
-class OpenGuardModel(Model):
+class OpenGuardModel(Item):
     Meta = table_meta("data_requests")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     request_id = UnicodeAttribute()
 
 
-class PurgeModel(Model):
+class PurgeModel(Item):
     Meta = table_meta("data_requests")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     request_id = UnicodeAttribute()
     entry = NumberAttribute()  # the position of its entry in the request's retention record
     chunk = NumberAttribute()

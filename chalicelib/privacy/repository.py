@@ -216,9 +216,8 @@ def save(
 def get(request_id: str) -> DataRequest | None:
     from chalicelib.privacy.models import DataRequestModel
 
-    try:
-        item = DataRequestModel.get(*_request_key(request_id), consistent_read=True)
-    except DataRequestModel.DoesNotExist:
+    item = DataRequestModel.find(*_request_key(request_id), consistent_read=True)
+    if item is None:
         return None
     return _to_request(item)
 

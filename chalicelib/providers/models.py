@@ -21,17 +21,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2
+from chalicelib.tables.models import Gsi1, Gsi2, Item
 
 
-class CareOrderModel(Model):
+class CareOrderModel(Item):
     Meta = table_meta("care_orders")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     order_id = UnicodeAttribute()
     provider_id = UnicodeAttribute()
     insurer_id = UnicodeAttribute()
@@ -65,19 +62,15 @@ class CareOrderModel(Model):
     by_insurer = Gsi2["CareOrderModel"]()
 
 
-class AccountNumberModel(Model):
+class AccountNumberModel(Item):
     Meta = table_meta("care_orders")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     order_id = UnicodeAttribute()
 
 
-class BankAccountModel(Model):
+class BankAccountModel(Item):
     Meta = table_meta("care_orders")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     bank_account_id = UnicodeAttribute()
     provider_id = UnicodeAttribute()
     clabe = UnicodeAttribute()
@@ -89,11 +82,9 @@ class BankAccountModel(Model):
     decided_at = UnicodeAttribute(null=True)
 
 
-class InvoiceModel(Model):
+class InvoiceModel(Item):
     Meta = table_meta("invoices")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     invoice_id = UnicodeAttribute()
     provider_id = UnicodeAttribute()
     insurer_id = UnicodeAttribute()

@@ -89,10 +89,8 @@ def create_invoice(invoice: Invoice) -> None:
 def get_invoice(invoice_id: str) -> Invoice | None:
     from chalicelib.providers.models import InvoiceModel
 
-    try:
-        return _to_invoice(InvoiceModel.get(*invoice_key(invoice_id), consistent_read=True))
-    except InvoiceModel.DoesNotExist:
-        return None
+    item = InvoiceModel.find(*invoice_key(invoice_id), consistent_read=True)
+    return None if item is None else _to_invoice(item)
 
 
 def invoices_of_provider(

@@ -111,10 +111,8 @@ def create_orders(orders: list[CareOrder]) -> None:
 def get_order(order_id: str) -> CareOrder | None:
     from chalicelib.providers.models import CareOrderModel
 
-    try:
-        return _to_order(CareOrderModel.get(*order_key(order_id), consistent_read=True))
-    except CareOrderModel.DoesNotExist:
-        return None
+    item = CareOrderModel.find(*order_key(order_id), consistent_read=True)
+    return None if item is None else _to_order(item)
 
 
 def get_orders(order_ids: list[str]) -> list[CareOrder]:

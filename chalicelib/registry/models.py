@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1
+from chalicelib.tables.models import Gsi1, Item
 
 
-class AffiliateRecordModel(Model):
+class AffiliateRecordModel(Item):
     Meta = table_meta("affiliates")
 
-    pk = UnicodeAttribute(hash_key=True)  # NSS#<nss>
-    sk = UnicodeAttribute(range_key=True)  # REGISTRY
+    # Key: NSS#<nss> / REGISTRY
     gsi1pk = UnicodeAttribute()  # SERIAL#<credential serial>
     gsi1sk = UnicodeAttribute()  # NSS#<nss>
     member_id = UnicodeAttribute()

@@ -50,10 +50,8 @@ def save(records: list[AffiliateRecord]) -> None:
 def find(nss: str) -> AffiliateRecord | None:
     from chalicelib.registry.models import AffiliateRecordModel
 
-    try:
-        return _record(AffiliateRecordModel.get(f"NSS#{nss}", "REGISTRY"))
-    except AffiliateRecordModel.DoesNotExist:
-        return None
+    item = AffiliateRecordModel.find(f"NSS#{nss}", "REGISTRY")
+    return None if item is None else _record(item)
 
 
 def by_serial(credential_serial: str, limit: int = 50) -> list[AffiliateRecord]:

@@ -25,17 +25,14 @@
 from __future__ import annotations
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.dynamo import table_meta
-from chalicelib.tables.models import Gsi1, Gsi2
+from chalicelib.tables.models import Gsi1, Gsi2, Item
 
 
-class TransactionModel(Model):
+class TransactionModel(Item):
     Meta = table_meta("transactions")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     gsi2pk = UnicodeAttribute(null=True)
@@ -49,11 +46,9 @@ class TransactionModel(Model):
     token = UnicodeAttribute(null=True)  # ACTIVE markers: the last load's token
 
 
-class SettlementModel(Model):
+class SettlementModel(Item):
     Meta = table_meta("settlements")
 
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     by_provider = Gsi1["SettlementModel"]()

@@ -44,7 +44,5 @@ def put_bank_account(rut: str, data: dict[str, Any]) -> None:
 def bank_account(rut: str) -> dict[str, Any] | None:
     from chalicelib.settlement.models import SettlementModel
 
-    try:
-        return dict(SettlementModel.get(f"PROVIDER#{rut}", "BANK").data or {})
-    except SettlementModel.DoesNotExist:
-        return None
+    item = SettlementModel.find(f"PROVIDER#{rut}", "BANK")
+    return None if item is None else dict(item.data or {})

@@ -47,9 +47,8 @@ def get_run(run_id: str) -> Run | None:
     """A run with its providers done, counted from their items (one Query, no counters)."""
     from chalicelib.settlement.models import SettlementModel
 
-    try:
-        item = SettlementModel.get(f"RUN#{run_id}", "RUN", consistent_read=True)
-    except SettlementModel.DoesNotExist:
+    item = SettlementModel.find(f"RUN#{run_id}", "RUN", consistent_read=True)
+    if item is None:
         return None
     data = dict(item.data or {})
     done = settled = 0

@@ -60,10 +60,8 @@ def _to_header(item: SettlementModel) -> Header:
 def get_header(folio: str) -> Header | None:
     from chalicelib.settlement.models import SettlementModel
 
-    try:
-        return _to_header(SettlementModel.get(*_header_key(folio), consistent_read=True))
-    except SettlementModel.DoesNotExist:
-        return None
+    item = SettlementModel.find(*_header_key(folio), consistent_read=True)
+    return None if item is None else _to_header(item)
 
 
 def _open_partition(insurer_id: str, rut: str) -> str:

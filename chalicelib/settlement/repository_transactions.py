@@ -152,9 +152,8 @@ def clear_active(provider: ActiveProvider) -> bool:
 def active_marker(insurer_id: str, rut: str) -> ActiveProvider | None:
     from chalicelib.settlement.models import TransactionModel
 
-    try:
-        item = TransactionModel.get(f"ACTIVE#{_shard(rut)}", f"{insurer_id}#{rut}")
-    except TransactionModel.DoesNotExist:
+    item = TransactionModel.find(f"ACTIVE#{_shard(rut)}", f"{insurer_id}#{rut}")
+    if item is None:
         return None
     return ActiveProvider(insurer_id, rut, item.token or "")
 

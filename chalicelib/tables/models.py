@@ -2,20 +2,36 @@
 
 Every table of `infrastructure/definition.py` keys its items by `pk` (hash) and `sk` (range),
 and its global secondary index `gsiN` by `gsiNpk` and `gsiNsk`, projecting every attribute.
-A model names the indexes it is listed on with these classes, typed by the model:
+A model derives from `Item` (the key) and adds its table and attributes; it names the
+indexes it is listed on with the `GsiN` classes, typed by the model:
 `by_owner = Gsi1["DocumentModel"]()` (the model declares `gsi1pk`/`gsi1sk` itself, as
 required or optional attributes). PynamoDB copies an index per model, so one class serves all.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Self, TypeVar
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 _M = TypeVar("_M", bound=Model)
+
+
+class Item(Model):
+    """An item of any table: the key every table has. A model adds `Meta = table_meta(...)`."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+    @classmethod
+    def find(cls, pk: str, sk: str, *, consistent_read: bool = False) -> Self | None:
+        """The item under (pk, sk), or None when there is none."""
+        try:
+            return cls.get(pk, sk, consistent_read=consistent_read)
+        except cls.DoesNotExist:
+            return None
 
 
 class Gsi1(GlobalSecondaryIndex[_M]):
