@@ -148,8 +148,9 @@ class Endpoint:
 class RouteDeclarer:
     """The one `route` decorator of `Routes`, their groups and `Api`.
 
-    A route says each thing once: the body, query string and answer models come from the
-    view's annotations (`body: Model`, `query: Model`, `-> Model`), the status is 200 (204
+    A route says each thing once: the summary in the OpenAPI document is the view's docstring
+    (in Spanish, like all the API publishes), the body, query string and answer models come
+    from its annotations (`body: Model`, `query: Model`, `-> Model`), the status is 200 (204
     for a view annotated `-> None`), and the tags and roles are the declarer's defaults
     (`Routes(..., tags=..., roles=...)`, `Routes.group`); any of them may still be named.
     `errors` lists only what the route may answer beyond the errors every route of its kind
@@ -167,7 +168,7 @@ class RouteDeclarer:
         path: str,
         method: str = "GET",
         *,
-        summary: str,
+        summary: str | None = None,
         body: type[BaseModel] | None = None,
         query: type[BaseModel] | None = None,
         response: type[BaseModel] | None = None,
@@ -182,8 +183,9 @@ class RouteDeclarer:
         (when it has a query model) and `principal=` (when the route has roles: it then needs
         a valid token of one of those roles; `PUBLIC` opens a route of a group with roles) as
         keyword arguments, and returns a pydantic model, a dict, None (204) or a Chalice
-        Response. `body`, `query` and `response` name a model where the annotation does not
-        (an answer of several models names the documented one).
+        Response. `summary` stands for a view without a docstring, and `body`, `query` and
+        `response` name a model where the annotation does not (an answer of several models
+        names the documented one).
         """
 
         def decorate(view: View) -> View:
@@ -192,7 +194,7 @@ class RouteDeclarer:
                 path=path,
                 method=method.upper(),
                 name=view.__name__,
-                summary=summary,
+                summary=summary or _summary(view),
                 tags=self.default_tags if tags is None else tags,
                 body=body or _parameter_model(view, "body"),
                 query=query or _parameter_model(view, "query"),
@@ -219,6 +221,14 @@ def _annotation(view: View, name: str) -> Any:
     # Only this one: another annotation may name what the view imports in its own body.
     only = SimpleNamespace(__annotations__={name: annotations[name]})
     return get_type_hints(only, globalns=getattr(view, "__globals__", None))[name]
+
+
+def _summary(view: View) -> str:
+    """The view's docstring, on one line."""
+    docstring = inspect.getdoc(view)
+    if not docstring:
+        raise TypeError(f"{view.__name__}: give the view a docstring (its summary) or `summary=`")
+    return " ".join(docstring.split())
 
 
 def _is_model(annotation: Any) -> bool:

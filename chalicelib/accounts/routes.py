@@ -12,114 +12,103 @@ session_routes = routes.group(tags=("sesión",))
 my_routes = routes.group(tags=("cuenta",), roles=ANY_ROLE)
 
 
-@routes.route("/v1/accounts/insured", "POST", summary="Registro de asegurado (titular)", status=202)
+@routes.route("/v1/accounts/insured", "POST", status=202)
 def register_insured(body: acc.InsuredRegistration) -> acc.Accepted:
+    """Registro de asegurado (titular)"""
     return accounts.register_insured(body)
 
 
-@routes.route(
-    "/v1/accounts/providers", "POST", summary="Registro de prestador (México o Chile)", status=202
-)
+@routes.route("/v1/accounts/providers", "POST", status=202)
 def register_provider(body: acc.ProviderRegistration) -> acc.Accepted:
+    """Registro de prestador (México o Chile)"""
     return accounts.register_provider(body)
 
 
-@routes.route("/v1/accounts/affiliates", "POST", summary="Registro de afiliado", status=202)
+@routes.route("/v1/accounts/affiliates", "POST", status=202)
 def register_affiliate(body: acc.AffiliateRegistration) -> acc.Accepted:
+    """Registro de afiliado"""
     return accounts.register_affiliate(body)
 
 
-@routes.route("/v1/accounts/activate", "POST", summary="Activar la cuenta y crear la contraseña")
+@routes.route("/v1/accounts/activate", "POST")
 def activate_account(body: acc.Activation) -> acc.Done:
+    """Activar la cuenta y crear la contraseña"""
     return accounts.activate(body.token, body.password)
 
 
-@routes.route(
-    "/v1/accounts/resend-activation", "POST", summary="Reenviar el enlace de activación", status=202
-)
+@routes.route("/v1/accounts/resend-activation", "POST", status=202)
 def resend_activation(body: acc.IdentifierRequest) -> acc.Accepted:
+    """Reenviar el enlace de activación"""
     return accounts.resend_activation(body.identifier)
 
 
-@routes.route(
-    "/v1/accounts/reactivate", "POST", summary="Corregir el correo de un afiliado", status=202
-)
+@routes.route("/v1/accounts/reactivate", "POST", status=202)
 def reactivate_account(body: acc.Reactivation) -> acc.Accepted:
+    """Corregir el correo de un afiliado"""
     return accounts.reactivate(body)
 
 
-@session_routes.route(
-    "/v1/auth/login", "POST", summary="Iniciar sesión (correo, NSS o RUT)", errors=(401, 429)
-)
+@session_routes.route("/v1/auth/login", "POST", errors=(401, 429))
 def login(body: acc.Login) -> acc.LoginResult:
+    """Iniciar sesión (correo, NSS o RUT)"""
     return accounts.login(body.identifier, body.password)
 
 
-@session_routes.route(
-    "/v1/auth/totp", "POST", summary="Segundo factor (operadores)", errors=(401, 429)
-)
+@session_routes.route("/v1/auth/totp", "POST", errors=(401, 429))
 def login_totp(body: acc.TotpAnswer) -> acc.LoginResult:
+    """Segundo factor (operadores)"""
     return accounts.complete_totp(body.session, body.code)
 
 
-@session_routes.route("/v1/auth/refresh", "POST", summary="Renovar la sesión", errors=(401,))
+@session_routes.route("/v1/auth/refresh", "POST", errors=(401,))
 def refresh_session(body: acc.RefreshRequest) -> acc.Refreshed:
+    """Renovar la sesión"""
     return accounts.refresh(body.refresh_token)
 
 
-@session_routes.route("/v1/auth/logout", "POST", summary="Cerrar sesión")
+@session_routes.route("/v1/auth/logout", "POST")
 def logout(body: acc.RefreshRequest) -> None:
+    """Cerrar sesión"""
     accounts.logout(body.refresh_token)
 
 
-@session_routes.route(
-    "/v1/auth/password-reset", "POST", summary="Solicitar el restablecimiento", status=202
-)
+@session_routes.route("/v1/auth/password-reset", "POST", status=202)
 def password_reset(body: acc.IdentifierRequest) -> acc.Accepted:
+    """Solicitar el restablecimiento"""
     return accounts.request_password_reset(body.identifier)
 
 
-@session_routes.route(
-    "/v1/auth/password-reset/confirm", "POST", summary="Nueva contraseña con el enlace"
-)
+@session_routes.route("/v1/auth/password-reset/confirm", "POST")
 def password_reset_confirm(body: acc.PasswordResetConfirm) -> acc.Done:
+    """Nueva contraseña con el enlace"""
     return accounts.confirm_password_reset(body.token, body.password)
 
 
-@my_routes.route("/v1/me", summary="Mis datos")
+@my_routes.route("/v1/me")
 def me(principal: Principal) -> acc.Profile:
+    """Mis datos"""
     return accounts.profile(principal)
 
 
-@my_routes.route(
-    "/v1/me", "PATCH", summary="Actualizar correo secundario y teléfono", errors=(429,)
-)
+@my_routes.route("/v1/me", "PATCH", errors=(429,))
 def update_me(principal: Principal, body: acc.ProfileUpdate) -> acc.Profile:
+    """Actualizar correo secundario y teléfono"""
     return accounts.update_profile(principal, body)
 
 
-@my_routes.route("/v1/me/password", "POST", summary="Cambiar la contraseña", errors=(429,))
+@my_routes.route("/v1/me/password", "POST", errors=(429,))
 def change_password(principal: Principal, body: acc.PasswordChange) -> acc.Done:
+    """Cambiar la contraseña"""
     return accounts.change_password(principal, body)
 
 
-@my_routes.route(
-    "/v1/me/email",
-    "POST",
-    summary="Cambiar el correo (se confirma en el nuevo)",
-    status=202,
-    errors=(429,),
-)
+@my_routes.route("/v1/me/email", "POST", status=202, errors=(429,))
 def change_email(principal: Principal, body: acc.EmailChange) -> acc.Accepted:
+    """Cambiar el correo (se confirma en el nuevo)"""
     return accounts.request_email_change(principal, body)
 
 
-@routes.route(
-    "/v1/me/email/confirm",
-    "POST",
-    summary="Confirmar un correo (nuevo o secundario) con el enlace",
-    errors=(409,),
-    tags=("cuenta",),
-)
+@routes.route("/v1/me/email/confirm", "POST", errors=(409,), tags=("cuenta",))
 def confirm_email(body: acc.TokenOnly) -> acc.Done:
+    """Confirmar un correo (nuevo o secundario) con el enlace"""
     return accounts.confirm_email(body.token)

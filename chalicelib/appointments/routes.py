@@ -11,74 +11,49 @@ routes = Routes(__name__, tags=("citas",), roles=("afiliado",))
 operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
-@routes.route("/v1/family", summary="Mi núcleo familiar (misma serie de credencial)", errors=(404,))
+@routes.route("/v1/family", errors=(404,))
 def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
+    """Mi núcleo familiar (misma serie de credencial)"""
     return appointments.family(principal, limit=query.limit, cursor=query.cursor)
 
 
-@routes.route(
-    "/v1/clinics",
-    summary="Clínicas con medicina general",
-    roles=("afiliado", "operador"),
-    errors=(404,),
-)
+@routes.route("/v1/clinics", roles=("afiliado", "operador"), errors=(404,))
 def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
+    """Clínicas con medicina general"""
     return appointments.clinics(principal, query)
 
 
-@routes.route(
-    "/v1/agenda",
-    summary="Agendas de una clínica en una fecha, con horarios libres y cupo de internet",
-    roles=("afiliado", "operador"),
-    errors=(404,),
-)
+@routes.route("/v1/agenda", roles=("afiliado", "operador"), errors=(404,))
 def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
+    """Agendas de una clínica en una fecha, con horarios libres y cupo de internet"""
     return appointments.agenda(principal, query)
 
 
-@routes.route(
-    "/v1/appointments",
-    "POST",
-    summary="Agendar una cita para mí o un familiar",
-    status=201,
-    errors=(404, 409),
-)
+@routes.route("/v1/appointments", "POST", status=201, errors=(404, 409))
 def book_appointment(principal: Principal, body: appt.BookingIn) -> appt.AppointmentOut:
+    """Agendar una cita para mí o un familiar"""
     return appointments.book(principal, body)
 
 
-@routes.route(
-    "/v1/appointments/{appointment_id}",
-    "DELETE",
-    summary="Cancelar una cita (hasta que comience)",
-    errors=(409,),
-)
+@routes.route("/v1/appointments/{appointment_id}", "DELETE", errors=(409,))
 def cancel_appointment(principal: Principal, appointment_id: str) -> appt.AppointmentOut:
+    """Cancelar una cita (hasta que comience)"""
     return appointments.cancel(principal, appointment_id)
 
 
-@routes.route("/v1/appointments", summary="Citas próximas o historial de mi núcleo familiar")
+@routes.route("/v1/appointments")
 def list_appointments(principal: Principal, query: appt.AppointmentsQuery) -> appt.AppointmentList:
+    """Citas próximas o historial de mi núcleo familiar"""
     return appointments.appointments(principal, query)
 
 
-@operator_routes.route(
-    "/v1/operator/clinics",
-    "POST",
-    summary="Registrar una clínica (UMF)",
-    status=201,
-    errors=(404, 409),
-)
+@operator_routes.route("/v1/operator/clinics", "POST", status=201, errors=(404, 409))
 def create_clinic(principal: Principal, body: appt.ClinicIn) -> appt.ClinicOut:
+    """Registrar una clínica (UMF)"""
     return appointments.create_clinic(principal, body)
 
 
-@operator_routes.route(
-    "/v1/operator/agendas",
-    "POST",
-    summary="Cargar la agenda de un médico (fecha, turno, horarios, cupo de internet)",
-    status=201,
-    errors=(404, 409),
-)
+@operator_routes.route("/v1/operator/agendas", "POST", status=201, errors=(404, 409))
 def create_agenda(principal: Principal, body: appt.AgendaIn) -> appt.AgendaOut:
+    """Cargar la agenda de un médico (fecha, turno, horarios, cupo de internet)"""
     return appointments.create_agenda(principal, body)

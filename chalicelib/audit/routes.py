@@ -10,10 +10,9 @@ from chalicelib.http import Routes
 routes = Routes(__name__, tags=("operadores",), roles=("operador",))
 
 
-@routes.route(
-    "/v1/operator/audit", summary="Registro de auditoría de mi aseguradora", errors=(404,)
-)
+@routes.route("/v1/operator/audit", errors=(404,))
 def operator_audit(
     principal: Principal, query: audit_schemas.AuditQuery
 ) -> audit_schemas.AuditListOut:
+    """Registro de auditoría de mi aseguradora"""
     return audit.records(principal, query)

@@ -10,27 +10,21 @@ from chalicelib.http import ANY_ROLE, Routes
 routes = Routes(__name__, tags=("documentos",), roles=ANY_ROLE)
 
 
-@routes.route("/v1/documents/{document_id}", summary="Un documento y su resultado de validación")
+@routes.route("/v1/documents/{document_id}")
 def read_document(principal: Principal, document_id: str) -> docs.DocumentOut:
+    """Un documento y su resultado de validación"""
     return documents.read_document(principal, document_id)
 
 
-@routes.route(
-    "/v1/documents/{document_id}",
-    "DELETE",
-    summary="Eliminar un documento (mientras el trámite lo permita)",
-    errors=(409,),
-)
+@routes.route("/v1/documents/{document_id}", "DELETE", errors=(409,))
 def delete_document(principal: Principal, document_id: str) -> None:
+    """Eliminar un documento (mientras el trámite lo permita)"""
     documents.delete_document(principal, document_id)
 
 
-@routes.route(
-    "/v1/documents/{document_id}/download",
-    summary="Enlace temporal para descargar o ver un documento",
-    errors=(409,),
-)
+@routes.route("/v1/documents/{document_id}/download", errors=(409,))
 def download_document(
     principal: Principal, document_id: str, query: docs.DownloadQuery
 ) -> docs.DownloadOut:
+    """Enlace temporal para descargar o ver un documento"""
     return documents.download_own(principal, document_id, query.disposition)

@@ -11,59 +11,43 @@ routes = Routes(__name__, tags=("incapacidades",), roles=("afiliado",))
 operator_routes = routes.group(tags=("operadores",), roles=("operador",))
 
 
-@routes.route(
-    "/v1/prescriptions", summary="Recetas de mi núcleo familiar (informativas)", tags=("recetas",)
-)
+@routes.route("/v1/prescriptions", tags=("recetas",))
 def list_prescriptions(principal: Principal, query: rx.PageQuery) -> rx.PrescriptionList:
+    """Recetas de mi núcleo familiar (informativas)"""
     return prescriptions.prescriptions(principal, query)
 
 
-@routes.route("/v1/sick-leaves", summary="Mis incapacidades selladas de los últimos meses")
+@routes.route("/v1/sick-leaves")
 def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveList:
+    """Mis incapacidades selladas de los últimos meses"""
     return prescriptions.sick_leaves(principal, query)
 
 
-@routes.route(
-    "/v1/sick-leaves/{sick_leave_id}/certificate",
-    summary="Enlace temporal al certificado sellado (PDF)",
-    errors=(409,),
-)
+@routes.route("/v1/sick-leaves/{sick_leave_id}/certificate", errors=(409,))
 def sick_leave_certificate(principal: Principal, sick_leave_id: str) -> rx.FileLink:
+    """Enlace temporal al certificado sellado (PDF)"""
     return prescriptions.certificate(principal, sick_leave_id)
 
 
-@routes.route(
-    "/v1/verify/sick-leaves/{sick_leave_id}",
-    summary="Verificar un certificado de incapacidad (público)",
-    roles=PUBLIC,
-)
+@routes.route("/v1/verify/sick-leaves/{sick_leave_id}", roles=PUBLIC)
 def verify_sick_leave(sick_leave_id: str, query: rx.VerifyQuery) -> rx.Verification:
+    """Verificar un certificado de incapacidad (público)"""
     return prescriptions.verify(sick_leave_id, query.seal)
 
 
-@operator_routes.route(
-    "/v1/operator/prescriptions", "POST", summary="Emitir una receta", status=201, errors=(404,)
-)
+@operator_routes.route("/v1/operator/prescriptions", "POST", status=201, errors=(404,))
 def issue_prescription(principal: Principal, body: rx.PrescriptionIn) -> rx.PrescriptionOut:
+    """Emitir una receta"""
     return prescriptions.issue_prescription(principal, body)
 
 
-@operator_routes.route(
-    "/v1/operator/sick-leaves",
-    "POST",
-    summary="Emitir una incapacidad (y autorizarla y sellarla si se indica)",
-    status=201,
-    errors=(404,),
-)
+@operator_routes.route("/v1/operator/sick-leaves", "POST", status=201, errors=(404,))
 def issue_sick_leave(principal: Principal, body: rx.SickLeaveIn) -> rx.SickLeaveOut:
+    """Emitir una incapacidad (y autorizarla y sellarla si se indica)"""
     return prescriptions.issue_sick_leave(principal, body)
 
 
-@operator_routes.route(
-    "/v1/operator/sick-leaves/{sick_leave_id}/authorize",
-    "POST",
-    summary="Autorizar y sellar una incapacidad",
-    errors=(409,),
-)
+@operator_routes.route("/v1/operator/sick-leaves/{sick_leave_id}/authorize", "POST", errors=(409,))
 def authorize_sick_leave(principal: Principal, sick_leave_id: str) -> rx.SickLeaveOut:
+    """Autorizar y sellar una incapacidad"""
     return prescriptions.authorize_sick_leave(principal, sick_leave_id)

@@ -14,132 +14,100 @@ operator_routes = routes.group(roles=("operador",))
 
 
 @operator_routes.route(
-    "/v1/operator/transactions/files",
-    "POST",
-    summary="Espacios de carga para archivos CSV de transacciones",
-    status=201,
-    errors=(409, 413),
-    tags=("operadores",),
+    "/v1/operator/transactions/files", "POST", status=201, errors=(409, 413), tags=("operadores",)
 )
 def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) -> docs.SlotsOut:
+    """Espacios de carga para archivos CSV de transacciones"""
     return transaction_files.request_slots(principal, body)
 
 
-@operator_routes.route(
-    "/v1/operator/transactions",
-    "POST",
-    summary="Cargar transacciones (bonos y tarjetas), hasta 1,000 por llamada",
-)
+@operator_routes.route("/v1/operator/transactions", "POST")
 def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
+    """Cargar transacciones (bonos y tarjetas), hasta 1,000 por llamada"""
     return settlement.load_transactions_by_operator(principal, body.raw_items())
 
 
-@operator_routes.route(
-    "/v1/operator/lme", "POST", summary="Cargar licencias médicas electrónicas (LME) de prestadores"
-)
+@operator_routes.route("/v1/operator/lme", "POST")
 def load_sick_leave_records(principal: Principal, body: stl.LmeLoadIn) -> stl.LoadOut:
+    """Cargar licencias médicas electrónicas (LME) de prestadores"""
     return settlement.load_lme(principal, body.raw_items())
 
 
-@operator_routes.route(
-    "/v1/operator/platform-invoices",
-    "POST",
-    summary="Cargar facturas de la plataforma a prestadores",
-)
+@operator_routes.route("/v1/operator/platform-invoices", "POST")
 def load_platform_invoices(principal: Principal, body: stl.PlatformInvoicesLoadIn) -> stl.LoadOut:
+    """Cargar facturas de la plataforma a prestadores"""
     return settlement.load_platform_invoices(principal, body.raw_items())
 
 
-@operator_routes.route(
-    "/v1/operator/settlements/run",
-    "POST",
-    summary="Ejecutar la liquidación ahora (prestadores de mis aseguradoras)",
-    status=202,
-)
+@operator_routes.route("/v1/operator/settlements/run", "POST", status=202)
 def run_settlement(principal: Principal, body: stl.RunIn) -> stl.RunStarted:
+    """Ejecutar la liquidación ahora (prestadores de mis aseguradoras)"""
     return settlement.run_by_operator(principal, body.period_end)
 
 
-@operator_routes.route(
-    "/v1/operator/settlements/runs/{run_id}", summary="Avance de una ejecución de liquidación"
-)
+@operator_routes.route("/v1/operator/settlements/runs/{run_id}")
 def settlement_run_progress(principal: Principal, run_id: str) -> stl.RunOut:
+    """Avance de una ejecución de liquidación"""
     return settlement.run_progress(principal, run_id)
 
 
-@routes.route(
-    "/v1/provider/account", summary="Datos del prestador y cuenta bancaria de pago", errors=(404,)
-)
+@routes.route("/v1/provider/account", errors=(404,))
 def provider_settlement_account(principal: Principal) -> stl.ProviderAccountOut:
+    """Datos del prestador y cuenta bancaria de pago"""
     return settlement.provider_account(principal)
 
 
-@routes.route(
-    "/v1/provider/platform-invoices",
-    summary="Facturas de la plataforma al prestador, por año",
-    errors=(404,),
-)
+@routes.route("/v1/provider/platform-invoices", errors=(404,))
 def provider_platform_invoices(
     principal: Principal, query: stl.YearQuery
 ) -> stl.PlatformInvoicesOut:
+    """Facturas de la plataforma al prestador, por año"""
     return settlement.platform_invoices(
         principal, query.year, limit=query.limit, cursor=query.cursor
     )
 
 
-@routes.route("/v1/settlements", summary="Mis liquidaciones por año y mes", errors=(404,))
+@routes.route("/v1/settlements", errors=(404,))
 def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.SettlementsOut:
+    """Mis liquidaciones por año y mes"""
     return settlement.settlements(
         principal, query.year, query.month, limit=query.limit, cursor=query.cursor
     )
 
 
-@routes.route(
-    "/v1/settlements/{folio}", summary="Detalle de una liquidación: créditos por tipo y resumen"
-)
+@routes.route("/v1/settlements/{folio}")
 def settlement_detail(principal: Principal, folio: str) -> stl.SettlementDetailOut:
+    """Detalle de una liquidación: créditos por tipo y resumen"""
     return settlement.settlement_detail(principal, folio)
 
 
-@routes.route(
-    "/v1/settlements/{folio}/transactions", summary="Transacciones liquidadas de una liquidación"
-)
+@routes.route("/v1/settlements/{folio}/transactions")
 def settlement_transactions(
     principal: Principal, folio: str, query: stl.DetailQuery
 ) -> stl.SettledTransactionsOut:
+    """Transacciones liquidadas de una liquidación"""
     return settlement.settlement_transactions(principal, folio, query)
 
 
-@routes.route(
-    "/v1/reports/period",
-    summary="Reporte por periodo (con format=xlsx o csv responde {url, expires_at})",
-    response=stl.PeriodOut,
-    errors=(404,),
-)
+@routes.route("/v1/reports/period", response=stl.PeriodOut, errors=(404,))
 def period_report(principal: Principal, query: stl.PeriodQuery) -> stl.PeriodOut | stl.ExportOut:
+    """Reporte por periodo (con format=xlsx o csv responde {url, expires_at})"""
     if query.format == "json":
         return settlement.period_report(principal, query)
     return settlement.period_export(principal, query)
 
 
-@routes.route(
-    "/v1/reports/vouchers",
-    summary="Bonos emitidos con liquidación (con format=xlsx o csv responde {url, expires_at})",
-    response=stl.VouchersOut,
-    errors=(404, 413),
-)
+@routes.route("/v1/reports/vouchers", response=stl.VouchersOut, errors=(404, 413))
 def vouchers_report(
     principal: Principal, query: stl.VouchersQuery
 ) -> stl.VouchersOut | stl.ExportOut:
+    """Bonos emitidos con liquidación (con format=xlsx o csv responde {url, expires_at})"""
     if query.format == "json":
         return settlement.vouchers_report(principal, query)
     return settlement.vouchers_export(principal, query)
 
 
-@routes.route(
-    "/v1/reports/lme",
-    summary="Licencias médicas por prestador, profesional o lugar, con tipo de validación",
-    errors=(404,),
-)
+@routes.route("/v1/reports/lme", errors=(404,))
 def lme_report(principal: Principal, query: stl.LmeQuery) -> stl.LmeOut:
+    """Licencias médicas por prestador, profesional o lugar, con tipo de validación"""
     return settlement.lme_report(principal, query)

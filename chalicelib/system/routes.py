@@ -17,11 +17,13 @@ def _document() -> dict[str, Any]:
     return routes.api.openapi()
 
 
-@routes.route("/v1/health", summary="Estado del servicio")
+@routes.route("/v1/health")
 def health() -> HealthOut:
+    """Estado del servicio"""
     return system.health()
 
 
-@routes.route("/v1/openapi.json", summary="Documento OpenAPI 3.1 de esta API")
+@routes.route("/v1/openapi.json")
 def openapi_document() -> dict[str, Any]:
+    """Documento OpenAPI 3.1 de esta API"""
     return _document()
