@@ -5,11 +5,11 @@ from __future__ import annotations
 from chalicelib.accounts import schemas as acc
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal
-from chalicelib.http import ANY_ROLE, Routes
+from chalicelib.http import ANY_ROLE, PUBLIC, Routes
 
 routes = Routes(__name__, tags=("cuentas",))
 session_routes = routes.group(tags=("sesión",))
-my_routes = routes.group(tags=("cuenta",), roles=ANY_ROLE)
+me_routes = routes.group(tags=("cuenta",), roles=ANY_ROLE)
 
 
 @routes.route("/v1/accounts/insured", "POST", status=202)
@@ -84,31 +84,31 @@ def password_reset_confirm(body: acc.PasswordResetConfirm) -> acc.Done:
     return accounts.confirm_password_reset(body.token, body.password)
 
 
-@my_routes.route("/v1/me")
+@me_routes.route("/v1/me")
 def me(principal: Principal) -> acc.Profile:
     """Mis datos"""
     return accounts.profile(principal)
 
 
-@my_routes.route("/v1/me", "PATCH", errors=(429,))
+@me_routes.route("/v1/me", "PATCH", errors=(429,))
 def update_me(principal: Principal, body: acc.ProfileUpdate) -> acc.Profile:
     """Actualizar correo secundario y teléfono"""
     return accounts.update_profile(principal, body)
 
 
-@my_routes.route("/v1/me/password", "POST", errors=(429,))
+@me_routes.route("/v1/me/password", "POST", errors=(429,))
 def change_password(principal: Principal, body: acc.PasswordChange) -> acc.Done:
     """Cambiar la contraseña"""
     return accounts.change_password(principal, body)
 
 
-@my_routes.route("/v1/me/email", "POST", status=202, errors=(429,))
+@me_routes.route("/v1/me/email", "POST", status=202, errors=(429,))
 def change_email(principal: Principal, body: acc.EmailChange) -> acc.Accepted:
     """Cambiar el correo (se confirma en el nuevo)"""
     return accounts.request_email_change(principal, body)
 
 
-@routes.route("/v1/me/email/confirm", "POST", errors=(409,), tags=("cuenta",))
+@me_routes.route("/v1/me/email/confirm", "POST", roles=PUBLIC, errors=(409,))
 def confirm_email(body: acc.TokenOnly) -> acc.Done:
     """Confirmar un correo (nuevo o secundario) con el enlace"""
     return accounts.confirm_email(body.token)
