@@ -100,3 +100,59 @@ def test_routes_are_registered_on_one_app_only() -> None:
     second = Api(Chalice(app_name="second"), title="t", version="1", authorizer=object())
     with pytest.raises(RuntimeError, match="registered"):
         second.register(routes)
+
+
+def test_a_route_takes_its_models_status_and_summary_from_the_view() -> None:
+    routes = Routes(__name__, tags=("notas",))
+
+    @routes.route("/notes", "POST")
+    def add_note(body: Note) -> Note:
+        """Agregar una nota"""
+        return body
+
+    @routes.route("/notes/{note_id}", "DELETE")
+    def delete_note(note_id: str) -> None:
+        """Borrar   una
+        nota"""
+
+    app = Chalice(app_name="inferred")
+    api = Api(app, title="t", version="1", cors_origin="http://site.test")
+    api.register(routes)
+    document = api.openapi()
+    post = document["paths"]["/notes"]["post"]
+    assert post["summary"] == "Agregar una nota"
+    assert post["tags"] == ["notas"]
+    assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Note")
+    assert "200" in post["responses"]
+    assert document["paths"]["/notes/{note_id}"]["delete"]["summary"] == "Borrar una nota"
+    assert "204" in document["paths"]["/notes/{note_id}"]["delete"]["responses"]
+
+
+class Other(BaseModel):
+    n: int
+
+
+def test_a_route_that_cannot_be_described_is_refused_when_declared() -> None:
+    routes = Routes(__name__)
+
+    def no_docstring(body: Note) -> Note:
+        return body
+
+    with pytest.raises(TypeError, match="docstring"):
+        routes.route("/a", "POST")(no_docstring)
+
+    def untyped_body(body: dict[str, Any]) -> Note:
+        """Cuerpo sin modelo"""
+        return Note(text="")
+
+    with pytest.raises(TypeError, match="annotate `body`"):
+        routes.route("/b", "POST")(untyped_body)
+
+    def two_answers(body: Note) -> Note | Other:
+        """Dos respuestas"""
+        return body
+
+    with pytest.raises(TypeError, match="several models"):
+        routes.route("/c", "POST")(two_answers)
+    # Said explicitly, the same view is fine.
+    routes.route("/c", "POST", response=Note)(two_answers)
