@@ -14,6 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import errors
@@ -21,6 +22,7 @@ from chalicelib.config import MissingSecret, get_settings
 from chalicelib.observability import install_aws_timing
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
     from pynamodb.connection import Connection
     from pynamodb.exceptions import TransactWriteError
     from pynamodb.transactions import TransactWrite
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 # must not pay for it (see bench/cold_start.py).
 
 T = TypeVar("T")
+R = TypeVar("R", bound="DataclassInstance")
 
 _CONFLICT_RETRIES = 4
 # Cancellation reasons of a transaction DynamoDB refused for load, not for its conditions:
@@ -138,6 +141,22 @@ def transact(build: Callable[[TransactWrite], T], *, conflict: errors.DomainErro
     if throttled:
         raise errors.ServiceUnavailable()
     raise conflict
+
+
+# --- records to and from items ---------------------------------------------------------------
+
+
+def record_from(record_type: type[R], item: object, **converted: Any) -> R:
+    """The `record_type` dataclass of an item: each field is the item's attribute of that name,
+    but for the `converted` ones, given as the record holds them (an int, a list for None, …)."""
+    read = {f.name: getattr(item, f.name) for f in fields(record_type) if f.name not in converted}
+    return record_type(**read, **converted)
+
+
+def attributes_of(record: DataclassInstance, **converted: Any) -> dict[str, Any]:
+    """A dataclass record's fields by name, for a model whose attributes bear the same names,
+    but for the `converted` ones, given as the model stores them."""
+    return {f.name: getattr(record, f.name) for f in fields(record)} | converted
 
 
 # --- opaque, tamper-proof cursors ------------------------------------------------------------

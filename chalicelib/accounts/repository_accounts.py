@@ -27,26 +27,14 @@ if TYPE_CHECKING:
 
 
 def _to_account(item: AccountModel) -> Account:
-    return Account(
-        account_id=item.account_id,
-        role=item.role,
-        status=item.status,
-        email=item.email,
-        full_name=item.full_name,
-        created_at=item.created_at,
-        secondary_email=item.secondary_email,
-        secondary_email_pending=item.secondary_email_pending,
-        phone=item.phone,
+    return dynamo.record_from(
+        Account,
+        item,
         insurer_ids=list(item.insurer_ids or []),
         details=dict(item.details or {}),
         privacy=list(item.privacy or []),
-        activation_hash=item.activation_hash,
-        reset_hash=item.reset_hash,
-        email_change_hash=item.email_change_hash,
-        totp_secret=item.totp_secret,
         totp_enrolled=bool(item.totp_enrolled),
         totp_last_step=int(item.totp_last_step) if item.totp_last_step is not None else None,
-        activated_at=item.activated_at,
         session_generation=int(item.session_generation or 0),
     )
 

@@ -112,15 +112,9 @@ def _to_clinic(item: ClinicModel) -> Clinic:
 
 
 def _to_agenda(item: AgendaModel) -> Agenda:
-    return Agenda(
-        agenda_id=item.agenda_id,
-        clinic_id=item.clinic_id,
-        clinic_name=item.clinic_name,
-        time_zone=item.time_zone,
-        doctor=item.doctor,
-        date=item.date,
-        shift=item.shift,
-        service=item.service,
+    return dynamo.record_from(
+        Agenda,
+        item,
         capacity=int(item.capacity),
         internet_quota=int(item.internet_quota),
         internet_remaining=int(item.internet_remaining),
@@ -129,25 +123,7 @@ def _to_agenda(item: AgendaModel) -> Agenda:
 
 
 def _to_appointment(item: AppointmentModel) -> Appointment:
-    return Appointment(
-        appointment_id=item.appointment_id,
-        status=item.status,
-        agenda_id=item.agenda_id,
-        slot_time=item.slot_time,
-        patient_id=item.patient_id,
-        patient_name=item.patient_name,
-        nucleus=item.nucleus,
-        booked_by=item.booked_by,
-        clinic_id=item.clinic_id,
-        clinic_name=item.clinic_name,
-        doctor=item.doctor,
-        date=item.date,
-        shift=item.shift,
-        service=item.service,
-        starts_at=item.starts_at,
-        created_at=item.created_at,
-        cancelled_at=item.cancelled_at,
-    )
+    return dynamo.record_from(Appointment, item)
 
 
 # --- clinics and agendas ---------------------------------------------------------------------
@@ -162,13 +138,9 @@ def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
         sk=sk,
         gsi1pk=_clinics_of(clinic.insurer_id),
         gsi1sk=f"{clinic.name.upper()}#{clinic.clinic_id}",
-        clinic_id=clinic.clinic_id,
-        name=clinic.name,
-        address=clinic.address,
-        time_zone=clinic.time_zone,
-        insurer_id=clinic.insurer_id,
         created_by=created_by,
         created_at=iso(now),
+        **dynamo.attributes_of(clinic),
     ).save(condition=ClinicModel.pk.does_not_exist())
 
 
@@ -215,20 +187,9 @@ def create_agenda(agenda: Agenda, slot_times: list[str], created_by: str, now: d
                 sk=sk,
                 gsi1pk=f"CLINIC#{agenda.clinic_id}#{agenda.date}",
                 gsi1sk=f"{agenda.shift}#{doctor_key}#{agenda.agenda_id}",
-                agenda_id=agenda.agenda_id,
-                clinic_id=agenda.clinic_id,
-                clinic_name=agenda.clinic_name,
-                time_zone=agenda.time_zone,
-                doctor=agenda.doctor,
-                date=agenda.date,
-                shift=agenda.shift,
-                service=agenda.service,
-                capacity=agenda.capacity,
-                internet_quota=agenda.internet_quota,
-                internet_remaining=agenda.internet_quota,
-                insurer_id=agenda.insurer_id,
                 created_by=created_by,
                 created_at=iso(now),
+                **dynamo.attributes_of(agenda, internet_remaining=agenda.internet_quota),
             ),
             condition=AgendaModel.pk.does_not_exist(),
         )

@@ -68,15 +68,8 @@ def query(
             last_evaluated_key=cursor,
         )
     items = [
-        AuditRecord(
-            record_id=item.sk.rsplit("#", 1)[-1],
-            insurer_id=item.insurer_id,
-            actor_id=item.actor_id,
-            action=item.action,
-            subject=item.subject,
-            at=item.at,
-            source_ip=item.source_ip,
-            detail=dict(item.detail or {}),
+        dynamo.record_from(
+            AuditRecord, item, record_id=item.sk.rsplit("#", 1)[-1], detail=dict(item.detail or {})
         )
         for item in results
     ]

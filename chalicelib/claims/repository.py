@@ -83,34 +83,11 @@ def _claim_key(claim_id: str) -> tuple[str, str]:
 
 
 def _to_claim(item: ClaimModel) -> Claim:
-    return Claim(
-        claim_id=item.claim_id,
-        account_id=item.account_id,
-        insurer_id=item.insurer_id,
-        policy_number=item.policy_number,
-        member_id=item.member_id,
-        member_name=item.member_name,
-        relationship=item.relationship,
-        coverage=item.coverage,
-        claim_type=item.claim_type,
-        stage=item.stage,
-        consent_at=item.consent_at,
-        status=item.status,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        subtype=item.subtype,
-        condition_id=item.condition_id,
-        condition_description=item.condition_description,
+    return dynamo.record_from(
+        Claim,
+        item,
         condition_pending=bool(item.condition_pending),
-        hospital_id=item.hospital_id,
-        hospital_name=item.hospital_name,
-        payout_clabe=item.payout_clabe,
-        folio=item.folio,
-        registered_at=item.registered_at,
-        decided_at=item.decided_at,
-        pending_since=item.pending_since,
         requested_documents=list(item.requested_documents or []),
-        pending_note=item.pending_note,
         history=list(item.history or []),
         version=int(item.version or 0),
     )
@@ -127,35 +104,7 @@ def _to_model(claim: Claim) -> ClaimModel:
         gsi1sk=f"{claim.created_at}#{claim.claim_id}",
         gsi2pk=f"QUEUE#{claim.insurer_id}#{claim.status}",
         gsi2sk=f"{claim.updated_at}#{claim.claim_id}",
-        claim_id=claim.claim_id,
-        account_id=claim.account_id,
-        insurer_id=claim.insurer_id,
-        policy_number=claim.policy_number,
-        member_id=claim.member_id,
-        member_name=claim.member_name,
-        relationship=claim.relationship,
-        coverage=claim.coverage,
-        claim_type=claim.claim_type,
-        subtype=claim.subtype,
-        stage=claim.stage,
-        condition_id=claim.condition_id,
-        condition_description=claim.condition_description,
-        condition_pending=claim.condition_pending,
-        hospital_id=claim.hospital_id,
-        hospital_name=claim.hospital_name,
-        payout_clabe=claim.payout_clabe,
-        consent_at=claim.consent_at,
-        status=claim.status,
-        folio=claim.folio,
-        created_at=claim.created_at,
-        updated_at=claim.updated_at,
-        registered_at=claim.registered_at,
-        decided_at=claim.decided_at,
-        pending_since=claim.pending_since,
-        requested_documents=claim.requested_documents or None,
-        pending_note=claim.pending_note,
-        history=claim.history,
-        version=claim.version,
+        **dynamo.attributes_of(claim, requested_documents=claim.requested_documents or None),
     )
 
 
@@ -364,18 +313,7 @@ def notifications_of(
         limit=limit,
         last_evaluated_key=cursor,
     )
-    items = [
-        Notification(
-            notification_id=item.notification_id,
-            account_id=account_id,
-            title=item.title,
-            body=item.body,
-            created_at=item.created_at,
-            claim_id=item.claim_id,
-            read_at=item.read_at,
-        )
-        for item in results
-    ]
+    items = [dynamo.record_from(Notification, item, account_id=account_id) for item in results]
     return items, dynamo.encode_cursor(results.last_evaluated_key)
 
 

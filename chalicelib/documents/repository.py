@@ -101,33 +101,15 @@ def _json(value: Any) -> str:
 
 
 def _to_document(item: DocumentModel) -> Document:
-    return Document(
-        document_id=item.document_id,
-        owner_kind=item.owner_kind,
-        owner_id=item.owner_id,
-        account_id=item.account_id,
-        insurer_id=item.insurer_id,
-        uploaded_by=item.uploaded_by,
-        name=item.name,
-        doc_type=item.doc_type,
-        kind=item.kind,
+    return dynamo.record_from(
+        Document,
+        item,
         size=int(item.size),
-        content_type=item.content_type,
-        object_key=item.object_key,
-        created_at=item.created_at,
-        status=item.status,
         declared=json.loads(item.declared) if item.declared else {},
         reasons=json.loads(item.reasons) if item.reasons else [],
         facts=json.loads(item.facts) if item.facts else {},
         stored_size=int(item.stored_size) if item.stored_size is not None else None,
-        version_id=item.version_id,
-        etag=item.etag,
-        validated_content_type=item.validated_content_type,
-        derived_key=item.derived_key,
-        reserved_uuid=item.reserved_uuid,
         owner_notified=bool(item.owner_notified),
-        validated_at=item.validated_at,
-        deleted_at=item.deleted_at,
     )
 
 

@@ -66,14 +66,7 @@ def get(email_id: str) -> OutboxEmail | None:
     item = OutboxEmailModel.find(_key(email_id), "EMAIL")
     if item is None:
         return None
-    return OutboxEmail(
-        email_id=item.email_id,
-        recipients=list(item.recipients),
-        subject=item.subject,
-        text=item.text,
-        html=item.html,
-        status=item.status,
-    )
+    return dynamo.record_from(OutboxEmail, item, recipients=list(item.recipients))
 
 
 def claim_for_sending(email_id: str, token: str, now: datetime, stale_before: datetime) -> bool:

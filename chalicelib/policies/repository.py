@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib import dynamo
+
 
 @dataclass(frozen=True)
 class Member:
@@ -127,11 +129,7 @@ def save_conditions(insurer_id: str, conditions: list[Condition]) -> None:
                 ConditionModel(
                     pk=f"INSURER#{insurer_id}",
                     sk=f"CONDITION#{c.policy_number}#{c.member_id}#{c.condition_id}",
-                    condition_id=c.condition_id,
-                    policy_number=c.policy_number,
-                    member_id=c.member_id,
-                    description=c.description,
-                    registered_on=c.registered_on,
+                    **dynamo.attributes_of(c),
                 )
             )
 
@@ -140,13 +138,7 @@ def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
     from chalicelib.policies.models import ConditionModel
 
     return [
-        Condition(
-            condition_id=item.condition_id,
-            policy_number=item.policy_number,
-            member_id=item.member_id,
-            description=item.description,
-            registered_on=item.registered_on,
-        )
+        dynamo.record_from(Condition, item)
         for item in ConditionModel.query(
             f"INSURER#{insurer_id}",
             ConditionModel.sk.startswith(f"CONDITION#{policy_number}#"),
@@ -163,11 +155,7 @@ def save_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:
                 HospitalModel(
                     pk=f"INSURER#{insurer_id}",
                     sk=f"HOSPITAL#{h.hospital_id}",
-                    hospital_id=h.hospital_id,
-                    name=h.name,
-                    city=h.city,
-                    state=h.state,
-                    address=h.address,
+                    **dynamo.attributes_of(h),
                 )
             )
 
@@ -176,13 +164,7 @@ def hospitals_of(insurer_id: str) -> list[Hospital]:
     from chalicelib.policies.models import HospitalModel
 
     return [
-        Hospital(
-            hospital_id=item.hospital_id,
-            name=item.name,
-            city=item.city,
-            state=item.state,
-            address=item.address,
-        )
+        dynamo.record_from(Hospital, item)
         for item in HospitalModel.query(
             f"INSURER#{insurer_id}", HospitalModel.sk.startswith("HOSPITAL#")
         )

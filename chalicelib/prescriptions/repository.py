@@ -69,36 +69,11 @@ def _sl_key(sick_leave_id: str) -> tuple[str, str]:
 
 
 def _to_prescription(item: PrescriptionModel) -> Prescription:
-    return Prescription(
-        prescription_id=item.prescription_id,
-        patient_id=item.patient_id,
-        patient_name=item.patient_name,
-        nucleus=item.nucleus,
-        doctor=item.doctor,
-        clinic=item.clinic,
-        date=item.date,
-        medicines=list(item.medicines or []),
-    )
+    return dynamo.record_from(Prescription, item, medicines=list(item.medicines or []))
 
 
 def _to_sick_leave(item: SickLeaveModel) -> SickLeave:
-    return SickLeave(
-        sick_leave_id=item.sick_leave_id,
-        status=item.status,
-        patient_id=item.patient_id,
-        nss=item.nss,
-        patient_name=item.patient_name,
-        kind=item.kind,
-        start_date=item.start_date,
-        end_date=item.end_date,
-        days=int(item.days),
-        doctor=item.doctor,
-        clinic=item.clinic,
-        issued_at=item.issued_at,
-        authorized_at=item.authorized_at,
-        seal=item.seal,
-        seal_key_id=item.seal_key_id,
-    )
+    return dynamo.record_from(SickLeave, item, days=int(item.days))
 
 
 # --- prescriptions ---------------------------------------------------------------------------
@@ -113,16 +88,9 @@ def create_prescription(prescription: Prescription, issued_by: str, now: datetim
         sk=sk,
         gsi1pk=f"NUCLEUS#{prescription.nucleus}#RX",
         gsi1sk=f"{prescription.date}#{prescription.prescription_id}",
-        prescription_id=prescription.prescription_id,
-        patient_id=prescription.patient_id,
-        patient_name=prescription.patient_name,
-        nucleus=prescription.nucleus,
-        doctor=prescription.doctor,
-        clinic=prescription.clinic,
-        date=prescription.date,
-        medicines=prescription.medicines,
         issued_by=issued_by,
         created_at=iso(now),
+        **dynamo.attributes_of(prescription),
     ).save(condition=PrescriptionModel.pk.does_not_exist())
 
 
@@ -158,24 +126,10 @@ def create_sick_leave(
         sk=sk,
         gsi1pk=f"MEMBER#{sick_leave.patient_id}#SL",
         gsi1sk=f"{sick_leave.start_date}#{sick_leave.sick_leave_id}",
-        sick_leave_id=sick_leave.sick_leave_id,
-        status=sick_leave.status,
-        patient_id=sick_leave.patient_id,
-        nss=sick_leave.nss,
-        patient_name=sick_leave.patient_name,
-        kind=sick_leave.kind,
-        start_date=sick_leave.start_date,
-        end_date=sick_leave.end_date,
-        days=sick_leave.days,
-        doctor=sick_leave.doctor,
-        clinic=sick_leave.clinic,
         issued_by=issued_by,
-        issued_at=sick_leave.issued_at,
         authorized_by=authorized_by,
-        authorized_at=sick_leave.authorized_at,
-        seal=sick_leave.seal,
-        seal_key_id=sick_leave.seal_key_id,
         seal_version=seal_version,
+        **dynamo.attributes_of(sick_leave),
     ).save(condition=SickLeaveModel.pk.does_not_exist())
 
 

@@ -90,21 +90,9 @@ def _guard_key(account_id: str, request_type: str) -> tuple[str, str]:
 
 
 def _to_request(item: DataRequestModel) -> DataRequest:
-    return DataRequest(
-        request_id=item.request_id,
-        account_id=item.account_id,
-        role=item.role,
-        insurer_id=item.insurer_id,
-        request_type=item.request_type,
-        status=item.status,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        decided_by=item.decided_by,
-        decided_at=item.decided_at,
-        reason=item.reason,
-        due_at=item.due_at,
-        completed_at=item.completed_at,
-        export_key=item.export_key,
+    return dynamo.record_from(
+        DataRequest,
+        item,
         export_size=int(item.export_size) if item.export_size is not None else None,
         export_files=int(item.export_files) if item.export_files is not None else None,
         retained=list(item.retained or []),
@@ -192,15 +180,9 @@ def save(
             transaction.save(
                 PurgeModel(
                     *_purge_key(purge.request_id, purge.entry, purge.chunk),
-                    request_id=purge.request_id,
-                    entry=purge.entry,
-                    chunk=purge.chunk,
-                    chunks=purge.chunks,
-                    context=purge.context,
-                    ids=purge.ids,
-                    until=purge.until,
                     gsi3pk="PURGE",
                     gsi3sk=f"{purge.until}#{purge.request_id}#{purge.entry:03d}#{purge.chunk:04d}",
+                    **dynamo.attributes_of(purge),
                 )
             )
         staged = notifications.stage_emails(transaction, emails)

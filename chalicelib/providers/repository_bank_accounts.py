@@ -22,17 +22,7 @@ def _bank_key(provider_id: str, bank_account_id: str) -> tuple[str, str]:
 
 
 def _to_bank_account(item: BankAccountModel) -> BankAccount:
-    return BankAccount(
-        bank_account_id=item.bank_account_id,
-        provider_id=item.provider_id,
-        clabe=item.clabe,
-        bank=item.bank,
-        status=item.status,
-        created_at=item.created_at,
-        reasons=list(item.reasons or []),
-        document_id=item.document_id,
-        decided_at=item.decided_at,
-    )
+    return dynamo.record_from(BankAccount, item, reasons=list(item.reasons or []))
 
 
 def bank_accounts(provider_id: str) -> list[BankAccount]:

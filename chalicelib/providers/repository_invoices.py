@@ -27,24 +27,15 @@ if TYPE_CHECKING:
 
 
 def _to_invoice(item: InvoiceModel) -> Invoice:
-    return Invoice(
-        invoice_id=item.invoice_id,
-        provider_id=item.provider_id,
-        insurer_id=item.insurer_id,
+    return dynamo.record_from(
+        Invoice,
+        item,
         care_order_ids=list(item.care_order_ids),
-        status=item.status,
-        document_id=item.document_id,
         subtotal=int(item.subtotal),
         total=int(item.total),
-        created_at=item.created_at,
         reasons=list(item.reasons or []),
-        uuid=item.uuid,
-        decided_at=item.decided_at,
         payment=dict(item.payment) if item.payment else None,
-        complement_document_id=item.complement_document_id,
-        complement_status=item.complement_status,
         complement_reasons=list(item.complement_reasons or []),
-        complement_uuid=item.complement_uuid,
     )
 
 

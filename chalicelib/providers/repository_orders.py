@@ -29,30 +29,17 @@ def _account_key(insurer_id: str, number: str) -> tuple[str, str]:
 
 
 def _to_order(item: CareOrderModel) -> CareOrder:
-    return CareOrder(
-        order_id=item.order_id,
-        provider_id=item.provider_id,
-        insurer_id=item.insurer_id,
-        kind=item.kind,
-        account_number=item.account_number,
-        patient_name=item.patient_name,
-        service=item.service,
-        service_date=item.service_date,
+    return dynamo.record_from(
+        CareOrder,
+        item,
         amount=int(item.amount),
         coinsurance=int(item.coinsurance),
         iva_taxed=bool(item.iva_taxed),
-        regime=item.regime,
         jalisco_cedular=bool(item.jalisco_cedular),
         insured_signed=bool(item.insured_signed),
         doctor_signed=bool(item.doctor_signed),
-        status=item.status,
-        loaded_by=item.loaded_by,
-        created_at=item.created_at,
-        invoice_id=item.invoice_id,
         paid=int(item.paid) if item.paid is not None else None,
         format_document_ids=list(item.format_document_ids or []),
-        format_key=item.format_key,
-        format_status=item.format_status,
         format_reasons=list(item.format_reasons or []),
     )
 

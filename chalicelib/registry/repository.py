@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib import dynamo
+
+if TYPE_CHECKING:
+    from chalicelib.registry.models import AffiliateRecordModel
 
 
 @dataclass(frozen=True)
@@ -16,15 +22,9 @@ class AffiliateRecord:
     insurer_id: str
 
 
-def _record(item: object) -> AffiliateRecord:
-    return AffiliateRecord(
-        member_id=item.member_id,  # type: ignore[attr-defined]
-        nss=item.nss,  # type: ignore[attr-defined]
-        credential_serial=item.credential_serial,  # type: ignore[attr-defined]
-        full_name=item.full_name,  # type: ignore[attr-defined]
-        # Records written before insurers were kept belong to nobody: no operator reaches them.
-        insurer_id=item.insurer_id or "",  # type: ignore[attr-defined]
-    )
+def _record(item: AffiliateRecordModel) -> AffiliateRecord:
+    # Records written before insurers were kept belong to nobody: no operator reaches them.
+    return dynamo.record_from(AffiliateRecord, item, insurer_id=item.insurer_id or "")
 
 
 def save(records: list[AffiliateRecord]) -> None:
@@ -38,11 +38,7 @@ def save(records: list[AffiliateRecord]) -> None:
                     sk="REGISTRY",
                     gsi1pk=f"SERIAL#{record.credential_serial}",
                     gsi1sk=f"NSS#{record.nss}",
-                    member_id=record.member_id,
-                    nss=record.nss,
-                    credential_serial=record.credential_serial,
-                    full_name=record.full_name,
-                    insurer_id=record.insurer_id,
+                    **dynamo.attributes_of(record),
                 )
             )
 
