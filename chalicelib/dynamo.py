@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from chalicelib import errors
 from chalicelib.config import MissingSecret, get_settings
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R", bound="DataclassInstance")
+P = ParamSpec("P")
 
 _CONFLICT_RETRIES = 4
 # Cancellation reasons of a transaction DynamoDB refused for load, not for its conditions:
@@ -94,6 +95,18 @@ def is_condition_failure(exc: Exception) -> bool:
     if isinstance(exc, (PutError, UpdateError)):
         return exc.cause_response_code == "ConditionalCheckFailedException"
     return False
+
+
+def try_write(write: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:
+    """Make one conditional write (an item's `save`, `update` or `delete` with its
+    `condition=`): True when it was made, False when its condition failed."""
+    try:
+        write(*args, **kwargs)
+    except Exception as exc:
+        if is_condition_failure(exc):
+            return False
+        raise
+    return True
 
 
 def cancellation_codes(exc: TransactWriteError) -> list[str | None]:

@@ -26,35 +26,26 @@ def reserve_attempt(key: str, now: datetime, limit: int) -> int:
     cutoff = iso(now - WINDOW)
     for _ in range(2):
         item = ThrottleModel(pk, sk)
-        try:
-            item.update(
-                actions=[ThrottleModel.failures.add(1)],
-                condition=(ThrottleModel.window_started > cutoff)
-                & (ThrottleModel.failures < limit),
-            )
+        if dynamo.try_write(
+            item.update,
+            actions=[ThrottleModel.failures.add(1)],
+            condition=(ThrottleModel.window_started > cutoff) & (ThrottleModel.failures < limit),
+        ):
             return int(item.failures)
-        except Exception as exc:
-            if not dynamo.is_condition_failure(exc):
-                raise
-        try:  # no window, or an ended one: start a new window with this attempt
+        # No window, or an ended one: start a new window with this attempt.
+        if dynamo.try_write(
             ThrottleModel(
                 pk,
                 sk,
                 failures=1,
                 window_started=iso(now),
                 expires_at_epoch=int((now + WINDOW).timestamp()) + 3600,
-            ).save(
-                condition=ThrottleModel.pk.does_not_exist()
-                | (ThrottleModel.window_started <= cutoff)
-            )
+            ).save,
+            condition=ThrottleModel.pk.does_not_exist() | (ThrottleModel.window_started <= cutoff),
+        ):
             return 1
-        except Exception as exc:
-            if not dynamo.is_condition_failure(exc):
-                raise
-    try:
-        started = datetime.fromisoformat(ThrottleModel.get(pk, sk).window_started)
-    except ThrottleModel.DoesNotExist:
-        started = now
+    current = ThrottleModel.find(pk, sk)
+    started = now if current is None else datetime.fromisoformat(current.window_started)
     raise Locked(started + WINDOW)
 
 

@@ -147,13 +147,9 @@ def consume_mfa_session(session_hash: str) -> bool:
     """Delete the pending log-in, once. False when another request already used it."""
     from chalicelib.accounts.models import MfaSessionModel
 
-    try:
-        MfaSessionModel(f"MFA#{session_hash}", "MFA").delete(condition=MfaSessionModel.pk.exists())
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        MfaSessionModel(f"MFA#{session_hash}", "MFA").delete, condition=MfaSessionModel.pk.exists()
+    )
 
 
 def accept_totp_step(account_id: str, step: int, enroll: bool) -> bool:
@@ -163,17 +159,12 @@ def accept_totp_step(account_id: str, step: int, enroll: bool) -> bool:
     actions: list[Action] = [AccountModel.totp_last_step.set(step)]
     if enroll:
         actions.append(AccountModel.totp_enrolled.set(True))
-    try:
-        AccountModel(*account_key(account_id)).update(
-            actions=actions,
-            condition=AccountModel.totp_last_step.does_not_exist()
-            | (AccountModel.totp_last_step < step),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        AccountModel(*account_key(account_id)).update,
+        actions=actions,
+        condition=AccountModel.totp_last_step.does_not_exist()
+        | (AccountModel.totp_last_step < step),
+    )
 
 
 def set_totp_secret(account_id: str, sealed_secret: str) -> None:

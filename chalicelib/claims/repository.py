@@ -184,12 +184,8 @@ def folio_owner(folio: str) -> FolioOwner | None:
 def create(claim: Claim) -> None:
     from chalicelib.claims.models import ClaimModel
 
-    try:
-        _to_model(claim).save(condition=ClaimModel.pk.does_not_exist())
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            raise errors.Conflict() from None
-        raise
+    if not dynamo.try_write(_to_model(claim).save, condition=ClaimModel.pk.does_not_exist()):
+        raise errors.Conflict()
 
 
 @dataclass(frozen=True)
@@ -207,17 +203,14 @@ def reserve_folio(
 
     pk, sk = _claim_key(claim_id)
     item = ClaimModel(pk, sk)
-    try:
-        item.update(
-            actions=[ClaimModel.folio_lock.set(token), ClaimModel.folio_lock_at.set(now)],
-            condition=ClaimModel.pk.exists()
-            & (ClaimModel.status == "borrador")
-            & (ClaimModel.folio_lock.does_not_exist() | (ClaimModel.folio_lock_at < stale_before)),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return None
-        raise
+    if not dynamo.try_write(
+        item.update,
+        actions=[ClaimModel.folio_lock.set(token), ClaimModel.folio_lock_at.set(now)],
+        condition=ClaimModel.pk.exists()
+        & (ClaimModel.status == "borrador")
+        & (ClaimModel.folio_lock.does_not_exist() | (ClaimModel.folio_lock_at < stale_before)),
+    ):
+        return None
     return FolioReservation(token, item.reserved_folio)
 
 
@@ -227,18 +220,15 @@ def release_folio(claim_id: str, token: str, folio: str) -> None:
     from chalicelib.claims.models import ClaimModel
 
     pk, sk = _claim_key(claim_id)
-    try:
-        ClaimModel(pk, sk).update(
-            actions=[
-                ClaimModel.folio_lock.remove(),
-                ClaimModel.folio_lock_at.remove(),
-                ClaimModel.reserved_folio.set(folio),
-            ],
-            condition=ClaimModel.folio_lock == token,
-        )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise
+    dynamo.try_write(
+        ClaimModel(pk, sk).update,
+        actions=[
+            ClaimModel.folio_lock.remove(),
+            ClaimModel.folio_lock_at.remove(),
+            ClaimModel.reserved_folio.set(folio),
+        ],
+        condition=ClaimModel.folio_lock == token,
+    )
 
 
 def next_sequence(insurer_id: str, claim_type: str, year: int) -> int:
@@ -322,20 +312,14 @@ def mark_read(account_id: str, notification_id: str, read_at: str) -> bool:
     from chalicelib.claims.models import NotificationModel
 
     item = NotificationModel(f"ACCOUNT#{account_id}", f"NOTIF#{notification_id}")
-    try:
-        item.update(
-            actions=[NotificationModel.read_at.set(read_at)],
-            condition=NotificationModel.pk.exists() & NotificationModel.read_at.does_not_exist(),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            try:
-                NotificationModel.get(item.pk, item.sk)
-            except NotificationModel.DoesNotExist:
-                return False
-            return True  # already read: reading twice is fine
-        raise
-    return True
+    if dynamo.try_write(
+        item.update,
+        actions=[NotificationModel.read_at.set(read_at)],
+        condition=NotificationModel.pk.exists() & NotificationModel.read_at.does_not_exist(),
+    ):
+        return True
+    # Already read (reading twice is fine), or not the account's.
+    return NotificationModel.find(item.pk, item.sk) is not None
 
 
 def save_contact(

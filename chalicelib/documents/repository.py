@@ -223,13 +223,9 @@ def store_verdict(document_id: str, verdict: StoredVerdict) -> VerdictOutcome:
         actions.append(DocumentModel.reserved_uuid.set(verdict.reserve_uuid))
     condition = (DocumentModel.status == PENDING) & DocumentModel.deleted_at.does_not_exist()
     if verdict.reserve_uuid is None:
-        try:
-            item.update(actions=actions, condition=condition)
-        except Exception as exc:
-            if dynamo.is_condition_failure(exc):
-                return VerdictOutcome.ALREADY_JUDGED
-            raise
-        return VerdictOutcome.STORED
+        if dynamo.try_write(item.update, actions=actions, condition=condition):
+            return VerdictOutcome.STORED
+        return VerdictOutcome.ALREADY_JUDGED
     reservation = CfdiReservationModel(
         *_cfdi_key(verdict.reserve_uuid),
         document_id=document_id,

@@ -75,23 +75,18 @@ def claim_for_sending(email_id: str, token: str, now: datetime, stale_before: da
     from chalicelib.notifications.models import OutboxEmailModel
 
     item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
-    try:
-        item.update(
-            actions=[
-                OutboxEmailModel.send_claim.set(token),
-                OutboxEmailModel.send_claimed_at.set(iso(now)),
-            ],
-            condition=(OutboxEmailModel.status == "pendiente")
-            & (
-                OutboxEmailModel.send_claim.does_not_exist()
-                | (OutboxEmailModel.send_claimed_at < iso(stale_before))
-            ),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        item.update,
+        actions=[
+            OutboxEmailModel.send_claim.set(token),
+            OutboxEmailModel.send_claimed_at.set(iso(now)),
+        ],
+        condition=(OutboxEmailModel.status == "pendiente")
+        & (
+            OutboxEmailModel.send_claim.does_not_exist()
+            | (OutboxEmailModel.send_claimed_at < iso(stale_before))
+        ),
+    )
 
 
 def release_claim(email_id: str, token: str) -> None:
@@ -99,17 +94,14 @@ def release_claim(email_id: str, token: str) -> None:
     from chalicelib.notifications.models import OutboxEmailModel
 
     item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
-    try:
-        item.update(
-            actions=[
-                OutboxEmailModel.send_claim.remove(),
-                OutboxEmailModel.send_claimed_at.remove(),
-            ],
-            condition=OutboxEmailModel.send_claim == token,
-        )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise
+    dynamo.try_write(
+        item.update,
+        actions=[
+            OutboxEmailModel.send_claim.remove(),
+            OutboxEmailModel.send_claimed_at.remove(),
+        ],
+        condition=OutboxEmailModel.send_claim == token,
+    )
 
 
 def mark_sent(email_id: str, now: datetime) -> bool:
@@ -117,24 +109,19 @@ def mark_sent(email_id: str, now: datetime) -> bool:
     from chalicelib.notifications.models import OutboxEmailModel
 
     item = OutboxEmailModel(pk=_key(email_id), sk="EMAIL")
-    try:
-        item.update(
-            actions=[
-                OutboxEmailModel.status.set("enviado"),
-                OutboxEmailModel.sent_at.set(iso(now)),
-                OutboxEmailModel.gsi1pk.remove(),
-                OutboxEmailModel.gsi1sk.remove(),
-                OutboxEmailModel.send_claim.remove(),
-                OutboxEmailModel.send_claimed_at.remove(),
-                OutboxEmailModel.expires_at_epoch.set(int((now + SENT_RETENTION).timestamp())),
-            ],
-            condition=OutboxEmailModel.status == "pendiente",
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        item.update,
+        actions=[
+            OutboxEmailModel.status.set("enviado"),
+            OutboxEmailModel.sent_at.set(iso(now)),
+            OutboxEmailModel.gsi1pk.remove(),
+            OutboxEmailModel.gsi1sk.remove(),
+            OutboxEmailModel.send_claim.remove(),
+            OutboxEmailModel.send_claimed_at.remove(),
+            OutboxEmailModel.expires_at_epoch.set(int((now + SENT_RETENTION).timestamp())),
+        ],
+        condition=OutboxEmailModel.status == "pendiente",
+    )
 
 
 def pending_before(moment: datetime, limit: int = 100) -> list[str]:

@@ -133,20 +133,15 @@ def expire_reference(reference: str) -> bool:
     from chalicelib.payments.models import ReferenceItem
 
     item = ReferenceItem(*reference_key(reference))
-    try:
-        item.update(
-            actions=[
-                ReferenceItem.status.set("vencida"),
-                ReferenceItem.gsi1pk.remove(),
-                ReferenceItem.gsi1sk.remove(),
-            ],
-            condition=ReferenceItem.status == "vigente",
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        item.update,
+        actions=[
+            ReferenceItem.status.set("vencida"),
+            ReferenceItem.gsi1pk.remove(),
+            ReferenceItem.gsi1sk.remove(),
+        ],
+        condition=ReferenceItem.status == "vigente",
+    )
 
 
 # --- request counters (anonymous routes) ------------------------------------------------------

@@ -147,22 +147,19 @@ def authorize(sick_leave: SickLeave, authorized_by: str, now: datetime) -> SickL
     if sick_leave.status != "emitida":
         return sick_leave
     item = SickLeaveModel(*_sl_key(sick_leave.sick_leave_id))
-    try:
-        item.update(
-            actions=[
-                SickLeaveModel.status.set("autorizada"),
-                SickLeaveModel.authorized_by.set(authorized_by),
-                SickLeaveModel.authorized_at.set(iso(now)),
-            ],
-            condition=SickLeaveModel.status == "emitida",
-        )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise
-        current = get_sick_leave(sick_leave.sick_leave_id)
-        assert current is not None
-        return current
-    return replace(sick_leave, status="autorizada", authorized_at=iso(now))
+    if dynamo.try_write(
+        item.update,
+        actions=[
+            SickLeaveModel.status.set("autorizada"),
+            SickLeaveModel.authorized_by.set(authorized_by),
+            SickLeaveModel.authorized_at.set(iso(now)),
+        ],
+        condition=SickLeaveModel.status == "emitida",
+    ):
+        return replace(sick_leave, status="autorizada", authorized_at=iso(now))
+    current = get_sick_leave(sick_leave.sick_leave_id)
+    assert current is not None
+    return current
 
 
 def store_seal(sick_leave: SickLeave, seal: str, key_id: str, version: int) -> SickLeave:
@@ -170,26 +167,23 @@ def store_seal(sick_leave: SickLeave, seal: str, key_id: str, version: int) -> S
     from chalicelib.prescriptions.models import SickLeaveModel
 
     item = SickLeaveModel(*_sl_key(sick_leave.sick_leave_id))
-    try:
-        item.update(
-            actions=[
-                SickLeaveModel.status.set("sellada"),
-                SickLeaveModel.seal.set(seal),
-                SickLeaveModel.seal_key_id.set(key_id),
-                SickLeaveModel.seal_version.set(version),
-            ],
-            condition=(SickLeaveModel.status == "autorizada")
-            & (SickLeaveModel.authorized_at == (sick_leave.authorized_at or "")),
-        )
-    except Exception as exc:
-        if not dynamo.is_condition_failure(exc):
-            raise
-        # Sealed meanwhile by a concurrent request: keep the first seal.
-        current = get_sick_leave(sick_leave.sick_leave_id)
-        if current is None or current.status != "sellada":
-            raise errors.Conflict("La incapacidad cambió mientras se sellaba.") from None
-        return current
-    return replace(sick_leave, status="sellada", seal=seal, seal_key_id=key_id)
+    if dynamo.try_write(
+        item.update,
+        actions=[
+            SickLeaveModel.status.set("sellada"),
+            SickLeaveModel.seal.set(seal),
+            SickLeaveModel.seal_key_id.set(key_id),
+            SickLeaveModel.seal_version.set(version),
+        ],
+        condition=(SickLeaveModel.status == "autorizada")
+        & (SickLeaveModel.authorized_at == (sick_leave.authorized_at or "")),
+    ):
+        return replace(sick_leave, status="sellada", seal=seal, seal_key_id=key_id)
+    # Sealed meanwhile by a concurrent request: keep the first seal.
+    current = get_sick_leave(sick_leave.sick_leave_id)
+    if current is None or current.status != "sellada":
+        raise errors.Conflict("La incapacidad cambió mientras se sellaba.")
+    return current
 
 
 def member_sick_leaves_since(

@@ -57,23 +57,20 @@ def attach_complement(invoice_id: str, document_id: str) -> None:
     """The complement being uploaded (a new one replaces one that was rejected)."""
     from chalicelib.providers.models import InvoiceModel
 
-    try:
-        InvoiceModel(*invoice_key(invoice_id)).update(
-            actions=[
-                InvoiceModel.complement_document_id.set(document_id),
-                InvoiceModel.complement_status.set("pendiente"),
-                InvoiceModel.complement_reasons.set([]),
-            ],
-            condition=(InvoiceModel.status == "pagada")
-            & (
-                InvoiceModel.complement_status.does_not_exist()
-                | (InvoiceModel.complement_status != "aceptado")
-            ),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            raise InvoiceStateChanged() from None
-        raise
+    if not dynamo.try_write(
+        InvoiceModel(*invoice_key(invoice_id)).update,
+        actions=[
+            InvoiceModel.complement_document_id.set(document_id),
+            InvoiceModel.complement_status.set("pendiente"),
+            InvoiceModel.complement_reasons.set([]),
+        ],
+        condition=(InvoiceModel.status == "pagada")
+        & (
+            InvoiceModel.complement_status.does_not_exist()
+            | (InvoiceModel.complement_status != "aceptado")
+        ),
+    ):
+        raise InvoiceStateChanged()
 
 
 def decide_complement(

@@ -16,13 +16,7 @@ def put_record(
 
     model: Any = TransactionModel if table == "transactions" else SettlementModel
     item = model(pk=pk, sk=sk, gsi1pk=gsi1pk, gsi1sk=gsi1sk, data=data)
-    try:
-        item.save(condition=model.pk.does_not_exist())
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(item.save, condition=model.pk.does_not_exist())
 
 
 def records(table: str, gsi1pk: str, start: str, end: str) -> list[dict[str, Any]]:

@@ -103,13 +103,7 @@ def create_header(header: Header) -> bool:
             "created_at": header.created_at,
         },
     )
-    try:
-        item.save(condition=SettlementModel.pk.does_not_exist())
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(item.save, condition=SettlementModel.pk.does_not_exist())
 
 
 def take_lease(folio: str, owner: str, now: str, until: str) -> bool:
@@ -117,24 +111,19 @@ def take_lease(folio: str, owner: str, now: str, until: str) -> bool:
     from chalicelib.settlement.models import SettlementModel
 
     item = SettlementModel(*_header_key(folio))
-    try:
-        item.update(
-            actions=[
-                SettlementModel.lease_owner.set(owner),
-                SettlementModel.lease_until.set(until),
-            ],
-            condition=(SettlementModel.state == "en_proceso")
-            & (
-                SettlementModel.lease_until.does_not_exist()
-                | (SettlementModel.lease_until < now)
-                | (SettlementModel.lease_owner == owner)
-            ),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        item.update,
+        actions=[
+            SettlementModel.lease_owner.set(owner),
+            SettlementModel.lease_until.set(until),
+        ],
+        condition=(SettlementModel.state == "en_proceso")
+        & (
+            SettlementModel.lease_until.does_not_exist()
+            | (SettlementModel.lease_until < now)
+            | (SettlementModel.lease_owner == owner)
+        ),
+    )
 
 
 def release_lease(folio: str, owner: str) -> bool:
@@ -142,17 +131,11 @@ def release_lease(folio: str, owner: str) -> bool:
     instead of waiting out the lease; False when the lease was no longer its own."""
     from chalicelib.settlement.models import SettlementModel
 
-    try:
-        SettlementModel(*_header_key(folio)).update(
-            actions=[SettlementModel.lease_owner.remove(), SettlementModel.lease_until.remove()],
-            condition=(SettlementModel.state == "en_proceso")
-            & (SettlementModel.lease_owner == owner),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        SettlementModel(*_header_key(folio)).update,
+        actions=[SettlementModel.lease_owner.remove(), SettlementModel.lease_until.remove()],
+        condition=(SettlementModel.state == "en_proceso") & (SettlementModel.lease_owner == owner),
+    )
 
 
 class LeaseLost(errors.Conflict):
@@ -181,20 +164,16 @@ def write_chunk(
         if rows:
             SettlementModel(pk=pk, sk=f"CHUNK#{credit_type}#{chunk:06d}", rows=rows).save()
     total = Figures.from_dict(header.figures.values).add(figures)
-    try:
-        SettlementModel(pk, sk).update(
-            actions=[
-                SettlementModel.next_chunk.set(chunk + 1),
-                SettlementModel.figures.set(total.values),
-                SettlementModel.lease_until.set(lease_until),
-            ],
-            condition=(SettlementModel.next_chunk == chunk)
-            & (SettlementModel.lease_owner == owner),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            raise LeaseLost() from None
-        raise
+    if not dynamo.try_write(
+        SettlementModel(pk, sk).update,
+        actions=[
+            SettlementModel.next_chunk.set(chunk + 1),
+            SettlementModel.figures.set(total.values),
+            SettlementModel.lease_until.set(lease_until),
+        ],
+        condition=(SettlementModel.next_chunk == chunk) & (SettlementModel.lease_owner == owner),
+    ):
+        raise LeaseLost()
     header.next_chunk = chunk + 1
     header.figures = total
 
@@ -215,24 +194,21 @@ def complete(header: Header, settled_on: str, paid_on: str, owner: str, run_id: 
         "paid_on": paid_on,
         "run_id": run_id,
     }
-    try:
-        SettlementModel(pk, sk).update(
-            actions=[
-                SettlementModel.state.set("completa"),
-                SettlementModel.data.set(data),
-                SettlementModel.gsi1pk.set(f"PROV#{header.rut}"),
-                SettlementModel.gsi1sk.set(f"{settled_on}#{header.folio}"),
-                SettlementModel.lease_owner.remove(),
-                SettlementModel.lease_until.remove(),
-            ],
-            condition=(SettlementModel.state == "en_proceso")
-            & (SettlementModel.next_chunk == header.next_chunk)
-            & (SettlementModel.lease_owner == owner),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
+    if not dynamo.try_write(
+        SettlementModel(pk, sk).update,
+        actions=[
+            SettlementModel.state.set("completa"),
+            SettlementModel.data.set(data),
+            SettlementModel.gsi1pk.set(f"PROV#{header.rut}"),
+            SettlementModel.gsi1sk.set(f"{settled_on}#{header.folio}"),
+            SettlementModel.lease_owner.remove(),
+            SettlementModel.lease_until.remove(),
+        ],
+        condition=(SettlementModel.state == "en_proceso")
+        & (SettlementModel.next_chunk == header.next_chunk)
+        & (SettlementModel.lease_owner == owner),
+    ):
+        return False
     header.state = "completa"
     header.settled_on = settled_on
     header.paid_on = paid_on

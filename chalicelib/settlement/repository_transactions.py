@@ -102,15 +102,10 @@ def put_transaction(insurer_id: str, transaction: Transaction, loaded_at: str) -
     """
     from chalicelib.settlement.models import TransactionModel
 
-    try:
-        _transaction_item(insurer_id, transaction, loaded_at).save(
-            condition=TransactionModel.pk.does_not_exist()
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        _transaction_item(insurer_id, transaction, loaded_at).save,
+        condition=TransactionModel.pk.does_not_exist(),
+    )
 
 
 def mark_active(insurer_id: str, rut: str, token: str) -> None:
@@ -140,13 +135,7 @@ def clear_active(provider: ActiveProvider) -> bool:
     item = TransactionModel(
         pk=f"ACTIVE#{_shard(provider.rut)}", sk=f"{provider.insurer_id}#{provider.rut}"
     )
-    try:
-        item.delete(condition=TransactionModel.token == provider.token)
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(item.delete, condition=TransactionModel.token == provider.token)
 
 
 def active_marker(insurer_id: str, rut: str) -> ActiveProvider | None:
@@ -188,20 +177,15 @@ def claim(stored: StoredTransaction, folio: str, chunk: int) -> bool:
 
     transaction = stored.transaction
     item = TransactionModel(_tx_key(stored.insurer_id, transaction.transaction_id), "TX")
-    try:
-        item.update(
-            actions=[
-                TransactionModel.folio.set(folio),
-                TransactionModel.gsi2pk.set(_claimed_partition(folio, chunk)),
-                TransactionModel.gsi2sk.set(transaction.transaction_id),
-            ],
-            condition=TransactionModel.folio.does_not_exist() & TransactionModel.pk.exists(),
-        )
-    except Exception as exc:
-        if dynamo.is_condition_failure(exc):
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        item.update,
+        actions=[
+            TransactionModel.folio.set(folio),
+            TransactionModel.gsi2pk.set(_claimed_partition(folio, chunk)),
+            TransactionModel.gsi2sk.set(transaction.transaction_id),
+        ],
+        condition=TransactionModel.folio.does_not_exist() & TransactionModel.pk.exists(),
+    )
 
 
 def claimed_for_chunk(folio: str, chunk: int) -> list[StoredTransaction]:
