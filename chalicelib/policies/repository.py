@@ -34,11 +34,7 @@ def save_insurer(insurer: Insurer) -> None:
     from chalicelib.policies.models import InsurerModel
 
     InsurerModel(
-        pk=f"INSURER#{insurer.insurer_id}",
-        sk="PROFILE",
-        insurer_id=insurer.insurer_id,
-        name=insurer.name,
-        rfc=insurer.rfc,
+        pk=f"INSURER#{insurer.insurer_id}", sk="PROFILE", **dynamo.attributes_of(insurer)
     ).save()
 
 
@@ -46,9 +42,7 @@ def get_insurer(insurer_id: str) -> Insurer | None:
     from chalicelib.policies.models import InsurerModel
 
     item = InsurerModel.find(f"INSURER#{insurer_id}", "PROFILE")
-    if item is None:
-        return None
-    return Insurer(insurer_id=item.insurer_id, name=item.name, rfc=item.rfc)
+    return None if item is None else dynamo.record_from(Insurer, item)
 
 
 def save_policies(policies: list[Policy]) -> None:
