@@ -12,11 +12,10 @@ from chalicelib import errors
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import service as appointments
 from chalicelib.appointments.schemas import AgendaQuery, BookingIn
-from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import SickLeaveIn
 from tests.service.appointments.conftest import PASSWORD, TODAY, World, world
 from tests.service.faults.conftest import CLIENT_ATTEMPTS, PYNAMODB_ATTEMPTS, Faults
 from tests.service.faults.helpers import answered_status, items, outbox
+from tests.service.prescriptions.builders import issue_sick_leave
 
 __all__ = ["world"]
 
@@ -116,21 +115,6 @@ def test_booking_that_cannot_complete_answers_cleanly_and_leaves_the_quota(
 # --- sick-leave seal (KMS Sign) -------------------------------------------------------------
 
 
-def _issue(world: World) -> object:
-    return prescriptions.issue_sick_leave(
-        world.operator,
-        SickLeaveIn(
-            nss="01234567897",
-            kind="enfermedad_general",
-            start_date=TODAY,
-            days=3,
-            doctor="DRA. LAURA MEDINA",
-            clinic="UMF 20 Vallejo",
-            authorize=True,
-        ),
-    )
-
-
 def _sick_leaves() -> list[dict[str, object]]:
     return items("prescriptions", "MEMBER#m-maria#SL", index="gsi1")
 
@@ -140,7 +124,7 @@ def test_seal_survives_kms_faults_and_a_failed_seal_stores_nothing(
 ) -> None:
     faults.inject("kms", "Sign", "ThrottlingException", times=2)
     faults.inject("kms", "Sign", "KMSInternalException")
-    issued = _issue(world)
+    issued = issue_sick_leave(world)
     assert issued.status == "sellada"  # type: ignore[attr-defined]
     assert issued.seal  # type: ignore[attr-defined]
     assert len(faults.backoffs) == 3
@@ -149,11 +133,11 @@ def test_seal_survives_kms_faults_and_a_failed_seal_stores_nothing(
     # operator's retry of the same request left a second copy.
     faults.inject("kms", "Sign", "KMSInternalException", times=CLIENT_ATTEMPTS)
     with pytest.raises(ClientError) as failed:
-        _issue(world)
+        issue_sick_leave(world)
     assert answered_status(failed.value) == 503
     assert [i["status"]["S"] for i in _sick_leaves()] == ["sellada"]
 
-    again = _issue(world)
+    again = issue_sick_leave(world)
     assert again.status == "sellada"  # type: ignore[attr-defined]
     assert [i["status"]["S"] for i in _sick_leaves()] == ["sellada", "sellada"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import boto3
@@ -20,6 +20,7 @@ from chalicelib.payments import service as payments
 from chalicelib.payments.schemas import (
     CardPaymentRequest,
     ExceptionsQuery,
+    ReferenceOut,
     ReferenceRequest,
     Simulation,
 )
@@ -35,6 +36,12 @@ from tests.service.payments.conftest import (
 )
 
 IP = "203.0.113.7"
+
+
+def _reference(membership_id: str, method: Literal["tienda", "banco"], months: int) -> ReferenceOut:
+    return payments.create_reference(
+        membership_id, ReferenceRequest(method=method, months=months), IP
+    )
 
 
 def _pay(reference: str, amount: str, event_id: str, **kwargs: Any) -> str:
@@ -97,26 +104,20 @@ def test_asking_twice_for_a_reference_returns_the_valid_one(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    first = payments.create_reference(
-        membership_id, ReferenceRequest(method="tienda", months=2), IP
-    )
-    again = payments.create_reference(
-        membership_id, ReferenceRequest(method="tienda", months=2), IP
-    )
+    first = _reference(membership_id, "tienda", 2)
+    again = _reference(membership_id, "tienda", 2)
     assert again.reference == first.reference
     assert first.amount.amount == "900.00"
     assert first.expires_at == moved_clock.now + timedelta(days=3)
     assert first.barcode_svg.lstrip().startswith("<?xml")
     assert "<svg" in first.barcode_svg
     assert any("OXXO" in line for line in first.instructions)
-    bank = payments.create_reference(membership_id, ReferenceRequest(method="banco", months=2), IP)
+    bank = _reference(membership_id, "banco", 2)
     assert bank.reference != first.reference
     assert len(bank.reference) == 18
     assert bank.expires_at == moved_clock.now + timedelta(days=5)
     moved_clock.advance(days=3, seconds=1)
-    renewed = payments.create_reference(
-        membership_id, ReferenceRequest(method="tienda", months=2), IP
-    )
+    renewed = _reference(membership_id, "tienda", 2)
     assert renewed.reference != first.reference
 
 
@@ -124,7 +125,7 @@ def test_a_confirmation_is_applied_once_and_emails_a_receipt(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    ref = payments.create_reference(membership_id, ReferenceRequest(method="tienda", months=2), IP)
+    ref = _reference(membership_id, "tienda", 2)
     assert _pay(ref.reference, "900.00", "evt_1") == "aplicado"
     # The network retries the same event: 200 and nothing changes.
     assert _pay(ref.reference, "900.00", "evt_1") == "duplicado"
@@ -146,7 +147,7 @@ def test_wrong_amount_expired_and_unknown_references_are_recorded_not_applied(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    ref = payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
+    ref = _reference(membership_id, "banco", 1)
     assert _pay(ref.reference, "449.99", "evt_short") == "excepcion"
     late = clock.iso(moved_clock.now + timedelta(days=5, minutes=1))
     assert _pay(ref.reference, "450.00", "evt_late", paid_at=late) == "excepcion"
@@ -196,10 +197,8 @@ def test_the_expiry_job_marks_references_past_their_date(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    store = payments.create_reference(
-        membership_id, ReferenceRequest(method="tienda", months=1), IP
-    )
-    bank = payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
+    store = _reference(membership_id, "tienda", 1)
+    bank = _reference(membership_id, "banco", 1)
     moved_clock.advance(days=4)
     assert payments.expire_references() == 1
     assert payments.expire_references() == 0
@@ -215,7 +214,7 @@ def test_a_reminder_goes_once_before_the_membership_falls_due(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    ref = payments.create_reference(membership_id, ReferenceRequest(method="tienda", months=1), IP)
+    ref = _reference(membership_id, "tienda", 1)
     assert _pay(ref.reference, "450.00", "evt_r") == "aplicado"  # paid through 25 Dec 2026
     assert payments.remind_due() == 0
     moved_clock.advance(days=25)  # 20 Dec: five days before
@@ -285,7 +284,7 @@ def test_the_simulator_signs_a_confirmation_only_when_enabled(
     world: Mailbox, moved_clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     membership_id = enrol()
-    ref = payments.create_reference(membership_id, ReferenceRequest(method="tienda", months=1), IP)
+    ref = _reference(membership_id, "tienda", 1)
     with pytest.raises(errors.NotFound):
         payments.simulate_payment(OPERATOR, Simulation(reference=ref.reference))
     monkeypatch.setenv("PAYMENTS_SIMULATOR", "true")
@@ -302,7 +301,7 @@ def test_unknown_or_malformed_membership_ids_are_404(world: Mailbox, moved_clock
         with pytest.raises(errors.NotFound):
             payments.membership(AFFILIATE, membership_id)
         with pytest.raises(errors.NotFound):
-            payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
+            _reference(membership_id, "banco", 1)
         with pytest.raises(errors.NotFound):
             payments.pay_by_card(membership_id, card, IP)
 
@@ -311,7 +310,7 @@ def test_another_insurers_operator_sees_none_of_the_exceptions(
     world: Mailbox, moved_clock: Clock
 ) -> None:
     membership_id = enrol()
-    ref = payments.create_reference(membership_id, ReferenceRequest(method="banco", months=1), IP)
+    ref = _reference(membership_id, "banco", 1)
     assert _pay(ref.reference, "449.99", "evt_short") == "excepcion"
     # A well-formed reference that was never issued still names the member number: SEC's.
     member_number = payments.membership(AFFILIATE, membership_id).member_number

@@ -12,26 +12,11 @@ from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import PageQuery, PrescriptionIn, SickLeaveIn
+from chalicelib.prescriptions.schemas import PageQuery, PrescriptionIn
 from tests.service.appointments.conftest import TODAY, World
+from tests.service.prescriptions.builders import MARIA_NSS, issue_sick_leave, sick_leave_in
 
-MARIA_NSS = "01234567897"
 JOSE_NSS = "12345678903"
-
-
-def _sick_leave(world: World, start: date, *, authorize: bool = True, nss: str = MARIA_NSS):
-    return prescriptions.issue_sick_leave(
-        world.operator,
-        SickLeaveIn(
-            nss=nss,
-            kind="enfermedad_general",
-            start_date=start,
-            days=3,
-            doctor="DRA. LAURA MEDINA",
-            clinic="UMF 20 Vallejo",
-            authorize=authorize,
-        ),
-    )
 
 
 def test_prescriptions_reach_the_whole_nucleus_with_the_notice(world: World) -> None:
@@ -65,7 +50,7 @@ def test_prescriptions_reach_the_whole_nucleus_with_the_notice(world: World) -> 
 
 
 def test_authorized_sick_leave_is_sealed_and_the_seal_verifies(world: World) -> None:
-    sealed = _sick_leave(world, TODAY)
+    sealed = issue_sick_leave(world, TODAY)
 
     assert sealed.status == "sellada"
     assert sealed.end_date == TODAY + timedelta(days=2)
@@ -82,7 +67,7 @@ def test_authorized_sick_leave_is_sealed_and_the_seal_verifies(world: World) -> 
 
 
 def test_changing_any_sealed_field_breaks_the_seal(world: World) -> None:
-    sealed = _sick_leave(world, TODAY)
+    sealed = issue_sick_leave(world, TODAY)
     stored = repository.get_sick_leave(sealed.id)
     assert stored is not None
     fields = stored.sealed_fields()
@@ -98,8 +83,8 @@ def test_changing_any_sealed_field_breaks_the_seal(world: World) -> None:
 def test_tampered_record_or_seal_is_not_genuine(world: World) -> None:
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    sealed = _sick_leave(world, TODAY)
-    other = _sick_leave(world, TODAY - timedelta(days=1))
+    sealed = issue_sick_leave(world, TODAY)
+    other = issue_sick_leave(world, TODAY - timedelta(days=1))
     assert not prescriptions.verify(sealed.id, other.seal or "").valid
     assert not prescriptions.verify(sealed.id, "not-a-seal").valid
     assert not prescriptions.verify("missing", sealed.seal or "").valid
@@ -111,7 +96,7 @@ def test_tampered_record_or_seal_is_not_genuine(world: World) -> None:
 
 
 def test_issued_but_not_authorized_is_not_sealed_until_authorized(world: World) -> None:
-    issued = _sick_leave(world, TODAY, authorize=False)
+    issued = issue_sick_leave(world, TODAY, authorize=False)
     assert issued.status == "emitida"
     assert prescriptions.sick_leaves(world.titular, PageQuery()).items == []
     with pytest.raises(errors.Conflict) as refused:
@@ -130,10 +115,10 @@ def test_issued_but_not_authorized_is_not_sealed_until_authorized(world: World) 
 
 def test_six_month_window_at_its_edges(world: World) -> None:
     # Today is 2026-11-25 in Mexico City: six months earlier is 2026-05-25.
-    edge = _sick_leave(world, date(2026, 5, 25))
-    _sick_leave(world, date(2026, 5, 24))
-    recent = _sick_leave(world, TODAY)
-    _sick_leave(world, TODAY, nss=JOSE_NSS)  # the relative's own: not the titular's to see
+    edge = issue_sick_leave(world, date(2026, 5, 25))
+    issue_sick_leave(world, date(2026, 5, 24))
+    recent = issue_sick_leave(world, TODAY)
+    issue_sick_leave(world, TODAY, nss=JOSE_NSS)  # the relative's own: not the titular's to see
 
     listing = prescriptions.sick_leaves(world.titular, PageQuery())
 
@@ -150,7 +135,7 @@ def test_six_month_window_at_its_edges(world: World) -> None:
 def test_certificate_pdf_has_the_fields_the_seal_and_is_reused(world: World) -> None:
     from pypdf import PdfReader
 
-    sealed = _sick_leave(world, TODAY)
+    sealed = issue_sick_leave(world, TODAY)
     link = prescriptions.certificate(world.titular, sealed.id)
     again = prescriptions.certificate(world.titular, sealed.id)
 
@@ -173,7 +158,7 @@ def test_certificate_pdf_has_the_fields_the_seal_and_is_reused(world: World) -> 
 
 def test_another_insurers_operator_is_told_the_affiliate_does_not_exist(world: World) -> None:
     norte = Principal("op-norte", "operador", ("adn",))
-    issued = _sick_leave(world, TODAY, authorize=False)
+    issued = issue_sick_leave(world, TODAY, authorize=False)
     with pytest.raises(errors.NotFound) as refused:
         prescriptions.authorize_sick_leave(norte, issued.id)
     with pytest.raises(errors.NotFound) as unknown:
@@ -182,18 +167,10 @@ def test_another_insurers_operator_is_told_the_affiliate_does_not_exist(world: W
     with pytest.raises(errors.NotFound) as foreign:
         prescriptions.issue_sick_leave(
             norte,
-            SickLeaveIn(
-                nss=MARIA_NSS,
-                kind="enfermedad_general",
-                start_date=TODAY,
-                days=3,
-                doctor="DRA. NORTE",
-                clinic="UMF Norte",
-                authorize=True,
-            ),
+            sick_leave_in(doctor="DRA. NORTE", clinic="UMF Norte"),
         )
     with pytest.raises(errors.NotFound) as unregistered:
-        _sick_leave(world, TODAY, nss="99999999999")
+        issue_sick_leave(world, TODAY, nss="99999999999")
     assert foreign.value.error_code == unregistered.value.error_code
     assert foreign.value.error_message == unregistered.value.error_message
     with pytest.raises(errors.NotFound):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import boto3
 
@@ -15,38 +15,22 @@ from chalicelib.auth import Principal
 from chalicelib.notifications import service as notifications
 from chalicelib.prescriptions import repository
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import SickLeaveIn
 from chalicelib.privacy import service as privacy
 from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
 from tests.service.appointments.conftest import TODAY, World
+from tests.service.prescriptions.builders import MARIA_NSS, issue_sick_leave
 from tests.service.privacy.conftest import deliver_exports
 
 BUCKET = "portal-test-documents"
-MARIA_NSS = "01234567897"
 OPERATOR = Principal("op-privacy", "operador", ("sec",))
-
-
-def _sick_leave(world: World, start: date, *, authorize: bool = True) -> str:
-    return prescriptions.issue_sick_leave(
-        world.operator,
-        SickLeaveIn(
-            nss=MARIA_NSS,
-            kind="enfermedad_general",
-            start_date=start,
-            days=3,
-            doctor="DRA. LAURA MEDINA",
-            clinic="UMF 20 Vallejo",
-            authorize=authorize,
-        ),
-    ).id
 
 
 def test_export_has_every_sick_leave_and_deletion_keeps_the_file_anonymised(
     world: World,
 ) -> None:
     notifications._queue_url.cache_clear()
-    old = _sick_leave(world, TODAY - timedelta(days=700))
-    pending = _sick_leave(world, TODAY, authorize=False)
+    old = issue_sick_leave(world, TODAY - timedelta(days=700)).id
+    pending = issue_sick_leave(world, TODAY, authorize=False).id
     created = privacy.create_request(world.titular, DataRequestIn(type="export"))
     assert deliver_exports() == 1
     key = f"exports/privacy/{created.request_id}/mis-datos.zip"
@@ -59,7 +43,9 @@ def test_export_has_every_sick_leave_and_deletion_keeps_the_file_anonymised(
     approved = privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
     assert approved.due_at
     world.clock.now += timedelta(days=1)
-    recent = _sick_leave(world, TODAY + timedelta(days=1))  # a later act restarts the period
+    recent = issue_sick_leave(
+        world, TODAY + timedelta(days=1)
+    ).id  # a later act restarts the period
     world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
     assert privacy.run_due()["deletions"] == 1
 

@@ -13,10 +13,10 @@ from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.prescriptions import repository
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import SickLeaveIn
 from chalicelib.privacy import service as privacy
 from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
 from tests.service.appointments.conftest import TODAY, World
+from tests.service.prescriptions.builders import issue_sick_leave
 
 OPERATOR = Principal("op-privacy", "operador", ("sec",))
 
@@ -33,18 +33,7 @@ def test_kept_sick_leaves_are_purged_when_the_clinical_period_ends(world: World)
     approved = privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
     assert approved.due_at
     world.clock.now += timedelta(days=1)
-    leave_id = prescriptions.issue_sick_leave(
-        world.operator,
-        SickLeaveIn(
-            nss="01234567897",
-            kind="enfermedad_general",
-            start_date=TODAY + timedelta(days=1),
-            days=3,
-            doctor="DRA. LAURA MEDINA",
-            clinic="UMF 20 Vallejo",
-            authorize=True,
-        ),
-    ).id
+    leave_id = issue_sick_leave(world, TODAY + timedelta(days=1)).id
     prescriptions.certificate(world.titular, leave_id)  # printed: a PDF with name and NSS
     key = f"{prescriptions.CERTIFICATES_PREFIX}{leave_id}.pdf"
     assert _versions(key)
