@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from chalicelib import errors
 from chalicelib.http import Api, status_for
+from tests.unit.role_tokens import install_role_authorizer
 
 
 class Greeting(BaseModel):
@@ -174,25 +175,11 @@ def test_status_for_walks_the_class_hierarchy() -> None:
 
 def make_role_app() -> Chalice:
     """A route for one role, behind an authorizer that trusts 'Bearer <role>:<id>' tokens."""
-    from chalice.app import AuthRequest
-
     from chalicelib.auth import Principal
-    from chalicelib.http import authorize_request
 
     app = Chalice(app_name="roles-test")
     api = Api(app, title="t", version="1")
-
-    def verify(token: str) -> Principal:
-        role, _, account = token.partition(":")
-        if not account:
-            raise errors.Unauthorized()
-        return Principal(account_id=account, role=role, insurer_ids=("sec",))
-
-    @app.authorizer()
-    def fake(auth_request: AuthRequest) -> Any:
-        return authorize_request(auth_request, verify)
-
-    api.authorizer = fake
+    install_role_authorizer(app, api)
 
     @api.route("/operator/things", summary="s", roles=("operador",))
     def things(principal: Principal) -> dict[str, Any]:

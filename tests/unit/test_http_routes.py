@@ -7,13 +7,13 @@ import json
 from typing import Any
 
 import pytest
-from chalice.app import AuthRequest, Chalice
+from chalice.app import Chalice
 from chalice.test import Client
 from pydantic import BaseModel
 
-from chalicelib import errors
 from chalicelib.auth import Principal
-from chalicelib.http import Api, Routes, authorize_request
+from chalicelib.http import Api, Routes
+from tests.unit.role_tokens import install_role_authorizer
 
 
 class Note(BaseModel):
@@ -39,18 +39,7 @@ def make_routes() -> Routes:
 def make_app() -> Chalice:
     app = Chalice(app_name="routes-test")
     api = Api(app, title="t", version="1", cors_origin="http://site.test")
-
-    def verify(token: str) -> Principal:
-        role, _, account = token.partition(":")
-        if not account:
-            raise errors.Unauthorized()
-        return Principal(account_id=account, role=role, insurer_ids=("sec",))
-
-    @app.authorizer()
-    def fake(auth_request: AuthRequest) -> Any:
-        return authorize_request(auth_request, verify)
-
-    api.authorizer = fake
+    install_role_authorizer(app, api)
     api.register(make_routes())
     return app
 

@@ -17,6 +17,8 @@ from chalicelib.kernel.months import add_months, month_end
         (date(2026, 1, 31), 1, date(2026, 2, 28)),
         (date(2028, 1, 31), 1, date(2028, 2, 29)),
         (date(2026, 12, 15), 1, date(2027, 1, 15)),
+        (date(2026, 11, 25), 2, date(2027, 1, 25)),
+        (date(2026, 12, 15), 12, date(2027, 12, 15)),
         (date(2026, 3, 31), 12, date(2027, 3, 31)),
         (date(2026, 5, 31), -3, date(2026, 2, 28)),
         (date(2026, 2, 15), -3, date(2025, 11, 15)),

@@ -15,21 +15,6 @@ from chalicelib.payments import money, periods
 days = st.dates(date(2025, 1, 1), date(2030, 12, 31))
 
 
-@pytest.mark.parametrize(
-    ("start", "months", "expected"),
-    [
-        (date(2026, 1, 31), 1, date(2026, 2, 28)),
-        (date(2028, 1, 31), 1, date(2028, 2, 29)),
-        (date(2026, 11, 25), 2, date(2027, 1, 25)),
-        (date(2026, 12, 15), 12, date(2027, 12, 15)),
-    ],
-)
-def test_add_months_clamps_to_the_end_of_the_month(
-    start: date, months: int, expected: date
-) -> None:
-    assert add_months(start, months) == expected
-
-
 def test_status_follows_the_date_over_the_months() -> None:
     enrolled = date(2026, 11, 25)
     assert periods.status(None, enrolled) == "pendiente"
