@@ -133,6 +133,32 @@ def page(
     return Page(items, next_cursor)
 
 
+def party_page(
+    model: Any,
+    party: str,
+    party_id: str,
+    prefix: str,
+    convert: Callable[[Any], Any],
+    *,
+    limit: int,
+    cursor: str | None,
+    status: str | None = None,
+) -> Page:
+    """A provider's items (gsi1, `party` "PROVIDER") or an insurer's (gsi2, "INSURER") whose
+    sort key starts with `prefix`, newest first, only those in `status` when one is given."""
+    if party == "PROVIDER":
+        index, sort = model.by_provider, model.gsi1sk
+    else:
+        index, sort = model.by_insurer, model.gsi2sk
+    return page(
+        lambda **kw: index.query(f"{party}#{party_id}", sort.startswith(prefix), **kw),
+        convert,
+        limit,
+        cursor,
+        filter_condition=model.status == status if status else None,
+    )
+
+
 def run_once(build: Callable[[TransactWrite], None], decided: Callable[[], bool]) -> bool:
     """True when the transaction ran; False when it had already run (`decided()` says so)."""
 

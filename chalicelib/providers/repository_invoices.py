@@ -15,7 +15,7 @@ from chalicelib.providers.repository_common import (
     Page,
     invoice_key,
     order_key,
-    page,
+    party_page,
     run_once,
 )
 
@@ -87,32 +87,31 @@ def get_invoice(invoice_id: str) -> Invoice | None:
 def invoices_of_provider(
     provider_id: str, *, limit: int, cursor: str | None, status: str | None = None
 ) -> Page:
-    from chalicelib.providers.models import InvoiceModel
-
-    return page(
-        lambda **kw: InvoiceModel.by_provider.query(
-            f"PROVIDER#{provider_id}", InvoiceModel.gsi1sk.startswith("INVOICE#"), **kw
-        ),
-        _to_invoice,
-        limit,
-        cursor,
-        filter_condition=InvoiceModel.status == status if status else None,
-    )
+    """A provider's invoices, newest first (Query on gsi1)."""
+    return _invoices_of("PROVIDER", provider_id, limit, cursor, status)
 
 
 def invoices_of_insurer(
     insurer_id: str, *, limit: int, cursor: str | None, status: str | None = None
 ) -> Page:
+    """An insurer's invoices, newest first (Query on gsi2)."""
+    return _invoices_of("INSURER", insurer_id, limit, cursor, status)
+
+
+def _invoices_of(
+    party: str, party_id: str, limit: int, cursor: str | None, status: str | None
+) -> Page:
     from chalicelib.providers.models import InvoiceModel
 
-    return page(
-        lambda **kw: InvoiceModel.by_insurer.query(
-            f"INSURER#{insurer_id}", InvoiceModel.gsi2sk.startswith("INVOICE#"), **kw
-        ),
+    return party_page(
+        InvoiceModel,
+        party,
+        party_id,
+        "INVOICE#",
         _to_invoice,
-        limit,
-        cursor,
-        filter_condition=InvoiceModel.status == status if status else None,
+        limit=limit,
+        cursor=cursor,
+        status=status,
     )
 
 

@@ -15,7 +15,7 @@ from chalicelib.providers.repository_common import (
     CareOrder,
     Page,
     order_key,
-    page,
+    party_page,
 )
 
 if TYPE_CHECKING:
@@ -114,15 +114,15 @@ def orders_of_provider(
     """A provider's orders, newest first (Query on gsi1)."""
     from chalicelib.providers.models import CareOrderModel
 
-    condition = CareOrderModel.status == status if status else None
-    return page(
-        lambda **kw: CareOrderModel.by_provider.query(
-            f"PROVIDER#{provider_id}", CareOrderModel.gsi1sk.startswith("ORDER#"), **kw
-        ),
+    return party_page(
+        CareOrderModel,
+        "PROVIDER",
+        provider_id,
+        "ORDER#",
         _to_order,
-        limit,
-        cursor,
-        filter_condition=condition,
+        limit=limit,
+        cursor=cursor,
+        status=status,
     )
 
 
@@ -137,15 +137,11 @@ def all_orders_of_provider(provider_id: str) -> Iterator[CareOrder]:
 
 
 def orders_of_insurer(insurer_id: str, *, limit: int, cursor: str | None) -> Page:
+    """An insurer's orders, newest first (Query on gsi2)."""
     from chalicelib.providers.models import CareOrderModel
 
-    return page(
-        lambda **kw: CareOrderModel.by_insurer.query(
-            f"INSURER#{insurer_id}", CareOrderModel.gsi2sk.startswith("ORDER#"), **kw
-        ),
-        _to_order,
-        limit,
-        cursor,
+    return party_page(
+        CareOrderModel, "INSURER", insurer_id, "ORDER#", _to_order, limit=limit, cursor=cursor
     )
 
 
