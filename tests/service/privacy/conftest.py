@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import boto3
 
+from chalicelib import aws
+from chalicelib.config import get_settings
 from chalicelib.privacy import service as privacy
 from tests.service.claims.conftest import ClaimsWorld, world  # noqa: F401 - the fixture
 
 EXPORT_QUEUE = "portal-test-data-requests"
 
-__all__ = ["ClaimsWorld", "deliver_exports"]
+__all__ = ["ClaimsWorld", "deliver_exports", "stored_versions"]
 
 
 def deliver_exports() -> int:
@@ -26,3 +28,10 @@ def deliver_exports() -> int:
             privacy.handle_export_message(message["Body"])
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
             handled += 1
+
+
+def stored_versions(key: str) -> list[str]:
+    """Every stored version and delete marker of exactly `key` in the documents bucket."""
+    answer = aws.s3().list_object_versions(Bucket=get_settings().documents_bucket, Prefix=key)
+    entries = [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]
+    return [e["VersionId"] for e in entries if e["Key"] == key]

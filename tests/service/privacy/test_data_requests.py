@@ -19,7 +19,7 @@ from chalicelib.audit.schemas import AuditQuery
 from chalicelib.privacy import service as privacy
 from chalicelib.privacy.schemas import DataRequestIn, DecisionIn, ListQuery, OperatorQuery
 from tests.service.claims.conftest import BUCKET, expense, report
-from tests.service.privacy.conftest import ClaimsWorld, deliver_exports
+from tests.service.privacy.conftest import ClaimsWorld, deliver_exports, stored_versions
 
 
 def _files(world: ClaimsWorld) -> tuple[str, dict[str, bytes]]:
@@ -135,15 +135,6 @@ def test_rejection_needs_a_reason_and_frees_the_person_to_ask_again(world: Claim
         privacy.decide(world.operator, export.request_id, DecisionIn(decision="aprobar"), None)
 
 
-def _versions(key: str) -> list[str]:
-    listed = boto3.client("s3").list_object_versions(Bucket=BUCKET, Prefix=key)
-    return [
-        v["VersionId"]
-        for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
-        if v["Key"] == key
-    ]
-
-
 def test_approved_deletion_waits_for_retention_then_erases_every_version(
     world: ClaimsWorld,
 ) -> None:
@@ -155,7 +146,7 @@ def test_approved_deletion_waits_for_retention_then_erases_every_version(
     s3 = boto3.client("s3")
     s3.put_object(Bucket=BUCKET, Key=report_key, Body=b"%PDF-1.4 a second version")
     s3.delete_object(Bucket=BUCKET, Key=report_key)  # a plain DELETE leaves a marker
-    assert len(_versions(report_key)) == 3
+    assert len(stored_versions(report_key)) == 3
 
     created = privacy.create_request(world.ana, DataRequestIn(type="deletion"))
     approved = privacy.decide(
@@ -171,11 +162,11 @@ def test_approved_deletion_waits_for_retention_then_erases_every_version(
     world.clock.now = due + timedelta(hours=1)
     assert privacy.run_due()["deletions"] == 1
 
-    assert _versions(report_key) == []
+    assert stored_versions(report_key) == []
     assert documents_repository.get(docs["informe.pdf"].document_id) is None
     # The CFDI's five years (CFF art. 30) ran out while the clinical file waited: it goes
     # too, and nothing is listed as kept with a date already past.
-    assert _versions(docs["factura.xml"].object_key) == []
+    assert stored_versions(docs["factura.xml"].object_key) == []
 
     done = privacy.my_request(world.ana, created.request_id)
     assert done.status == "completada"

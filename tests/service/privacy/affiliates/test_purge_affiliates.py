@@ -5,27 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from chalicelib import aws
 from chalicelib.appointments import repository as appointments_repository
 from chalicelib.appointments import service as appointments
 from chalicelib.appointments.schemas import BookingIn
 from chalicelib.auth import Principal
-from chalicelib.config import get_settings
 from chalicelib.prescriptions import repository
 from chalicelib.prescriptions import service as prescriptions
 from chalicelib.privacy import service as privacy
 from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
 from tests.service.appointments.conftest import TODAY, World
 from tests.service.prescriptions.builders import issue_sick_leave
+from tests.service.privacy.conftest import stored_versions
 
 OPERATOR = Principal("op-privacy", "operador", ("sec",))
-
-
-def _versions(key: str) -> list[str]:
-    """Every stored version and delete marker of exactly `key`."""
-    answer = aws.s3().list_object_versions(Bucket=get_settings().documents_bucket, Prefix=key)
-    entries = [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]
-    return [e["VersionId"] for e in entries if e["Key"] == key]
 
 
 def test_kept_sick_leaves_are_purged_when_the_clinical_period_ends(world: World) -> None:
@@ -36,10 +28,10 @@ def test_kept_sick_leaves_are_purged_when_the_clinical_period_ends(world: World)
     leave_id = issue_sick_leave(world, TODAY + timedelta(days=1)).id
     prescriptions.certificate(world.titular, leave_id)  # printed: a PDF with name and NSS
     key = f"{prescriptions.CERTIFICATES_PREFIX}{leave_id}.pdf"
-    assert _versions(key)
+    assert stored_versions(key)
     world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
     assert privacy.run_due()["deletions"] == 1
-    assert _versions(key) == []  # the printed certificate goes even while the record is kept
+    assert stored_versions(key) == []  # the printed certificate goes even while the record is kept
     [clinical] = privacy.my_request(world.titular, deletion.request_id).retained
     until = date.fromisoformat(clinical.until)
 

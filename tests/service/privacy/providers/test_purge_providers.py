@@ -12,22 +12,12 @@ import boto3
 from chalicelib.documents import repository as documents_repository
 from chalicelib.documents import service as documents
 from chalicelib.privacy import service as privacy
-from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
 from chalicelib.providers import repository as providers_repository
 from chalicelib.providers import service as providers
 from tests.service.accounts.conftest import Clock, Mailbox
-from tests.service.providers.test_providers import CLABE, RFC, _register_account, _statement
-from tests.service.providers.world import BUCKET, OPERATOR_SEC, ProvidersWorld
-from tests.unit.providers.cfdi import order_invoice
-
-
-def _versions(key: str) -> list[str]:
-    listed = boto3.client("s3").list_object_versions(Bucket=BUCKET, Prefix=key)
-    return [
-        v["VersionId"]
-        for v in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
-        if v["Key"] == key
-    ]
+from tests.service.privacy.conftest import stored_versions
+from tests.service.privacy.providers.helpers import invoiced_provider, run_approved_deletion
+from tests.service.providers.world import BUCKET, ProvidersWorld
 
 
 def _kept_file_ids() -> list[str]:
@@ -44,17 +34,8 @@ def _kept_file_ids() -> list[str]:
 def test_kept_invoices_are_purged_with_every_file_version_once_their_period_ends(
     world: ProvidersWorld, mailbox: Mailbox, moved_clock: Clock
 ) -> None:
-    provider = world.provider()
-    _register_account(world, provider, CLABE, _statement())
-    orders = world.load_orders(RFC, ("A-1001", "ANA SOFIA TORRES VEGA", "1000.00"))
-    invoice_id = world.invoice(
-        provider, [orders[0].id], order_invoice([("A-1001", "Ana Sofía Torres Vega", "1000.00")])
-    )
-    created = privacy.create_request(provider, DataRequestIn(type="deletion"))
-    privacy.decide(OPERATOR_SEC, created.request_id, DecisionIn(decision="aprobar"), None)
-    moved_clock.advance(hours=1)
-    assert privacy.run_due()["deletions"] == 1
-    done = privacy.my_request(provider, created.request_id)
+    provider, order_id, invoice_id = invoiced_provider(world)
+    done = run_approved_deletion(provider, moved_clock)
     assert len(done.retained) == 3  # invoices, orders, CFDI files
     assert all(r.purged_at is None for r in done.retained)
     [file_id] = _kept_file_ids()
@@ -64,7 +45,7 @@ def test_kept_invoices_are_purged_with_every_file_version_once_their_period_ends
     s3 = boto3.client("s3")
     s3.put_object(Bucket=BUCKET, Key=key, Body=b"<cfdi/> a second version")
     s3.delete_object(Bucket=BUCKET, Key=key)  # a plain DELETE only adds a marker
-    assert len(_versions(key)) == 3
+    assert len(stored_versions(key)) == 3
 
     # Five years on, the day before the period ends: nothing goes.
     first_day = min(date.fromisoformat(r.until) for r in done.retained)
@@ -74,17 +55,17 @@ def test_kept_invoices_are_purged_with_every_file_version_once_their_period_ends
     ) + timedelta(hours=23)
     assert privacy.run_due()["purges"] == 0
     assert providers_repository.get_invoice(invoice_id) is not None
-    assert providers_repository.get_order(orders[0].id) is not None
-    assert len(_versions(key)) == 3
+    assert providers_repository.get_order(order_id) is not None
+    assert len(stored_versions(key)) == 3
 
     last_day = max(date.fromisoformat(r.until) for r in done.retained)
     moved_clock.now = datetime.combine(last_day, datetime.min.time(), moved_clock.now.tzinfo)
     assert privacy.run_due()["purges"] == 3
     assert providers_repository.get_invoice(invoice_id) is None
-    assert providers_repository.get_order(orders[0].id) is None
-    assert _versions(key) == []
+    assert providers_repository.get_order(order_id) is None
+    assert stored_versions(key) == []
     assert documents_repository.get(file_id) is None
-    purged = privacy.my_request(provider, created.request_id)
+    purged = privacy.my_request(provider, done.request_id)
     assert {r.purged_at for r in purged.retained} == {last_day.isoformat()}
     assert [(r.what, r.count, r.until) for r in purged.retained] == [
         (r.what, r.count, r.until) for r in done.retained
@@ -93,7 +74,7 @@ def test_kept_invoices_are_purged_with_every_file_version_once_their_period_ends
     # A second run finds nothing due; the contexts' purges by id change nothing either.
     moved_clock.advance(days=1)
     assert privacy.run_due()["purges"] == 0
-    assert providers.purge_retained([f"invoice:{invoice_id}", f"order:{orders[0].id}"]) == 0
+    assert providers.purge_retained([f"invoice:{invoice_id}", f"order:{order_id}"]) == 0
     assert documents.purge_retained([file_id]) == 0
-    again = privacy.my_request(provider, created.request_id)
+    again = privacy.my_request(provider, done.request_id)
     assert {r.purged_at for r in again.retained} == {last_day.isoformat()}
