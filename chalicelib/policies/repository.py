@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import dynamo
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+    from chalicelib.policies.models import PolicyModel
+
+_R = TypeVar("_R", bound="DataclassInstance")
 
 
 @dataclass(frozen=True)
@@ -70,13 +79,7 @@ def find_by_number(policy_number: str) -> list[Policy]:
     from chalicelib.policies.models import PolicyModel
 
     return [
-        Policy(
-            insurer_id=item.insurer_id,
-            policy_number=item.policy_number,
-            titular_name=item.titular_name,
-            members=[Member(**m) for m in item.members or []],
-            coverages=list(item.coverages or []),
-        )
+        _to_policy(item)
         for item in PolicyModel.by_number.query(f"POLICYNUM#{policy_number}", limit=5)
     ]
 
@@ -85,8 +88,10 @@ def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
     from chalicelib.policies.models import PolicyModel
 
     item = PolicyModel.find(f"INSURER#{insurer_id}", f"POLICY#{policy_number}")
-    if item is None:
-        return None
+    return None if item is None else _to_policy(item)
+
+
+def _to_policy(item: PolicyModel) -> Policy:
     return Policy(
         insurer_id=item.insurer_id,
         policy_number=item.policy_number,
@@ -117,49 +122,54 @@ class Hospital:
 def save_conditions(insurer_id: str, conditions: list[Condition]) -> None:
     from chalicelib.policies.models import ConditionModel
 
-    with ConditionModel.batch_write() as batch:
-        for c in conditions:
-            batch.save(
-                ConditionModel(
-                    pk=f"INSURER#{insurer_id}",
-                    sk=f"CONDITION#{c.policy_number}#{c.member_id}#{c.condition_id}",
-                    **dynamo.attributes_of(c),
-                )
-            )
+    _save_under_insurer(
+        ConditionModel,
+        insurer_id,
+        conditions,
+        lambda c: f"CONDITION#{c.policy_number}#{c.member_id}#{c.condition_id}",
+    )
 
 
 def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
     from chalicelib.policies.models import ConditionModel
 
-    return [
-        dynamo.record_from(Condition, item)
-        for item in ConditionModel.query(
-            f"INSURER#{insurer_id}",
-            ConditionModel.sk.startswith(f"CONDITION#{policy_number}#"),
-        )
-    ]
+    return _records_under_insurer(
+        ConditionModel, Condition, insurer_id, f"CONDITION#{policy_number}#"
+    )
 
 
 def save_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:
     from chalicelib.policies.models import HospitalModel
 
-    with HospitalModel.batch_write() as batch:
-        for h in hospitals:
-            batch.save(
-                HospitalModel(
-                    pk=f"INSURER#{insurer_id}",
-                    sk=f"HOSPITAL#{h.hospital_id}",
-                    **dynamo.attributes_of(h),
-                )
-            )
+    _save_under_insurer(HospitalModel, insurer_id, hospitals, lambda h: f"HOSPITAL#{h.hospital_id}")
 
 
 def hospitals_of(insurer_id: str) -> list[Hospital]:
     from chalicelib.policies.models import HospitalModel
 
+    return _records_under_insurer(HospitalModel, Hospital, insurer_id, "HOSPITAL#")
+
+
+def _save_under_insurer(
+    model: Any, insurer_id: str, records: Sequence[_R], sort_key: Callable[[_R], str]
+) -> None:
+    """Records of an insurer's partition written in batches, each under `sort_key(record)`."""
+    with model.batch_write() as batch:
+        for record in records:
+            batch.save(
+                model(
+                    pk=f"INSURER#{insurer_id}",
+                    sk=sort_key(record),
+                    **dynamo.attributes_of(record),
+                )
+            )
+
+
+def _records_under_insurer(
+    model: Any, record_type: type[_R], insurer_id: str, prefix: str
+) -> list[_R]:
+    """The records of an insurer's partition whose sort key starts with `prefix`."""
     return [
-        dynamo.record_from(Hospital, item)
-        for item in HospitalModel.query(
-            f"INSURER#{insurer_id}", HospitalModel.sk.startswith("HOSPITAL#")
-        )
+        dynamo.record_from(record_type, item)
+        for item in model.query(f"INSURER#{insurer_id}", model.sk.startswith(prefix))
     ]
