@@ -26,7 +26,7 @@ import re
 import types
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
+from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
 
@@ -94,3 +94,17 @@ class Schema(BaseModel):
             or (isinstance(data.get(key), str) and _NUMBER.fullmatch(data[key]))
         ]
         return {**data, **dict.fromkeys(numbers, _NOT_ISO)} if numbers else data
+
+
+Item = TypeVar("Item")
+
+
+class Page(Schema, Generic[Item]):
+    """API.md's list answer: at most `limit` items, and a cursor only when more follow.
+
+    A route's answer names its own class (`class HospitalsOut(Page[HospitalOut])`), so that
+    the OpenAPI document keeps one schema per list.
+    """
+
+    items: list[Item]
+    next_cursor: str | None = None

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.appointments.rules import GENERAL_MEDICINE, parse_time
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Page, Schema, SingleLine
 
 Shift = Literal["matutino", "vespertino"]
 AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
@@ -39,9 +39,8 @@ class FamilyQuery(PageQuery):
     limit: int = Field(default=100, ge=1, le=100)
 
 
-class FamilyOut(Schema):
-    items: list[FamilyMemberOut]
-    next_cursor: str | None = None
+class FamilyOut(Page[FamilyMemberOut]):
+    pass
 
 
 # --- clinics and agendas ---------------------------------------------------------------------
@@ -85,9 +84,8 @@ class ClinicOut(Schema):
     services: list[str]
 
 
-class ClinicList(Schema):
-    items: list[ClinicOut]
-    next_cursor: str | None = None
+class ClinicList(Page[ClinicOut]):
+    pass
 
 
 class AgendaIn(_In):
@@ -143,9 +141,8 @@ class AgendaOut(Schema):
     slots: list[SlotOut]
 
 
-class AgendaList(Schema):
-    items: list[AgendaOut]
-    next_cursor: str | None = None
+class AgendaList(Page[AgendaOut]):
+    pass
 
 
 # --- appointments ----------------------------------------------------------------------------
@@ -174,9 +171,8 @@ class AppointmentOut(Schema):
     cancelled_at: dt.datetime | None = None
 
 
-class AppointmentList(Schema):
-    items: list[AppointmentOut]
-    next_cursor: str | None = None
+class AppointmentList(Page[AppointmentOut]):
+    pass
 
 
 class AppointmentsQuery(_In):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.schema import Schema
+from chalicelib.schema import Page, Schema
 
 
 class AuditQuery(Schema):
@@ -33,6 +33,5 @@ class AuditRecordOut(Schema):
     detail: dict[str, Any]
 
 
-class AuditListOut(Schema):
-    items: list[AuditRecordOut]
-    next_cursor: str | None = None
+class AuditListOut(Page[AuditRecordOut]):
+    pass

@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from chalicelib.documents import limits
 from chalicelib.documents.schemas import DocumentOut, FileIn
-from chalicelib.schema import MultiLine, Schema, SingleLine
+from chalicelib.schema import MultiLine, Page, Schema, SingleLine
 
 Coverage = Literal["gmm_mayores", "gmm_menores"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -83,9 +83,8 @@ class CatalogQuery(_Strict):
     cursor: str | None = Field(default=None, max_length=2048)
 
 
-class CatalogOut(Schema):
-    items: list[CatalogEntryOut]
-    next_cursor: str | None = None
+class CatalogOut(Page[CatalogEntryOut]):
+    pass
 
 
 class HospitalQuery(_Strict):
@@ -105,9 +104,8 @@ class HospitalOut(Schema):
     address: str
 
 
-class HospitalsOut(Schema):
-    items: list[HospitalOut]
-    next_cursor: str | None = None
+class HospitalsOut(Page[HospitalOut]):
+    pass
 
 
 class FormsQuery(_Strict):
@@ -124,9 +122,7 @@ class FormOut(Schema):
     url: str
 
 
-class FormsOut(Schema):
-    items: list[FormOut]
-    next_cursor: str | None = None
+class FormsOut(Page[FormOut]):
     expires_at: str
 
 
@@ -220,9 +216,8 @@ class ClaimListQuery(_Strict):
     cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class ClaimListOut(Schema):
-    items: list[ClaimSummaryOut]
-    next_cursor: str | None = None
+class ClaimListOut(Page[ClaimSummaryOut]):
+    pass
 
 
 class ClaimFilesIn(_Strict):
@@ -278,9 +273,7 @@ class NotificationOut(Schema):
     read: bool
 
 
-class NotificationListOut(Schema):
-    items: list[NotificationOut]
-    next_cursor: str | None = None
+class NotificationListOut(Page[NotificationOut]):
     unread: int
 
 

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Page, Schema, SingleLine
 
 Text = SingleLine[
     Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -59,9 +59,8 @@ class PageQuery(_Strict):
     cursor: str | None = Field(default=None, max_length=2048)
 
 
-class PlansOut(Schema):
-    items: list[PlanOut]
-    next_cursor: str | None = None
+class PlansOut(Page[PlanOut]):
+    pass
 
 
 class Enrolment(_Strict):
@@ -104,9 +103,8 @@ class MembershipOut(Schema):
     payments: list[PaymentOut]
 
 
-class MembershipsOut(Schema):
-    items: list[MembershipOut]
-    next_cursor: str | None = None
+class MembershipsOut(Page[MembershipOut]):
+    pass
 
 
 class CardOut(Schema):
@@ -221,9 +219,8 @@ class PaymentExceptionOut(Schema):
     received_at: str
 
 
-class PaymentExceptionsOut(Schema):
-    items: list[PaymentExceptionOut]
-    next_cursor: str | None = None
+class PaymentExceptionsOut(Page[PaymentExceptionOut]):
+    pass
 
 
 class ExceptionsQuery(_Strict):

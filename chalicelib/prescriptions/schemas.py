@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.prescriptions.rules import MAX_DAYS
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Page, Schema, SingleLine
 
 SickLeaveKind = Literal["enfermedad_general", "riesgo_de_trabajo", "maternidad"]
 SickLeaveStatus = Literal["emitida", "autorizada", "sellada"]
@@ -97,9 +97,8 @@ class SickLeaveOut(Schema):
     verify_url: str | None = None
 
 
-class SickLeaveList(Schema):
-    items: list[SickLeaveOut]
-    next_cursor: str | None = None
+class SickLeaveList(Page[SickLeaveOut]):
+    pass
 
 
 class FileLink(Schema):

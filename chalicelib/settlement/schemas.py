@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, StrictInt, field_validator
 
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Page, Schema, SingleLine
 
 MAX_BATCH = 1000
 
@@ -197,9 +197,8 @@ class PlatformInvoiceOut(Schema):
     payable: bool
 
 
-class PlatformInvoicesOut(Schema):
-    items: list[PlatformInvoiceOut]
-    next_cursor: str | None = None
+class PlatformInvoicesOut(Page[PlatformInvoiceOut]):
+    pass
 
 
 class SettlementsQuery(_Paged):
@@ -217,9 +216,8 @@ class SettlementOut(Schema):
     transactions: int
 
 
-class SettlementsOut(Schema):
-    items: list[SettlementOut]
-    next_cursor: str | None = None
+class SettlementsOut(Page[SettlementOut]):
+    pass
 
 
 class CreditOut(Schema):
@@ -302,9 +300,7 @@ class PeriodRow(Schema):
     settlements: int
 
 
-class PeriodOut(Schema):
-    items: list[PeriodRow]
-    next_cursor: str | None = None
+class PeriodOut(Page[PeriodRow]):
     total: Money
 
 
