@@ -14,6 +14,7 @@ from typing import Any
 import jwt
 import moto.cognitoidp
 
+from tests.fixtures import mail
 from tests.fixtures.platform import Answer, Platform
 
 DEMO_PASSWORD = "Demo-Portal-2026"
@@ -25,15 +26,13 @@ def post(platform: Platform, path: str, body: Any, token: str | None = None) -> 
     return platform.post(path, json=body, headers=headers)
 
 
+def register_affiliate(platform: Platform, nss: str, serial: str, email: str) -> Answer:
+    body = {"nss": nss, "credential_serial": serial, "phone": "5512345678", "email": email}
+    return post(platform, "/v1/accounts/affiliates", body)
+
+
 def wait_for_email(platform: Platform, address: str, pattern: str, seconds: float = 20) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for message in platform.outbox():
-            found = re.search(pattern, message["text"])
-            if address in message["to"] and found:
-                return found.group(1) if found.groups() else found.group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no email to {address} matching {pattern}")
+    return mail.wait_for_email(platform.outbox, address, pattern, seconds)
 
 
 def login(platform: Platform, identifier: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
@@ -133,16 +132,7 @@ def test_malformed_identifiers_are_422_with_the_field(platform: Platform) -> Non
 
 def test_used_unknown_and_tampered_activation_tokens_change_nothing(platform: Platform) -> None:
     email = f"act-{uuid.uuid4().hex[:8]}@example.mx"
-    post(
-        platform,
-        "/v1/accounts/affiliates",
-        {
-            "nss": "90000000027",
-            "credential_serial": "S9000000002",
-            "phone": "5512345678",
-            "email": email,
-        },
-    )
+    register_affiliate(platform, "90000000027", "S9000000002", email)
     token = wait_for_email(platform, email, r"activar\.html#token=([\w-]+)")
     for bad in (token + "x", token[:-1], "desconocido", ""):
         answer = post(platform, "/v1/accounts/activate", {"token": bad, "password": NEW_PASSWORD})
@@ -235,16 +225,7 @@ def test_logout_ends_the_refresh_token(platform: Platform) -> None:
 def test_throttle_answers_429_for_known_and_unknown_identifiers(platform: Platform) -> None:
     # An account of its own: the demo accounts are shared with the other tests.
     email = f"bloqueo-{uuid.uuid4().hex[:8]}@example.mx"
-    post(
-        platform,
-        "/v1/accounts/affiliates",
-        {
-            "nss": "90000000068",
-            "credential_serial": "S9000000006",
-            "phone": "5512345678",
-            "email": email,
-        },
-    )
+    register_affiliate(platform, "90000000068", "S9000000006", email)
     token = wait_for_email(platform, email, r"activar\.html#token=([\w-]+)")
     assert (
         post(platform, "/v1/accounts/activate", {"token": token, "password": NEW_PASSWORD})

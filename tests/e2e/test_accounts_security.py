@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.fixtures import mail
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.totp import next_code
 
@@ -31,14 +32,7 @@ def outbox(stack: LocalStack) -> list[dict[str, Any]]:
 
 
 def wait_for_email(stack: LocalStack, address: str, pattern: str, seconds: float = 20) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for message in outbox(stack):
-            found = re.search(pattern, message["text"])
-            if address in message["to"] and found:
-                return found.group(1) if found.groups() else found.group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no email to {address} matching {pattern}")
+    return mail.wait_for_email(lambda: outbox(stack), address, pattern, seconds)
 
 
 def login(stack: LocalStack, identifier: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:

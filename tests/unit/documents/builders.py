@@ -77,15 +77,20 @@ def make_pdf(
     return assemble_pdf(objects)
 
 
-def scanned_pdf() -> bytes:
-    """A page that only paints (no text at all), like a scan without OCR."""
+def one_page_pdf(content: bytes) -> bytes:
+    """One page whose content stream is the object `content`."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R >>",
-        4: stream(b"0.5 g 0 0 612 842 re f"),
+        4: content,
     }
     return assemble_pdf(objects)
+
+
+def scanned_pdf() -> bytes:
+    """A page that only paints (no text at all), like a scan without OCR."""
+    return one_page_pdf(stream(b"0.5 g 0 0 612 842 re f"))
 
 
 def many_pages_pdf(count: int) -> bytes:
@@ -110,13 +115,9 @@ def flate_bomb_pdf(decoded_bytes: int = 200 * 1024 * 1024) -> bytes:
     chunk = b" " * (1024 * 1024)
     body = b"".join(compressor.compress(chunk) for _ in range(decoded_bytes // len(chunk)))
     body += compressor.flush()
-    objects = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Contents 4 0 R >>",
-        4: b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
-    }
-    return assemble_pdf(objects)
+    return one_page_pdf(
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
+    )
 
 
 def page_tree_loop_pdf() -> bytes:

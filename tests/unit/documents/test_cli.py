@@ -21,25 +21,28 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict
     return code, json.loads(out)
 
 
+def _validate(
+    path: Path, kind: str, capsys: pytest.CaptureFixture[str], **options: str
+) -> tuple[int, dict[str, object]]:
+    """`validate PATH --kind KIND`, each keyword as its option (`issuer_rfc` → `--issuer-rfc`)."""
+    argv = ["validate", str(path), "--kind", kind]
+    for name, value in options.items():
+        argv += [f"--{name.replace('_', '-')}", value]
+    return _run(argv, capsys)
+
+
 def test_validate_prints_the_verdict_and_exits_0_when_accepted(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "estado.pdf"
     path.write_bytes(builders.statement_pdf())
-    code, body = _run(
-        [
-            "validate",
-            str(path),
-            "--kind",
-            "bank_statement",
-            "--clabe",
-            builders.STATEMENT_CLABE,
-            "--holder",
-            "Jorge Alberto Ramírez Soto",
-            "--today",
-            "2026-06-15",
-        ],
+    code, body = _validate(
+        path,
+        "bank_statement",
         capsys,
+        clabe=builders.STATEMENT_CLABE,
+        holder="Jorge Alberto Ramírez Soto",
+        today="2026-06-15",
     )
     assert code == 0
     assert body["status"] == "aceptado"
@@ -53,7 +56,7 @@ def test_validate_exits_1_with_the_first_reason_code(
 ) -> None:
     path = tmp_path / "protegido.pdf"
     path.write_bytes(builders.encrypted_pdf())
-    code, body = _run(["validate", str(path), "--kind", "pdf"], capsys)
+    code, body = _validate(path, "pdf", capsys)
     assert code == 1
     assert body["status"] == "rechazado"
     assert body["code"] == "pdf_encrypted"
@@ -120,37 +123,20 @@ def test_validate_a_fee_invoice_and_a_payment_complement(
 ) -> None:
     invoice = tmp_path / "factura.xml"
     invoice.write_bytes(builders.cfdi_invoice(regime="626", cedular=True))
-    code, body = _run(
-        [
-            "validate",
-            str(invoice),
-            "--kind",
-            "cfdi_invoice",
-            "--issuer-rfc",
-            builders.ISSUER_RFC,
-            "--receiver-rfc",
-            builders.RECEIVER_RFC,
-        ],
+    code, body = _validate(
+        invoice,
+        "cfdi_invoice",
         capsys,
+        issuer_rfc=builders.ISSUER_RFC,
+        receiver_rfc=builders.RECEIVER_RFC,
     )
     assert code == 0, body
     assert body["facts"]["uuid"] == builders.INVOICE_UUID  # type: ignore[index]
-    code, body = _run(
-        ["validate", str(invoice), "--kind", "cfdi_invoice", "--receiver-rfc", "ADN050101AA4"],
-        capsys,
-    )
+    code, body = _validate(invoice, "cfdi_invoice", capsys, receiver_rfc="ADN050101AA4")
     assert (code, body["code"]) == (1, "cfdi_receiver_mismatch")
     payment = tmp_path / "pago.xml"
     payment.write_bytes(builders.cfdi_payment())
-    code, body = _run(
-        [
-            "validate",
-            str(payment),
-            "--kind",
-            "cfdi_payment",
-            "--invoice-uuid",
-            "11111111-2222-4333-8444-555555555555",
-        ],
-        capsys,
+    code, body = _validate(
+        payment, "cfdi_payment", capsys, invoice_uuid="11111111-2222-4333-8444-555555555555"
     )
     assert (code, body["code"]) == (1, "payment_uuid_mismatch")
