@@ -16,6 +16,17 @@ API_HANDLER = "api_handler"  # the name Chalice gives the function behind every 
 AUTHORIZER = "authorizer"  # stands for any built-in `@app.authorizer` of the app
 
 ALL_TABLES: tuple[str, ...] = tuple(table.name for table in d.TABLES)
+# The tables of the contexts that hold a person's records: exported and erased on request.
+PERSONAL_RECORD_TABLES: tuple[str, ...] = (
+    "accounts",
+    "claims",
+    "documents",
+    "care_orders",
+    "invoices",
+    "memberships",
+    "agendas",
+    "prescriptions",
+)
 
 
 @dataclass(frozen=True)
@@ -103,17 +114,7 @@ ACCESS: dict[str, Access] = {
     # writes the ZIP under exports/ and the "ready" email.
     "build_data_export": Access(
         tables=("data_requests", "email_outbox"),
-        read_only_tables=(
-            "accounts",
-            "claims",
-            "documents",
-            "care_orders",
-            "invoices",
-            "memberships",
-            "agendas",
-            "prescriptions",
-            "affiliates",
-        ),
+        read_only_tables=(*PERSONAL_RECORD_TABLES, "affiliates"),
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.EXPORTS_PREFIX,),
         send_queues=("email-outbox",),
@@ -124,18 +125,7 @@ ACCESS: dict[str, Access] = {
     # whose message was lost; purges by id (records and every file version) what deletions
     # kept once its retention period ends.
     "run_data_requests": Access(
-        tables=(
-            "data_requests",
-            "email_outbox",
-            "accounts",
-            "claims",
-            "documents",
-            "care_orders",
-            "invoices",
-            "memberships",
-            "agendas",
-            "prescriptions",
-        ),
+        tables=("data_requests", "email_outbox", *PERSONAL_RECORD_TABLES),
         read_only_tables=("affiliates",),
         documents_delete_versions=True,
         send_queues=("email-outbox", "data-requests"),
