@@ -69,43 +69,34 @@ def load() -> list[DemoLogin]:
             )
 
     doctor, clinic_name = DOCTORS[0][0], CLINIC
-    prescriptions.issue_prescription(
-        operator,
-        PrescriptionIn(
-            nss=AFFILIATE_NSS,
-            doctor=doctor,
-            clinic=clinic_name,
-            date=today - timedelta(days=12),
-            medicines=[
-                MedicineIn(
-                    name="Paracetamol 500 mg tabletas",
-                    dose="1 tableta cada 8 horas por 5 días",
-                    quantity=1,
-                ),
-                MedicineIn(
-                    name="Loratadina 10 mg tabletas",
-                    dose="1 tableta cada 24 horas por 10 días",
-                    quantity=1,
-                ),
+    for nss, days_ago, medicines in (
+        (
+            AFFILIATE_NSS,
+            12,
+            [
+                ("Paracetamol 500 mg tabletas", "1 tableta cada 8 horas por 5 días", 1),
+                ("Loratadina 10 mg tabletas", "1 tableta cada 24 horas por 10 días", 1),
             ],
         ),
-    )
-    prescriptions.issue_prescription(
-        operator,
-        PrescriptionIn(
-            nss=RELATIVE_NSS,
-            doctor=doctor,
-            clinic=clinic_name,
-            date=today - timedelta(days=3),
-            medicines=[
-                MedicineIn(
-                    name="Metformina 850 mg tabletas",
-                    dose="1 tableta con el desayuno y la cena",
-                    quantity=2,
-                ),
-            ],
+        (
+            RELATIVE_NSS,
+            3,
+            [("Metformina 850 mg tabletas", "1 tableta con el desayuno y la cena", 2)],
         ),
-    )
+    ):
+        prescriptions.issue_prescription(
+            operator,
+            PrescriptionIn(
+                nss=nss,
+                doctor=doctor,
+                clinic=clinic_name,
+                date=today - timedelta(days=days_ago),
+                medicines=[
+                    MedicineIn(name=name, dose=dose, quantity=quantity)
+                    for name, dose, quantity in medicines
+                ],
+            ),
+        )
 
     for start, days, authorize in (
         (today - timedelta(days=10), 3, True),  # shown, printable
