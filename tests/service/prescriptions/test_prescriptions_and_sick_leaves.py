@@ -12,23 +12,21 @@ from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import PageQuery, PrescriptionIn
+from chalicelib.prescriptions.schemas import PageQuery
 from tests.service.appointments.conftest import TODAY, World
-from tests.service.prescriptions.builders import MARIA_NSS, issue_sick_leave, sick_leave_in
-
-JOSE_NSS = "12345678903"
+from tests.service.prescriptions.builders import (
+    JOSE_NSS,
+    MARIA_NSS,
+    issue_sick_leave,
+    prescription_in,
+    sick_leave_in,
+)
 
 
 def test_prescriptions_reach_the_whole_nucleus_with_the_notice(world: World) -> None:
     issued = prescriptions.issue_prescription(
         world.operator,
-        PrescriptionIn(
-            nss=JOSE_NSS,
-            doctor="DRA. LAURA MEDINA",
-            clinic="UMF 20 Vallejo",
-            date=TODAY,
-            medicines=[{"name": "Paracetamol 500 mg", "dose": "1 cada 8 horas", "quantity": 10}],
-        ),
+        prescription_in(),
     )
     listing = prescriptions.prescriptions(world.titular, PageQuery())
     assert [p.id for p in listing.items] == [issued.id]
@@ -39,12 +37,8 @@ def test_prescriptions_reach_the_whole_nucleus_with_the_notice(world: World) -> 
     with pytest.raises(errors.NotFound):
         prescriptions.issue_prescription(
             world.operator,
-            PrescriptionIn(
-                nss="99999999999",
-                doctor="DRA. LAURA MEDINA",
-                clinic="UMF 20 Vallejo",
-                date=TODAY,
-                medicines=[{"name": "Paracetamol", "dose": "1 diaria", "quantity": 1}],
+            prescription_in(
+                "99999999999", medicine={"name": "Paracetamol", "dose": "1 diaria", "quantity": 1}
             ),
         )
 
@@ -176,12 +170,10 @@ def test_another_insurers_operator_is_told_the_affiliate_does_not_exist(world: W
     with pytest.raises(errors.NotFound):
         prescriptions.issue_prescription(
             norte,
-            PrescriptionIn(
-                nss=JOSE_NSS,
+            prescription_in(
+                medicine={"name": "Paracetamol 500 mg", "dose": "1 cada 8 horas", "quantity": 1},
                 doctor="DRA. NORTE",
                 clinic="UMF Norte",
-                date=TODAY,
-                medicines=[{"name": "Paracetamol 500 mg", "dose": "1 cada 8 horas", "quantity": 1}],
             ),
         )
     # Nothing changed: the sick leave is still waiting for its own insurer's operator.

@@ -29,6 +29,12 @@ def _statement(clabe: str = CLABE, holder: str = "JORGE ALBERTO RAMÍREZ SOTO") 
     return statement_pdf(clabe=clabe, holder=holder, period=PERIOD)
 
 
+def _record_payment(operator: Principal, invoice_id: str, amount: str) -> s.InvoiceOut:
+    """The operator records the invoice paid on 25 November 2026, for `amount` pesos."""
+    payment = s.PaymentIn(amount=s.MoneyIn(amount=amount), paid_on="2026-11-25")  # type: ignore[arg-type]
+    return providers.record_payment(operator, invoice_id, payment)
+
+
 def _register_account(world: ProvidersWorld, provider: Principal, clabe: str, pdf: bytes) -> None:
     answer = providers.register_bank_account(
         provider,
@@ -100,23 +106,11 @@ def test_invoice_payment_complement_and_statement(world: ProvidersWorld, mailbox
     assert {o.id for o in listed.items} == {o.id for o in orders}
 
     with pytest.raises(errors.InvalidInput) as wrong:
-        providers.record_payment(
-            OPERATOR_SEC,
-            invoice_id,
-            s.PaymentIn(amount=s.MoneyIn(amount="1000"), paid_on="2026-11-25"),  # type: ignore[arg-type]
-        )
+        _record_payment(OPERATOR_SEC, invoice_id, "1000")
     assert wrong.value.error_code == "payment_amount_mismatch"
     with pytest.raises(errors.NotFound):
-        providers.record_payment(
-            OPERATOR_ADN,
-            invoice_id,
-            s.PaymentIn(amount=s.MoneyIn(amount="1399.99"), paid_on="2026-11-25"),  # type: ignore[arg-type]
-        )
-    paid = providers.record_payment(
-        OPERATOR_SEC,
-        invoice_id,
-        s.PaymentIn(amount=s.MoneyIn(amount="1399.99"), paid_on="2026-11-25"),  # type: ignore[arg-type]
-    )
+        _record_payment(OPERATOR_ADN, invoice_id, "1399.99")
+    paid = _record_payment(OPERATOR_SEC, invoice_id, "1399.99")
     assert paid.status == "pagada"
     assert paid.payment is not None
     assert paid.payment.sat_status == "vigente"
@@ -237,11 +231,7 @@ def test_sat_cancelled_invoice_is_not_paid(
     )
     monkeypatch.setenv("SAT_FAKE_CANCELLED", INVOICE_UUID.lower())
     with pytest.raises(errors.Conflict) as caught:
-        providers.record_payment(
-            OPERATOR_SEC,
-            invoice_id,
-            s.PaymentIn(amount=s.MoneyIn(amount="900.00"), paid_on="2026-11-25"),  # type: ignore[arg-type]
-        )
+        _record_payment(OPERATOR_SEC, invoice_id, "900.00")
     assert caught.value.error_code == "invoice_sat_cancelado"
     assert providers.invoice(provider, invoice_id).status == "aceptada"
 
