@@ -49,15 +49,11 @@ def create_invoice(invoice: Invoice) -> None:
         transaction.save(
             InvoiceModel(
                 *invoice_key(invoice.invoice_id),
-                invoice_id=invoice.invoice_id,
-                provider_id=invoice.provider_id,
-                insurer_id=invoice.insurer_id,
-                care_order_ids=invoice.care_order_ids,
-                status=invoice.status,
-                document_id=invoice.document_id,
-                subtotal=invoice.subtotal,
-                total=invoice.total,
-                created_at=invoice.created_at,
+                **dynamo.attributes_of(
+                    invoice,
+                    reasons=invoice.reasons or None,
+                    complement_reasons=invoice.complement_reasons or None,
+                ),
                 gsi1pk=f"PROVIDER#{invoice.provider_id}",
                 gsi1sk=sort,
                 gsi2pk=f"INSURER#{invoice.insurer_id}",
