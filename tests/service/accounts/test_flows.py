@@ -12,6 +12,7 @@ from chalicelib.accounts.schemas import (
     AffiliateRegistration,
     EmailChange,
     InsuredRegistration,
+    LoginResult,
     PasswordChange,
     ProfileUpdate,
     ProviderRegistration,
@@ -346,13 +347,17 @@ def test_email_change_to_an_address_in_use_is_refused(accounts_world: Mailbox) -
     assert accounts.profile(me).email == "maria@example.mx"
 
 
+def _new_operator_logs_in(accounts_world: Mailbox) -> LoginResult:
+    """A new SEC operator, activated, at its first password log-in: the TOTP challenge."""
+    accounts.create_operator("ops@example.mx", "Operadora", ["sec"])
+    accounts.activate(accounts_world.last_link("ops@example.mx", "activar.html"), PASSWORD)
+    return accounts.login("ops@example.mx", PASSWORD)
+
+
 def test_operator_totp_enrolment_login_and_replay(
     accounts_world: Mailbox, moved_clock: Clock
 ) -> None:
-    accounts.create_operator("ops@example.mx", "Operadora", ["sec"])
-    accounts.activate(accounts_world.last_link("ops@example.mx", "activar.html"), PASSWORD)
-
-    challenge = accounts.login("ops@example.mx", PASSWORD)
+    challenge = _new_operator_logs_in(accounts_world)
     assert challenge.challenge == "totp"
     assert challenge.id_token is None
     assert challenge.enrollment is not None
@@ -379,9 +384,7 @@ def test_operator_totp_enrolment_login_and_replay(
 def test_totp_session_expires_and_five_wrong_codes_lock_the_account(
     accounts_world: Mailbox, moved_clock: Clock
 ) -> None:
-    accounts.create_operator("ops@example.mx", "Operadora", ["sec"])
-    accounts.activate(accounts_world.last_link("ops@example.mx", "activar.html"), PASSWORD)
-    challenge = accounts.login("ops@example.mx", PASSWORD)
+    challenge = _new_operator_logs_in(accounts_world)
     assert challenge.enrollment is not None
     for _ in range(5):
         with pytest.raises(accounts.InvalidCode):

@@ -218,7 +218,13 @@ def _races() -> None:
 
     from chalicelib import clock
     from chalicelib.appointments import repository, service
-    from chalicelib.appointments.schemas import AgendaIn, AppointmentsQuery, ClinicIn
+    from chalicelib.appointments.schemas import (
+        AgendaIn,
+        AgendaOut,
+        AppointmentsQuery,
+        ClinicIn,
+        Shift,
+    )
     from chalicelib.auth import Principal
     from chalicelib.registry.service import Booker, Member
 
@@ -227,17 +233,20 @@ def _races() -> None:
     tomorrow = clock.now().astimezone(ZoneInfo("America/Mexico_City")).date() + timedelta(days=1)
     clinic = service.create_clinic(operator, ClinicIn(name=f"UMF Carrera {run}"))
     times = [f"{6 + (m * 5) // 60:02d}:{(m * 5) % 60:02d}" for m in range(200)]
-    agenda = service.create_agenda(
-        operator,
-        AgendaIn(
+
+    def agenda_of(doctor: str, shift: Shift, count: int, quota: int) -> AgendaOut:
+        """Tomorrow's agenda of `doctor` at the race's clinic, with the first `count` times."""
+        body = AgendaIn(
             clinic_id=clinic.id,
-            doctor=f"DRA. CARRERA {run}",
+            doctor=doctor,
             date=tomorrow,
-            shift="matutino",
-            slot_times=times,
-            internet_quota=20,
-        ),
-    )
+            shift=shift,
+            slot_times=times[:count],
+            internet_quota=quota,
+        )
+        return service.create_agenda(operator, body)
+
+    agenda = agenda_of(f"DRA. CARRERA {run}", "matutino", 200, quota=20)
 
     def patient(tag: str) -> tuple[Booker, Member]:
         member = Member(f"race-{run}-{tag}", "00000000000", f"PACIENTE {tag}")
@@ -272,17 +281,7 @@ def _races() -> None:
     second = _race([booking(f"b{i}", slots[i].id) for i in booked_slots + never_taken], warm_up)
     after_second = _state(agenda.id)
 
-    other = service.create_agenda(
-        operator,
-        AgendaIn(
-            clinic_id=clinic.id,
-            doctor=f"DR. MISMO DIA {run}",
-            date=tomorrow,
-            shift="vespertino",
-            slot_times=times[:50],
-            internet_quota=50,
-        ),
-    )
+    other = agenda_of(f"DR. MISMO DIA {run}", "vespertino", 50, quota=50)
     who, member = patient("same")
     same_patient = _race(
         [

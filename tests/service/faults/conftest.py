@@ -121,6 +121,19 @@ class Faults:
             reasons=["TransactionConflict"] + ["None"] * (items - 1),
         )
 
+    def exhaust_throughput(
+        self, operation: str, when: Callable[[bytes], bool] | None = None
+    ) -> Fault:
+        """DynamoDB refuses `operation` for throughput on every attempt PynamoDB makes, so
+        the call fails."""
+        return self.inject(
+            "dynamodb",
+            operation,
+            "ProvisionedThroughputExceededException",
+            times=PYNAMODB_ATTEMPTS,
+            when=when,
+        )
+
     def count(self, service: str, operation: str) -> int:
         """Calls that reached AWS (moto), faults excluded."""
         return self.calls.get((service, operation), 0)

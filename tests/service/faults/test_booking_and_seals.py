@@ -13,7 +13,7 @@ from chalicelib.accounts import service as accounts
 from chalicelib.appointments import service as appointments
 from chalicelib.appointments.schemas import AgendaQuery, BookingIn
 from tests.service.appointments.conftest import PASSWORD, TODAY, World, world
-from tests.service.faults.conftest import CLIENT_ATTEMPTS, PYNAMODB_ATTEMPTS, Faults
+from tests.service.faults.conftest import CLIENT_ATTEMPTS, Faults
 from tests.service.faults.helpers import answered_status, items, outbox
 from tests.service.prescriptions.builders import issue_sick_leave
 
@@ -78,12 +78,7 @@ def test_booking_that_cannot_complete_answers_cleanly_and_leaves_the_quota(
 ) -> None:
     agenda = world.agenda(quota=2)
 
-    faults.inject(
-        "dynamodb",
-        "TransactWriteItems",
-        "ProvisionedThroughputExceededException",
-        times=PYNAMODB_ATTEMPTS,
-    )
+    faults.exhaust_throughput("TransactWriteItems")
     with pytest.raises(errors.ServiceUnavailable) as throttled:
         _book(world, agenda.slots[0].id)
     assert answered_status(throttled.value) == 503

@@ -76,13 +76,7 @@ def test_slots_and_verdicts_under_faults_end_judged_once(
     # Verdicts: the PDFs' write throttled past the retries, the CFDI's (document + UUID
     # reservation, one transaction) cancelled for a conflict. Each failed record stays
     # pending and its redelivery judges it; a second redelivery changes nothing.
-    faults.inject(
-        "dynamodb",
-        "UpdateItem",
-        "ProvisionedThroughputExceededException",
-        times=PYNAMODB_ATTEMPTS,
-        when=lambda body: b"validated_at" in body,
-    )
+    faults.exhaust_throughput("UpdateItem", when=lambda body: b"validated_at" in body)
     faults.conflict(times=1, items=2)
     bodies = _notifications()
     failures: list[int] = []

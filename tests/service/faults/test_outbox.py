@@ -10,7 +10,7 @@ from chalicelib.appointments import service as appointments
 from chalicelib.appointments.schemas import BookingIn
 from chalicelib.notifications import service as notifications
 from tests.service.appointments.conftest import World, world
-from tests.service.faults.conftest import CLIENT_ATTEMPTS, PYNAMODB_ATTEMPTS, Faults
+from tests.service.faults.conftest import CLIENT_ATTEMPTS, Faults
 from tests.service.faults.helpers import items, outbox
 
 __all__ = ["world"]
@@ -86,13 +86,7 @@ def test_a_lost_enqueue_is_found_by_the_schedule_and_a_failed_mark_is_not_resent
 
     # SES sends it but DynamoDB refuses to mark it sent: the message comes back, and the
     # redelivery finds the email claimed by the delivery that sent it, so it is not resent.
-    faults.inject(
-        "dynamodb",
-        "UpdateItem",
-        "ProvisionedThroughputExceededException",
-        times=PYNAMODB_ATTEMPTS,
-        when=lambda body: b"enviado" in body,
-    )
+    faults.exhaust_throughput("UpdateItem", when=lambda body: b"enviado" in body)
     with pytest.raises(Exception, match="ProvisionedThroughputExceeded"):
         world.mail.deliver()
     assert _sent(world) == 1

@@ -11,7 +11,7 @@ from chalice.test import Client
 from chalicelib.payments import service as payments
 from chalicelib.payments.schemas import ReferenceRequest
 from tests.service.accounts.conftest import Clock, Mailbox
-from tests.service.faults.conftest import PYNAMODB_ATTEMPTS, Faults
+from tests.service.faults.conftest import Faults
 from tests.service.faults.helpers import outbox
 from tests.service.payments.conftest import (
     AFFILIATE,
@@ -48,12 +48,7 @@ def test_a_payment_is_applied_with_its_receipt_once_through_faults(
 
     # Payment, event and receipt are one transaction: throttled past the retries, the
     # network gets a 503 with a Spanish message and nothing was applied or emailed.
-    faults.inject(
-        "dynamodb",
-        "TransactWriteItems",
-        "ProvisionedThroughputExceededException",
-        times=PYNAMODB_ATTEMPTS,
-    )
+    faults.exhaust_throughput("TransactWriteItems")
     status, body, headers = post()
     assert status == 503
     assert body["error"]["code"] == "service_unavailable"  # type: ignore[index]

@@ -130,13 +130,7 @@ def test_throttling_that_clears_is_retried_and_exhausted_throttling_mid_details_
         "dynamodb", "PutItem", "ProvisionedThroughputExceededException", when=_chunk_write(0)
     )
     # Exhausted on the second chunk of details: the task fails, its lease is let go.
-    exhausted = faults.inject(
-        "dynamodb",
-        "PutItem",
-        "ProvisionedThroughputExceededException",
-        times=PYNAMODB_ATTEMPTS,
-        when=_chunk_write(1),
-    )
+    exhausted = faults.exhaust_throughput("PutItem", when=_chunk_write(1))
     assert _deliver(_message(started.run_id), "m-1") == ["m-1"]  # reported, so redelivered
     assert exhausted.answered == PYNAMODB_ATTEMPTS
     assert len(faults.backoffs) >= 3 + PYNAMODB_ATTEMPTS - 1
@@ -201,15 +195,22 @@ def _die_on_chunk(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
     monkeypatch.setattr(repository, "write_chunk", write)
 
 
+def _deliver_to_a_worker_that_dies(
+    monkeypatch: pytest.MonkeyPatch, run_id: str, message_id: str, *, chunk: int
+) -> None:
+    """The run's task, delivered to a worker that dies writing chunk `chunk`."""
+    with monkeypatch.context() as patch:
+        _die_on_chunk(patch, chunk)
+        with pytest.raises(WorkerDied):
+            _deliver(_message(run_id), message_id)
+
+
 def test_a_worker_that_dies_keeps_its_task_until_the_lease_expires_then_it_completes_once(
     world: World, faults: Faults, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = _load(world)
     started, _ = service.start_run(WEEK_END, ["sec"], "test", enqueue=False)
-    with monkeypatch.context() as patch:
-        _die_on_chunk(patch, 1)
-        with pytest.raises(WorkerDied):
-            _deliver(_message(started.run_id), "m-3")
+    _deliver_to_a_worker_that_dies(monkeypatch, started.run_id, "m-3", chunk=1)
     _half_written(world, FOLIO, chunks_in=1)
 
     # Fixed: a delivery while the dead worker's lease lasts answered success, so SQS deleted
@@ -235,10 +236,7 @@ def test_a_settlement_whose_task_was_lost_is_finished_by_the_next_weekly_schedul
 
     week_one = _load(world)
     started, _ = service.start_run(WEEK_END, ["sec"], "test", enqueue=False)
-    with monkeypatch.context() as patch:
-        _die_on_chunk(patch, 2)
-        with pytest.raises(WorkerDied):
-            _deliver(_message(started.run_id), "m-4")
+    _deliver_to_a_worker_that_dies(monkeypatch, started.run_id, "m-4", chunk=2)
     _half_written(world, FOLIO, chunks_in=2)
     # Its task ended in the dead-letter queue. A week later, with new activity:
     world.clock.advance(days=7)
