@@ -133,6 +133,17 @@ def page(
     return Page(items, next_cursor)
 
 
+def party_keys(provider_id: str, insurer_id: str, sort: str) -> dict[str, Any]:
+    """The index keys of an order or invoice: listed under its provider (gsi1) and its
+    insurer (gsi2), both by the same `sort` key (what `party_page` reads)."""
+    return {
+        "gsi1pk": f"PROVIDER#{provider_id}",
+        "gsi1sk": sort,
+        "gsi2pk": f"INSURER#{insurer_id}",
+        "gsi2sk": sort,
+    }
+
+
 def party_page(
     model: Any,
     party: str,

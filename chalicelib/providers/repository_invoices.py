@@ -15,6 +15,7 @@ from chalicelib.providers.repository_common import (
     Page,
     invoice_key,
     order_key,
+    party_keys,
     party_page,
     run_once,
 )
@@ -43,21 +44,22 @@ def create_invoice(invoice: Invoice) -> None:
     """The invoice, and each of its orders taken for it, all or none."""
     from chalicelib.providers.models import CareOrderModel, InvoiceModel
 
-    sort = f"INVOICE#{invoice.created_at}#{invoice.invoice_id}"
-
     def build(transaction: TransactWrite) -> None:
         transaction.save(
             InvoiceModel(
                 *invoice_key(invoice.invoice_id),
-                **dynamo.attributes_of(
-                    invoice,
-                    reasons=invoice.reasons or None,
-                    complement_reasons=invoice.complement_reasons or None,
+                **(
+                    dynamo.attributes_of(
+                        invoice,
+                        reasons=invoice.reasons or None,
+                        complement_reasons=invoice.complement_reasons or None,
+                    )
+                    | party_keys(
+                        invoice.provider_id,
+                        invoice.insurer_id,
+                        f"INVOICE#{invoice.created_at}#{invoice.invoice_id}",
+                    )
                 ),
-                gsi1pk=f"PROVIDER#{invoice.provider_id}",
-                gsi1sk=sort,
-                gsi2pk=f"INSURER#{invoice.insurer_id}",
-                gsi2sk=sort,
             ),
             condition=InvoiceModel.pk.does_not_exist(),
         )

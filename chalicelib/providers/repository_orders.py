@@ -15,6 +15,7 @@ from chalicelib.providers.repository_common import (
     CareOrder,
     Page,
     order_key,
+    party_keys,
     party_page,
 )
 
@@ -47,18 +48,18 @@ def _to_order(item: CareOrderModel) -> CareOrder:
 def _order_model(order: CareOrder) -> CareOrderModel:
     from chalicelib.providers.models import CareOrderModel
 
-    sort = f"ORDER#{order.created_at}#{order.order_id}"
     return CareOrderModel(
         *order_key(order.order_id),
-        **dynamo.attributes_of(
-            order,
-            format_document_ids=order.format_document_ids or None,
-            format_reasons=order.format_reasons or None,
+        **(
+            dynamo.attributes_of(
+                order,
+                format_document_ids=order.format_document_ids or None,
+                format_reasons=order.format_reasons or None,
+            )
+            | party_keys(
+                order.provider_id, order.insurer_id, f"ORDER#{order.created_at}#{order.order_id}"
+            )
         ),
-        gsi1pk=f"PROVIDER#{order.provider_id}",
-        gsi1sk=sort,
-        gsi2pk=f"INSURER#{order.insurer_id}",
-        gsi2sk=sort,
     )
 
 
