@@ -108,3 +108,9 @@ class Page(Schema, Generic[Item]):
 
     items: list[Item]
     next_cursor: str | None = None
+
+
+class PageWithNextCursor(Page[Item], Generic[Item]):
+    """A `Page` whose answer always names `next_cursor` (null on the last page)."""
+
+    next_cursor: str | None

@@ -101,35 +101,31 @@ class ProviderRegistration(
     """Mexico (RFC) or Chile (RUT), by `country`."""
 
 
-class AffiliateRegistration(_Strict):
+class _AffiliateCredential(_Strict):
+    """The NSS and credential serial with which an affiliate proves who they are."""
+
     nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
     credential_serial: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
     ]
+
+    @field_validator("nss")
+    @classmethod
+    def _nss(cls, value: str) -> str:
+        return check_nss(value)
+
+
+class AffiliateRegistration(_AffiliateCredential):
     phone: Phone
     email: EmailStr
 
     _normalize = field_validator("email")(_email)
 
-    @field_validator("nss")
-    @classmethod
-    def _nss(cls, value: str) -> str:
-        return check_nss(value)
 
-
-class Reactivation(_Strict):
-    nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
-    credential_serial: SingleLine[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
-    ]
+class Reactivation(_AffiliateCredential):
     email: EmailStr
 
     _normalize = field_validator("email")(_email)
-
-    @field_validator("nss")
-    @classmethod
-    def _nss(cls, value: str) -> str:
-        return check_nss(value)
 
 
 class Accepted(Schema):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from chalicelib.schema import MultiLine, Schema, SingleLine
+from chalicelib.schema import MultiLine, PageWithNextCursor, Schema, SingleLine
 
 RequestType = Literal["export", "deletion"]
 Status = Literal[
@@ -54,9 +54,8 @@ class DataRequestOut(Schema):
     retained: list[RetainedOut] = Field(default_factory=list)
 
 
-class DataRequestListOut(Schema):
-    items: list[DataRequestOut]
-    next_cursor: str | None
+class DataRequestListOut(PageWithNextCursor[DataRequestOut]):
+    pass
 
 
 class ListQuery(_Strict):
@@ -73,9 +72,8 @@ class OperatorDataRequestOut(DataRequestOut):
     email: str | None = None
 
 
-class OperatorDataRequestListOut(Schema):
-    items: list[OperatorDataRequestOut]
-    next_cursor: str | None
+class OperatorDataRequestListOut(PageWithNextCursor[OperatorDataRequestOut]):
+    pass
 
 
 class OperatorQuery(_Strict):

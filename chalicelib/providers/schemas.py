@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, RootModel, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import PageWithNextCursor, Schema, SingleLine
 
 Text = SingleLine[
     Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -149,9 +149,8 @@ class CareOrdersQuery(_Strict):
     cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class CareOrderPage(Schema):
-    items: list[CareOrderOut]
-    next_cursor: str | None
+class CareOrderPage(PageWithNextCursor[CareOrderOut]):
+    pass
 
 
 class DigitalOrderIn(_Strict):
@@ -256,9 +255,8 @@ class InvoicesQuery(_Strict):
     cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class InvoicePage(Schema):
-    items: list[InvoiceOut]
-    next_cursor: str | None
+class InvoicePage(PageWithNextCursor[InvoiceOut]):
+    pass
 
 
 class ComplementIn(_Strict):

@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, StrictInt, field_validator
 
-from chalicelib.schema import Page, Schema, SingleLine
+from chalicelib.schema import Page, PageWithNextCursor, Schema, SingleLine
 
 MAX_BATCH = 1000
 
@@ -270,9 +270,8 @@ class SettledTransactionOut(Schema):
     credit: Money
 
 
-class SettledTransactionsOut(Schema):
-    items: list[SettledTransactionOut]
-    next_cursor: str | None
+class SettledTransactionsOut(PageWithNextCursor[SettledTransactionOut]):
+    pass
 
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -336,9 +335,8 @@ class VoucherRow(Schema):
     place: str
 
 
-class VouchersOut(Schema):
-    items: list[VoucherRow]
-    next_cursor: str | None
+class VouchersOut(PageWithNextCursor[VoucherRow]):
+    pass
 
 
 class LmeQuery(_Paged):
@@ -357,6 +355,5 @@ class LmeRow(Schema):
     total: int
 
 
-class LmeOut(Schema):
-    items: list[LmeRow]
-    next_cursor: str | None = None
+class LmeOut(Page[LmeRow]):
+    pass
