@@ -87,14 +87,10 @@ def connection() -> Connection:
 def is_condition_failure(exc: Exception) -> bool:
     from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-    if (
-        isinstance(exc, DeleteError)
+    return (
+        isinstance(exc, (DeleteError, PutError, UpdateError))
         and exc.cause_response_code == "ConditionalCheckFailedException"
-    ):
-        return True
-    if isinstance(exc, (PutError, UpdateError)):
-        return exc.cause_response_code == "ConditionalCheckFailedException"
-    return False
+    )
 
 
 def try_write(write: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> bool:

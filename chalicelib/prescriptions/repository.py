@@ -238,17 +238,12 @@ def delete_prescription(prescription: Prescription) -> None:
 
 def delete_prescription_id(prescription_id: str) -> bool:
     """Delete by id (a kept record past its period); False when it was already gone."""
-    from pynamodb.exceptions import DeleteError
-
     from chalicelib.prescriptions.models import PrescriptionModel
 
-    try:
-        PrescriptionModel(*_rx_key(prescription_id)).delete(condition=PrescriptionModel.pk.exists())
-    except DeleteError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return dynamo.try_write(
+        PrescriptionModel(*_rx_key(prescription_id)).delete,
+        condition=PrescriptionModel.pk.exists(),
+    )
 
 
 def anonymise_sick_leave(sick_leave: SickLeave, erased: str) -> None:
