@@ -57,6 +57,19 @@ def _to_header(item: SettlementModel) -> Header:
     )
 
 
+def _header_data(header: Header, **completion: str | None) -> dict[str, Any]:
+    """What the header item keeps under `data`: the settlement's identity and when it was
+    created, and once complete (`completion`) its dates and the run that settled it."""
+    return {
+        "folio": header.folio,
+        "insurer_id": header.insurer_id,
+        "rut": header.rut,
+        "account_id": header.account_id,
+        "period_end": header.period_end,
+        "created_at": header.created_at,
+    } | completion
+
+
 def get_header(folio: str) -> Header | None:
     from chalicelib.settlement.models import SettlementModel
 
@@ -94,14 +107,7 @@ def create_header(header: Header) -> bool:
         state="en_proceso",
         next_chunk=0,
         figures=Figures().values,
-        data={
-            "folio": header.folio,
-            "insurer_id": header.insurer_id,
-            "rut": header.rut,
-            "account_id": header.account_id,
-            "period_end": header.period_end,
-            "created_at": header.created_at,
-        },
+        data=_header_data(header),
     )
     return dynamo.try_write(item.save, condition=SettlementModel.pk.does_not_exist())
 
@@ -183,17 +189,7 @@ def complete(header: Header, settled_on: str, paid_on: str, owner: str, run_id: 
     from chalicelib.settlement.models import SettlementModel
 
     pk, sk = _header_key(header.folio)
-    data = {
-        "folio": header.folio,
-        "insurer_id": header.insurer_id,
-        "rut": header.rut,
-        "account_id": header.account_id,
-        "period_end": header.period_end,
-        "created_at": header.created_at,
-        "settled_on": settled_on,
-        "paid_on": paid_on,
-        "run_id": run_id,
-    }
+    data = _header_data(header, settled_on=settled_on, paid_on=paid_on, run_id=run_id)
     if not dynamo.try_write(
         SettlementModel(pk, sk).update,
         actions=[
