@@ -194,12 +194,18 @@ def confirm_email(token: str) -> Done:
     return confirm_email_change(token)
 
 
-def _confirm_secondary_email(token: str) -> Done:
-    claimed = repository.claim_token(token_hash(token), "secondary_email", clock.now())
+def _claim_address_link(token: str, purpose: str) -> tuple[Account, str]:
+    """The account and the address of a link sent to a new address, now used up (a link that
+    is not valid, or whose account is gone: TokenRejected)."""
+    claimed = repository.claim_token(token_hash(token), purpose, clock.now())
     account = repository.get_account(claimed.account_id)
     if account is None or not claimed.new_email:
         raise repository.TokenRejected()
-    address = claimed.new_email
+    return account, claimed.new_email
+
+
+def _confirm_secondary_email(token: str) -> Done:
+    account, address = _claim_address_link(token, "secondary_email")
     notifications.dispatch(
         repository.confirm_secondary_email(
             account.account_id,
@@ -220,11 +226,7 @@ def _confirm_secondary_email(token: str) -> Done:
 
 def confirm_email_change(token: str) -> Done:
     """Open the link sent to the new address: the account's email (and log-in) changes."""
-    claimed = repository.claim_token(token_hash(token), "email_change", clock.now())
-    account = repository.get_account(claimed.account_id)
-    if account is None or not claimed.new_email:
-        raise repository.TokenRejected()
-    new_email = claimed.new_email
+    account, new_email = _claim_address_link(token, "email_change")
     old_addresses = account.addresses
     ids = repository.change_email(
         account,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, Protocol
 
 from chalicelib.documents import limits
 from chalicelib.documents.names import CONTENT_TYPES, MAX_NAME_LENGTH, OwnerKind, check_name
@@ -89,10 +89,24 @@ class Declared:
     issuer_rfc: str | None = None
     receiver_rfc: str | None = None
     invoice_uuid: str | None = None
+    # None: inferred from the invoice (an implocal retention means the cedular tax applies).
     jalisco_cedular: bool | None = None
 
     def as_dict(self) -> dict[str, str | bool]:
         return {name: value for name, value in vars(self).items() if value is not None}
+
+
+class DescribedFile(Protocol):
+    """What a request body says of a file it is about to upload."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def content_type(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,11 @@ class FileSpec:
     content_type: str
     doc_type: str
     declared: Declared | None = None
+
+    @classmethod
+    def of(cls, file: DescribedFile, doc_type: str, declared: Declared | None = None) -> FileSpec:
+        """The spec of a file as a request body describes it."""
+        return cls(file.name, file.size, file.content_type, doc_type, declared)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ provider (its own) or an operator (its insurer's) may see."""
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, Protocol, TypeVar
 
 from chalicelib import errors
 from chalicelib.accounts import service as accounts
@@ -31,23 +31,32 @@ def provider(principal: Principal) -> accounts.ProviderFacts:
     return facts
 
 
-def own_order(principal: Principal, order_id: str) -> CareOrder:
-    order = repository.get_order(order_id) if valid_id(order_id) else None
-    if order is None:
+class _ProviderRecord(Protocol):
+    @property
+    def provider_id(self) -> str: ...
+
+    @property
+    def insurer_id(self) -> str: ...
+
+
+_Record = TypeVar("_Record", bound=_ProviderRecord)
+
+
+def _visible(principal: Principal, record: _Record | None) -> _Record:
+    """The record for an operator of its insurer or the provider who owns it; NotFound for
+    anyone else, as for a record that does not exist."""
+    if record is None:
         raise errors.NotFound()
     if principal.role == "operador":
-        require_insurer(principal, order.insurer_id)
-    elif order.provider_id != principal.account_id:
+        require_insurer(principal, record.insurer_id)
+    elif record.provider_id != principal.account_id:
         raise errors.NotFound()
-    return order
+    return record
+
+
+def own_order(principal: Principal, order_id: str) -> CareOrder:
+    return _visible(principal, repository.get_order(order_id) if valid_id(order_id) else None)
 
 
 def own_invoice(principal: Principal, invoice_id: str) -> Invoice:
-    invoice = repository.get_invoice(invoice_id) if valid_id(invoice_id) else None
-    if invoice is None:
-        raise errors.NotFound()
-    if principal.role == "operador":
-        require_insurer(principal, invoice.insurer_id)
-    elif invoice.provider_id != principal.account_id:
-        raise errors.NotFound()
-    return invoice
+    return _visible(principal, repository.get_invoice(invoice_id) if valid_id(invoice_id) else None)

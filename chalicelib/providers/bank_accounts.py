@@ -112,12 +112,8 @@ def register_bank_account(principal: Principal, body: s.BankAccountIn) -> s.Bank
         )
     account_id = str(uuid.uuid4())
     owner = Owner(DocumentOwner.BANK_ACCOUNT, account_id, provider.account_id, NO_INSURER)
-    spec = FileSpec(
-        name=body.statement.name,
-        size=body.statement.size,
-        content_type=body.statement.content_type,
-        doc_type="bank_statement",
-        declared=Declared(clabe=clabe, holder=provider.full_name),
+    spec = FileSpec.of(
+        body.statement, "bank_statement", Declared(clabe=clabe, holder=provider.full_name)
     )
     [slot] = documents.create_slots(owner, [spec], principal.account_id)
     repository.create_bank_account(

@@ -103,12 +103,10 @@ def request_complement(
     owner = Owner(
         DocumentOwner.INVOICE, invoice.invoice_id, provider.account_id, invoice.insurer_id
     )
-    spec = FileSpec(
-        name=body.file.name,
-        size=body.file.size,
-        content_type=body.file.content_type,
-        doc_type="cfdi_payment",
-        declared=Declared(
+    spec = FileSpec.of(
+        body.file,
+        "cfdi_payment",
+        Declared(
             issuer_rfc=provider.rfc,
             receiver_rfc=insurer_rfc(invoice.insurer_id),
             invoice_uuid=invoice.uuid,

@@ -51,12 +51,10 @@ def create_invoice(principal: Principal, body: s.InvoiceIn) -> s.InvoiceCreated:
     figures = invoice_figures(presentation.detail_of(o) for o in orders)
     invoice_id = str(uuid.uuid4())
     owner = Owner(DocumentOwner.INVOICE, invoice_id, provider.account_id, insurer_id)
-    spec = FileSpec(
-        name=body.file.name,
-        size=body.file.size,
-        content_type=body.file.content_type,
-        doc_type="cfdi_invoice",
-        declared=Declared(
+    spec = FileSpec.of(
+        body.file,
+        "cfdi_invoice",
+        Declared(
             issuer_rfc=provider.rfc,
             receiver_rfc=insurer_rfc(insurer_id),
             jalisco_cedular=orders[0].jalisco_cedular,

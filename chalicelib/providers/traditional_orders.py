@@ -56,10 +56,7 @@ def register_traditional_order(
     coinsurance = presentation.amount_in(body.coinsurance, "coinsurance")
     order_id = str(uuid.uuid4())
     owner = Owner(DocumentOwner.CARE_ORDER, order_id, provider.account_id, body.insurer_id)
-    specs = [
-        FileSpec(name=f.name, size=f.size, content_type=f.content_type, doc_type=doc_type)
-        for f, doc_type in zip(body.files, doc_types, strict=True)
-    ]
+    specs = [FileSpec.of(f, doc_type) for f, doc_type in zip(body.files, doc_types, strict=True)]
     for spec in specs:
         if not spec.name.lower().endswith(".pdf"):
             raise errors.InvalidInput(
