@@ -168,6 +168,24 @@ def attributes_of(record: DataclassInstance, **converted: Any) -> dict[str, Any]
     return {f.name: getattr(record, f.name) for f in fields(record)} | converted
 
 
+def newest_first(
+    index: Any,
+    hash_key: str,
+    convert: Callable[[Any], T],
+    *,
+    limit: int,
+    cursor: dict[str, Any] | None,
+    **conditions: Any,
+) -> tuple[list[T], dict[str, Any] | None]:
+    """One read of a Query on `index` (a model or one of its indexes) under `hash_key`, newest
+    first, from `cursor`: its items converted and the key after them. `conditions` are the
+    Query's `range_key_condition` and `filter_condition`."""
+    result = index.query(
+        hash_key, scan_index_forward=False, limit=limit, last_evaluated_key=cursor, **conditions
+    )
+    return [convert(item) for item in result], result.last_evaluated_key
+
+
 # --- opaque, tamper-proof cursors ------------------------------------------------------------
 
 

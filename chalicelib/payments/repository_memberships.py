@@ -9,6 +9,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import dynamo
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 from chalicelib.payments.repository_records import (
@@ -166,10 +167,13 @@ def memberships_page(
     """One read of an account's memberships, newest first, and the key after it."""
     from chalicelib.payments.models import MembershipItem
 
-    result = MembershipItem.by_owner.query(
-        f"ACCOUNT#{account_id}", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    return dynamo.newest_first(
+        MembershipItem.by_owner,
+        f"ACCOUNT#{account_id}",
+        _to_membership,
+        limit=limit,
+        cursor=cursor,
     )
-    return [_to_membership(item) for item in result], result.last_evaluated_key
 
 
 def memberships_for_rfc(rfc: str, limit: int = 20) -> list[Membership]:

@@ -100,10 +100,13 @@ def nucleus_prescriptions(
     """Newest first."""
     from chalicelib.prescriptions.models import PrescriptionModel
 
-    result = PrescriptionModel.by_nucleus.query(
-        f"NUCLEUS#{nucleus}#RX", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    return dynamo.newest_first(
+        PrescriptionModel.by_nucleus,
+        f"NUCLEUS#{nucleus}#RX",
+        _to_prescription,
+        limit=limit,
+        cursor=cursor,
     )
-    return [_to_prescription(item) for item in result], result.last_evaluated_key
 
 
 # --- sick leaves -----------------------------------------------------------------------------
@@ -192,15 +195,15 @@ def member_sick_leaves_since(
     """Sealed sick leaves of a member that started on `since` or later, newest first."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    result = SickLeaveModel.by_member.query(
+    return dynamo.newest_first(
+        SickLeaveModel.by_member,
         f"MEMBER#{member_id}#SL",
-        SickLeaveModel.gsi1sk >= since,
-        filter_condition=SickLeaveModel.status == "sellada",
-        scan_index_forward=False,
+        _to_sick_leave,
         limit=limit,
-        last_evaluated_key=cursor,
+        cursor=cursor,
+        range_key_condition=SickLeaveModel.gsi1sk >= since,
+        filter_condition=SickLeaveModel.status == "sellada",
     )
-    return [_to_sick_leave(item) for item in result], result.last_evaluated_key
 
 
 def member_sick_leaves(
@@ -209,13 +212,13 @@ def member_sick_leaves(
     """Every sick leave of a member, whatever its state, newest first (a Query on gsi1)."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    result = SickLeaveModel.by_member.query(
+    return dynamo.newest_first(
+        SickLeaveModel.by_member,
         f"MEMBER#{member_id}#SL",
-        scan_index_forward=False,
+        _to_sick_leave,
         limit=limit,
-        last_evaluated_key=cursor,
+        cursor=cursor,
     )
-    return [_to_sick_leave(item) for item in result], result.last_evaluated_key
 
 
 # --- privacy rights (ARCO) ------------------------------------------------------------------
