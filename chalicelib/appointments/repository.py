@@ -395,24 +395,24 @@ def nucleus_appointments(
     from chalicelib.appointments.models import AppointmentModel
 
     moment = iso(now)
+    conditions: dict[str, Any]
     if upcoming:
-        result = AppointmentModel.by_nucleus.query(
-            f"NUCLEUS#{nucleus}",
-            AppointmentModel.gsi2sk > moment,
-            filter_condition=AppointmentModel.status == "agendada",
-            scan_index_forward=True,
-            limit=limit,
-            last_evaluated_key=cursor,
-        )
+        conditions = {
+            "range_key_condition": AppointmentModel.gsi2sk > moment,
+            "filter_condition": AppointmentModel.status == "agendada",
+        }
     else:
-        result = AppointmentModel.by_nucleus.query(
-            f"NUCLEUS#{nucleus}",
-            filter_condition=(AppointmentModel.starts_at <= moment)
+        conditions = {
+            "filter_condition": (AppointmentModel.starts_at <= moment)
             | (AppointmentModel.status != "agendada"),
-            scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=cursor,
-        )
+        }
+    result = AppointmentModel.by_nucleus.query(
+        f"NUCLEUS#{nucleus}",
+        scan_index_forward=upcoming,
+        limit=limit,
+        last_evaluated_key=cursor,
+        **conditions,
+    )
     items = [_to_appointment(item) for item in result]
     return items, result.last_evaluated_key
 
