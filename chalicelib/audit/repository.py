@@ -51,26 +51,21 @@ def query(
     """Newest first, between `since` and `until` (ISO instants; `until` exclusive)."""
     from chalicelib.audit.models import AuditModel
 
-    if subject:
-        results = AuditModel.by_subject.query(
-            f"SUBJECT#{insurer_id}#{subject}",
-            AuditModel.gsi1sk.between(since, until),
-            scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=cursor,
-        )
-    else:
-        results = AuditModel.query(
-            f"INSURER#{insurer_id}",
-            AuditModel.sk.between(since, until),
-            scan_index_forward=False,
-            limit=limit,
-            last_evaluated_key=cursor,
-        )
-    items = [
-        dynamo.record_from(
+    def to_record(item: AuditModel) -> AuditRecord:
+        return dynamo.record_from(
             AuditRecord, item, record_id=item.sk.rsplit("#", 1)[-1], detail=dict(item.detail or {})
         )
-        for item in results
-    ]
-    return items, dynamo.encode_cursor(results.last_evaluated_key)
+
+    # A subject's entries are on gsi1; all of an insurer's, in the table itself.
+    index: Any = AuditModel.by_subject if subject else AuditModel
+    hash_key = f"SUBJECT#{insurer_id}#{subject}" if subject else f"INSURER#{insurer_id}"
+    instant = AuditModel.gsi1sk if subject else AuditModel.sk
+    items, last_key = dynamo.newest_first(
+        index,
+        hash_key,
+        to_record,
+        limit=limit,
+        cursor=cursor,
+        range_key_condition=instant.between(since, until),
+    )
+    return items, dynamo.encode_cursor(last_key)

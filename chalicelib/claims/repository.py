@@ -145,15 +145,15 @@ def for_account(
         both(ClaimModel.member_id == member_id)
     if with_folio:
         both(ClaimModel.folio.exists())
-    results = ClaimModel.by_account.query(
+    claims, last_key = dynamo.newest_first(
+        ClaimModel.by_account,
         f"ACCOUNT#{account_id}",
-        filter_condition=condition,
-        scan_index_forward=False,
+        _to_claim,
         limit=limit,
-        last_evaluated_key=cursor,
+        cursor=cursor,
+        filter_condition=condition,
     )
-    claims = [_to_claim(item) for item in results]
-    return claims, dynamo.encode_cursor(results.last_evaluated_key)
+    return claims, dynamo.encode_cursor(last_key)
 
 
 def queue(
@@ -296,15 +296,15 @@ def notifications_of(
 ) -> tuple[list[Notification], str | None]:
     from chalicelib.claims.models import NotificationModel
 
-    results = NotificationModel.query(
+    items, last_key = dynamo.newest_first(
+        NotificationModel,
         f"ACCOUNT#{account_id}",
-        NotificationModel.sk.startswith("NOTIF#"),
-        scan_index_forward=False,
+        lambda item: dynamo.record_from(Notification, item, account_id=account_id),
         limit=limit,
-        last_evaluated_key=cursor,
+        cursor=cursor,
+        range_key_condition=NotificationModel.sk.startswith("NOTIF#"),
     )
-    items = [dynamo.record_from(Notification, item, account_id=account_id) for item in results]
-    return items, dynamo.encode_cursor(results.last_evaluated_key)
+    return items, dynamo.encode_cursor(last_key)
 
 
 def mark_read(account_id: str, notification_id: str, read_at: str) -> bool:

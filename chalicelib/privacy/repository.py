@@ -210,11 +210,10 @@ def of_account(
     """A person's requests, newest first (a Query on gsi1)."""
     from chalicelib.privacy.models import DataRequestModel
 
-    results = DataRequestModel.by_person.query(
-        f"ACCOUNT#{account_id}", scan_index_forward=False, limit=limit, last_evaluated_key=cursor
+    items, last_key = dynamo.newest_first(
+        DataRequestModel.by_person, f"ACCOUNT#{account_id}", _to_request, limit=limit, cursor=cursor
     )
-    items = [_to_request(item) for item in results]
-    return items, dynamo.encode_cursor(results.last_evaluated_key)
+    return items, dynamo.encode_cursor(last_key)
 
 
 def of_insurer(
