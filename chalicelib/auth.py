@@ -76,3 +76,14 @@ def operator_insurer(principal: Principal, insurer_id: str | None) -> str:
             "Indica para qué aseguradora es (insurer_id).", code="insurer_required"
         )
     return principal.insurer_ids[0]
+
+
+def viewed_insurer(principal: Principal, insurer_id: str | None) -> str:
+    """The insurer whose records an operator reads: the one named (if it is theirs, else 404)
+    or their first. Anyone but an operator: 403; an operator of no insurer: 404."""
+    require_role(principal, "operador")
+    if not principal.insurer_ids:
+        raise errors.NotFound()
+    insurer_id = insurer_id or principal.insurer_ids[0]
+    require_insurer(principal, insurer_id)
+    return insurer_id

@@ -14,7 +14,7 @@ from chalicelib import clock, dynamo, errors
 from chalicelib.audit import repository
 from chalicelib.audit.repository import AuditRecord
 from chalicelib.audit.schemas import AuditListOut, AuditQuery, AuditRecordOut
-from chalicelib.auth import Principal, require_insurer, require_role
+from chalicelib.auth import Principal, viewed_insurer
 
 __all__ = ["AuditRecord", "record", "records"]
 
@@ -45,11 +45,7 @@ def record(
 
 def records(principal: Principal, query: AuditQuery) -> AuditListOut:
     """An operator's view of its insurer's audit records, newest first."""
-    require_role(principal, "operador")
-    if not principal.insurer_ids:
-        raise errors.NotFound()
-    insurer_id = query.insurer or principal.insurer_ids[0]
-    require_insurer(principal, insurer_id)
+    insurer_id = viewed_insurer(principal, query.insurer)
     if query.since and query.until and query.since > query.until:
         raise errors.InvalidInput(
             details=[

@@ -9,7 +9,7 @@ from typing import Final
 from chalicelib import dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.audit import service as audit
-from chalicelib.auth import Principal, require_insurer, require_role
+from chalicelib.auth import Principal, viewed_insurer
 from chalicelib.claims import access, changes, machine, presentation, repository
 from chalicelib.claims.eligibility import invalid
 from chalicelib.claims.registration import DocumentsIncomplete
@@ -95,11 +95,7 @@ def operator_queue(
     principal: Principal, query: OperatorQueueQuery, source_ip: str | None
 ) -> ClaimListOut:
     """An insurer's claims in one status (the operator's work queue)."""
-    require_role(principal, "operador")
-    if not principal.insurer_ids:
-        raise errors.NotFound()
-    insurer_id = query.insurer or principal.insurer_ids[0]
-    require_insurer(principal, insurer_id)
+    insurer_id = viewed_insurer(principal, query.insurer)
     if query.status == "borrador":
         raise invalid("status", "status_not_visible", "Los borradores son solo del asegurado.")
     claims, next_cursor = repository.queue(

@@ -6,17 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from chalicelib.documents.retention import RetentionTable
+from chalicelib.documents.rules import Declared
 
 
 @dataclass(frozen=True)
-class ValidationContext:
-    clabe: str | None = None
-    holder: str | None = None
-    issuer_rfc: str | None = None
-    receiver_rfc: str | None = None
-    invoice_uuid: str | None = None
-    # None: inferred from the invoice (an implocal retention means the cedular tax applies).
-    jalisco_cedular: bool | None = None
+class ValidationContext(Declared):
+    """The owner's declarations, and the table and day the rules apply them with."""
+
     # The insurer's retention table; None means the default one.
     retention_table: RetentionTable | None = None
     today: date = field(default_factory=date.today)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalicelib import clock, dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.audit import service as audit
-from chalicelib.auth import Principal, require_insurer, require_role
+from chalicelib.auth import Principal, require_insurer, require_role, viewed_insurer
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 from chalicelib.privacy import repository, rules, sources
@@ -34,11 +34,7 @@ def operator_requests(
     principal: Principal, query: OperatorQuery, source_ip: str | None
 ) -> OperatorDataRequestListOut:
     """The operator's insurer's requests in one status, oldest first (the read is audited)."""
-    require_role(principal, "operador")
-    if not principal.insurer_ids:
-        raise errors.NotFound()
-    insurer_id = query.insurer or principal.insurer_ids[0]
-    require_insurer(principal, insurer_id)
+    insurer_id = viewed_insurer(principal, query.insurer)
     items, next_cursor = repository.of_insurer(
         insurer_id, query.status, query.limit, dynamo.decode_cursor(query.cursor)
     )

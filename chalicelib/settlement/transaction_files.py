@@ -29,12 +29,7 @@ def request_slots(principal: Principal, body: TransactionFilesIn) -> SlotsOut:
         account_id=principal.account_id,
         insurer_id=principal.insurer_ids[0],
     )
-    files = [
-        documents.FileSpec(
-            name=file.name, size=file.size, content_type=file.content_type, doc_type=DOC_TYPE
-        )
-        for file in body.files
-    ]
+    files = [documents.FileSpec.of(file, DOC_TYPE) for file in body.files]
     return SlotsOut(items=documents.create_slots(owner, files, principal.account_id))
 
 
