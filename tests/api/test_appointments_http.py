@@ -13,11 +13,7 @@ PASSWORD = "Demo-Portal-2026"
 
 
 def affiliate_token(platform: Platform) -> dict[str, str]:
-    answer = platform.post(
-        "/v1/auth/login", json={"identifier": "01234567897", "password": PASSWORD}
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+    return platform.headers("01234567897", PASSWORD)
 
 
 def clinic_id(platform: Platform, headers: dict[str, str]) -> str:

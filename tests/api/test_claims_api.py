@@ -4,71 +4,47 @@ stay in tests/e2e/test_claims_api.py.)"""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
-import requests
-
-from tests.e2e.test_claims_journey import CLABE, expense, report, statement
+from tests.e2e.test_claims_journey import (
+    reimbursement,
+    reimbursement_files,
+    slot_request,
+    wait_until_documents_accepted,
+)
 from tests.fixtures.platform import Answer, Platform, bearer
+from tests.fixtures.uploads import upload_file
 
 DEMO_PASSWORD = "Demo-Portal-2026"
 
 
 def insured(platform: Platform) -> dict[str, str]:
-    answer = platform.post(
-        "/v1/auth/login", json={"identifier": "asegurado@demo.mx", "password": DEMO_PASSWORD}
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+    return platform.headers("asegurado@demo.mx", DEMO_PASSWORD)
 
 
 def accepted_reimbursement(platform: Platform, headers: dict[str, str], holder: str) -> str:
     """A reimbursement of the titular with its three required documents accepted."""
     policy = platform.get("/v1/policy", headers=headers).json()
     titular = next(m for m in policy["members"] if m["relationship"] == "titular")
-    created = platform.post(
-        "/v1/claims",
-        json={
-            "member_id": titular["id"],
-            "coverage": "gmm_mayores",
-            "type": "reembolso",
-            "stage": "inicial",
-            "payout_clabe": CLABE,
-            "consent": True,
-        },
-        headers=headers,
-    )
+    created = platform.post("/v1/claims", json=reimbursement(titular["id"]), headers=headers)
     assert created.status_code == 201, created.text
     claim_id = str(created.json()["id"])
-    files = [
-        ("informe.pdf", "informe_medico", report(), "application/pdf"),
-        ("factura.xml", "cfdi_expense", expense(), "application/xml"),
-        ("estado.pdf", "bank_statement", statement(holder), "application/pdf"),
-    ]
+    files = reimbursement_files(holder)
     slots = platform.post(
-        f"/v1/claims/{claim_id}/documents",
-        json={"files": [{"name": n, "size": len(d), "doc_type": t} for n, t, d, _ in files]},
-        headers=headers,
+        f"/v1/claims/{claim_id}/documents", json=slot_request(files), headers=headers
     )
     assert slots.status_code == 201, slots.text
     for slot, (name, _, data, content_type) in zip(slots.json()["items"], files, strict=True):
-        # The presigned POST goes to moto's S3 (moto answers the requests library).
-        posted = requests.post(
-            slot["upload"]["url"],
-            data=slot["upload"]["fields"],
-            files={"file": (name, data, content_type)},
-            timeout=10,
-        )
-        assert posted.status_code in (200, 201, 204), posted.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+        upload_file(slot, name, data, content_type)
+
+    def read_claim() -> dict[str, Any]:
         platform.drain()
-        claim = platform.get(f"/v1/claims/{claim_id}", headers=headers)
-        if claim.json()["can_generate_folio"]:
-            return claim_id
-        time.sleep(0.5)
-    raise AssertionError(f"documents not accepted: {claim.json()['documents']}")
+        claim: dict[str, Any] = platform.get(f"/v1/claims/{claim_id}", headers=headers).json()
+        return claim
+
+    wait_until_documents_accepted(read_claim)
+    return claim_id
 
 
 def test_step_one_bad_input_answers_422_with_the_field(platform: Platform) -> None:

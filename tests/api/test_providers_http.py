@@ -7,39 +7,32 @@ from __future__ import annotations
 import io
 import os
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import requests
 
-from tests.e2e.providers_helpers import order_invoice, unique_rfc, unique_uuid
+from tests.e2e.providers_helpers import (
+    care_orders,
+    order_invoice,
+    provider_sign_up,
+    unique_uuid,
+)
 from tests.fixtures.platform import Answer, Platform, bearer
+from tests.fixtures.uploads import post_file
 
 PASSWORD = "Demo-Portal-2026"
 
 
 def provider_login(platform: Platform, identifier: str, password: str) -> dict[str, str]:
-    answer = platform.post("/v1/auth/login", json={"identifier": identifier, "password": password})
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+    return platform.headers(identifier, password)
 
 
 def register_provider(platform: Platform, name: str, password: str) -> tuple[str, str]:
     """A new Mexican provider (regime 612), activated through the emailed link: (RFC, email)."""
-    rfc = unique_rfc()
-    email = f"medico-{uuid.uuid4().hex[:8]}@example.mx"
-    answer = platform.post(
-        "/v1/accounts/providers",
-        json={
-            "country": "MX",
-            "rfc": rfc,
-            "full_name": name,
-            "email": email,
-            "fiscal_regime": "612",
-            "jalisco_cedular": False,
-        },
-    )
+    sign_up = provider_sign_up(name)
+    rfc, email = sign_up["rfc"], sign_up["email"]
+    answer = platform.post("/v1/accounts/providers", json=sign_up)
     assert answer.status_code == 202, answer.text
     token = platform.emailed_link(email, "activar.html").rsplit("#token=", 1)[1]
     activated = platform.post("/v1/accounts/activate", json={"token": token, "password": password})
@@ -140,22 +133,7 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(platform: Platfo
     prefix = f"CC-{rfc[-6:]}"
     loaded = platform.post(
         "/v1/operator/care-orders",
-        json={
-            "insurer_id": "sec",
-            "provider_rfc": rfc,
-            "orders": [
-                {
-                    "account_number": f"{prefix}-{n:02d}",
-                    "patient_name": "ANA SOFIA TORRES VEGA",
-                    "service": "consulta",
-                    "date": "2026-11-20",
-                    "amount": {"amount": "1000.00", "currency": "MXN"},
-                    "insured_signature": True,
-                    "doctor_signature": True,
-                }
-                for n in range(11)
-            ],
-        },
+        json=care_orders(rfc, [f"{prefix}-{n:02d}" for n in range(11)]),
         headers=operator,
     )
     assert loaded.status_code == 201, loaded.text
@@ -197,13 +175,12 @@ def test_concurrent_requests_take_an_order_once_and_a_uuid_once(platform: Platfo
 
     def upload(pair: tuple[dict[str, Any], bytes]) -> int:
         created, data = pair
-        slot = created["slot"]
-        # The presigned POST goes to moto's S3 (moto answers the requests library).
-        return requests.post(
-            slot["upload"]["url"],
-            data=slot["upload"]["fields"],
-            files={"file": ("factura.xml", data, "text/xml")},
-            headers={"Origin": os.environ["SITE_URL"]},
+        return post_file(
+            created["slot"],
+            "factura.xml",
+            data,
+            "text/xml",
+            origin=os.environ["SITE_URL"],
             timeout=30,
         ).status_code
 

@@ -12,7 +12,7 @@ import requests
 from stdnum.mx import rfc as mx_rfc
 
 from tests.fixtures.operators import bearer as bearer
-from tests.fixtures.operators import operator_log_in, operator_tokens
+from tests.fixtures.operators import operator_log_in, operator_tokens, password_log_in
 from tests.fixtures.stack import LocalStack
 from tests.unit.documents.builders import statement_pdf
 from tests.unit.providers.cfdi import cfdi_payment, order_invoice
@@ -62,13 +62,7 @@ def open_session(page: Any, stack: LocalStack, tokens: dict[str, Any], role: str
 
 
 def provider_login(stack: LocalStack, identifier: str, password: str) -> dict[str, str]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": identifier, "password": password},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+    return bearer(password_log_in(stack, identifier, password))
 
 
 _operator_sessions: dict[tuple[str, str], dict[str, Any]] = {}
@@ -79,24 +73,47 @@ def shared_operator_session(stack: LocalStack, email: str = "operador@demo.mx") 
     return operator_tokens(stack, email)
 
 
+def provider_sign_up(name: str) -> dict[str, Any]:
+    """The sign-up of a new Mexican provider (regime 612) with an RFC and an email nobody
+    registered yet."""
+    return {
+        "country": "MX",
+        "rfc": unique_rfc(),
+        "full_name": name,
+        "email": f"medico-{uuid.uuid4().hex[:8]}@example.mx",
+        "fiscal_regime": "612",
+        "jalisco_cedular": False,
+    }
+
+
+def care_orders(rfc: str, account_numbers: list[str], amount: str = "1000.00") -> dict[str, Any]:
+    """SEC's signed consultations of Ana Sofía Torres Vega on 20 November 2026, one per
+    account number, for the provider `rfc` to bill."""
+    return {
+        "insurer_id": "sec",
+        "provider_rfc": rfc,
+        "orders": [
+            {
+                "account_number": number,
+                "patient_name": "ANA SOFIA TORRES VEGA",
+                "service": "consulta",
+                "date": "2026-11-20",
+                "amount": {"amount": amount, "currency": "MXN"},
+                "insured_signature": True,
+                "doctor_signature": True,
+            }
+            for number in account_numbers
+        ],
+    }
+
+
 def register_provider(stack: LocalStack, name: str, password: str) -> tuple[str, str]:
     """A new Mexican provider (regime 612), activated through the emailed link: (RFC, email)."""
     from tests.e2e.test_account_journeys import activation_link
 
-    rfc = unique_rfc()
-    email = f"medico-{uuid.uuid4().hex[:8]}@example.mx"
-    answer = requests.post(
-        f"{stack.api_url}/v1/accounts/providers",
-        json={
-            "country": "MX",
-            "rfc": rfc,
-            "full_name": name,
-            "email": email,
-            "fiscal_regime": "612",
-            "jalisco_cedular": False,
-        },
-        timeout=10,
-    )
+    sign_up = provider_sign_up(name)
+    rfc, email = sign_up["rfc"], sign_up["email"]
+    answer = requests.post(f"{stack.api_url}/v1/accounts/providers", json=sign_up, timeout=10)
     assert answer.status_code == 202, answer.text
     token = activation_link(stack, email).rsplit("#token=", 1)[1]
     activated = requests.post(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pyotp
 import requests
 
+from tests.fixtures.operators import password_log_in
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.totp import next_code
 
@@ -32,13 +33,7 @@ def totp_codes() -> list[str]:
 
 
 def headers(stack: LocalStack, identifier: str) -> dict[str, str]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": identifier, "password": DEMO_PASSWORD},
-        timeout=30,
-    )
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
+    result = password_log_in(stack, identifier, DEMO_PASSWORD, timeout=30)
     if result.get("challenge") == "totp":
         for code in totp_codes():
             second = requests.post(

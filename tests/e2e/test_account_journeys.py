@@ -40,6 +40,15 @@ def emailed_link(stack: LocalStack, address: str, page: str, seconds: float = 20
     raise AssertionError(f"no {page} email for {address}")
 
 
+def activate_in_page(page: Any, stack: LocalStack, email: str, password: str) -> Any:
+    """Open the emailed activation link and choose `password`: the sign-in link offered then."""
+    page.goto(activation_link(stack, email))
+    page.fill("#password", password)
+    page.fill("#password_confirm", password)
+    page.click("#activate-form button[type=submit]")
+    return page.get_by_role("status").get_by_role("link", name="Iniciar sesión")
+
+
 def log_in(page: Any, stack: LocalStack, identifier: str, password: str) -> None:
     page.goto(f"{stack.site_url}/entrar.html")
     page.fill("#identifier", identifier)
@@ -179,11 +188,7 @@ def test_chilean_provider_registers_and_logs_in_with_rut(
     page.fill("#email", email)
     page.click("#register-form button[type=submit]")
     page.get_by_role("status").wait_for()
-    page.goto(activation_link(local_stack, email))
-    page.fill("#password", PASSWORD)
-    page.fill("#password_confirm", PASSWORD)
-    page.click("#activate-form button[type=submit]")
-    page.get_by_role("status").get_by_role("link", name="Iniciar sesión").wait_for()
+    activate_in_page(page, local_stack, email, PASSWORD).wait_for()
     log_in(page, local_stack, "12345678-5", PASSWORD)
     page.wait_for_url(f"{local_stack.site_url}/prestadores/")
 
@@ -230,11 +235,7 @@ def test_new_operator_enrols_totp_from_the_qr_at_first_log_in(
 ) -> None:
     email = f"op-{uuid.uuid4().hex[:6]}@example.mx"
     create_operator(local_stack, email, "Nueva Operadora", "sec,adn")
-    page.goto(activation_link(local_stack, email))
-    page.fill("#password", PASSWORD)
-    page.fill("#password_confirm", PASSWORD)
-    page.click("#activate-form button[type=submit]")
-    page.get_by_role("status").get_by_role("link", name="Iniciar sesión").wait_for()
+    activate_in_page(page, local_stack, email, PASSWORD).wait_for()
 
     log_in(page, local_stack, email, PASSWORD)
     page.locator("[data-enrollment]").wait_for()

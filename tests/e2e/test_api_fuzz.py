@@ -48,6 +48,7 @@ from stdnum import luhn
 
 import app
 from tests.e2e.providers_helpers import unique_rfc
+from tests.fixtures.operators import password_log_in
 from tests.fixtures.stack import LocalStack, create_operator, stack_on_free_ports
 
 DEFAULT_EXAMPLES = 3
@@ -124,14 +125,7 @@ def _register(stack: LocalStack, path: str, body: dict[str, Any]) -> None:
 
 
 def _log_in(stack: LocalStack, identifier: str) -> dict[str, Any]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": identifier, "password": PASSWORD},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return password_log_in(stack, identifier, PASSWORD)
 
 
 def _new_operator(stack: LocalStack, email: str) -> None:

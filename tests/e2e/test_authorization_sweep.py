@@ -33,6 +33,7 @@ from stdnum import luhn
 
 from tests.api.test_payments_http import unique_rfc as membership_rfc
 from tests.e2e.providers_helpers import (
+    care_orders,
     order_invoice,
     registered_provider,
     shared_operator_session,
@@ -41,8 +42,9 @@ from tests.e2e.providers_helpers import (
 from tests.e2e.test_account_journeys import activation_link
 from tests.e2e.test_appointments_journey import clinic_id, weekdays_ahead
 from tests.e2e.test_claims_journey import accepted_reimbursement, report
-from tests.fixtures.operators import bearer
+from tests.fixtures.operators import bearer, password_log_in
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.uploads import upload_file
 
 pytestmark = pytest.mark.e2e
 
@@ -134,13 +136,7 @@ class World:
         return answer.json() if answer.content else None
 
     def login(self, identifier: str, password: str) -> dict[str, str]:
-        answer = requests.post(
-            f"{self.api}/v1/auth/login",
-            json={"identifier": identifier, "password": password},
-            timeout=TIMEOUT,
-        )
-        assert answer.status_code == 200, answer.text
-        return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+        return bearer(password_log_in(self.stack, identifier, password, timeout=TIMEOUT))
 
     def activate(self, email: str) -> None:
         token = activation_link(self.stack, email).rsplit("#token=", 1)[1]
@@ -344,13 +340,7 @@ class World:
         return str(slot["document_id"])
 
     def upload(self, slot: dict[str, Any], name: str, data: bytes, content_type: str) -> None:
-        posted = requests.post(
-            slot["upload"]["url"],
-            data=slot["upload"]["fields"],
-            files={"file": (name, data, content_type)},
-            timeout=TIMEOUT,
-        )
-        assert posted.status_code in (200, 201, 204), posted.text
+        upload_file(slot, name, data, content_type, timeout=TIMEOUT)
 
     def wait_document(self, document_id: str, owner: Actor, status: str) -> None:
         deadline = time.monotonic() + 60
@@ -371,22 +361,7 @@ class World:
             "POST",
             "/v1/operator/care-orders",
             self.operator_sec,
-            {
-                "insurer_id": "sec",
-                "provider_rfc": rfc,
-                "orders": [
-                    {
-                        "account_number": f"BA-{self.tag}-{n}",
-                        "patient_name": "ANA SOFIA TORRES VEGA",
-                        "service": "consulta",
-                        "date": "2026-11-20",
-                        "amount": {"amount": "1234.00", "currency": "MXN"},
-                        "insured_signature": True,
-                        "doctor_signature": True,
-                    }
-                    for n in range(2)
-                ],
-            },
+            care_orders(rfc, [f"BA-{self.tag}-{n}" for n in range(2)], amount="1234.00"),
         )
         return list(loaded["items"])
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 import requests
 
-from tests.e2e.test_account_journeys import activation_link, log_in
+from tests.e2e.test_account_journeys import activate_in_page, log_in
 from tests.fixtures.browser import screenshot
 from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.uploads import upload_file
 from tests.unit.documents import builders
 
 pytestmark = pytest.mark.e2e
@@ -44,52 +46,68 @@ def report() -> bytes:
     return builders.make_pdf([["Informe médico", "Diagnóstico: faringitis aguda"]])
 
 
+def reimbursement(member_id: str) -> dict[str, Any]:
+    """A new major-medical reimbursement of `member_id`, paid out to CLABE."""
+    return {
+        "member_id": member_id,
+        "coverage": "gmm_mayores",
+        "type": "reembolso",
+        "stage": "inicial",
+        "payout_clabe": CLABE,
+        "consent": True,
+    }
+
+
+def reimbursement_files(holder: str) -> list[tuple[str, str, bytes, str]]:
+    """The three documents a reimbursement needs: (name, doc_type, data, content type)."""
+    return [
+        ("informe.pdf", "informe_medico", report(), "application/pdf"),
+        ("factura.xml", "cfdi_expense", expense(), "application/xml"),
+        ("estado.pdf", "bank_statement", statement(holder), "application/pdf"),
+    ]
+
+
+def slot_request(files: list[tuple[str, str, bytes, str]]) -> dict[str, Any]:
+    """The body asking upload slots for `files`."""
+    return {"files": [{"name": n, "size": len(d), "doc_type": t} for n, t, d, _ in files]}
+
+
+def wait_until_documents_accepted(read_claim: Callable[[], dict[str, Any]]) -> None:
+    """Read the claim until its documents are accepted and a folio can be generated."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        claim = read_claim()
+        if claim["can_generate_folio"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"documents not accepted: {claim['documents']}")
+
+
 def accepted_reimbursement(stack: LocalStack, headers: dict[str, str], holder: str) -> str:
     """A reimbursement of the titular with its three required documents accepted (HTTP)."""
     policy = requests.get(f"{stack.api_url}/v1/policy", headers=headers, timeout=10).json()
     titular = next(m for m in policy["members"] if m["relationship"] == "titular")
     created = requests.post(
         f"{stack.api_url}/v1/claims",
-        json={
-            "member_id": titular["id"],
-            "coverage": "gmm_mayores",
-            "type": "reembolso",
-            "stage": "inicial",
-            "payout_clabe": CLABE,
-            "consent": True,
-        },
+        json=reimbursement(titular["id"]),
         headers=headers,
         timeout=10,
     )
     assert created.status_code == 201, created.text
     claim_id = str(created.json()["id"])
-    files = [
-        ("informe.pdf", "informe_medico", report(), "application/pdf"),
-        ("factura.xml", "cfdi_expense", expense(), "application/xml"),
-        ("estado.pdf", "bank_statement", statement(holder), "application/pdf"),
-    ]
+    files = reimbursement_files(holder)
     slots = requests.post(
         f"{stack.api_url}/v1/claims/{claim_id}/documents",
-        json={"files": [{"name": n, "size": len(d), "doc_type": t} for n, t, d, _ in files]},
+        json=slot_request(files),
         headers=headers,
         timeout=10,
     )
     assert slots.status_code == 201, slots.text
     for slot, (name, _, data, content_type) in zip(slots.json()["items"], files, strict=True):
-        posted = requests.post(
-            slot["upload"]["url"],
-            data=slot["upload"]["fields"],
-            files={"file": (name, data, content_type)},
-            timeout=10,
-        )
-        assert posted.status_code in (200, 201, 204), posted.text
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        claim = requests.get(f"{stack.api_url}/v1/claims/{claim_id}", headers=headers, timeout=10)
-        if claim.json()["can_generate_folio"]:
-            return claim_id
-        time.sleep(0.5)
-    raise AssertionError(f"documents not accepted: {claim.json()['documents']}")
+        upload_file(slot, name, data, content_type)
+    url = f"{stack.api_url}/v1/claims/{claim_id}"
+    wait_until_documents_accepted(lambda: requests.get(url, headers=headers, timeout=10).json())
+    return claim_id
 
 
 def upload(page: Any, doc_type: str, name: str, data: bytes, mime: str) -> None:
@@ -140,11 +158,7 @@ def test_insured_claim_journey(local_stack: LocalStack, page: Any, browser: Any)
     page.check("#accept_privacy_insurer")
     page.click("#register-form button[type=submit]")
     page.get_by_role("status").filter(has_text="Revisa tu correo").wait_for()
-    page.goto(activation_link(local_stack, email))
-    page.fill("#password", PASSWORD)
-    page.fill("#password_confirm", PASSWORD)
-    page.click("#activate-form button[type=submit]")
-    page.get_by_role("status").get_by_role("link", name="Iniciar sesión").wait_for()
+    activate_in_page(page, local_stack, email, PASSWORD).wait_for()
     log_in(page, local_stack, email, PASSWORD)
     page.wait_for_url(f"{site}/asegurados/")
 

@@ -17,6 +17,7 @@ import requests
 
 from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
+from tests.fixtures.uploads import post_file
 from tests.unit.documents import builders
 
 pytestmark = pytest.mark.e2e
@@ -44,15 +45,8 @@ def request_slot(stack: LocalStack, headers: dict[str, str], name: str, data: by
 
 def browser_upload(stack: LocalStack, slot: Any, name: str, data: bytes) -> None:
     """What the site's upload does: fetch(url, {method: "POST", body: FormData}) from its origin."""
-    url = slot["upload"]["url"]
-    assert url.startswith(stack.moto_url)
-    response = requests.post(
-        url,
-        data=slot["upload"]["fields"],
-        files={"file": (name, data, "text/csv")},
-        headers={"Origin": stack.site_url},
-        timeout=10,
-    )
+    assert slot["upload"]["url"].startswith(stack.moto_url)
+    response = post_file(slot, name, data, "text/csv", origin=stack.site_url)
     assert response.status_code in (200, 201, 204), response.text
     # Without this header the browser would hide the answer from the page.
     assert response.headers.get("Access-Control-Allow-Origin") in (stack.site_url, "*")

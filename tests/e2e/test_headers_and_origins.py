@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.fixtures.operators import bearer, password_log_in
 from tests.fixtures.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -22,13 +23,7 @@ def _allowed_origin(response: requests.Response) -> str | None:
 
 
 def _login(stack: LocalStack, email: str) -> dict[str, str]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": email, "password": PASSWORD},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    return {"Authorization": f"Bearer {answer.json()['id_token']}"}
+    return bearer(password_log_in(stack, email, PASSWORD))
 
 
 def test_the_api_grants_cors_to_the_site_only(local_stack: LocalStack) -> None:

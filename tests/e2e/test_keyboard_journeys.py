@@ -34,11 +34,21 @@ def keyboard_login(page: Any, stack: LocalStack, email: str) -> None:
     page.keyboard.press("Enter")
 
 
+def open_by_keyboard(page: Any, stack: LocalStack, identifier: str, path: str) -> None:
+    """Log in by keyboard, wait for the portal, then open its page `path`."""
+    keyboard_login(page, stack, identifier)
+    portal = path.split("/", 1)[0]
+    page.wait_for_url(f"**/{portal}/**")
+    page.goto(f"{stack.site_url}/{path}")
+
+
+def wait_for_options(page: Any, select_id: str) -> None:
+    page.wait_for_function(f"() => document.querySelector('#{select_id}').options.length > 0")
+
+
 def test_log_in_and_claim_step_one_by_keyboard(page: Any, local_stack: LocalStack) -> None:
-    keyboard_login(page, local_stack, "asegurado@demo.mx")
-    page.wait_for_url("**/asegurados/**")
-    page.goto(f"{local_stack.site_url}/asegurados/tramite-nuevo.html")
-    page.wait_for_function("() => document.querySelector('#member_id').options.length > 0")
+    open_by_keyboard(page, local_stack, "asegurado@demo.mx", "asegurados/tramite-nuevo.html")
+    wait_for_options(page, "member_id")
     tab_to(page, "#member_id")
     page.keyboard.press("ArrowDown")  # another member of the policy, chosen with the arrows
     tab_to(page, "#type")
@@ -80,10 +90,8 @@ def test_registration_is_sent_by_keyboard(page: Any, local_stack: LocalStack) ->
 
 
 def test_booking_search_by_keyboard(page: Any, local_stack: LocalStack) -> None:
-    keyboard_login(page, local_stack, "afiliado@demo.mx")
-    page.wait_for_url("**/afiliados/**")
-    page.goto(f"{local_stack.site_url}/afiliados/citas.html")
-    page.wait_for_function("() => document.querySelector('#clinic').options.length > 0")
+    open_by_keyboard(page, local_stack, "afiliado@demo.mx", "afiliados/citas.html")
+    wait_for_options(page, "clinic")
     tab_to(page, "#patient")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "clinic"

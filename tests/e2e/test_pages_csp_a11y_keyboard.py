@@ -11,6 +11,7 @@ site, so a new page is checked without touching this file.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ import requests
 
 from tests.e2e.providers_helpers import open_session, shared_operator_session
 from tests.fixtures.browser import screenshot
+from tests.fixtures.operators import password_log_in
 from tests.fixtures.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -153,14 +155,7 @@ class Sweep:
 def _tokens(stack: LocalStack, role: str) -> dict[str, Any]:
     if role == "operador":
         return shared_operator_session(stack)
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": ACCOUNTS[role], "password": PASSWORD},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    result: dict[str, Any] = answer.json()
-    return result
+    return password_log_in(stack, ACCOUNTS[role], PASSWORD)
 
 
 def _settle(page: Any) -> None:
@@ -304,24 +299,23 @@ def test_every_page_is_checked_signed_in_where_it_needs(sweep: Sweep) -> None:
     assert not redirected, f"pages that sent the browser elsewhere: {redirected}"
 
 
+def _by_page(found: Mapping[str, list[Any]], describe: Callable[[Any], str]) -> list[str]:
+    """One line per problem found, page by page: "page: description"."""
+    return [f"{name}: {describe(item)}" for name, items in sorted(found.items()) for item in items]
+
+
 def test_the_csp_holds_on_every_page(sweep: Sweep) -> None:
     broken = {name: found for name, found in sweep.csp.items() if found}
     assert not broken, f"CSP violations: {broken}"
 
 
 def test_no_serious_or_critical_accessibility_violations(sweep: Sweep) -> None:
-    lines = [
-        f"{name}: {v['id']} ({v['impact']}) {v['help']} at {', '.join(v['targets'])}"
-        for name, violations in sorted(sweep.axe.items())
-        for v in violations
-    ]
+    lines = _by_page(
+        sweep.axe, lambda v: f"{v['id']} ({v['impact']}) {v['help']} at {', '.join(v['targets'])}"
+    )
     assert not lines, "axe-core found:\n" + "\n".join(lines)
 
 
 def test_every_form_is_usable_by_keyboard(sweep: Sweep) -> None:
-    lines = [
-        f"{name}: {problem}"
-        for name, problems in sorted(sweep.keyboard.items())
-        for problem in problems
-    ]
+    lines = _by_page(sweep.keyboard, str)
     assert not lines, "keyboard problems:\n" + "\n".join(lines)

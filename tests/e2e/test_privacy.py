@@ -15,6 +15,7 @@ import requests
 
 from tests.e2e.providers_helpers import open_session, register_provider, shared_operator_session
 from tests.fixtures.browser import screenshot
+from tests.fixtures.operators import password_log_in
 from tests.fixtures.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -24,14 +25,7 @@ PASSWORD = "mi frase de acceso 2026"
 
 
 def log_in(stack: LocalStack, identifier: str, password: str = DEMO_PASSWORD) -> dict[str, Any]:
-    answer = requests.post(
-        f"{stack.api_url}/v1/auth/login",
-        json={"identifier": identifier, "password": password},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    tokens: dict[str, Any] = answer.json()
-    return tokens
+    return password_log_in(stack, identifier, password)
 
 
 def bearer(tokens: dict[str, Any]) -> dict[str, str]:

@@ -21,7 +21,7 @@ from tests.e2e.providers_helpers import (
     unique_rfc,
     unique_uuid,
 )
-from tests.e2e.test_account_journeys import PASSWORD, activation_link
+from tests.e2e.test_account_journeys import PASSWORD, activate_in_page
 from tests.fixtures.browser import screenshot
 from tests.fixtures.stack import LocalStack
 
@@ -51,11 +51,7 @@ def test_provider_invoices_a_digital_order_and_completes_it(
     page.select_option("#fiscal_regime", "612")
     page.click("#register-form button[type=submit]")
     page.get_by_role("status").filter(has_text="Revisa tu correo").wait_for()
-    page.goto(activation_link(local_stack, email))
-    page.fill("#password", PASSWORD)
-    page.fill("#password_confirm", PASSWORD)
-    page.click("#activate-form button[type=submit]")
-    page.get_by_role("status").get_by_role("link", name="Iniciar sesión").click()
+    activate_in_page(page, local_stack, email, PASSWORD).click()
     page.fill("#identifier", email)
     page.fill("#password", PASSWORD)
     page.click("#login-form button[type=submit]")
