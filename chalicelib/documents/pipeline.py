@@ -8,6 +8,7 @@ there when a verdict needs them, so a registry replaced there (as a test does) i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -209,16 +210,14 @@ def validate_created_object(created: CreatedObject) -> None:
             "cfdi_uuid_duplicate",
             f"El CFDI con folio fiscal {cfdi_uuid} ya se presentó en otro documento.",
         )
-        stored = StoredVerdict(
+        # The same reading of the file, rejected: nothing derived from it is kept.
+        stored = replace(
+            stored,
             status="rechazado",
             reasons=[duplicate.as_dict()],
-            facts=facts,
-            stored_size=stored_size,
-            version_id=version_id,
-            etag=etag,
             validated_content_type=None,
             derived_key=None,
-            validated_at=stored.validated_at,
+            reserve_uuid=None,
         )
         outcome = repository.store_verdict(document.document_id, stored)
     _keep_object(created.key, version_id)
