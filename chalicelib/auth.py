@@ -13,6 +13,16 @@ ROLES = ("asegurado", "prestador", "afiliado", "operador")
 # Roles whose log-in needs a second factor (TOTP) before any of their tokens is accepted.
 STAFF_ROLES = ("operador",)
 
+# What an insurer's staff member may do; an operator holds one or more of them, and every
+# operator route names the one it needs.
+DUTIES = ("dictamen", "finanzas", "servicios", "administracion")
+DUTY_LABELS = {
+    "dictamen": "dictamen de trámites",
+    "finanzas": "finanzas (facturas, pagos y liquidaciones)",
+    "servicios": "servicios médicos (clínicas, agendas, recetas e incapacidades)",
+    "administracion": "administración (personal, configuración, importaciones y auditoría)",
+}
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -22,6 +32,7 @@ class Principal:
     role: str
     insurer_ids: tuple[str, ...] = ()
     session_id: str | None = None
+    duties: tuple[str, ...] = ()  # an operator's duties (DUTIES)
 
     def as_context(self) -> dict[str, str]:
         """What the authorizer hands API Gateway (string values only)."""
@@ -29,6 +40,7 @@ class Principal:
             "role": self.role,
             "insurers": ",".join(self.insurer_ids),
             "session": self.session_id or "",
+            "duties": ",".join(self.duties),
         }
 
 
@@ -40,17 +52,29 @@ def principal_from_context(context: dict[str, Any] | None) -> Principal:
     if not account_id or role not in ROLES:
         raise errors.Unauthorized()
     insurers = tuple(i for i in str(authorizer.get("insurers", "")).split(",") if i)
+    duties = tuple(d for d in str(authorizer.get("duties", "")).split(",") if d in DUTIES)
     return Principal(
         account_id=str(account_id),
         role=str(role),
         insurer_ids=insurers,
         session_id=str(authorizer.get("session") or "") or None,
+        duties=duties,
     )
 
 
 def require_role(principal: Principal, *roles: str) -> None:
     if principal.role not in roles:
         raise errors.Forbidden()
+
+
+def require_duty(principal: Principal, duty: str) -> None:
+    """An operator without the duty a route needs is refused (403); other roles the route
+    admits are not staff and have no duties."""
+    if principal.role == "operador" and duty not in principal.duties:
+        raise errors.Forbidden(
+            f"Tu cuenta de operador no tiene la función de {DUTY_LABELS[duty]}. "
+            "Pídesela al administrador de tu aseguradora."
+        )
 
 
 def require_owner(principal: Principal, owner_account_id: str) -> None:

@@ -41,7 +41,14 @@ from chalicelib.answers import (
     status_for,
     validation_details,
 )
-from chalicelib.auth import ROLES, Principal, principal_from_context, require_role
+from chalicelib.auth import (
+    DUTIES,
+    ROLES,
+    Principal,
+    principal_from_context,
+    require_duty,
+    require_role,
+)
 
 __all__ = [
     "ANSWER_HEADERS",
@@ -139,6 +146,7 @@ class Endpoint:
     authenticated: bool
     errors: tuple[int, ...]
     roles: tuple[str, ...] = ()
+    duty: str | None = None  # what an operator calling it must be able to do (auth.DUTIES)
 
     @property
     def path_params(self) -> list[str]:
@@ -159,6 +167,7 @@ class RouteDeclarer:
 
     default_tags: tuple[str, ...] = ()
     default_roles: tuple[str, ...] = ()
+    default_duty: str | None = None
 
     def _record(self, endpoint: Endpoint, view: View) -> None:
         raise NotImplementedError
@@ -176,6 +185,7 @@ class RouteDeclarer:
         roles: tuple[str, ...] | None = None,
         errors: tuple[int, ...] = (),
         tags: tuple[str, ...] | None = None,
+        duty: str | None = None,
     ) -> Callable[[View], View]:
         """Declare `view` for `method path`.
 
@@ -185,11 +195,15 @@ class RouteDeclarer:
         keyword arguments, and returns a pydantic model, a dict, None (204) or a Chalice
         Response. `summary` stands for a view without a docstring, and `body`, `query` and
         `response` name a model where the annotation does not (an answer of several models
-        names the documented one).
+        names the documented one). `duty` (or the declarer's default) is what an operator
+        must be able to do to call it (`auth.DUTIES`): one without it is answered 403.
         """
 
         def decorate(view: View) -> View:
             chosen_roles = self.default_roles if roles is None else roles
+            chosen_duty = duty or self.default_duty
+            if chosen_duty is not None and chosen_duty not in DUTIES:
+                raise TypeError(f"{view.__name__}: unknown duty {chosen_duty!r}")
             endpoint = Endpoint(
                 path=path,
                 method=method.upper(),
@@ -203,6 +217,7 @@ class RouteDeclarer:
                 authenticated=bool(chosen_roles),
                 errors=errors,
                 roles=chosen_roles,
+                duty=chosen_duty,
             )
             self._record(endpoint, view)
             return view
@@ -270,17 +285,27 @@ class Routes(RouteDeclarer):
     """
 
     def __init__(
-        self, import_name: str, *, tags: tuple[str, ...] = (), roles: tuple[str, ...] = ()
+        self,
+        import_name: str,
+        *,
+        tags: tuple[str, ...] = (),
+        roles: tuple[str, ...] = (),
+        duty: str | None = None,
     ) -> None:
         self.name = import_name
         self.blueprint = Blueprint(import_name)
         self.views: list[tuple[Endpoint, View]] = []
         self.default_tags = tags
         self.default_roles = roles
+        self.default_duty = duty
         self._api: Api | None = None
 
     def group(
-        self, *, tags: tuple[str, ...] | None = None, roles: tuple[str, ...] | None = None
+        self,
+        *,
+        tags: tuple[str, ...] | None = None,
+        roles: tuple[str, ...] | None = None,
+        duty: str | None = None,
     ) -> RouteGroup:
         """Routes of this context with other defaults (the operators' ones, say), recorded
         here in the order they are declared."""
@@ -288,6 +313,7 @@ class Routes(RouteDeclarer):
             self,
             self.default_tags if tags is None else tags,
             self.default_roles if roles is None else roles,
+            duty or self.default_duty,
         )
 
     def _record(self, endpoint: Endpoint, view: View) -> None:
@@ -309,10 +335,13 @@ class Routes(RouteDeclarer):
 class RouteGroup(RouteDeclarer):
     """Some of a context's routes, with defaults of their own (see `Routes.group`)."""
 
-    def __init__(self, routes: Routes, tags: tuple[str, ...], roles: tuple[str, ...]) -> None:
+    def __init__(
+        self, routes: Routes, tags: tuple[str, ...], roles: tuple[str, ...], duty: str | None
+    ) -> None:
         self.routes = routes
         self.default_tags = tags
         self.default_roles = roles
+        self.default_duty = duty
 
     def _record(self, endpoint: Endpoint, view: View) -> None:
         self.routes._record(endpoint, view)
@@ -367,6 +396,8 @@ class Api(RouteDeclarer):
             if roles:
                 principal = principal_from_context(request.context)
                 require_role(principal, *roles)
+                if endpoint.duty is not None:
+                    require_duty(principal, endpoint.duty)
                 kwargs["principal"] = principal
             if endpoint.body is not None:
                 kwargs["body"] = parse(endpoint.body, request)

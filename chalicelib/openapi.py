@@ -101,6 +101,9 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         }
     if endpoint.authenticated:
         operation["security"] = [{"bearerAuth": []}]
+        operation["x-roles"] = list(endpoint.roles)
+        if endpoint.duty is not None:
+            operation["x-duty"] = endpoint.duty
 
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": _DESCRIPTIONS.get(endpoint.status, "Correcto")}

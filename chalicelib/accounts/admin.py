@@ -1,6 +1,7 @@
 """Administration commands, for a deployed stack or the local one.
 
-    python -m chalicelib.accounts.admin create-operator --email E --name N --insurers sec,adn
+    python -m chalicelib.accounts.admin create-operator --email E --name N --insurers sec,adn \
+        [--duties dictamen,finanzas]
 
 The operator receives an activation email, sets a password and enrols TOTP at the first
 log-in. The command finds the user pool, its client and the data key by the stack's
@@ -47,6 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True)
     create.add_argument("--insurers", required=True, help="comma-separated insurer ids")
+    create.add_argument(
+        "--duties",
+        help="comma-separated duties (dictamen, finanzas, servicios, administracion); "
+        "every one when left out",
+    )
     args = parser.parse_args(argv)
 
     discover_stack_ids()
@@ -56,8 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     wiring.wire()
 
     insurers = [i.strip() for i in args.insurers.split(",") if i.strip()]
+    duties = None if args.duties is None else [d.strip() for d in args.duties.split(",")]
     try:
-        account_id = accounts.create_operator(args.email, args.name, insurers)
+        account_id = accounts.create_operator(args.email, args.name, insurers, duties)
     except errors.DomainError as exc:
         print(f"Error: {exc.error_message}", file=sys.stderr)
         return 1

@@ -58,6 +58,7 @@ def profile(principal: Principal) -> Profile:
             for insurer in (policies.get_insurer(i) for i in account.insurer_ids)
             if insurer is not None
         ],
+        duties=list(account.duties),
         policy_number=details.get("policy_number"),
         rfc=details.get("rfc"),
         rut=format_rut(str(rut)) if rut else None,

@@ -19,6 +19,7 @@ from chalicelib.accounts.schemas import (
     ProviderRegistration,
 )
 from chalicelib.accounts.tokens import new_token
+from chalicelib.auth import DUTIES
 from chalicelib.kernel.text import name_key
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
@@ -202,15 +203,30 @@ def register_affiliate(body: AffiliateRegistration) -> Accepted:
     return messages.ACCEPTED
 
 
-def create_operator(email: str, full_name: str, insurer_ids: list[str]) -> str:
-    """An operator account (admin command): pending until the emailed activation."""
+def create_operator(
+    email: str, full_name: str, insurer_ids: list[str], duties: list[str] | None = None
+) -> str:
+    """An operator account (admin command): pending until the emailed activation. Without
+    `duties` it holds every one of them."""
     email = normalize_email(email)
     if not insurer_ids:
         raise errors.InvalidInput("Indica al menos una aseguradora.")
+    chosen = list(DUTIES) if duties is None else duties
+    unknown = [d for d in chosen if d not in DUTIES]
+    if unknown or not chosen:
+        raise errors.InvalidInput(
+            "Indica una o más funciones: " + ", ".join(DUTIES) + ".", code="invalid_duties"
+        )
     for insurer_id in insurer_ids:
         if policies.get_insurer(insurer_id) is None:
             raise errors.NotFound(f"No existe la aseguradora {insurer_id}.")
-    account = _new_account("operador", email, name_key(full_name), insurer_ids=insurer_ids)
+    account = _new_account(
+        "operador",
+        email,
+        name_key(full_name),
+        insurer_ids=insurer_ids,
+        details={"duties": [d for d in DUTIES if d in chosen]},
+    )
     token, hashed = new_token()
     ids = repository.create_account(
         account,
@@ -235,9 +251,12 @@ def seed_active_account(
     phone: str | None = None,
     totp_secret: str | None = None,
 ) -> str:
-    """An already active account (seed data and migrations; people register instead)."""
+    """An already active account (seed data and migrations; people register instead). A
+    seeded operator holds every duty unless `details` names them."""
     email = normalize_email(email)
     details = dict(details or {})
+    if role == "operador":
+        details.setdefault("duties", list(DUTIES))
     account = _new_account(
         role,
         email,

@@ -52,6 +52,11 @@ class Account:
     session_generation: int = 0
 
     @property
+    def duties(self) -> tuple[str, ...]:
+        """An operator's duties (`auth.DUTIES`), as their insurer's administrators gave them."""
+        return tuple(str(d) for d in self.details.get("duties") or ())
+
+    @property
     def addresses(self) -> list[str]:
         """Where notifications go: the email and a secondary email its owner confirmed.
         Activation and recovery links go to `email` alone."""

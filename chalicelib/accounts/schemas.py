@@ -203,6 +203,8 @@ class Profile(Schema):
     phone: str | None = None
     insurers: list[str] = Field(default_factory=list)
     insurer_names: list[str] = Field(default_factory=list)
+    # An operator's duties: dictamen, finanzas, servicios, administracion.
+    duties: list[str] = Field(default_factory=list)
     policy_number: str | None = None
     rfc: str | None = None
     rut: str | None = None

@@ -114,4 +114,5 @@ def authenticate_token(id_token: str) -> Principal:
         role=account.role,
         insurer_ids=tuple(account.insurer_ids),
         session_id=session_id,
+        duties=account.duties,
     )

@@ -8,7 +8,7 @@ from chalicelib.auth import Principal
 from chalicelib.http import Routes
 
 routes = Routes(__name__, tags=("citas",), roles=("afiliado",))
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="servicios")
 
 
 @routes.route("/v1/family", errors=(404,))
@@ -17,13 +17,13 @@ def family(principal: Principal, query: appt.FamilyQuery) -> appt.FamilyOut:
     return appointments.family(principal, limit=query.limit, cursor=query.cursor)
 
 
-@routes.route("/v1/clinics", roles=("afiliado", "operador"), errors=(404,))
+@routes.route("/v1/clinics", roles=("afiliado", "operador"), duty="servicios", errors=(404,))
 def clinics(query: appt.ClinicsQuery, principal: Principal) -> appt.ClinicList:
     """Clínicas con medicina general"""
     return appointments.clinics(principal, query)
 
 
-@routes.route("/v1/agenda", roles=("afiliado", "operador"), errors=(404,))
+@routes.route("/v1/agenda", roles=("afiliado", "operador"), duty="servicios", errors=(404,))
 def agenda(query: appt.AgendaQuery, principal: Principal) -> appt.AgendaList:
     """Agendas de una clínica en una fecha, con horarios libres y cupo de internet"""
     return appointments.agenda(principal, query)

@@ -7,7 +7,7 @@ from chalicelib.audit import service as audit
 from chalicelib.auth import Principal
 from chalicelib.http import Routes
 
-routes = Routes(__name__, tags=("operadores",), roles=("operador",))
+routes = Routes(__name__, tags=("operadores",), roles=("operador",), duty="administracion")
 
 
 @routes.route("/v1/operator/audit", errors=(404,))

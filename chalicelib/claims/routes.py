@@ -10,7 +10,7 @@ from chalicelib.documents import schemas as docs
 from chalicelib.http import Routes, caller_ip
 
 routes = Routes(__name__, tags=("trámites",), roles=("asegurado",))
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="dictamen")
 
 
 @routes.route("/v1/policy")

@@ -9,7 +9,7 @@ from chalicelib.payments import service as payments
 
 routes = Routes(__name__, tags=("pagos",))
 member_routes = routes.group(roles=("afiliado",))
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="finanzas")
 
 
 def _source_ip() -> str:

@@ -8,7 +8,7 @@ from chalicelib.prescriptions import schemas as rx
 from chalicelib.prescriptions import service as prescriptions
 
 routes = Routes(__name__, tags=("incapacidades",), roles=("afiliado",))
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="servicios")
 
 
 @routes.route("/v1/prescriptions", tags=("recetas",))

@@ -8,7 +8,7 @@ from chalicelib.privacy import schemas as arco
 from chalicelib.privacy import service as privacy
 
 routes = Routes(__name__, tags=("cuenta",), roles=ANY_ROLE)
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="administracion")
 
 
 @routes.route("/v1/me/data-requests", "POST", status=202, errors=(409,))

@@ -11,7 +11,7 @@ PROVIDER = ("prestador",)
 PROVIDER_OR_OPERATOR = ("prestador", "operador")
 
 routes = Routes(__name__, tags=("prestadores",), roles=PROVIDER)
-operator_routes = routes.group(tags=("operadores",), roles=("operador",))
+operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="finanzas")
 
 
 @routes.route("/v1/provider/bank-account")
@@ -42,13 +42,15 @@ def register_traditional_order(
     return providers.register_traditional_order(principal, body)
 
 
-@routes.route("/v1/care-orders/{order_id}", roles=PROVIDER_OR_OPERATOR)
+@routes.route("/v1/care-orders/{order_id}", roles=PROVIDER_OR_OPERATOR, duty="finanzas")
 def read_care_order(principal: Principal, order_id: str) -> prov.CareOrderOut:
     """Una orden de atención y su detalle de pago"""
     return providers.care_order(principal, order_id)
 
 
-@routes.route("/v1/care-orders/{order_id}/format", roles=PROVIDER_OR_OPERATOR, errors=(409,))
+@routes.route(
+    "/v1/care-orders/{order_id}/format", roles=PROVIDER_OR_OPERATOR, duty="finanzas", errors=(409,)
+)
 def care_order_format(principal: Principal, order_id: str) -> prov.ExportOut:
     """Enlace temporal al formato (PDF unido) de una orden tradicional"""
     return providers.order_format(principal, order_id)
@@ -66,7 +68,7 @@ def list_invoices(principal: Principal, query: prov.InvoicesQuery) -> prov.Invoi
     return providers.invoices(principal, query)
 
 
-@routes.route("/v1/invoices/{invoice_id}", roles=PROVIDER_OR_OPERATOR)
+@routes.route("/v1/invoices/{invoice_id}", roles=PROVIDER_OR_OPERATOR, duty="finanzas")
 def read_invoice(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
     """Una factura: validación, pago y complemento"""
     return providers.invoice(principal, invoice_id)

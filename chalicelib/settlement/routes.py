@@ -10,7 +10,7 @@ from chalicelib.settlement import service as settlement
 from chalicelib.settlement import transaction_files
 
 routes = Routes(__name__, tags=("liquidaciones",), roles=("prestador",))
-operator_routes = routes.group(roles=("operador",))
+operator_routes = routes.group(roles=("operador",), duty="finanzas")
 
 
 @operator_routes.route(

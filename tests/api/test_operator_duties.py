@@ -1,0 +1,100 @@
+"""An insurer's staff work with duties: every operator route names the one it needs, and an
+operator without it is answered 403 `forbidden` with a Spanish message, changing nothing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pyotp
+
+import app as app_module
+from chalicelib.auth import DUTIES
+from chalicelib.http import ANY_ROLE
+from tests.fixtures.platform import Platform, bearer
+
+PASSWORD = "una frase de acceso segura 2026"
+
+# Routes an operator reaches with any duty: their own session and account, and documents,
+# whose owner's context decides who may read them.
+EVERY_DUTY = ("/v1/auth/", "/v1/me", "/v1/documents")
+
+
+def _operator(platform: Platform, duties: list[str]) -> dict[str, str]:
+    """A new SEC operator with these duties, activated from the emailed link and enrolled in
+    TOTP at the first log-in, as a person would be."""
+    from chalicelib.accounts import service as accounts
+
+    email = f"staff-{uuid.uuid4().hex[:8]}@example.mx"
+    accounts.create_operator(email, "OPERADORA DE PRUEBA", ["sec"], duties)
+    token = platform.emailed_link(email, "activar.html").split("#token=", 1)[1]
+    activated = platform.post("/v1/accounts/activate", json={"token": token, "password": PASSWORD})
+    assert activated.status_code == 200, activated.text
+    challenge = platform.post(
+        "/v1/auth/login", json={"identifier": email, "password": PASSWORD}
+    ).json()
+    code = pyotp.TOTP(challenge["enrollment"]["secret"]).now()
+    done = platform.post("/v1/auth/totp", json={"session": challenge["session"], "code": code})
+    assert done.status_code == 200, done.text
+    return bearer(done.json())
+
+
+def _refused(answer: Any, duty_words: str) -> None:
+    assert answer.status_code == 403, answer.text
+    error = answer.json()["error"]
+    assert error["code"] == "forbidden"
+    assert duty_words in error["message"]
+
+
+def test_an_operator_with_only_dictamen_reaches_claims_and_nothing_else(
+    platform: Platform,
+) -> None:
+    headers = _operator(platform, ["dictamen"])
+    me = platform.get("/v1/me", headers=headers).json()
+    assert me["duties"] == ["dictamen"]
+
+    queue = platform.get("/v1/operator/claims", params={"insurer": "sec"}, headers=headers)
+    assert queue.status_code == 200, queue.text
+
+    _refused(platform.post("/v1/operator/settlements/run", json={}, headers=headers), "finanzas")
+    _refused(platform.get("/v1/operator/invoices", headers=headers), "finanzas")
+    _refused(platform.get("/v1/clinics", headers=headers), "servicios")
+    _refused(platform.get("/v1/operator/audit", headers=headers), "administración")
+    _refused(platform.get("/v1/operator/data-requests", headers=headers), "administración")
+
+    # And the other way round: finanzas alone reaches the invoices, not the claims queue.
+    finance = _operator(platform, ["finanzas"])
+    _refused(platform.get("/v1/operator/claims", headers=finance), "dictamen")
+    invoices = platform.get("/v1/operator/invoices", params={"insurer_id": "sec"}, headers=finance)
+    assert invoices.status_code == 200, invoices.text
+
+
+def test_the_demo_operator_holds_every_duty(platform: Platform) -> None:
+    me = platform.get("/v1/me", headers=bearer(platform.operator_tokens())).json()
+    assert me["duties"] == list(DUTIES)
+
+
+def test_every_operator_route_names_its_duty() -> None:
+    missing = []
+    for path, operations in app_module.api.openapi()["paths"].items():
+        for method, operation in operations.items():
+            roles = operation.get("x-roles", [])
+            if "operador" not in roles or path.startswith(EVERY_DUTY):
+                continue
+            if tuple(roles) == ANY_ROLE:
+                missing.append(f"{method.upper()} {path} is open to every role")
+            elif operation.get("x-duty") not in DUTIES:
+                missing.append(f"{method.upper()} {path} names no duty")
+    assert not missing, "\n".join(missing)
+
+
+def test_unknown_or_no_duties_are_refused() -> None:
+    import pytest
+
+    from chalicelib import errors
+    from chalicelib.accounts import service as accounts
+
+    for duties in (["auditoria"], []):
+        with pytest.raises(errors.InvalidInput) as refused:
+            accounts.create_operator("nadie@example.mx", "NADIE", ["sec"], duties)
+        assert refused.value.error_code == "invalid_duties"
