@@ -79,6 +79,11 @@ export async function request(method, path, body = undefined, retried = false) {
   }
   if (!response.ok) {
     const error = (payload && payload.error) || {};
+    if (response.status === 403 && error.code === "forbidden") {
+      // Signed in but not allowed here (an operator without the duty): layout.js shows it
+      // as the page's whole answer.
+      window.dispatchEvent(new CustomEvent("portal:forbidden", { detail: error.message }));
+    }
     throw new ApiError(
       response.status,
       error.code || "unexpected_response",

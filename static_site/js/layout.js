@@ -1,8 +1,9 @@
 // What every page starts with: the skip link and the site header, whose session area shows who
 // is signed in, their account and log out. A page with a header of its own (the home page
 // with the service status, the status page) keeps it and gets the session area filled in.
+import { api } from "/js/api.js";
 import { el } from "/js/dom.js";
-import { currentSession, logout, PORTALS } from "/js/session.js";
+import { currentSession, DUTY_LABELS, logout, PORTALS } from "/js/session.js";
 
 function link(href, text) {
   return el("a", { href, text });
@@ -33,5 +34,49 @@ export function renderSessionNav() {
   nav.append(el("button", { type: "button", class: "link-button", text: "Cerrar sesión", onclick: logout }));
 }
 
+// A 403 from the API means this page is not for this person (an operator without the duty it
+// needs): the page's content is hidden and a clear answer stands in its place, once.
+function showNoAccess(event) {
+  showNoAccessMessage(event.detail);
+}
+
+function showNoAccessMessage(message) {
+  const main = document.querySelector("main");
+  if (!main || main.querySelector("[data-no-access]")) return;
+  for (const child of main.children) child.hidden = true;
+  const session = currentSession();
+  const portal = session && PORTALS[session.role];
+  const back = portal
+    ? el("p", {}, link(portal.path, `Volver al Portal de ${portal.label}`))
+    : el("p", {}, link("/", "Volver al inicio"));
+  main.prepend(
+    el("section", { "data-no-access": true },
+      el("h1", { text: "No tienes acceso a esta sección" }),
+      el("p", { class: "alert alert-error", role: "alert", text: message }),
+      back),
+  );
+  document.title = "Sin acceso · Portal Médico";
+}
+
+// An operators' page names the duty it needs (`<main data-duty>`): an operator without it is
+// told so at once, not after filling a form the API would refuse.
+async function checkDuty() {
+  const main = document.querySelector("main[data-duty]");
+  const session = currentSession();
+  if (!main || !session || session.role !== "operador") return;
+  const duty = main.dataset.duty;
+  try {
+    const profile = await api.get("/v1/me");
+    if (!(profile.duties || []).includes(duty)) {
+      showNoAccessMessage(`Tu cuenta de operador no tiene la función de ${DUTY_LABELS[duty]}. ` +
+        "Pídesela al administrador de tu aseguradora.");
+    }
+  } catch {
+    // The page's own calls still meet the API's check.
+  }
+}
+
 renderHeader();
 renderSessionNav();
+window.addEventListener("portal:forbidden", showNoAccess);
+checkDuty();

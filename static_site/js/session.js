@@ -10,6 +10,14 @@ export const PORTALS = {
   operador: { path: "/operadores/", label: "Operadores" },
 };
 
+// What an insurer's operator may do (the API's duties), as the portal names them.
+export const DUTY_LABELS = {
+  dictamen: "dictamen de trámites",
+  finanzas: "finanzas (facturas, pagos y liquidaciones)",
+  servicios: "servicios médicos (clínicas, agendas, recetas e incapacidades)",
+  administracion: "administración (personal, configuración, importaciones y auditoría)",
+};
+
 // Where a log-in may continue: the portals and the account page that every role has.
 const RETURN_PREFIXES = Object.values(PORTALS).map((portal) => portal.path);
 const RETURN_PAGES = ["/cuenta.html"];
