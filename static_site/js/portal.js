@@ -1,5 +1,6 @@
 // A portal's home: what a signed-in person of this portal can do, or how to get in.
 import { api } from "/js/api.js";
+import { el } from "/js/dom.js";
 import { currentSession } from "/js/session.js";
 
 const main = document.querySelector("[data-portal]");
@@ -7,6 +8,22 @@ const role = main.dataset.portal;
 const session = currentSession();
 const guest = main.querySelector("[data-guest]");
 const member = main.querySelector("[data-member]");
+
+// Every portal's home opens the same way: a guest is offered to sign in (back to this portal),
+// ahead of the page's own sign-up link if it has one; a member is greeted and offered the
+// account, with the no-duties notice (operators) between the two.
+function drawSharedEntries() {
+  const portalHome = new URL(".", location.href).pathname;
+  const signIn = el("a", { class: "button", href: `/entrar.html?siguiente=${portalHome}`, text: "Iniciar sesión" });
+  const guestActions = guest.querySelector(".actions") ?? guest.appendChild(el("p", { class: "actions" }));
+  guestActions.prepend(signIn, " ");
+  const greeting = el("p", {}, "Hola, ", el("strong", { "data-name": true }), ".");
+  const accountLink = el("a", { class: "button", href: "/cuenta.html", text: "Mi cuenta" });
+  const account = el("p", { class: "actions" }, accountLink);
+  const noDuties = member.querySelector("[data-no-duties]");
+  member.prepend(...[greeting, noDuties, account].filter(Boolean));
+}
+drawSharedEntries();
 
 // An operator sees only what their duties open; the rest of the list is hidden, not dead.
 function showDuties(duties) {
