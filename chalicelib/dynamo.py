@@ -105,6 +105,12 @@ def try_write(write: Callable[P, object], *args: P.args, **kwargs: P.kwargs) -> 
     return True
 
 
+def update_existing(model: Any, key: tuple[str, str], actions: list[Any]) -> None:
+    """Update the item of `model` at `key` with `actions`, only if it exists: a missing item
+    raises PynamoDB's `UpdateError` (its condition failed) instead of being created."""
+    model(*key).update(actions=actions, condition=model.pk.exists())
+
+
 def cancellation_codes(exc: TransactWriteError) -> list[str | None]:
     return [reason.code if reason else None for reason in exc.cancellation_reasons or []]
 

@@ -428,9 +428,10 @@ def anonymise_appointment(appointment: Appointment, erased: str) -> None:
     """The clinical record stays (clinic, doctor, service, dates); the patient's name goes."""
     from chalicelib.appointments.models import AppointmentModel
 
-    AppointmentModel(*_appointment_key(appointment.appointment_id)).update(
-        actions=[AppointmentModel.patient_name.set(erased)],
-        condition=AppointmentModel.pk.exists(),
+    dynamo.update_existing(
+        AppointmentModel,
+        _appointment_key(appointment.appointment_id),
+        [AppointmentModel.patient_name.set(erased)],
     )
 
 

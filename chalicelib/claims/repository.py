@@ -382,15 +382,16 @@ def erase_personal_fields(claim: Claim) -> None:
     history = [
         {k: v for k, v in entry.items() if k not in {"note", "actor"}} for entry in claim.history
     ]
-    ClaimModel(*_claim_key(claim.claim_id)).update(
-        actions=[
+    dynamo.update_existing(
+        ClaimModel,
+        _claim_key(claim.claim_id),
+        [
             ClaimModel.member_name.set("(eliminado)"),
             ClaimModel.condition_description.remove(),
             ClaimModel.payout_clabe.remove(),
             ClaimModel.pending_note.remove(),
             ClaimModel.history.set(history),
         ],
-        condition=ClaimModel.pk.exists(),
     )
 
 

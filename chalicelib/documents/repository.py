@@ -151,23 +151,17 @@ def create(documents: list[Document], *, max_files: int, max_bytes: int) -> None
             item = DocumentModel(
                 pk=pk,
                 sk=sk,
-                document_id=document.document_id,
-                owner_kind=document.owner_kind,
-                owner_id=document.owner_id,
-                account_id=document.account_id,
-                insurer_id=document.insurer_id,
-                uploaded_by=document.uploaded_by,
-                name=document.name,
-                doc_type=document.doc_type,
-                kind=document.kind,
-                size=document.size,
-                content_type=document.content_type,
-                object_key=document.object_key,
-                declared=_json(document.declared) if document.declared else None,
-                status=PENDING,
-                created_at=document.created_at,
                 gsi1pk=_owner_partition(owner_kind, owner_id),
                 gsi1sk=f"{document.created_at}#{document.document_id}",
+                # A new document is pending: no verdict (reasons, facts) and nobody told yet.
+                **dynamo.attributes_of(
+                    document,
+                    declared=_json(document.declared) if document.declared else None,
+                    status=PENDING,
+                    reasons=None,
+                    facts=None,
+                    owner_notified=None,
+                ),
             )
             transaction.save(item, condition=DocumentModel.pk.does_not_exist())
 

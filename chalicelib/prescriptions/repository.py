@@ -227,9 +227,10 @@ def member_sick_leaves(
 def anonymise_prescription(prescription: Prescription, erased: str) -> None:
     from chalicelib.prescriptions.models import PrescriptionModel
 
-    PrescriptionModel(*_rx_key(prescription.prescription_id)).update(
-        actions=[PrescriptionModel.patient_name.set(erased)],
-        condition=PrescriptionModel.pk.exists(),
+    dynamo.update_existing(
+        PrescriptionModel,
+        _rx_key(prescription.prescription_id),
+        [PrescriptionModel.patient_name.set(erased)],
     )
 
 
@@ -254,9 +255,10 @@ def anonymise_sick_leave(sick_leave: SickLeave, erased: str) -> None:
     then no longer verifies, which is right: nobody should present it any more)."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    SickLeaveModel(*_sl_key(sick_leave.sick_leave_id)).update(
-        actions=[SickLeaveModel.patient_name.set(erased), SickLeaveModel.nss.set(erased)],
-        condition=SickLeaveModel.pk.exists(),
+    dynamo.update_existing(
+        SickLeaveModel,
+        _sl_key(sick_leave.sick_leave_id),
+        [SickLeaveModel.patient_name.set(erased), SickLeaveModel.nss.set(erased)],
     )
 
 
