@@ -2,6 +2,7 @@
 // waiting for a document's verdict, previews and the document list.
 import { api } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
+import { dateTime } from "/js/format.js";
 
 export const TYPE_LABELS = {
   reembolso: "Reembolso",
@@ -49,6 +50,26 @@ export function claimTitle(claim) {
   const type = TYPE_LABELS[claim.type] || claim.type;
   const subtype = claim.subtype ? ` · ${SUBTYPE_LABELS[claim.subtype] || claim.subtype}` : "";
   return `${type}${subtype}`;
+}
+
+// A claim's summary as the <dt>/<dd> pairs of a `dl.data`, the same on both portals; each
+// portal words the type, the payout account, the elapsed time and the due date its own way,
+// given as [term, text] (each <dd> keeps its data-* name: data-type, data-clabe…).
+export function claimSummary(claim, { type, clabe, elapsed, due }) {
+  const relationship = RELATIONSHIP_LABELS[claim.relationship] || claim.relationship;
+  const condition = claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—");
+  const rows = [
+    ["type", ["Trámite", type]],
+    ["member", ["Persona afectada", `${claim.member_name} (${relationship})`]],
+    ["coverage", ["Cobertura", COVERAGE_LABELS[claim.coverage] || claim.coverage]],
+    ["condition", ["Padecimiento", condition]],
+    ["hospital", ["Hospital", claim.hospital_name || "—"]],
+    ["clabe", ["Cuenta de pago", clabe]],
+    ["registered", ["Registrado", dateTime(claim.registered_at)]],
+    ["elapsed", elapsed],
+    ["due", due],
+  ];
+  return rows.flatMap(([name, [term, text]]) => [el("dt", { text: term }), el("dd", { [`data-${name}`]: true, text })]);
 }
 
 // The document once the pipeline has judged it (or as it is after `seconds`).

@@ -2,8 +2,7 @@
 // answer to a request for pending documents (new uploads and observations).
 import { api, showError } from "/js/api.js";
 import {
-  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
-  uploadClaimFile,
+  STATUS_LABELS, claimSummary, claimTitle, documentItem, statusBadge, uploadClaimFile,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
@@ -67,16 +66,13 @@ function render() {
   document.querySelector("[data-status]").replaceChildren(statusBadge(claim.status));
   set("[data-folio-line]", `Actualizado ${dateTime(claim.updated_at)}`);
   set("[data-stage-description]", claim.stage_description);
-  set("[data-type]", `${claimTitle(claim)} (${claim.stage === "inicial" ? "inicial" : "complemento"})`);
-  set("[data-member]", `${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship})`);
-  set("[data-coverage]", COVERAGE_LABELS[claim.coverage] || claim.coverage);
-  set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
-  set("[data-hospital]", claim.hospital_name || "—");
-  set("[data-clabe]", claim.payout_clabe_masked ? `CLABE ${claim.payout_clabe_masked}` : "—");
-  set("[data-registered]", dateTime(claim.registered_at));
-  set("[data-elapsed]", claim.elapsed_business_hours === null ? "—"
-    : `${claim.elapsed_business_hours} horas hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)`);
-  set("[data-due]", claim.estimated_response_date ? longDate(claim.estimated_response_date) : "—");
+  document.querySelector("[data-claim-summary]").replaceChildren(...claimSummary(claim, {
+    type: `${claimTitle(claim)} (${claim.stage === "inicial" ? "inicial" : "complemento"})`,
+    clabe: claim.payout_clabe_masked ? `CLABE ${claim.payout_clabe_masked}` : "—",
+    elapsed: ["Tiempo transcurrido", claim.elapsed_business_hours === null ? "—"
+      : `${claim.elapsed_business_hours} horas hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)`],
+    due: ["Respuesta estimada", claim.estimated_response_date ? longDate(claim.estimated_response_date) : "—"],
+  }));
   document.querySelector("[data-summary]").hidden = false;
   const draft = claim.status === "borrador";
   document.querySelector("[data-continue]").hidden = !draft;

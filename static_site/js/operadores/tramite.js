@@ -2,7 +2,7 @@
 // the history, and the transitions the status machine allows, with a note.
 import { api, showError } from "/js/api.js";
 import {
-  COVERAGE_LABELS, RELATIONSHIP_LABELS, STATUS_LABELS, claimTitle, documentItem, statusBadge,
+  STATUS_LABELS, claimSummary, claimTitle, documentItem, statusBadge,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
@@ -22,15 +22,13 @@ function set(selector, text) {
 function render() {
   set("[data-title]", `Trámite ${claim.folio}`);
   document.querySelector("[data-status]").replaceChildren(statusBadge(claim.status));
-  set("[data-type]", `${claimTitle(claim)} (${claim.stage})`);
-  set("[data-member]", `${claim.member_name} (${RELATIONSHIP_LABELS[claim.relationship] || claim.relationship})`);
-  set("[data-coverage]", COVERAGE_LABELS[claim.coverage] || claim.coverage);
-  set("[data-condition]", claim.condition_description || (claim.condition_pending ? "Padecimiento pendiente" : "—"));
-  set("[data-hospital]", claim.hospital_name || "—");
-  set("[data-clabe]", claim.payout_clabe_masked || "—");
-  set("[data-registered]", dateTime(claim.registered_at));
-  set("[data-elapsed]", claim.elapsed_business_hours === null ? "—" : `${claim.elapsed_business_hours} h (meta: ${claim.service_level_hours} h)`);
-  set("[data-due]", longDate(claim.estimated_response_date));
+  document.querySelector("[data-claim-summary]").replaceChildren(...claimSummary(claim, {
+    type: `${claimTitle(claim)} (${claim.stage})`,
+    clabe: claim.payout_clabe_masked || "—",
+    elapsed: ["Horas hábiles", claim.elapsed_business_hours === null ? "—"
+      : `${claim.elapsed_business_hours} h (meta: ${claim.service_level_hours} h)`],
+    due: ["Respuesta comprometida", longDate(claim.estimated_response_date)],
+  }));
   document.querySelector("[data-summary]").hidden = false;
 
   const base = `/v1/operator/claims/${claim.id}/documents`;
