@@ -115,18 +115,25 @@ def verify_url(sick_leave: SickLeave) -> str | None:
     return f"{get_settings().site_url}/verificar.html?{query}"
 
 
+def _certificate_fields(sick_leave: SickLeave) -> dict[str, Any]:
+    """What a sick leave's answer and its sealed certificate both show of it."""
+    return {
+        "patient_name": sick_leave.patient_name,
+        "kind": sick_leave.kind,
+        "start_date": date.fromisoformat(sick_leave.start_date),
+        "end_date": date.fromisoformat(sick_leave.end_date),
+        "days": sick_leave.days,
+        "doctor": sick_leave.doctor,
+        "clinic": sick_leave.clinic,
+    }
+
+
 def _sick_leave_out(sick_leave: SickLeave) -> SickLeaveOut:
     return SickLeaveOut(
         id=sick_leave.sick_leave_id,
         status=sick_leave.status,  # type: ignore[arg-type]  # one of the API's values
         patient_id=sick_leave.patient_id,
-        patient_name=sick_leave.patient_name,
-        kind=sick_leave.kind,  # type: ignore[arg-type]
-        start_date=date.fromisoformat(sick_leave.start_date),
-        end_date=date.fromisoformat(sick_leave.end_date),
-        days=sick_leave.days,
-        doctor=sick_leave.doctor,
-        clinic=sick_leave.clinic,
+        **_certificate_fields(sick_leave),
         issued_at=datetime.fromisoformat(sick_leave.issued_at),
         authorized_at=(
             datetime.fromisoformat(sick_leave.authorized_at) if sick_leave.authorized_at else None
@@ -316,14 +323,8 @@ def verify(sick_leave_id: str, given_seal: str) -> Verification:
         ),
         certificate=SealedCertificate(
             id=sick_leave.sick_leave_id,
-            patient_name=sick_leave.patient_name,
             nss_masked=mask_nss(sick_leave.nss),
-            kind=sick_leave.kind,  # type: ignore[arg-type]
-            start_date=date.fromisoformat(sick_leave.start_date),
-            end_date=date.fromisoformat(sick_leave.end_date),
-            days=sick_leave.days,
-            doctor=sick_leave.doctor,
-            clinic=sick_leave.clinic,
+            **_certificate_fields(sick_leave),
             authorized_at=datetime.fromisoformat(sick_leave.authorized_at),
         ),
     )
