@@ -7,10 +7,12 @@ to be kept ("clinical", "fiscal"); the insurer's retention settings say for how 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 CLINICAL = "clinical"  # the clinical file: claims' medical documents, prescriptions
 FISCAL = "fiscal"  # CFDI invoices, payments and what proves them
@@ -67,3 +69,17 @@ class Retention:
 
     def keeps(self, category: str, last_activity: str | None) -> bool:
         return self.until(category, last_activity) is not None
+
+
+def purge_each(
+    ids: Iterable[str], get: Callable[[str], T | None], delete: Callable[[T], Any]
+) -> int:
+    """Delete each kept record `get` still finds by id, for a context's `purge_retained`;
+    the number deleted. Repeatable: a record already gone is skipped."""
+    purged = 0
+    for record_id in ids:
+        record = get(record_id)
+        if record is not None:
+            delete(record)
+            purged += 1
+    return purged

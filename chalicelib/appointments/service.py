@@ -49,7 +49,14 @@ from chalicelib.config import get_settings
 from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
-from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention
+from chalicelib.personal_data import (
+    CLINICAL,
+    ERASED,
+    PersonalData,
+    Retained,
+    Retention,
+    purge_each,
+)
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import Booker, Member
 
@@ -414,9 +421,4 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
 def purge_retained(ids: list[str]) -> int:
     """Delete the appointments a deletion kept, once the clinical file's period ended (by id:
     the account is anonymised by then). Repeatable: an id already gone counts nothing."""
-    purged = 0
-    for appointment_id in ids:
-        if appointment := repository.get_appointment(appointment_id):
-            repository.delete_appointment(appointment)
-            purged += 1
-    return purged
+    return purge_each(ids, repository.get_appointment, repository.delete_appointment)

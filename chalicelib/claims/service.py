@@ -50,7 +50,14 @@ from chalicelib.claims.review import (
 )
 from chalicelib.claims.tracking import list_claims, read_claim
 from chalicelib.documents.service import DocumentOwner
-from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained, Retention
+from chalicelib.personal_data import (
+    CLINICAL,
+    FISCAL,
+    PersonalData,
+    Retained,
+    Retention,
+    purge_each,
+)
 
 __all__ = [
     "COMPLAINTS_ADDRESS",
@@ -141,10 +148,4 @@ def erase_personal_data(account_id: str, retention: Retention | None = None) -> 
 def purge_retained(claim_ids: list[str]) -> int:
     """Delete the claims a deletion kept for their folio, once the period ended (by id: the
     account is anonymised by then). Repeatable: a claim already gone is skipped."""
-    purged = 0
-    for claim_id in claim_ids:
-        claim = repository.get(claim_id)
-        if claim is not None:
-            repository.delete_claim(claim)
-            purged += 1
-    return purged
+    return purge_each(claim_ids, repository.get, repository.delete_claim)

@@ -37,7 +37,14 @@ from chalicelib.payments.scheduled import (
     expire_references,
     remind_due,
 )
-from chalicelib.personal_data import ERASED, FISCAL, PersonalData, Retained, Retention
+from chalicelib.personal_data import (
+    ERASED,
+    FISCAL,
+    PersonalData,
+    Retained,
+    Retention,
+    purge_each,
+)
 
 __all__ = [
     "CARD_URL_TTL",
@@ -120,10 +127,4 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
 def purge_retained(membership_ids: list[str]) -> int:
     """Delete the memberships (with their payments) a deletion kept, once their fiscal
     period ended (by id: the account is anonymised by then). Repeatable."""
-    purged = 0
-    for membership_id in membership_ids:
-        found = repo.get_membership(membership_id)
-        if found is not None:
-            repo.delete_membership(found)
-            purged += 1
-    return purged
+    return purge_each(membership_ids, repo.get_membership, repo.delete_membership)
