@@ -29,6 +29,49 @@ def check_regime(provider: accounts.ProviderFacts) -> None:
         ) from None
 
 
+def new_order(
+    principal: Principal,
+    provider: accounts.ProviderFacts,
+    insurer_id: str,
+    item: s.DigitalOrderIn | s.TraditionalOrderIn,
+    *,
+    order_id: str,
+    kind: str,
+    amount: int,
+    coinsurance: int,
+    created_at: str,
+    iva_taxed: bool = False,
+    insured_signed: bool = False,
+    doctor_signed: bool = False,
+    format_document_ids: list[str] | None = None,
+    format_status: str | None = None,
+) -> CareOrder:
+    """A registered care order of `provider` loaded by `principal`, from what a digital and a
+    traditional order's form both give (the patient's name upper-cased, spaces folded)."""
+    return CareOrder(
+        order_id=order_id,
+        provider_id=provider.account_id,
+        insurer_id=insurer_id,
+        kind=kind,
+        account_number=item.account_number,
+        patient_name=" ".join(item.patient_name.upper().split()),
+        service=item.service,
+        service_date=item.date.isoformat(),
+        amount=amount,
+        coinsurance=coinsurance,
+        iva_taxed=iva_taxed,
+        regime=provider.fiscal_regime,
+        jalisco_cedular=provider.jalisco_cedular,
+        insured_signed=insured_signed,
+        doctor_signed=doctor_signed,
+        status="registrada",
+        loaded_by=principal.account_id,
+        created_at=created_at,
+        format_document_ids=format_document_ids or [],
+        format_status=format_status,
+    )
+
+
 def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.CareOrdersOut:
     """An operator loads digital care orders of its insurer for a provider (all or none)."""
     require_insurer(principal, body.insurer_id)
@@ -61,25 +104,19 @@ def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.Car
                 ],
             )
         orders.append(
-            CareOrder(
+            new_order(
+                principal,
+                provider,
+                body.insurer_id,
+                item,
                 order_id=str(uuid.uuid4()),
-                provider_id=provider.account_id,
-                insurer_id=body.insurer_id,
                 kind="digital",
-                account_number=item.account_number,
-                patient_name=" ".join(item.patient_name.upper().split()),
-                service=item.service,
-                service_date=item.date.isoformat(),
                 amount=amount,
                 coinsurance=coinsurance,
+                created_at=now,
                 iva_taxed=item.iva_taxed,
-                regime=provider.fiscal_regime,
-                jalisco_cedular=provider.jalisco_cedular,
                 insured_signed=item.insured_signature,
                 doctor_signed=item.doctor_signature,
-                status="registrada",
-                loaded_by=principal.account_id,
-                created_at=now,
             )
         )
     repository.create_orders(orders)

@@ -16,8 +16,7 @@ from chalicelib.observability import logger
 from chalicelib.policies import service as policies
 from chalicelib.providers import access, presentation, repository
 from chalicelib.providers import schemas as s
-from chalicelib.providers.care_orders import check_regime
-from chalicelib.providers.repository import CareOrder
+from chalicelib.providers.care_orders import check_regime, new_order
 
 FORMAT_NAME: Final = "orden-de-atencion.pdf"
 TRADITIONAL_PARTS: Final = ("carta", "estado_cuenta", "constancia_fiscal")
@@ -63,24 +62,15 @@ def register_traditional_order(
                 f"«{spec.name}» debe ser un PDF.", code="file_type_not_allowed"
             )
     slots = documents.create_slots(owner, specs, principal.account_id)
-    order = CareOrder(
+    order = new_order(
+        principal,
+        provider,
+        body.insurer_id,
+        body,
         order_id=order_id,
-        provider_id=provider.account_id,
-        insurer_id=body.insurer_id,
         kind="tradicional",
-        account_number=body.account_number,
-        patient_name=" ".join(body.patient_name.upper().split()),
-        service=body.service,
-        service_date=body.date.isoformat(),
         amount=amount,
         coinsurance=coinsurance,
-        iva_taxed=False,
-        regime=provider.fiscal_regime,
-        jalisco_cedular=provider.jalisco_cedular,
-        insured_signed=False,
-        doctor_signed=False,
-        status="registrada",
-        loaded_by=principal.account_id,
         created_at=clock.iso(clock.now()),
         format_document_ids=[slot.document_id for slot in slots],
         format_status="pendiente",
