@@ -66,28 +66,21 @@ def reactivate(body: Reactivation) -> Accepted:
     ) != registry.normalize_serial(body.credential_serial):
         return messages.ACCEPTED
     if account.status != "pendiente":
-        messages.send(
-            [
-                messages.already_registered(
-                    new_email, "afiliado", "El número de afiliación ya se encuentra registrado."
-                )
-            ]
-        )
-        return messages.ACCEPTED
+        return _already_registered(new_email, "El número de afiliación ya se encuentra registrado.")
     if new_email != account.email:
         try:
             repository.change_email(account, new_email, [])
         except repository.AlreadyExists:
-            messages.send(
-                [
-                    messages.already_registered(
-                        new_email, "afiliado", "Este correo ya tiene una cuenta."
-                    )
-                ]
-            )
-            return messages.ACCEPTED
+            return _already_registered(new_email, "Este correo ya tiene una cuenta.")
         account.email = new_email
     messages.issue_activation(account)
+    return messages.ACCEPTED
+
+
+def _already_registered(email: str, reason: str) -> Accepted:
+    """Tell the given address why the affiliate's account was not reactivated; the answer is
+    the usual acceptance, so the form reveals nothing."""
+    messages.send([messages.already_registered(email, "afiliado", reason)])
     return messages.ACCEPTED
 
 
