@@ -586,38 +586,66 @@ OPERATOR_ROUTE = {
 Factory = Callable[[World], Case]
 
 
+def _sec_case(
+    w: World,
+    role: str,
+    params: dict[str, str],
+    secrets: list[str],
+    *,
+    other_role: Actor | None = None,
+) -> Case:
+    """A route of `role` ("insured", "affiliate" or "provider") on a resource one of SEC's owns:
+    another of that role is told it does not exist; someone of another role (by default an
+    affiliate for the insured, else an insured) and both insurers' operators are refused."""
+    if role == "insured":
+        owner, same_role = w.insured_a[0], w.insured_b
+        other_role = other_role or w.affiliate_b
+    elif role == "affiliate":
+        owner, same_role = w.affiliate_a[0], w.affiliate_b
+        other_role = other_role or w.insured_b
+    else:
+        owner, same_role = w.provider_cl, w.provider_b
+        other_role = other_role or w.insured_b
+    # other_insurer: ADN's operator.
+    case = Case(params, owner, same_role, other_role, w.operator_adn, secrets)
+    case.insurer_operator = w.operator_sec
+    return case
+
+
+def _operator_case(
+    owner: Actor,
+    other_insurer: Actor,
+    other_role: Actor,
+    params: dict[str, str],
+    secrets: list[str],
+) -> Case:
+    """A route under /v1/operator/ on a resource of `owner`'s insurer: the other insurer's
+    operator (tried as the same role and as another insurer) is told it does not exist and
+    `other_role` has the wrong role (OPERATOR_ROUTE)."""
+    # Case's first fields in order: params, owner, same_role, other_role, other_insurer, secrets.
+    case = Case(params, owner, other_insurer, other_role, other_insurer, secrets)
+    case.expected = OPERATOR_ROUTE
+    return case
+
+
 def _claim(w: World) -> Case:
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"claim_id": w.claim["id"]},
-        owner=w.insured_a[0],
-        same_role=w.insured_b,
-        other_role=w.affiliate_b,
-        other_insurer=w.operator_adn,
-        secrets=w.claim_secrets(),
-    )
+    return _sec_case(w, "insured", {"claim_id": w.claim["id"]}, w.claim_secrets())
 
 
 def _document(w: World) -> Case:
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"document_id": w.claim["document_id"]},
-        owner=w.insured_a[0],
-        same_role=w.insured_b,
-        other_role=w.provider_b,
-        other_insurer=w.operator_adn,
-        secrets=w.claim_secrets(),
-        # Documents belong to insured, providers and operators (their uploads) alike: the route
-        # is open to every role and someone else's document is simply not found, even by the
-        # operator of its insurer (who reads claims' files through the audited operator route).
-        expected={
-            "insurer_operator": 404,
-            "same_role": 404,
-            "other_role": 404,
-            "other_insurer_operator": 404,
-            "anonymous": 401,
-        },
-    )
+    params = {"document_id": w.claim["document_id"]}
+    case = _sec_case(w, "insured", params, w.claim_secrets(), other_role=w.provider_b)
+    # Documents belong to insured, providers and operators (their uploads) alike: the route
+    # is open to every role and someone else's document is simply not found, even by the
+    # operator of its insurer (who reads claims' files through the audited operator route).
+    case.expected = {
+        "insurer_operator": 404,
+        "same_role": 404,
+        "other_role": 404,
+        "other_insurer_operator": 404,
+        "anonymous": 401,
+    }
+    return case
 
 
 def _download(w: World) -> Case:
@@ -666,29 +694,17 @@ def _notification(w: World) -> Case:
         items = w.ok("GET", "/v1/notifications", w.insured_a[0])["items"]
         return [n for n in items if n["id"] == notification_id]
 
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"notification_id": notification_id},
-        owner=w.insured_a[0],
-        same_role=w.insured_b,
-        other_role=w.affiliate_b,
-        other_insurer=w.operator_adn,
-        secrets=[notification_id, w.claim["id"], w.claim["name"]],
-        snapshot=unread,
-    )
+    secrets = [notification_id, w.claim["id"], w.claim["name"]]
+    case = _sec_case(w, "insured", {"notification_id": notification_id}, secrets)
+    case.snapshot = unread
+    return case
 
 
 def _operator_claim(w: World) -> Case:
     folio = w.folio()
-    return Case(
-        expected=OPERATOR_ROUTE,
-        params={"claim_id": w.claim["id"]},
-        owner=w.operator_sec,
-        same_role=w.operator_adn,
-        other_role=w.insured_b,
-        other_insurer=w.operator_adn,
-        secrets=[*w.claim_secrets(), folio],
-    )
+    params = {"claim_id": w.claim["id"]}
+    secrets = [*w.claim_secrets(), folio]
+    return _operator_case(w.operator_sec, w.operator_adn, w.insured_b, params, secrets)
 
 
 def _operator_claim_download(w: World) -> Case:
@@ -741,20 +757,17 @@ def _invoice(w: World) -> Case:
 
 def _invoice_payment(w: World) -> Case:
     invoice = w.invoice
-    return Case(
-        expected=OPERATOR_ROUTE,
-        params={"invoice_id": invoice["id"]},
-        owner=w.operator_sec,
-        same_role=w.operator_adn,
-        other_role=w.provider_a[0],  # even the invoice's own provider cannot record a payment
-        other_insurer=w.operator_adn,
-        secrets=w.invoice_secrets(),
-        body={
-            "amount": invoice["invoice"]["total"],
-            "paid_on": datetime.now(UTC).date().isoformat(),
-        },
-        snapshot=w.invoice_view,
+    # Even the invoice's own provider cannot record a payment.
+    params = {"invoice_id": invoice["id"]}
+    case = _operator_case(
+        w.operator_sec, w.operator_adn, w.provider_a[0], params, w.invoice_secrets()
     )
+    case.body = {
+        "amount": invoice["invoice"]["total"],
+        "paid_on": datetime.now(UTC).date().isoformat(),
+    }
+    case.snapshot = w.invoice_view
+    return case
 
 
 def _payment_complement(w: World) -> Case:
@@ -770,15 +783,7 @@ def _payment_complement(w: World) -> Case:
 
 
 def _membership(w: World) -> Case:
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"membership_id": w.membership["id"]},
-        owner=w.affiliate_a[0],
-        same_role=w.affiliate_b,
-        other_role=w.insured_b,
-        other_insurer=w.operator_adn,
-        secrets=w.membership["secrets"],
-    )
+    return _sec_case(w, "affiliate", {"membership_id": w.membership["id"]}, w.membership["secrets"])
 
 
 def _payment_reference(w: World) -> Case:
@@ -809,29 +814,15 @@ def _card_payment(w: World) -> Case:
 
 
 def _appointment(w: World) -> Case:
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"appointment_id": w.appointment},
-        owner=w.affiliate_a[0],
-        same_role=w.affiliate_b,
-        other_role=w.insured_b,
-        other_insurer=w.operator_adn,
-        secrets=[w.appointment, f"DR. BARRIDO {w.tag}"],
-        snapshot=w.appointment_view,
-    )
+    secrets = [w.appointment, f"DR. BARRIDO {w.tag}"]
+    case = _sec_case(w, "affiliate", {"appointment_id": w.appointment}, secrets)
+    case.snapshot = w.appointment_view
+    return case
 
 
 def _certificate(w: World) -> Case:
     leave = w.sealed_sick_leave
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"sick_leave_id": leave["id"]},
-        owner=w.affiliate_a[0],
-        same_role=w.affiliate_b,
-        other_role=w.insured_b,
-        other_insurer=w.operator_adn,
-        secrets=w.sick_leave_secrets(leave),
-    )
+    return _sec_case(w, "affiliate", {"sick_leave_id": leave["id"]}, w.sick_leave_secrets(leave))
 
 
 def _verify(w: World) -> Case:
@@ -847,41 +838,23 @@ def _verify(w: World) -> Case:
 
 def _authorize(w: World) -> Case:
     leave = w.issued_sick_leave
-    return Case(
-        expected=OPERATOR_ROUTE,
-        params={"sick_leave_id": leave["id"]},
-        owner=w.operator_sec,
-        same_role=w.operator_adn,
-        other_role=w.affiliate_a[0],  # not even the patient
-        # The worker is an affiliate of SEC's plan: ADN's operator is told it does not exist.
-        other_insurer=w.operator_adn,
-        secrets=w.sick_leave_secrets(leave),
-        snapshot=w.my_sick_leaves,
-    )
+    # The worker is an affiliate of SEC's plan: ADN's operator is told it does not exist, and
+    # the other role is not even the patient.
+    params = {"sick_leave_id": leave["id"]}
+    secrets = w.sick_leave_secrets(leave)
+    case = _operator_case(w.operator_sec, w.operator_adn, w.affiliate_a[0], params, secrets)
+    case.snapshot = w.my_sick_leaves
+    return case
 
 
 def _settlement(w: World) -> Case:
-    return Case(
-        insurer_operator=w.operator_sec,
-        params={"folio": w.settlement["folio"]},
-        owner=w.provider_cl,
-        same_role=w.provider_b,
-        other_role=w.insured_b,
-        other_insurer=w.operator_adn,
-        secrets=[w.settlement["folio"], w.settlement["total"], "CENTRO MEDICO DEMO"],
-    )
+    secrets = [w.settlement["folio"], w.settlement["total"], "CENTRO MEDICO DEMO"]
+    return _sec_case(w, "provider", {"folio": w.settlement["folio"]}, secrets)
 
 
 def _run(w: World) -> Case:
-    return Case(
-        expected=OPERATOR_ROUTE,
-        params={"run_id": w.run_id},
-        owner=w.operator_sec,
-        same_role=w.operator_adn,
-        other_role=w.provider_cl,
-        other_insurer=w.operator_adn,
-        secrets=[w.run_id],
-    )
+    params = {"run_id": w.run_id}
+    return _operator_case(w.operator_sec, w.operator_adn, w.provider_cl, params, [w.run_id])
 
 
 def _my_data_request(w: World) -> Case:
@@ -905,15 +878,10 @@ def _my_data_request(w: World) -> Case:
 
 
 def _operator_data_request(w: World) -> Case:
-    return Case(
-        expected=OPERATOR_ROUTE,
-        params={"request_id": w.data_request},
-        owner=w.operator_adn,
-        same_role=w.operator_sec,
-        other_role=w.insured_adn,  # not even the person who asked
-        other_insurer=w.operator_sec,
-        secrets=[w.data_request],
-    )
+    # The other role is not even the person who asked.
+    params = {"request_id": w.data_request}
+    secrets = [w.data_request]
+    return _operator_case(w.operator_adn, w.operator_sec, w.insured_adn, params, secrets)
 
 
 def _data_request_decision(w: World) -> Case:
