@@ -72,6 +72,15 @@ export function claimSummary(claim, { type, clabe, elapsed, due }) {
   return rows.flatMap(([name, [term, text]]) => [el("dt", { text: term }), el("dd", { [`data-${name}`]: true, text })]);
 }
 
+// One step of a claim's history timeline: the status, when, who (each portal names the
+// operator's side and the insured's side its own way) and the note, if any.
+export function historyItem(entry, { operator, insured }) {
+  return el("li", { class: `timeline-item timeline-${entry.to}` },
+    el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
+    el("span", { class: "meta", text: ` · ${dateTime(entry.at)} · ${entry.by === "operador" ? operator : insured}` }),
+    entry.note ? el("p", { text: entry.note }) : null);
+}
+
 // The document once the pipeline has judged it (or as it is after `seconds`).
 export async function waitForVerdict(documentId, seconds = 60) {
   const deadline = Date.now() + seconds * 1000;

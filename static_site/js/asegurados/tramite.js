@@ -2,7 +2,7 @@
 // answer to a request for pending documents (new uploads and observations).
 import { api, showError } from "/js/api.js";
 import {
-  STATUS_LABELS, claimSummary, claimTitle, documentItem, statusBadge, uploadClaimFile,
+  claimSummary, claimTitle, documentItem, historyItem, statusBadge, uploadClaimFile,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
@@ -93,10 +93,7 @@ function render() {
   document.querySelector("[data-docs-section]").hidden = claim.documents.length === 0;
 
   const history = document.querySelector("[data-history]");
-  history.replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
-    el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
-    el("span", { class: "meta", text: ` · ${dateTime(entry.at)} · ${entry.by === "operador" ? "Aseguradora" : "Tú"}` }),
-    entry.note ? el("p", { text: entry.note }) : null)));
+  history.replaceChildren(...claim.history.map((entry) => historyItem(entry, { operator: "Aseguradora", insured: "Tú" })));
   document.querySelector("[data-history-section]").hidden = false;
 }
 

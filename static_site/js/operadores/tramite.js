@@ -2,10 +2,10 @@
 // the history, and the transitions the status machine allows, with a note.
 import { api, showError } from "/js/api.js";
 import {
-  STATUS_LABELS, claimSummary, claimTitle, documentItem, statusBadge,
+  STATUS_LABELS, claimSummary, claimTitle, documentItem, historyItem, statusBadge,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
-import { dateTime, longDate } from "/js/format.js";
+import { longDate } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
@@ -45,10 +45,8 @@ function render() {
       el("input", { type: "checkbox", name: "requested", value: kind.doc_type }), ` ${kind.name}`)));
   toggleRequested();
 
-  document.querySelector("[data-history]").replaceChildren(...claim.history.map((entry) => el("li", { class: `timeline-item timeline-${entry.to}` },
-    el("strong", { text: STATUS_LABELS[entry.to] || entry.to_label }),
-    el("span", { class: "meta", text: ` · ${dateTime(entry.at)} · ${entry.by === "operador" ? "Operador" : "Asegurado"}` }),
-    entry.note ? el("p", { text: entry.note }) : null)));
+  document.querySelector("[data-history]").replaceChildren(...claim.history.map((entry) =>
+    historyItem(entry, { operator: "Operador", insured: "Asegurado" })));
 }
 
 function toggleRequested() {
