@@ -49,14 +49,7 @@ from chalicelib.config import get_settings
 from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
-from chalicelib.personal_data import (
-    CLINICAL,
-    ERASED,
-    PersonalData,
-    Retained,
-    Retention,
-    purge_each,
-)
+from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention, purge_each
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import Booker, Member
 

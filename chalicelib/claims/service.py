@@ -50,14 +50,7 @@ from chalicelib.claims.review import (
 )
 from chalicelib.claims.tracking import list_claims, read_claim
 from chalicelib.documents.service import DocumentOwner
-from chalicelib.personal_data import (
-    CLINICAL,
-    FISCAL,
-    PersonalData,
-    Retained,
-    Retention,
-    purge_each,
-)
+from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained, Retention, purge_each
 
 __all__ = [
     "COMPLAINTS_ADDRESS",

@@ -37,14 +37,7 @@ from chalicelib.payments.scheduled import (
     expire_references,
     remind_due,
 )
-from chalicelib.personal_data import (
-    ERASED,
-    FISCAL,
-    PersonalData,
-    Retained,
-    Retention,
-    purge_each,
-)
+from chalicelib.personal_data import ERASED, FISCAL, PersonalData, Retained, Retention, purge_each
 
 __all__ = [
     "CARD_URL_TTL",

@@ -333,6 +333,17 @@ def verify(sick_leave_id: str, given_seal: str) -> Verification:
 # --- privacy rights (ARCO) ------------------------------------------------------------------
 
 
+def _all_sick_leaves(member_id: str) -> list[SickLeave]:
+    """Every sick leave issued to the member, read page by page."""
+    leaves: list[SickLeave] = []
+    cursor: Any = None
+    while True:
+        more, cursor = repository.member_sick_leaves(member_id, 100, cursor)
+        leaves += more
+        if not cursor:
+            return leaves
+
+
 def personal_data(account_id: str) -> PersonalData:
     """The prescriptions of the affiliate's nucleus and the affiliate's own sick leaves."""
     from dataclasses import asdict
@@ -342,18 +353,13 @@ def personal_data(account_id: str) -> PersonalData:
     except errors.DomainError:
         return PersonalData("recetas_e_incapacidades", {})
     recipes: list[Prescription] = []
-    leaves: list[SickLeave] = []
     cursor: Any = None
     while True:
         page, cursor = repository.nucleus_prescriptions(who.nucleus, 100, cursor)
         recipes += page
         if not cursor:
             break
-    while True:
-        more, cursor = repository.member_sick_leaves(who.self_id, 100, cursor)
-        leaves += more
-        if not cursor:
-            break
+    leaves = _all_sick_leaves(who.self_id)
     dates = [p.date for p in recipes] + [s.issued_at for s in leaves]
     return PersonalData(
         "recetas_e_incapacidades",
@@ -378,13 +384,7 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
         return []
     data = personal_data(account_id)
     recipes = [r for r in data.records.get("recetas", []) if r["patient_id"] == who.self_id]
-    leaves: list[SickLeave] = []
-    cursor: Any = None
-    while True:
-        more, cursor = repository.member_sick_leaves(who.self_id, 100, cursor)
-        leaves += more
-        if not cursor:
-            break
+    leaves = _all_sick_leaves(who.self_id)
     last = max([*(r["date"] for r in recipes), *(s.issued_at for s in leaves)], default=None)
     keep = retention.keeps(CLINICAL, last)
     for record in recipes:
