@@ -7,9 +7,11 @@ en_revision → aprobado | rechazado; aprobado → pagado (reembolso, menores) o
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from chalicelib import errors
 
-STATUSES = (
+Status = Literal[
     "borrador",
     "registrado",
     "en_revision",
@@ -18,7 +20,8 @@ STATUSES = (
     "rechazado",
     "pagado",
     "autorizado",
-)
+]
+STATUSES: tuple[str, ...] = get_args(Status)
 FINAL = frozenset({"rechazado", "pagado", "autorizado"})
 IN_PROGRESS = ("registrado", "en_revision", "pendiente_documentos", "aprobado")
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from chalicelib.claims.machine import Status
 from chalicelib.documents import limits
 from chalicelib.documents.schemas import DocumentOut, FileIn
 from chalicelib.schema import MultiLine, Page, Schema, SingleLine
@@ -14,16 +15,6 @@ Coverage = Literal["gmm_mayores", "gmm_menores"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
 Subtype = Literal["cirugia", "medicamentos", "quimioterapia", "estudio", "terapias"]
 Stage = Literal["inicial", "complemento"]
-Status = Literal[
-    "borrador",
-    "registrado",
-    "en_revision",
-    "pendiente_documentos",
-    "aprobado",
-    "rechazado",
-    "pagado",
-    "autorizado",
-]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 Note = MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]]
