@@ -152,6 +152,11 @@ class SlotProblem(Exception):
         self.message = message
         self.details = details
 
+    @classmethod
+    def of_all_files(cls, code: str, message: str) -> SlotProblem:
+        """A limit the files break together, told on the `files` field with the same code."""
+        return cls(code, message, [ErrorDetail("files", code, message)])
+
 
 def kind_for(owner: DocumentOwner, doc_type: str, extension: str) -> str | None:
     """Validation kind of a file of `doc_type` with `extension` on `owner`; None: not allowed."""
@@ -233,9 +238,7 @@ def plan_files(
             f"Se permiten como máximo {limits.MAX_FILES_PER_OWNER} archivos; ya hay "
             f"{existing_files} y quieres agregar {len(files)}. Puedes agregar {room} más."
         )
-        raise SlotProblem(
-            "too_many_files", message, [ErrorDetail("files", "too_many_files", message)]
-        )
+        raise SlotProblem.of_all_files("too_many_files", message)
     total_bytes = existing_bytes + sum(spec.size for spec in files)
     if total_bytes > limits.MAX_BYTES_PER_OWNER:
         room = max(0, limits.MAX_BYTES_PER_OWNER - existing_bytes)
@@ -243,9 +246,7 @@ def plan_files(
             f"Los archivos suman {_mib(total_bytes)} MB con los que ya subiste; el máximo es "
             f"{_mib(limits.MAX_BYTES_PER_OWNER)} MB. Quedan {_mib(room)} MB disponibles."
         )
-        raise SlotProblem(
-            "upload_too_large", message, [ErrorDetail("files", "upload_too_large", message)]
-        )
+        raise SlotProblem.of_all_files("upload_too_large", message)
     return planned
 
 
