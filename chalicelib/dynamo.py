@@ -168,10 +168,14 @@ def record_from(record_type: type[R], item: object, **converted: Any) -> R:
     return record_type(**read, **converted)
 
 
-def attributes_of(record: DataclassInstance, **converted: Any) -> dict[str, Any]:
+def attributes_of(
+    record: DataclassInstance, *, omit: tuple[str, ...] = (), **converted: Any
+) -> dict[str, Any]:
     """A dataclass record's fields by name, for a model whose attributes bear the same names,
-    but for the `converted` ones, given as the model stores them."""
-    return {f.name: getattr(record, f.name) for f in fields(record)} | converted
+    but for the `converted` ones, given as the model stores them, and the `omit` ones, which
+    the model does not store (the item's key or an index tells them)."""
+    kept = {f.name: getattr(record, f.name) for f in fields(record) if f.name not in omit}
+    return kept | converted
 
 
 def newest_first(

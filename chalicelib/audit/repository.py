@@ -29,13 +29,7 @@ def save(record: AuditRecord) -> None:
         sk=sort_key,
         gsi1pk=f"SUBJECT#{record.insurer_id}#{record.subject}",
         gsi1sk=sort_key,
-        insurer_id=record.insurer_id,
-        actor_id=record.actor_id,
-        action=record.action,
-        subject=record.subject,
-        source_ip=record.source_ip,
-        at=record.at,
-        detail=record.detail or None,
+        **dynamo.attributes_of(record, omit=("record_id",), detail=record.detail or None),
     ).save(condition=AuditModel.pk.does_not_exist())
 
 
