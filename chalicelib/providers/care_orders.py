@@ -124,13 +124,17 @@ def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.Car
     return s.CareOrdersOut(items=[presentation.order_out(order) for order in orders])
 
 
+def _page_out(page: repository.Page) -> s.CareOrderPage:
+    return s.CareOrderPage(
+        items=[presentation.order_out(o) for o in page.items], next_cursor=page.next_cursor
+    )
+
+
 def operator_orders(principal: Principal, query: s.OperatorOrdersQuery) -> s.CareOrderPage:
     """An insurer's care orders, newest first (operators of that insurer)."""
     require_insurer(principal, query.insurer_id)
     page = repository.orders_of_insurer(query.insurer_id, limit=query.limit, cursor=query.cursor)
-    return s.CareOrderPage(
-        items=[presentation.order_out(o) for o in page.items], next_cursor=page.next_cursor
-    )
+    return _page_out(page)
 
 
 def care_orders(principal: Principal, query: s.CareOrdersQuery) -> s.CareOrderPage:
@@ -139,9 +143,7 @@ def care_orders(principal: Principal, query: s.CareOrdersQuery) -> s.CareOrderPa
     page = repository.orders_of_provider(
         provider.account_id, limit=query.limit, cursor=query.cursor, status=query.status
     )
-    return s.CareOrderPage(
-        items=[presentation.order_out(o) for o in page.items], next_cursor=page.next_cursor
-    )
+    return _page_out(page)
 
 
 def care_order(principal: Principal, order_id: str) -> s.CareOrderOut:
