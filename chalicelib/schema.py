@@ -28,7 +28,7 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 
 # Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F, NEL included)
 # and its line and paragraph separators.
@@ -54,6 +54,10 @@ def _lines(value: str) -> str:
 _Text = TypeVar("_Text", bound=str)
 SingleLine = Annotated[_Text, AfterValidator(_one_line)]
 MultiLine = Annotated[_Text, AfterValidator(_lines)]
+# A required one-line text of up to 200 characters, surrounding spaces dropped.
+Text = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+]
 
 _NUMBER = re.compile(r"\s*[+-]?\d+(?:\.\d*)?\s*")
 # What a number given for a date becomes: text pydantic refuses as a date, so the error

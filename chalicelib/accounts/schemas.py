@@ -14,11 +14,8 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Schema, SingleLine, Text
 
-Text = SingleLine[
-    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-]
 # Opaque tokens and sessions we issued (one line, whatever their length).
 Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
 Phone = Annotated[

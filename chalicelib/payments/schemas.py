@@ -14,11 +14,8 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
-from chalicelib.schema import Page, Schema, SingleLine
+from chalicelib.schema import Page, Schema, SingleLine, Text
 
-Text = SingleLine[
-    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
 Months = Annotated[int, Field(ge=1, le=12)]
 Id = SingleLine[

@@ -11,11 +11,8 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, RootModel, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import PageWithNextCursor, Schema, SingleLine
+from chalicelib.schema import PageWithNextCursor, Schema, SingleLine, Text
 
-Text = SingleLine[
-    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 AccountNumber = Annotated[
     str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9-]{3,30}$")
