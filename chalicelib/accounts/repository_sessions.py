@@ -40,12 +40,10 @@ def open_session(session: Session) -> None:
             SessionModel(
                 pk=pk,
                 sk=sk,
-                account_id=session.account_id,
-                generation=session.generation,
-                second_factor=session.second_factor,
-                refresh_hash=session.refresh_hash,
-                expires_at=iso(session.expires_at),
                 expires_at_epoch=epoch,
+                **dynamo.attributes_of(
+                    session, omit=("session_id",), expires_at=iso(session.expires_at)
+                ),
             ),
             condition=SessionModel.pk.does_not_exist(),
         )
@@ -120,11 +118,8 @@ def create_mfa_session(session: MfaSession) -> None:
     MfaSessionModel(
         pk=f"MFA#{session.session_hash}",
         sk="MFA",
-        account_id=session.account_id,
-        sealed_refresh_token=session.sealed_refresh_token,
-        expires_at=iso(session.expires_at),
-        enrolling=session.enrolling,
         expires_at_epoch=int(session.expires_at.timestamp()) + 3600,
+        **dynamo.attributes_of(session, omit=("session_hash",), expires_at=iso(session.expires_at)),
     ).save(condition=MfaSessionModel.pk.does_not_exist())
 
 

@@ -43,12 +43,9 @@ def put_token(transaction: TransactWrite, token: OneTimeToken) -> None:
         TokenModel(
             pk=pk,
             sk=sk,
-            purpose=token.purpose,
-            account_id=token.account_id,
-            expires_at=iso(token.expires_at),
             used=False,
-            new_email=token.new_email,
             expires_at_epoch=int(token.expires_at.timestamp()) + 86400,
+            **dynamo.attributes_of(token, omit=("token_hash",), expires_at=iso(token.expires_at)),
         ),
         condition=TokenModel.pk.does_not_exist(),
     )
