@@ -195,21 +195,20 @@ def member_sick_leaves_since(
     """Sealed sick leaves of a member that started on `since` or later, newest first."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
-    return dynamo.newest_first(
-        SickLeaveModel.by_member,
-        f"MEMBER#{member_id}#SL",
-        _to_sick_leave,
-        limit=limit,
-        cursor=cursor,
+    return member_sick_leaves(
+        member_id,
+        limit,
+        cursor,
         range_key_condition=SickLeaveModel.gsi1sk >= since,
         filter_condition=SickLeaveModel.status == "sellada",
     )
 
 
 def member_sick_leaves(
-    member_id: str, limit: int, cursor: dict[str, Any] | None
+    member_id: str, limit: int, cursor: dict[str, Any] | None, **conditions: Any
 ) -> tuple[list[SickLeave], Any]:
-    """Every sick leave of a member, whatever its state, newest first (a Query on gsi1)."""
+    """Every sick leave of a member, whatever its state, newest first (a Query on gsi1);
+    `conditions` (the Query's range key and filter conditions) narrow them."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
     return dynamo.newest_first(
@@ -218,6 +217,7 @@ def member_sick_leaves(
         _to_sick_leave,
         limit=limit,
         cursor=cursor,
+        **conditions,
     )
 
 
