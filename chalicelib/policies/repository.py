@@ -65,11 +65,11 @@ def save_policies(policies: list[Policy]) -> None:
                     sk=f"POLICY#{policy.policy_number}",
                     gsi1pk=f"POLICYNUM#{policy.policy_number}",
                     gsi1sk=f"INSURER#{policy.insurer_id}",
-                    insurer_id=policy.insurer_id,
-                    policy_number=policy.policy_number,
-                    titular_name=policy.titular_name,
-                    members=[m.__dict__ for m in policy.members],
-                    coverages=list(policy.coverages),
+                    **dynamo.attributes_of(
+                        policy,
+                        members=[m.__dict__ for m in policy.members],
+                        coverages=list(policy.coverages),
+                    ),
                 )
             )
 
