@@ -98,3 +98,30 @@ def test_unknown_or_no_duties_are_refused() -> None:
         with pytest.raises(errors.InvalidInput) as refused:
             accounts.create_operator("nadie@example.mx", "NADIE", ["sec"], duties)
         assert refused.value.error_code == "invalid_duties"
+
+
+def test_every_operator_route_refuses_an_operator_without_its_duty(platform: Platform) -> None:
+    """The sweep over duties: each operation that names a duty, called by an operator who
+    holds every other duty, answers 403 `forbidden` before it reads an id or a body."""
+    document = app_module.api.openapi()
+    lacking = {duty: _operator(platform, [d for d in DUTIES if d != duty]) for duty in DUTIES}
+    swept = 0
+    for path, operations in document["paths"].items():
+        concrete = path.replace("{", "").replace("}", "")  # any id: refused before the lookup
+        for method, operation in operations.items():
+            duty = operation.get("x-duty")
+            if duty is None:
+                continue
+            body: dict[str, Any] | None = {} if "requestBody" in operation else None
+            answer = platform.request(method.upper(), concrete, json=body, headers=lacking[duty])
+            _refused(answer, DUTY_WORDS[duty])
+            swept += 1
+    assert swept >= 20, swept
+
+
+DUTY_WORDS = {
+    "dictamen": "dictamen",
+    "finanzas": "finanzas",
+    "servicios": "servicios",
+    "administracion": "administración",
+}
