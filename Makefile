@@ -77,12 +77,14 @@ synth: $(STAMP)
 package-size: $(STAMP)
 	$(BIN)/python bench/package_size.py
 
-## make operator EMAIL=… NAME=… INSURERS=sec: an operator account on the running local stack
+## make operator EMAIL=… NAME=… INSURERS=sec [DUTIES=dictamen,finanzas]: an operator account on
+## the running local stack (every duty unless DUTIES names them)
 operator: $(STAMP)
 	AWS_ENDPOINT_URL=http://127.0.0.1:$(MOTO_PORT) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
 	AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 RESOURCE_PREFIX=portal-local- \
 	SITE_URL=http://127.0.0.1:$(SITE_PORT) \
-	$(BIN)/python -m chalicelib.accounts.admin create-operator --email "$(EMAIL)" --name "$(NAME)" --insurers "$(INSURERS)"
+	$(BIN)/python -m chalicelib.accounts.admin create-operator --email "$(EMAIL)" --name "$(NAME)" --insurers "$(INSURERS)" \
+	  $(if $(DUTIES),--duties "$(DUTIES)")
 
 .PHONY: settle bench-settlement
 
