@@ -95,6 +95,19 @@ export async function request(method, path, body = undefined, retried = false) {
   return payload;
 }
 
+// The signed-in person's profile, asked once per page: the layout's duty check, the portal
+// home and the page's own script share the one answer.
+let profileAnswer = null;
+export function myProfile() {
+  if (!profileAnswer) {
+    profileAnswer = request("GET", "/v1/me").catch((error) => {
+      profileAnswer = null;
+      throw error;
+    });
+  }
+  return profileAnswer;
+}
+
 export const api = {
   get: (path) => request("GET", path),
   post: (path, body = {}) => request("POST", path, body),

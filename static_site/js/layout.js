@@ -1,7 +1,7 @@
 // What every page starts with: the skip link and the site header, whose session area shows who
 // is signed in, their account and log out. A page with a header of its own (the home page
 // with the service status, the status page) keeps it and gets the session area filled in.
-import { api } from "/js/api.js";
+import { myProfile } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { currentSession, DUTY_LABELS, logout, PORTALS } from "/js/session.js";
 
@@ -66,7 +66,7 @@ async function checkDuty() {
   if (!main || !session || session.role !== "operador") return;
   const duty = main.dataset.duty;
   try {
-    const profile = await api.get("/v1/me");
+    const profile = await myProfile();
     if (!(profile.duties || []).includes(duty)) {
       showNoAccessMessage(`Tu cuenta de operador no tiene la función de ${DUTY_LABELS[duty]}. ` +
         "Pídesela al administrador de tu aseguradora.");

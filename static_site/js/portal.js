@@ -1,5 +1,5 @@
 // A portal's home: what a signed-in person of this portal can do, or how to get in.
-import { api } from "/js/api.js";
+import { myProfile } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { currentSession } from "/js/session.js";
 
@@ -35,7 +35,7 @@ function showDuties(duties) {
 
 async function welcome() {
   try {
-    const profile = await api.get("/v1/me");
+    const profile = await myProfile();
     main.querySelector("[data-name]").textContent = profile.full_name;
     if (profile.role === "operador") showDuties(profile.duties || []);
   } catch {

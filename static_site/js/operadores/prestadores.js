@@ -1,6 +1,6 @@
 // Operators: load a digital care order for a provider, see the insurer's invoices and record
 // the payment of an accepted one (the server checks it with SAT first).
-import { api, showError } from "/js/api.js";
+import { api, myProfile, showError } from "/js/api.js";
 import { dataParts, el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
@@ -98,7 +98,7 @@ if (requireSession(["operador"])) {
   insurer.addEventListener("change", show);
   (async () => {
     try {
-      const me = await api.get("/v1/me");
+      const me = await myProfile();
       me.insurers.forEach((id, index) => insurer.add(new Option(me.insurer_names[index] || id, id)));
       await show();
     } catch (error) {
