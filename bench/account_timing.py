@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
-from tests.fixtures.stack import free_port, start_stack, stop_stack, wait_for_health  # noqa: E402
+from tests.fixtures.stack import free_port, start_stack, stop_stack_for_bench, wait_for_health  # noqa: E402
 
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "120"))
 PASSWORD = "una frase larga para medir"  # noqa: S105 - accounts of a throwaway local stack
@@ -194,10 +193,7 @@ def main() -> None:
             )
         )
     finally:
-        try:
-            stop_stack(process, timeout=60)
-        except subprocess.TimeoutExpired:
-            print("the local stack did not stop in time; it was killed", file=sys.stderr)
+        stop_stack_for_bench(process)
     print(
         json.dumps({"bench": "account_timing", **results, "machine": machine()}, ensure_ascii=False)
     )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
-from tests.fixtures.stack import free_port, start_stack, stop_stack, wait_for_health  # noqa: E402
+from tests.fixtures.stack import free_port, start_stack, stop_stack_for_bench, wait_for_health  # noqa: E402
 
 AFFILIATES = int(os.environ.get("BENCH_AFFILIATES", "20"))
 DAYS = int(os.environ.get("BENCH_DAYS", "10"))
@@ -168,10 +167,7 @@ def main() -> None:
         sequential = _book_all(api, tokens, members, slots[:half], 1)
         concurrent = _book_all(api, tokens, members, slots[half:], THREADS)
     finally:
-        try:
-            stop_stack(process, timeout=60)
-        except subprocess.TimeoutExpired:
-            print("the local stack did not stop in time; it was killed", file=sys.stderr)
+        stop_stack_for_bench(process)
     print(
         json.dumps(
             {

@@ -68,27 +68,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _environment() -> None:
     """As the tests' conftest: set before anything imports chalicelib."""
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_REGION": "us-east-1",
-            "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-            "STAGE": "bench",
-            "RESOURCE_PREFIX": "portal-bench-",
-            "SITE_URL": "http://127.0.0.1:8080",
-            "POWERTOOLS_SERVICE_NAME": "portal-medico",
-            "POWERTOOLS_METRICS_NAMESPACE": "PortalMedico",
-            # Production's level, so the log bytes are production's.
-            "POWERTOOLS_LOG_LEVEL": "INFO",
-            "COGNITO_REVOKE_TOKENS": "false",
-        }
-    )
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        os.environ.pop(name, None)
     sys.path.insert(0, str(ROOT))
+    from tests.fixtures.environment import use_in_process_aws
+
+    # Production's log level, so the log bytes are production's.
+    use_in_process_aws("bench", metrics_namespace="PortalMedico", log_level="INFO")
     sys.path.insert(0, str(ROOT / "bench"))
 
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
-from tests.fixtures.stack import free_port, start_stack, stop_stack, wait_for_health  # noqa: E402
+from tests.fixtures.stack import free_port, start_stack, stop_stack_for_bench, wait_for_health  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "20"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "5"))
@@ -443,10 +443,7 @@ def main() -> None:
         load = _run_locust(api, data_file, log, work / "load", USERS, RUN_TIME)
         integrity = _oversold(api, data)
     finally:
-        try:
-            stop_stack(process, timeout=60)
-        except subprocess.TimeoutExpired:
-            print("the local stack did not stop in time; it was killed", file=sys.stderr)
+        stop_stack_for_bench(process)
     result = {
         "bench": "load",
         "tool": "locust",

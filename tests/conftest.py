@@ -11,29 +11,11 @@ Powertools read it when their modules load.
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-        "STAGE": "test",
-        "RESOURCE_PREFIX": "portal-test-",
-        "SITE_URL": "http://127.0.0.1:8080",
-        "POWERTOOLS_SERVICE_NAME": "portal-medico",
-        "POWERTOOLS_METRICS_NAMESPACE": "PortalMedicoTest",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "COGNITO_REVOKE_TOKENS": "false",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
-os.environ.pop("AWS_PROFILE", None)
+from tests.fixtures.environment import use_in_process_aws
+
+use_in_process_aws("test", metrics_namespace="PortalMedicoTest", log_level="WARNING")
 
 
 def _share_botocore_models() -> None:
