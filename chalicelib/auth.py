@@ -7,11 +7,14 @@ from typing import Any
 
 from chalicelib import errors
 
-ROLES = ("asegurado", "prestador", "afiliado", "operador")
+# The people of the portals: each reaches only its own records, operators their insurers'.
+PORTAL_ROLES = ("asegurado", "prestador", "afiliado", "operador")
+# Platform administrators run the tenants (insurers) and never read an insurer's records.
+ROLES = (*PORTAL_ROLES, "plataforma")
 
 
 # Roles whose log-in needs a second factor (TOTP) before any of their tokens is accepted.
-STAFF_ROLES = ("operador",)
+STAFF_ROLES = ("operador", "plataforma")
 
 # What an insurer's staff member may do; an operator holds one or more of them, and every
 # operator route names the one it needs.

@@ -43,6 +43,7 @@ from chalicelib.answers import (
 )
 from chalicelib.auth import (
     DUTIES,
+    PORTAL_ROLES,
     ROLES,
     Principal,
     principal_from_context,
@@ -53,6 +54,7 @@ from chalicelib.auth import (
 __all__ = [
     "ANSWER_HEADERS",
     "ANY_ROLE",
+    "PORTAL_ROLE",
     "PUBLIC",
     "STATUS_BY_ERROR",
     "Api",
@@ -79,8 +81,11 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-# The roles of a route any signed-in person may call.
+# The roles of a route any signed-in person may call (their own session and account).
 ANY_ROLE: tuple[str, ...] = ROLES
+# The roles of a route any person of the portals may call (their own documents and personal
+# data requests): not platform administrators, who hold no records of an insurer.
+PORTAL_ROLE: tuple[str, ...] = PORTAL_ROLES
 # The roles of a route anyone may call, signed in or not (in a group whose routes have roles).
 PUBLIC: tuple[str, ...] = ()
 

@@ -169,7 +169,7 @@ BUCKETS: tuple[Bucket, ...] = (
 
 # --- identity, email, keys -----------------------------------------------------------------
 
-ROLES: tuple[str, ...] = ("asegurado", "prestador", "afiliado", "operador")
+ROLES: tuple[str, ...] = ("asegurado", "prestador", "afiliado", "operador", "plataforma")
 USER_POOL_NAME = "users"
 # Custom attributes of the pool: an operator's insurer scope, for people looking at the pool.
 # Access never comes from them: the app client's tokens neither carry nor change them.

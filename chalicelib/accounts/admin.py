@@ -2,11 +2,14 @@
 
     python -m chalicelib.accounts.admin create-operator --email E --name N --insurers sec,adn \
         [--duties dictamen,finanzas]
+    python -m chalicelib.accounts.admin create-platform-admin --email E --name N
 
-The operator receives an activation email, sets a password and enrols TOTP at the first
-log-in. The command finds the user pool, its client and the data key by the stack's
-resource prefix (`RESOURCE_PREFIX`, `AWS_REGION`, and `AWS_ENDPOINT_URL` for the local
-stack) unless `USER_POOL_ID`, `USER_POOL_CLIENT_ID` and `DATA_KEY_ID` are set.
+The operator (or platform administrator) receives an activation email, sets a password and
+enrols TOTP at the first log-in. `create-platform-admin` also prints the activation link: a
+new AWS account's SES starts in its sandbox and delivers only to verified addresses. The
+command finds the user pool, its client and the data key by the stack's resource prefix
+(`RESOURCE_PREFIX`, `AWS_REGION`, and `AWS_ENDPOINT_URL` for the local stack) unless
+`USER_POOL_ID`, `USER_POOL_CLIENT_ID` and `DATA_KEY_ID` are set.
 """
 
 from __future__ import annotations
@@ -53,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated duties (dictamen, finanzas, servicios, administracion); "
         "every one when left out",
     )
+    platform = commands.add_parser(
+        "create-platform-admin", help="create a platform administrator (runs the insurers)"
+    )
+    platform.add_argument("--email", required=True)
+    platform.add_argument("--name", required=True)
     args = parser.parse_args(argv)
 
     discover_stack_ids()
@@ -61,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     wiring.wire()
 
+    if args.command == "create-platform-admin":
+        return _create_platform_admin(args.email, args.name)
     insurers = [i.strip() for i in args.insurers.split(",") if i.strip()]
     duties = None if args.duties is None else [d.strip() for d in args.duties.split(",")]
     try:
@@ -69,6 +79,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Error: {exc.error_message}", file=sys.stderr)
         return 1
     print(f"Operator {account_id} created; the activation link was emailed to {args.email}.")
+    return 0
+
+
+def _create_platform_admin(email: str, name: str) -> int:
+    from chalicelib.accounts import service as accounts
+
+    try:
+        invitation = accounts.create_platform_admin(email, name)
+    except errors.DomainError as exc:
+        print(f"Error: {exc.error_message}", file=sys.stderr)
+        return 1
+    print(
+        f"Platform administrator {invitation.account_id} created; the activation link was "
+        f"emailed to {email} and is valid for 24 hours:\n{invitation.activation_link}"
+    )
     return 0
 
 

@@ -31,6 +31,7 @@ PORTALS = {
     "prestador": ("Prestadores", "prestadores"),
     "afiliado": ("Afiliados", "afiliados"),
     "operador": ("Operadores", "operadores"),
+    "plataforma": ("Plataforma", "plataforma"),
 }
 
 _MEXICO_CITY = ZoneInfo("America/Mexico_City")

@@ -5,6 +5,7 @@ data. Every request gets the same answer; what happened goes by email."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from chalicelib import clock, crypto, errors
 from chalicelib.accounts import identity, messages, repository
@@ -238,6 +239,35 @@ def create_operator(
     )
     notifications.dispatch(ids)
     return account.account_id
+
+
+@dataclass(frozen=True)
+class StaffInvitation:
+    account_id: str
+    activation_link: str  # also emailed; the admin command prints it (SES may be in sandbox)
+
+
+def create_platform_admin(email: str, full_name: str) -> StaffInvitation:
+    """A platform administrator (admin command): runs the insurers, reads none of their
+    records; pending until the emailed activation, then password and TOTP like operators."""
+    email = normalize_email(email)
+    if repository.find_account("email", email) is not None:
+        raise errors.Conflict("Ese correo ya tiene una cuenta.", code="email_taken")
+    account = _new_account("plataforma", email, name_key(full_name))
+    token, hashed = new_token()
+    try:
+        ids = repository.create_account(
+            account,
+            [("email", email)],
+            OneTimeToken(
+                hashed, "activation", account.account_id, clock.now() + messages.ACTIVATION_TTL
+            ),
+            [messages.activation_email(account, token)],
+        )
+    except repository.AlreadyExists:
+        raise errors.Conflict("Ese correo ya tiene una cuenta.", code="email_taken") from None
+    notifications.dispatch(ids)
+    return StaffInvitation(account.account_id, messages.link("activar.html", token))
 
 
 def seed_active_account(

@@ -58,7 +58,9 @@ from chalicelib.accounts.recovery import (
 )
 from chalicelib.accounts.registration import (
     PRIVACY_NOTICE_VERSIONS,
+    StaffInvitation,
     create_operator,
+    create_platform_admin,
     register_affiliate,
     register_insured,
     register_provider,
@@ -93,6 +95,7 @@ __all__ = [
     "InvalidRefresh",
     "ProviderFacts",
     "SessionExpired",
+    "StaffInvitation",
     "account_id_for_email",
     "account_id_for_identifier",
     "activate",
@@ -104,6 +107,7 @@ __all__ = [
     "confirm_password_reset",
     "contact",
     "create_operator",
+    "create_platform_admin",
     "erase_personal_data",
     "handle_request",
     "insured_contact",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from chalicelib.auth import Principal
 from chalicelib.documents import schemas as docs
 from chalicelib.documents import service as documents
-from chalicelib.http import ANY_ROLE, Routes
+from chalicelib.http import PORTAL_ROLE, Routes
 
-routes = Routes(__name__, tags=("documentos",), roles=ANY_ROLE)
+routes = Routes(__name__, tags=("documentos",), roles=PORTAL_ROLE)
 
 
 @routes.route("/v1/documents/{document_id}")

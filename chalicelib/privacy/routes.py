@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from chalicelib.auth import Principal
-from chalicelib.http import ANY_ROLE, Routes, caller_ip
+from chalicelib.http import PORTAL_ROLE, Routes, caller_ip
 from chalicelib.privacy import schemas as arco
 from chalicelib.privacy import service as privacy
 
-routes = Routes(__name__, tags=("cuenta",), roles=ANY_ROLE)
+routes = Routes(__name__, tags=("cuenta",), roles=PORTAL_ROLE)
 operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="administracion")
 
 

@@ -104,6 +104,13 @@ def load() -> list[DemoLogin]:
         totp_secret=DEMO_TOTP_SECRET,
     )
     accounts.seed_active_account(
+        "plataforma",
+        "plataforma@demo.mx",
+        "ADMINISTRADORA DE PLATAFORMA DEMO",
+        DEMO_PASSWORD,
+        totp_secret=DEMO_TOTP_SECRET,
+    )
+    accounts.seed_active_account(
         "asegurado",
         "asegurado@demo.mx",
         "ANA SOFIA TORRES VEGA",
@@ -146,6 +153,7 @@ def load() -> list[DemoLogin]:
         DemoLogin(
             "Operadores", "operador.norte@demo.mx", DEMO_PASSWORD, f"aseguradora ADN; {totp}"
         ),
+        DemoLogin("Plataforma", "plataforma@demo.mx", DEMO_PASSWORD, f"aseguradoras; {totp}"),
         DemoLogin("Asegurados", "asegurado@demo.mx", DEMO_PASSWORD, "póliza GMM-2026-0000001"),
         DemoLogin("Prestadores", "prestador@demo.mx", DEMO_PASSWORD, "RFC RASJ750312H42"),
         DemoLogin("Prestadores", "prestador.cl@demo.mx", DEMO_PASSWORD, "o RUT 76.123.456-0"),
