@@ -1,5 +1,6 @@
 """The static site: a private bucket behind CloudFront with strict headers, and its content
-(static_site/ plus a `/config.js` that points at the deployed API).
+(static_site/ built through the page layout, plus a `/config.js` that points at the deployed
+API).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
+
+from infrastructure.site_build import build_site
 
 STATIC_SITE = Path(__file__).resolve().parents[2] / "static_site"
 
@@ -93,16 +96,22 @@ def site(stack: cdk.Stack) -> Site:
 
 
 def site_content(stack: cdk.Stack, site: Site, api_url: str) -> None:
-    """The site's `/config.js`, as the local stack serves it, with the deployed API URL."""
+    """The built site and its `/config.js`, as the local stack serves them, with the deployed
+    API URL. The site is built into the cloud assembly at synthesis; the asset is its copy."""
     from infrastructure.local.site import config_js
 
     config = config_js(api_url).replace('"environment": "local"', '"environment": "aws"')
+    stage = cdk.Stage.of(stack)
+    if stage is None:
+        raise ValueError("the site is built into the app's assembly: the stack needs an app")
+    built = Path(stage.outdir) / "site-build"
+    build_site(STATIC_SITE, built)
     s3_deployment.BucketDeployment(
         stack,
         "SiteContent",
         destination_bucket=site.bucket,
         sources=[
-            s3_deployment.Source.asset(str(STATIC_SITE)),
+            s3_deployment.Source.asset(str(built)),
             s3_deployment.Source.data("config.js", config),
         ],
         distribution=site.distribution,

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import html
+import io
 import json
 import mimetypes
+import os
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from infrastructure.local.outbox import Outbox
+from infrastructure.site_build import PageError, render_page
 
 SITE_ROOT = Path(__file__).resolve().parents[2] / "static_site"
 
@@ -71,6 +75,26 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self._send(200, outbox_page(self.outbox.messages()), "text/html; charset=utf-8")
         else:
             super().do_GET()
+
+    def send_head(self) -> io.BytesIO | BinaryIO | None:
+        """A page is rendered through the layout, as the deployment builds it; a folder asked
+        for with its slash is its index.html; everything else as the standard handler does."""
+        local = self.translate_path(self.path)
+        if os.path.isdir(local) and urlsplit(self.path).path.endswith("/"):
+            local = os.path.join(local, "index.html")
+        if not local.endswith(".html") or not os.path.isfile(local):
+            return super().send_head()
+        source = Path(local).read_text(encoding="utf-8")
+        try:
+            data = render_page(source, Path(local).relative_to(SITE_ROOT)).encode("utf-8")
+        except PageError as error:
+            self.send_error(500, str(error))
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
 
 def outbox_page(messages: list[dict[str, Any]]) -> str:
