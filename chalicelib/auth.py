@@ -50,6 +50,8 @@ class Principal:
 def principal_from_context(context: dict[str, Any] | None) -> Principal:
     """The principal from API Gateway's request context (set by the authorizer)."""
     authorizer = (context or {}).get("authorizer") or {}
+    if authorizer.get("ended"):
+        raise errors.SessionEnded(str(authorizer["ended"]))
     account_id = authorizer.get("principalId")
     role = authorizer.get("role")
     if not account_id or role not in ROLES:

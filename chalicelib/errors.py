@@ -47,6 +47,14 @@ class Unauthorized(DomainError):
     message = "Inicia sesión para continuar."
 
 
+class SessionEnded(Unauthorized):
+    """A session that ended by itself (a staff session idle too long or open too long): the
+    authorizer lets the request through marked, and the route answers 401 with this code."""
+
+    code = "session_expired"
+    message = "Tu sesión terminó. Inicia sesión de nuevo."
+
+
 class Forbidden(DomainError):
     code = "forbidden"
     message = "No tienes permiso para realizar esta acción."

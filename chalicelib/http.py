@@ -443,6 +443,12 @@ def authorize_request(
         raw = raw[7:].strip()
     try:
         principal = verify(raw) if raw else None
+    except errors.SessionEnded as ended:
+        # Let the request reach the route, marked, so its answer can say why (401
+        # `session_expired`): the gateway's own denial cannot carry a reason.
+        return AuthResponse(
+            routes=["*"], principal_id="anonymous", context={"ended": ended.error_message}
+        )
     except errors.Unauthorized:
         principal = None
     if principal is None:

@@ -1,5 +1,7 @@
 """Log-in: email, NSS or RUT and password, throttled per account; staff then answer a TOTP
-challenge (enrolling on their first log-in) before their session opens."""
+challenge (enrolling on their first log-in) before their session opens. After an
+administrator resets an operator's TOTP, only the emailed link (with the password) enrols a
+new authenticator: the password alone never does."""
 
 from __future__ import annotations
 
@@ -30,6 +32,22 @@ class InvalidCode(errors.Unauthorized):
     code = "invalid_code"
     message = (
         "El código no es correcto. Revisa tu aplicación de autenticación e inténtalo de nuevo."
+    )
+
+
+class AccountDisabled(errors.Forbidden):
+    code = "account_disabled"
+    message = (
+        "Tu cuenta de operador está deshabilitada. Si crees que es un error, habla con el "
+        "administrador de tu aseguradora."
+    )
+
+
+class ReenrolmentRequired(errors.Forbidden):
+    code = "totp_reset_pending"
+    message = (
+        "Se restableció tu verificación en dos pasos. Abre el enlace que te enviamos por correo "
+        "para configurar de nuevo tu aplicación de autenticación."
     )
 
 
@@ -75,22 +93,51 @@ def login(identifier: str, password: str) -> LoginResult:
     key = _throttle_key(identifier, account)
     reserve(key, throttle.MAX_PASSWORD_ATTEMPTS, now, "o restablece tu contraseña")
     tokens = None
-    if account is not None and account.status == "activa":
+    if account is not None and account.status in ("activa", "deshabilitada"):
         tokens = identity.authenticate(account.account_id, password)
     else:
         identity.decoy_authenticate(password)
     if account is None or tokens is None:
         raise InvalidCredentials()
     repository.clear_attempts(key)
+    if account.status == "deshabilitada":
+        # Told only to whoever knows the password; the tokens never become a session.
+        identity.revoke(tokens.refresh_token or "")
+        raise AccountDisabled()
     if account.role in STAFF_ROLES:
         return _totp_challenge(account, tokens.refresh_token or "", now)
     return open_session(account, tokens, second_factor=False, now=now)
 
 
-def _totp_challenge(account: Account, refresh_token: str, now: datetime) -> LoginResult:
+def start_reenrolment(token: str, password: str) -> LoginResult:
+    """The emailed link of a TOTP reset and the password: a TOTP challenge that enrols a new
+    authenticator (the link is used up when the first code is accepted)."""
+    now = clock.now()
+    hashed = token_hash(token)
+    found = repository.current_token(hashed, "totp_reset", now)
+    account = repository.get_account(found.account_id) if found else None
+    if account is None or account.totp_reset_hash != hashed or not account.totp_reenrol:
+        raise repository.TokenRejected()
+    key = f"password#{account.account_id}"
+    reserve(key, throttle.MAX_PASSWORD_ATTEMPTS, now, "o restablece tu contraseña")
+    tokens = identity.authenticate(account.account_id, password)
+    if tokens is None:
+        raise InvalidCredentials()
+    repository.clear_attempts(key)
+    if account.status != "activa":
+        identity.revoke(tokens.refresh_token or "")
+        raise AccountDisabled()
+    return _totp_challenge(account, tokens.refresh_token or "", now, reset_token_hash=hashed)
+
+
+def _totp_challenge(
+    account: Account, refresh_token: str, now: datetime, *, reset_token_hash: str | None = None
+) -> LoginResult:
     import pyotp
 
     enrollment = None
+    if account.totp_reenrol and reset_token_hash is None:
+        raise ReenrolmentRequired()
     if not account.totp_enrolled:
         secret = pyotp.random_base32()
         repository.set_totp_secret(account.account_id, crypto.seal(secret, "totp"))
@@ -104,6 +151,7 @@ def _totp_challenge(account: Account, refresh_token: str, now: datetime) -> Logi
             sealed_refresh_token=crypto.seal(refresh_token, "mfa-session"),
             expires_at=now + MFA_TTL,
             enrolling=enrollment is not None,
+            reset_token_hash=reset_token_hash,
         )
     )
     return LoginResult(challenge="totp", session=session, enrollment=enrollment)
@@ -143,7 +191,12 @@ def complete_totp(session: str, code: str) -> LoginResult:
     if pending is None or pending.expires_at <= now:
         raise SessionExpired()
     account = repository.get_account(pending.account_id)
-    if account is None or account.status != "activa" or not account.totp_secret:
+    if (
+        account is None
+        or account.status != "activa"
+        or not account.totp_secret
+        or (account.totp_reenrol and not pending.reset_token_hash)
+    ):
         raise SessionExpired()
     key = f"totp#{account.account_id}"
     taken = reserve(key, throttle.MAX_TOTP_ATTEMPTS, now, "con un código nuevo")
@@ -152,7 +205,11 @@ def complete_totp(session: str, code: str) -> LoginResult:
         if taken >= throttle.MAX_TOTP_ATTEMPTS:
             messages.send([_totp_locked_notice(account)])
         raise InvalidCode()
-    if not repository.accept_totp_step(account.account_id, step, enroll=pending.enrolling):
+    if pending.reset_token_hash:
+        accepted = repository.accept_reenrolment(account.account_id, step, pending.reset_token_hash)
+    else:
+        accepted = repository.accept_totp_step(account.account_id, step, enroll=pending.enrolling)
+    if not accepted:
         raise CodeAlreadyUsed()
     if not repository.consume_mfa_session(hashed):
         raise SessionExpired()

@@ -58,6 +58,20 @@ def activation_email(account: Account, token: str) -> Email:
     )
 
 
+def staff_invitation_email(account: Account, token: str, inviter: str, insurer: str) -> Email:
+    """An operator invited by an administrator of its insurer: the activation link."""
+    return Email(
+        [account.email],
+        "staff_invitation",
+        {
+            "name": account.full_name,
+            "inviter": inviter,
+            "insurer": insurer,
+            "link": link("activar.html", token),
+        },
+    )
+
+
 def already_registered(to: str, role: str, detail: str) -> Email:
     portal, _ = PORTALS[role]
     return Email(

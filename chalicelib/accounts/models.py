@@ -28,7 +28,7 @@ class AccountModel(Item):
 
     account_id = UnicodeAttribute()
     role = UnicodeAttribute()
-    status = UnicodeAttribute()  # pendiente | activa
+    status = UnicodeAttribute()  # pendiente | activa | deshabilitada (staff) | eliminada
     email = UnicodeAttribute()
     full_name = UnicodeAttribute()
     secondary_email = UnicodeAttribute(null=True)  # confirmed by its owner
@@ -49,6 +49,20 @@ class AccountModel(Item):
     session_generation = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     activated_at = UnicodeAttribute(null=True)
+    last_login_at = UnicodeAttribute(null=True)
+    # Staff: the TOTP secret an administrator dropped; only the emailed link (its token's
+    # hash is kept here) lets the operator enrol a new authenticator.
+    totp_reset_hash = UnicodeAttribute(null=True)
+    totp_reenrol = BooleanAttribute(null=True)
+    # Staff: moved on by every change of duties or status, so that two administrators'
+    # changes cannot both pass the "one active administrator remains" check.
+    staff_version = NumberAttribute(null=True)
+
+
+class StaffModel(Item):
+    Meta = table_meta("accounts")
+
+    account_id = UnicodeAttribute()
 
 
 class LoginModel(Item):
@@ -60,7 +74,7 @@ class LoginModel(Item):
 class TokenModel(Item):
     Meta = table_meta("accounts")
 
-    purpose = UnicodeAttribute()  # activation | reset | email_change
+    purpose = UnicodeAttribute()  # activation | reset | email_change | secondary_email | totp_reset
     account_id = UnicodeAttribute()
     expires_at = UnicodeAttribute()
     used = BooleanAttribute()
@@ -85,6 +99,8 @@ class SessionModel(Item):
     refresh_hash = UnicodeAttribute()
     expires_at = UnicodeAttribute()
     expires_at_epoch = NumberAttribute()
+    opened_at = UnicodeAttribute(null=True)
+    last_seen_at = UnicodeAttribute(null=True)  # updated at most once a minute
 
 
 class RefreshModel(Item):
@@ -103,3 +119,4 @@ class MfaSessionModel(Item):
     expires_at = UnicodeAttribute()
     enrolling = BooleanAttribute()
     expires_at_epoch = NumberAttribute()
+    reset_token_hash = UnicodeAttribute(null=True)  # a re-enrolment after a TOTP reset

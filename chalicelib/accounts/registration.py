@@ -205,10 +205,16 @@ def register_affiliate(body: AffiliateRegistration) -> Accepted:
 
 
 def create_operator(
-    email: str, full_name: str, insurer_ids: list[str], duties: list[str] | None = None
+    email: str,
+    full_name: str,
+    insurer_ids: list[str],
+    duties: list[str] | None = None,
+    *,
+    invited_by: str | None = None,
 ) -> str:
-    """An operator account (admin command): pending until the emailed activation. Without
-    `duties` it holds every one of them."""
+    """An operator account (admin command, or an invitation by an administrator of its
+    insurer, `invited_by` their name): pending until the emailed activation. Without `duties`
+    it holds every one of them."""
     email = normalize_email(email)
     if not insurer_ids:
         raise errors.InvalidInput("Indica al menos una aseguradora.")
@@ -218,8 +224,9 @@ def create_operator(
         raise errors.InvalidInput(
             "Indica una o más funciones: " + ", ".join(DUTIES) + ".", code="invalid_duties"
         )
-    for insurer_id in insurer_ids:
-        if policies.get_insurer(insurer_id) is None:
+    insurers = [policies.get_insurer(insurer_id) for insurer_id in insurer_ids]
+    for insurer_id, insurer in zip(insurer_ids, insurers, strict=True):
+        if insurer is None:
             raise errors.NotFound(f"No existe la aseguradora {insurer_id}.")
     account = _new_account(
         "operador",
@@ -235,7 +242,13 @@ def create_operator(
         OneTimeToken(
             hashed, "activation", account.account_id, clock.now() + messages.ACTIVATION_TTL
         ),
-        [messages.activation_email(account, token)],
+        [
+            messages.activation_email(account, token)
+            if invited_by is None
+            else messages.staff_invitation_email(
+                account, token, invited_by, ", ".join(i.name for i in insurers if i)
+            )
+        ],
     )
     notifications.dispatch(ids)
     return account.account_id

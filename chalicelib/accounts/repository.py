@@ -7,7 +7,8 @@ The accounts service modules reach every function here; each part lives in its o
 `repository_records` (the domain objects and errors), `repository_accounts` (reading and
 creating accounts, contact changes, anonymising), `repository_tokens` (one-time tokens and the
 changes they complete: activation, password reset, email changes), `repository_sessions`
-(sessions with their refresh tokens, and the second factor) and `repository_attempts` (attempt
+(sessions with their refresh tokens, and the second factor), `repository_staff` (an
+insurer's operators, their duties and status, TOTP resets) and `repository_attempts` (attempt
 throttling).
 """
 
@@ -33,6 +34,7 @@ from chalicelib.accounts.repository_records import (
     TokenRejected,
 )
 from chalicelib.accounts.repository_sessions import (
+    accept_reenrolment,
     accept_totp_step,
     consume_mfa_session,
     create_mfa_session,
@@ -43,6 +45,14 @@ from chalicelib.accounts.repository_sessions import (
     open_session,
     session_of_refresh,
     set_totp_secret,
+    touch_session,
+)
+from chalicelib.accounts.repository_staff import (
+    StaffChanged,
+    change_staff,
+    every_operator,
+    reset_totp,
+    staff_page,
 )
 from chalicelib.accounts.repository_tokens import (
     TOKEN_PURPOSES,
@@ -51,6 +61,7 @@ from chalicelib.accounts.repository_tokens import (
     clear_reset,
     complete_activation,
     confirm_secondary_email,
+    current_token,
     issue_token,
     release_token,
     stage_emails,
@@ -65,10 +76,13 @@ __all__ = [
     "MfaSession",
     "OneTimeToken",
     "Session",
+    "StaffChanged",
     "TokenRejected",
+    "accept_reenrolment",
     "accept_totp_step",
     "account_id_for",
     "change_email",
+    "change_staff",
     "claim_token",
     "clear_attempts",
     "clear_reset",
@@ -77,9 +91,11 @@ __all__ = [
     "consume_mfa_session",
     "create_account",
     "create_mfa_session",
+    "current_token",
     "end_every_session",
     "end_session",
     "erase_account",
+    "every_operator",
     "find_account",
     "get_account",
     "get_mfa_session",
@@ -89,9 +105,12 @@ __all__ = [
     "open_session",
     "release_token",
     "reserve_attempt",
+    "reset_totp",
     "session_of_refresh",
     "set_totp_secret",
+    "staff_page",
     "stage_emails",
     "token_purpose",
+    "touch_session",
     "update_contact",
 ]

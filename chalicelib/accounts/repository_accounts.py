@@ -14,6 +14,7 @@ from chalicelib.accounts.repository_records import (
     OneTimeToken,
     account_key,
     login_key,
+    staff_key,
 )
 from chalicelib.accounts.repository_tokens import put_token
 from chalicelib.notifications import service as notifications
@@ -36,6 +37,8 @@ def _to_account(item: AccountModel) -> Account:
         totp_enrolled=bool(item.totp_enrolled),
         totp_last_step=int(item.totp_last_step) if item.totp_last_step is not None else None,
         session_generation=int(item.session_generation or 0),
+        totp_reenrol=bool(item.totp_reenrol),
+        staff_version=int(item.staff_version or 0),
     )
 
 
@@ -78,8 +81,9 @@ def create_account(
     secondary_token: OneTimeToken | None = None,
 ) -> list[str]:
     """Account, its unique identifiers, first token (and the confirmation token of a
-    secondary email) and emails, all or nothing."""
-    from chalicelib.accounts.models import AccountModel, LoginModel
+    secondary email) and emails, all or nothing. An operator is listed in the staff of each
+    of its insurers."""
+    from chalicelib.accounts.models import AccountModel, LoginModel, StaffModel
 
     def build(transaction: TransactWrite) -> list[str]:
         pk, sk = account_key(account.account_id)
@@ -99,6 +103,10 @@ def create_account(
                     email_change_hash=None,
                     totp_last_step=None,
                     session_generation=None,
+                    last_login_at=None,
+                    totp_reset_hash=None,
+                    totp_reenrol=None,
+                    staff_version=None,
                 ),
             ),
             condition=AccountModel.pk.does_not_exist(),
@@ -112,9 +120,21 @@ def create_account(
         for one_time in (token, secondary_token):
             if one_time:
                 put_token(transaction, one_time)
+        for staff_pk, staff_sk in staff_keys(account):
+            transaction.save(
+                StaffModel(pk=staff_pk, sk=staff_sk, account_id=account.account_id),
+                condition=StaffModel.pk.does_not_exist(),
+            )
         return notifications.stage_emails(transaction, emails)
 
     return dynamo.transact(build, conflict=AlreadyExists())
+
+
+def staff_keys(account: Account) -> list[tuple[str, str]]:
+    """The staff-list items of an operator (one per insurer it works for)."""
+    if account.role != "operador":
+        return []
+    return [staff_key(i, account.created_at, account.account_id) for i in account.insurer_ids]
 
 
 def update_contact(
@@ -168,7 +188,7 @@ def login_identifiers(account: Account) -> list[tuple[str, str]]:
 
 def erase_account(account: Account, erased_at: str) -> None:
     """Anonymise the profile and free its identifiers, all or nothing (repeatable)."""
-    from chalicelib.accounts.models import AccountModel, LoginModel
+    from chalicelib.accounts.models import AccountModel, LoginModel, StaffModel
 
     def build(transaction: TransactWrite) -> None:
         transaction.update(
@@ -187,10 +207,13 @@ def erase_account(account: Account, erased_at: str) -> None:
                 AccountModel.reset_hash.remove(),
                 AccountModel.email_change_hash.remove(),
                 AccountModel.totp_secret.remove(),
+                AccountModel.totp_reset_hash.remove(),
             ],
             condition=AccountModel.pk.exists(),
         )
         for kind, value in login_identifiers(account):
             transaction.delete(LoginModel(*login_key(kind, value)))
+        for staff_pk, staff_sk in staff_keys(account):
+            transaction.delete(StaffModel(staff_pk, staff_sk))
 
     dynamo.transact(build, conflict=errors.Conflict())

@@ -50,6 +50,10 @@ class Account:
     totp_last_step: int | None = None
     activated_at: str | None = None
     session_generation: int = 0
+    last_login_at: str | None = None
+    totp_reset_hash: str | None = None
+    totp_reenrol: bool = False  # staff: enrolling again needs the emailed link
+    staff_version: int = 0
 
     @property
     def duties(self) -> tuple[str, ...]:
@@ -79,6 +83,7 @@ class MfaSession:
     sealed_refresh_token: str
     expires_at: datetime
     enrolling: bool
+    reset_token_hash: str | None = None  # the emailed link of a re-enrolment after a reset
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ class Session:
     second_factor: bool
     refresh_hash: str
     expires_at: datetime
+    opened_at: datetime | None = None  # None: a session recorded before staff limits
+    last_seen_at: datetime | None = None
 
 
 def account_key(account_id: str) -> tuple[str, str]:
@@ -100,3 +107,8 @@ def account_key(account_id: str) -> tuple[str, str]:
 
 def login_key(kind: str, value: str) -> tuple[str, str]:
     return f"LOGIN#{kind}#{value}", "LOGIN"
+
+
+def staff_key(insurer_id: str, created_at: str, account_id: str) -> tuple[str, str]:
+    """An operator in its insurer's staff list (oldest first by the sort key)."""
+    return f"STAFF#{insurer_id}", f"OPERATOR#{created_at}#{account_id}"

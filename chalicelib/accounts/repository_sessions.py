@@ -29,10 +29,12 @@ def _refresh_key(refresh_hash: str) -> tuple[str, str]:
 
 
 def open_session(session: Session) -> None:
-    """Record a completed log-in (and which refresh token belongs to it)."""
-    from chalicelib.accounts.models import RefreshModel, SessionModel
+    """Record a completed log-in (and which refresh token belongs to it) and when the
+    account last logged in."""
+    from chalicelib.accounts.models import AccountModel, RefreshModel, SessionModel
 
     epoch = int(session.expires_at.timestamp())
+    opened = iso(session.opened_at) if session.opened_at else None
 
     def build(transaction: TransactWrite) -> None:
         pk, sk = _session_key(session.session_id)
@@ -42,11 +44,21 @@ def open_session(session: Session) -> None:
                 sk=sk,
                 expires_at_epoch=epoch,
                 **dynamo.attributes_of(
-                    session, omit=("session_id",), expires_at=iso(session.expires_at)
+                    session,
+                    omit=("session_id",),
+                    expires_at=iso(session.expires_at),
+                    opened_at=opened,
+                    last_seen_at=opened,
                 ),
             ),
             condition=SessionModel.pk.does_not_exist(),
         )
+        if opened:
+            transaction.update(
+                AccountModel(*account_key(session.account_id)),
+                actions=[AccountModel.last_login_at.set(opened)],
+                condition=AccountModel.pk.exists(),
+            )
         refresh_pk, refresh_sk = _refresh_key(session.refresh_hash)
         transaction.save(
             RefreshModel(
@@ -74,6 +86,22 @@ def get_session(session_id: str) -> Session | None:
         second_factor=bool(item.second_factor),
         refresh_hash=item.refresh_hash,
         expires_at=datetime.fromisoformat(item.expires_at),
+        opened_at=datetime.fromisoformat(item.opened_at) if item.opened_at else None,
+        last_seen_at=datetime.fromisoformat(item.last_seen_at) if item.last_seen_at else None,
+    )
+
+
+def touch_session(session_id: str, seen_at: datetime, previous: datetime | None) -> bool:
+    """Record the session's latest request, unless another request already moved it on
+    since `previous` was read (a conditional update, so concurrent requests write once)."""
+    from chalicelib.accounts.models import SessionModel
+
+    seen = SessionModel.last_seen_at
+    return dynamo.try_write(
+        SessionModel(*_session_key(session_id)).update,
+        actions=[seen.set(iso(seen_at))],
+        condition=SessionModel.pk.exists()
+        & (seen == iso(previous) if previous else seen.does_not_exist()),
     )
 
 
@@ -135,6 +163,7 @@ def get_mfa_session(session_hash: str) -> MfaSession | None:
         sealed_refresh_token=item.sealed_refresh_token,
         expires_at=datetime.fromisoformat(item.expires_at),
         enrolling=bool(item.enrolling),
+        reset_token_hash=item.reset_token_hash,
     )
 
 
@@ -159,6 +188,24 @@ def accept_totp_step(account_id: str, step: int, enroll: bool) -> bool:
         actions=actions,
         condition=AccountModel.totp_last_step.does_not_exist()
         | (AccountModel.totp_last_step < step),
+    )
+
+
+def accept_reenrolment(account_id: str, step: int, reset_token_hash: str) -> bool:
+    """Enrol the new authenticator of a TOTP reset: the code's time step, once, and only while
+    the emailed link that started it is still the account's current one."""
+    from chalicelib.accounts.models import AccountModel
+
+    return dynamo.try_write(
+        AccountModel(*account_key(account_id)).update,
+        actions=[
+            AccountModel.totp_last_step.set(step),
+            AccountModel.totp_enrolled.set(True),
+            AccountModel.totp_reenrol.remove(),
+            AccountModel.totp_reset_hash.remove(),
+        ],
+        condition=(AccountModel.totp_reset_hash == reset_token_hash)
+        & (AccountModel.totp_last_step.does_not_exist() | (AccountModel.totp_last_step < step)),
     )
 
 

@@ -78,7 +78,7 @@ def issue_token(token: OneTimeToken, emails: list[Email]) -> list[str]:
     return dynamo.transact(build, conflict=errors.NotFound())
 
 
-TOKEN_PURPOSES = ("activation", "reset", "email_change", "secondary_email")
+TOKEN_PURPOSES = ("activation", "reset", "email_change", "secondary_email", "totp_reset")
 
 
 def _token_attribute(purpose: str) -> Any:
@@ -90,6 +90,7 @@ def _token_attribute(purpose: str) -> Any:
         "reset": AccountModel.reset_hash,
         "email_change": AccountModel.email_change_hash,
         "secondary_email": AccountModel.secondary_email_hash,
+        "totp_reset": AccountModel.totp_reset_hash,
     }[purpose]
 
 
@@ -99,6 +100,22 @@ def token_purpose(token_hash: str) -> str | None:
 
     item = TokenModel.find(*_token_key(token_hash))
     return None if item is None else str(item.purpose)
+
+
+def current_token(token_hash: str, purpose: str, now: datetime) -> OneTimeToken | None:
+    """The token if it is of this purpose, unused and unexpired (without using it up); the
+    change it completes checks that it is still the account's current one."""
+    from chalicelib.accounts.models import TokenModel
+
+    item = TokenModel.find(*_token_key(token_hash), consistent_read=True)
+    if item is None or item.purpose != purpose or item.used or item.expires_at <= iso(now):
+        return None
+    return OneTimeToken(
+        token_hash=token_hash,
+        purpose=purpose,
+        account_id=item.account_id,
+        expires_at=datetime.fromisoformat(item.expires_at),
+    )
 
 
 def claim_token(token_hash: str, purpose: str, now: datetime) -> OneTimeToken:

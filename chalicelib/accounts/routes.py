@@ -1,15 +1,17 @@
-"""Accounts routes: registration, activation, sessions and the person's own account."""
+"""Accounts routes: registration, activation, sessions, the person's own account and an
+insurer's staff (its administrators' routes)."""
 
 from __future__ import annotations
 
 from chalicelib.accounts import schemas as acc
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal
-from chalicelib.http import ANY_ROLE, PUBLIC, Routes
+from chalicelib.http import ANY_ROLE, PUBLIC, Routes, caller_ip
 
 routes = Routes(__name__, tags=("cuentas",))
 session_routes = routes.group(tags=("sesión",))
 me_routes = routes.group(tags=("cuenta",), roles=ANY_ROLE)
+staff_routes = routes.group(tags=("operadores",), roles=("operador",), duty="administracion")
 
 
 @routes.route("/v1/accounts/insured", "POST", status=202)
@@ -48,7 +50,7 @@ def reactivate_account(body: acc.Reactivation) -> acc.Accepted:
     return accounts.reactivate(body)
 
 
-@session_routes.route("/v1/auth/login", "POST", errors=(401, 429))
+@session_routes.route("/v1/auth/login", "POST", errors=(401, 403, 429))
 def login(body: acc.Login) -> acc.LoginResult:
     """Iniciar sesión (correo, NSS o RUT)"""
     return accounts.login(body.identifier, body.password)
@@ -58,6 +60,12 @@ def login(body: acc.Login) -> acc.LoginResult:
 def login_totp(body: acc.TotpAnswer) -> acc.LoginResult:
     """Segundo factor (operadores)"""
     return accounts.complete_totp(body.session, body.code)
+
+
+@session_routes.route("/v1/auth/totp-reenrolment", "POST", errors=(401, 403, 429))
+def totp_reenrolment(body: acc.TotpReenrolment) -> acc.LoginResult:
+    """Configurar de nuevo la verificación en dos pasos con el enlace (operadores)"""
+    return accounts.start_reenrolment(body.token, body.password)
 
 
 @session_routes.route("/v1/auth/refresh", "POST", errors=(401,))
@@ -112,3 +120,27 @@ def change_email(principal: Principal, body: acc.EmailChange) -> acc.Accepted:
 def confirm_email(body: acc.TokenOnly) -> acc.Done:
     """Confirmar un correo (nuevo o secundario) con el enlace"""
     return accounts.confirm_email(body.token)
+
+
+@staff_routes.route("/v1/operator/staff", "POST", status=202, errors=(409,))
+def invite_staff(principal: Principal, body: acc.StaffInvite) -> acc.StaffInvited:
+    """Invitar a una persona al personal de mi aseguradora"""
+    return accounts.invite(principal, body, caller_ip(routes.current_request))
+
+
+@staff_routes.route("/v1/operator/staff")
+def list_staff(principal: Principal, query: acc.StaffQuery) -> acc.StaffPage:
+    """Personal de mi aseguradora"""
+    return accounts.staff(principal, query)
+
+
+@staff_routes.route("/v1/operator/staff/{account_id}", "PATCH", errors=(409,))
+def update_staff(principal: Principal, account_id: str, body: acc.StaffUpdate) -> acc.StaffMember:
+    """Cambiar las funciones de una persona, deshabilitarla o habilitarla"""
+    return accounts.update(principal, account_id, body, caller_ip(routes.current_request))
+
+
+@staff_routes.route("/v1/operator/staff/{account_id}/totp-reset", "POST", errors=(409,))
+def reset_staff_totp(principal: Principal, account_id: str, body: acc.StaffScope) -> acc.Done:
+    """Restablecer la verificación en dos pasos de una persona"""
+    return accounts.reset_totp(principal, account_id, body, caller_ip(routes.current_request))

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import Schema, SingleLine, Text
+from chalicelib.schema import Page, Schema, SingleLine, Text
 
 # Opaque tokens and sessions we issued (one line, whatever their length).
 Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
@@ -239,3 +239,71 @@ class EmailChange(_Strict):
 
 class TokenOnly(_Strict):
     token: Token
+
+
+# --- an insurer's staff (its administrators' routes) -------------------------------------------
+
+Duty = Literal["dictamen", "finanzas", "servicios", "administracion"]  # auth.DUTIES
+InsurerId = Annotated[str, StringConstraints(max_length=40, pattern=r"^[a-z0-9_-]+$")]
+StaffStatus = Literal["pendiente", "activa", "deshabilitada"]
+
+
+def _duties(value: list[str]) -> list[str]:
+    if len(set(value)) != len(value):
+        raise ValueError("No repitas una función.")
+    return value
+
+
+class StaffInvite(_Strict):
+    email: EmailStr
+    full_name: Text
+    duties: Annotated[list[Duty], Field(min_length=1, max_length=4)]
+    insurer_id: InsurerId | None = None  # an administrator of several insurers names it
+
+    _normalize = field_validator("email")(_email)
+    _unique = field_validator("duties")(_duties)
+
+
+class StaffInvited(Schema):
+    id: str
+    message: str
+
+
+class StaffUpdate(_Strict):
+    """New duties and/or enabling (`active: true`) or disabling (`false`) the account."""
+
+    duties: Annotated[list[Duty], Field(min_length=1, max_length=4)] | None = None
+    active: bool | None = None
+    insurer_id: InsurerId | None = None
+
+    _unique = field_validator("duties")(lambda v: _duties(v) if v is not None else v)
+
+
+class StaffScope(_Strict):
+    insurer_id: InsurerId | None = None
+
+
+class StaffQuery(_Strict):
+    insurer_id: InsurerId | None = None
+    limit: int = Field(default=50, ge=1, le=100)
+    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class StaffMember(Schema):
+    id: str
+    email: str
+    full_name: str
+    duties: list[str]
+    status: StaffStatus
+    created_at: str
+    last_login_at: str | None = None
+    totp_enrolled: bool
+
+
+class StaffPage(Page[StaffMember]):
+    pass
+
+
+class TotpReenrolment(_Strict):
+    token: Token
+    password: Password

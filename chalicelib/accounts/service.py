@@ -25,11 +25,14 @@ from chalicelib.accounts.facts import (
 from chalicelib.accounts.login import (
     MFA_TTL,
     TOTP_ISSUER,
+    AccountDisabled,
     CodeAlreadyUsed,
     InvalidCode,
     InvalidCredentials,
+    ReenrolmentRequired,
     complete_totp,
     login,
+    start_reenrolment,
 )
 from chalicelib.accounts.messages import (
     ACCEPTED,
@@ -68,11 +71,22 @@ from chalicelib.accounts.registration import (
 )
 from chalicelib.accounts.sessions import (
     SESSION_TTL,
+    STAFF_IDLE,
+    STAFF_SESSION_MAX,
     InvalidRefresh,
     SessionExpired,
     authenticate_token,
     logout,
     refresh,
+)
+from chalicelib.accounts.staff import (
+    EmailInUse,
+    LastAdministrator,
+    OwnAccount,
+    invite,
+    reset_totp,
+    staff,
+    update,
 )
 from chalicelib.personal_data import PersonalData, Retained
 
@@ -87,13 +101,20 @@ __all__ = [
     "RESET_TTL",
     "SECONDARY_EMAIL_TTL",
     "SESSION_TTL",
+    "STAFF_IDLE",
+    "STAFF_SESSION_MAX",
     "TOTP_ISSUER",
+    "AccountDisabled",
     "CodeAlreadyUsed",
+    "EmailInUse",
     "InsuredContact",
     "InvalidCode",
     "InvalidCredentials",
     "InvalidRefresh",
+    "LastAdministrator",
+    "OwnAccount",
     "ProviderFacts",
+    "ReenrolmentRequired",
     "SessionExpired",
     "StaffInvitation",
     "account_id_for_email",
@@ -111,6 +132,7 @@ __all__ = [
     "erase_personal_data",
     "handle_request",
     "insured_contact",
+    "invite",
     "login",
     "logout",
     "personal_data",
@@ -126,7 +148,11 @@ __all__ = [
     "request_email_change",
     "request_password_reset",
     "resend_activation",
+    "reset_totp",
     "seed_active_account",
+    "staff",
+    "start_reenrolment",
+    "update",
     "update_profile",
 ]
 

@@ -1,5 +1,7 @@
 """Sessions: one is recorded for every completed log-in, and only id tokens of a recorded
-session that has not ended reach the API; refresh, log-out and the end of every session."""
+session that has not ended reach the API; refresh, log-out and the end of every session.
+Staff sessions also end by themselves: after 30 minutes without a request, and 12 hours
+after the log-in whatever happens."""
 
 from __future__ import annotations
 
@@ -14,11 +16,29 @@ from chalicelib.auth import STAFF_ROLES, Principal
 
 # A session lives as long as Cognito's refresh token (the app client's refresh validity).
 SESSION_TTL = timedelta(days=30)
+# Staff (auth.STAFF_ROLES): idle limit, whole-session limit, and how often a request records
+# that the session is in use (at most one write a minute per session).
+STAFF_IDLE = timedelta(minutes=30)
+STAFF_SESSION_MAX = timedelta(hours=12)
+STAFF_SEEN_EVERY = timedelta(minutes=1)
 
 
 class SessionExpired(errors.Unauthorized):
     code = "session_expired"
     message = "La verificación venció o ya se usó. Inicia sesión de nuevo."
+
+
+class StaffSessionEnded(errors.SessionEnded):
+    message = (
+        "Tu sesión terminó porque pasaron 12 horas desde que iniciaste. Inicia sesión de nuevo."
+    )
+
+
+class StaffSessionIdle(errors.SessionEnded):
+    message = (
+        "Tu sesión terminó tras 30 minutos sin actividad, para proteger los datos. "
+        "Inicia sesión de nuevo."
+    )
 
 
 class InvalidRefresh(errors.Unauthorized):
@@ -31,6 +51,7 @@ def open_session(
 ) -> LoginResult:
     """Record the completed log-in: only tokens of a recorded session reach the API."""
     refresh_token = tokens.refresh_token or ""
+    staff = account.role in STAFF_ROLES
     repository.open_session(
         Session(
             session_id=tokens.session_id,
@@ -38,7 +59,9 @@ def open_session(
             generation=account.session_generation,
             second_factor=second_factor,
             refresh_hash=token_hash(refresh_token),
-            expires_at=now + SESSION_TTL,
+            expires_at=now + (STAFF_SESSION_MAX if staff else SESSION_TTL),
+            opened_at=now,
+            last_seen_at=now,
         )
     )
     return LoginResult(
@@ -61,6 +84,8 @@ def refresh(refresh_token: str) -> Refreshed:
         or account.session_generation != session.generation
     ):
         raise InvalidRefresh()
+    if account.role in STAFF_ROLES:
+        check_staff_limits(session, clock.now())
     tokens = identity.refresh(account.account_id, refresh_token)
     if tokens is None:
         raise InvalidRefresh()
@@ -81,6 +106,15 @@ def end_sessions(account_id: str) -> None:
     identity.sign_out_everywhere(account_id)
 
 
+def check_staff_limits(session: Session, now: datetime) -> None:
+    """A staff session ends 12 hours after its log-in and after 30 minutes without a request
+    (a session recorded without its opening time is over for staff)."""
+    if session.opened_at is None or now >= session.opened_at + STAFF_SESSION_MAX:
+        raise StaffSessionEnded()
+    if now >= (session.last_seen_at or session.opened_at) + STAFF_IDLE:
+        raise StaffSessionIdle()
+
+
 def authenticate_token(id_token: str) -> Principal:
     """The principal of a valid id token of this pool and client, as our records say.
 
@@ -99,7 +133,7 @@ def authenticate_token(id_token: str) -> Principal:
     if not isinstance(account_id, str) or not isinstance(session_id, str) or not session_id:
         raise errors.Unauthorized()
     session = repository.get_session(session_id)
-    if session is None or session.account_id != account_id or session.expires_at <= clock.now():
+    if session is None or session.account_id != account_id:
         raise errors.Unauthorized()
     account = repository.get_account(account_id)
     if (
@@ -108,6 +142,14 @@ def authenticate_token(id_token: str) -> Principal:
         or account.session_generation != session.generation
         or (account.role in STAFF_ROLES and not session.second_factor)
     ):
+        raise errors.Unauthorized()
+    now = clock.now()
+    if account.role in STAFF_ROLES:
+        check_staff_limits(session, now)
+        seen = session.last_seen_at
+        if seen is None or now - seen >= STAFF_SEEN_EVERY:
+            repository.touch_session(session_id, now, seen)
+    if session.expires_at <= now:
         raise errors.Unauthorized()
     return Principal(
         account_id=account.account_id,
