@@ -104,6 +104,15 @@ def load() -> list[DemoLogin]:
         totp_secret=DEMO_TOTP_SECRET,
     )
     accounts.seed_active_account(
+        "operador",
+        "admin.sec@demo.mx",
+        "ADMINISTRADORA DEMO CENTRO",
+        DEMO_PASSWORD,
+        insurer_ids=["sec"],
+        details={"duties": ["administracion"]},
+        totp_secret=DEMO_TOTP_SECRET,
+    )
+    accounts.seed_active_account(
         "plataforma",
         "plataforma@demo.mx",
         "ADMINISTRADORA DE PLATAFORMA DEMO",
@@ -152,6 +161,9 @@ def load() -> list[DemoLogin]:
         DemoLogin("Operadores", "operador@demo.mx", DEMO_PASSWORD, f"aseguradora SEC; {totp}"),
         DemoLogin(
             "Operadores", "operador.norte@demo.mx", DEMO_PASSWORD, f"aseguradora ADN; {totp}"
+        ),
+        DemoLogin(
+            "Operadores", "admin.sec@demo.mx", DEMO_PASSWORD, f"administración de SEC; {totp}"
         ),
         DemoLogin("Plataforma", "plataforma@demo.mx", DEMO_PASSWORD, f"aseguradoras; {totp}"),
         DemoLogin("Asegurados", "asegurado@demo.mx", DEMO_PASSWORD, "póliza GMM-2026-0000001"),
