@@ -1,6 +1,6 @@
 // Shared pieces of the claims pages: labels, badges, uploads with progress,
 // waiting for a document's verdict, previews and the document list.
-import { api } from "/js/api.js";
+import { api, showError } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
 import { dateTime } from "/js/format.js";
 
@@ -159,6 +159,40 @@ export function documentItem(document, { onDelete, previewPath, downloadPath, fr
   }
   item.append(buttons, preview);
   return item;
+}
+
+// The files of one document kind the insured may still remove, previewed inline; `fresh(d)`
+// says which were just uploaded (they get the "cargado" note).
+export function kindFileList(documents, { onDelete, fresh }) {
+  const list = el("ul", { class: "file-list" });
+  for (const document of documents) {
+    list.append(documentItem(document, {
+      onDelete,
+      previewPath: `/v1/documents/${document.id}/download?disposition=inline`,
+      fresh: fresh(document),
+    }));
+  }
+  return list;
+}
+
+// The file field of one document kind: `{ input, row }`, the upload's progress goes in `row`.
+export function kindFileField(kind, { multiple = false } = {}) {
+  const id = `file-${kind.doc_type}`;
+  const accept = kind.formats.map((f) => `.${f}`).join(",");
+  const input = el("input", { type: "file", id, accept, multiple });
+  const label = el("label", { for: id, text: `Subir ${kind.name.toLowerCase()}` });
+  return { input, row: el("div", { class: "field" }, label, input) };
+}
+
+// Deletes a claim's document, then `after()` (the page forgets and reloads it); a failure
+// shows in `errorBox`.
+export async function removeClaimDocument(document, errorBox, after) {
+  try {
+    await api.delete(`/v1/documents/${document.id}`);
+    await after();
+  } catch (error) {
+    showError(errorBox, error);
+  }
 }
 
 // Uploads `file` as `docType` of the claim: slot, progress bar inside `row`, verdict.

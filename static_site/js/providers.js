@@ -42,6 +42,15 @@ export function reasonList(reasons) {
     ...reasons.map((reason) => el("li", { "data-code": reason.code, text: reason.message })));
 }
 
+// A file the checks refused, in `container` as an alert: what happened, each reason, then
+// `after` (a link to the record, say).
+export function showRejection(container, message, reasons, ...after) {
+  container.replaceChildren(el("p", { text: message }), reasonList(reasons), ...after);
+  container.className = "alert alert-error";
+  container.setAttribute("role", "alert");
+  container.hidden = false;
+}
+
 // Polls `path` until `done(result)` or `seconds` pass; answers the last result.
 export async function waitFor(path, done, seconds = 60) {
   const deadline = Date.now() + seconds * 1000;

@@ -2,8 +2,8 @@
 // document kind with a progress bar and its verdict, then "Generar folio" shows the folio.
 import { api, ApiError, clearError, showError } from "/js/api.js";
 import {
-  COVERAGE_LABELS, RELATIONSHIP_LABELS, SUBTYPE_LABELS, TYPE_LABELS, claimTitle, documentItem,
-  uploadClaimFile,
+  COVERAGE_LABELS, RELATIONSHIP_LABELS, SUBTYPE_LABELS, TYPE_LABELS, claimTitle, kindFileField,
+  kindFileList, removeClaimDocument, uploadClaimFile,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { bindForm } from "/js/forms.js";
@@ -106,14 +106,11 @@ async function reload() {
   if (claim.documents.some((d) => d.status === "pendiente")) setTimeout(reload, 1500);
 }
 
-async function removeDocument(document) {
-  try {
-    await api.delete(`/v1/documents/${document.id}`);
+function removeDocument(document) {
+  return removeClaimDocument(document, pageError, () => {
     fresh.delete(document.id);
-    await reload();
-  } catch (error) {
-    showError(pageError, error);
-  }
+    return reload();
+  });
 }
 
 function kindCard(kind) {
@@ -122,23 +119,9 @@ function kindCard(kind) {
   const badge = el("span", { class: kind.required ? "tag tag-required" : "tag", text: kind.required ? "Obligatorio" : "Opcional" });
   card.append(el("div", { class: "kind-head" }, title, badge));
   card.append(el("p", { class: "hint", text: `Formatos: ${kind.formats.map((f) => f.toUpperCase()).join(", ")}` }));
-  const list = el("ul", { class: "file-list" });
-  for (const document of claim.documents.filter((d) => d.doc_type === kind.doc_type)) {
-    list.append(documentItem(document, {
-      onDelete: removeDocument,
-      previewPath: `/v1/documents/${document.id}/download?disposition=inline`,
-      fresh: fresh.has(document.id),
-    }));
-  }
-  card.append(list);
-  const inputId = `file-${kind.doc_type}`;
-  const input = el("input", {
-    type: "file",
-    id: inputId,
-    accept: kind.formats.map((f) => `.${f}`).join(","),
-    multiple: true,
-  });
-  const row = el("div", { class: "field" }, el("label", { for: inputId, text: `Subir ${kind.name.toLowerCase()}` }), input);
+  const documents = claim.documents.filter((d) => d.doc_type === kind.doc_type);
+  card.append(kindFileList(documents, { onDelete: removeDocument, fresh: (d) => fresh.has(d.id) }));
+  const { input, row } = kindFileField(kind, { multiple: true });
   input.addEventListener("change", async () => {
     clearError(pageError);
     const files = [...input.files];

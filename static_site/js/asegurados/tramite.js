@@ -2,7 +2,8 @@
 // answer to a request for pending documents (new uploads and observations).
 import { api, showError } from "/js/api.js";
 import {
-  claimSummary, claimTitle, documentItem, historyItem, statusBadge, uploadClaimFile,
+  claimSummary, claimTitle, documentItem, historyItem, kindFileField, kindFileList,
+  removeClaimDocument, statusBadge, uploadClaimFile,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
 import { dateTime, longDate } from "/js/format.js";
@@ -19,30 +20,19 @@ function set(selector, text) {
   document.querySelector(selector).textContent = text;
 }
 
-async function removeDocument(document) {
-  try {
-    await api.delete(`/v1/documents/${document.id}`);
+function removeDocument(document) {
+  return removeClaimDocument(document, pageError, () => {
     answerIds.delete(document.id);
-    await load();
-  } catch (error) {
-    showError(pageError, error);
-  }
+    return load();
+  });
 }
 
 function pendingKind(kind) {
   const card = el("div", { class: "kind", "data-kind": kind.doc_type });
   card.append(el("h3", { text: kind.name }));
-  const list = el("ul", { class: "file-list" });
-  for (const document of claim.documents.filter((d) => answerIds.has(d.id) && d.doc_type === kind.doc_type)) {
-    list.append(documentItem(document, {
-      onDelete: removeDocument,
-      previewPath: `/v1/documents/${document.id}/download?disposition=inline`,
-      fresh: true,
-    }));
-  }
-  const inputId = `file-${kind.doc_type}`;
-  const input = el("input", { type: "file", id: inputId, accept: kind.formats.map((f) => `.${f}`).join(",") });
-  const row = el("div", { class: "field" }, el("label", { for: inputId, text: `Subir ${kind.name.toLowerCase()}` }), input);
+  const answers = claim.documents.filter((d) => answerIds.has(d.id) && d.doc_type === kind.doc_type);
+  const list = kindFileList(answers, { onDelete: removeDocument, fresh: () => true });
+  const { input, row } = kindFileField(kind);
   input.addEventListener("change", async () => {
     const [file] = input.files;
     if (!file) return;

@@ -5,7 +5,7 @@ import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
-  BANK_STATUS, badge, fileSpec, progressIn, reasonList, waitFor,
+  BANK_STATUS, badge, fileSpec, progressIn, reasonList, showRejection, waitFor,
 } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
@@ -61,10 +61,7 @@ if (requireSession(["prestador"])) {
       showSuccess(verdict, "¡Listo! Validamos tu estado de cuenta y tu cuenta bancaria quedó activa.");
       form.reset();
     } else if (document.status === "rechazado") {
-      verdict.replaceChildren(el("p", { text: "No pudimos validar tu estado de cuenta:" }), reasonList(document.reasons));
-      verdict.className = "alert alert-error";
-      verdict.setAttribute("role", "alert");
-      verdict.hidden = false;
+      showRejection(verdict, "No pudimos validar tu estado de cuenta:", document.reasons);
     } else {
       showSuccess(verdict, "Seguimos revisando tu estado de cuenta; te avisaremos por correo.");
     }

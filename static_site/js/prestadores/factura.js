@@ -5,7 +5,7 @@ import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
-  INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, waitFor,
+  INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, showRejection, waitFor,
 } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
@@ -70,9 +70,7 @@ if (requireSession(["prestador"])) {
     if (invoice.complement && invoice.complement.status === "aceptado") {
       showSuccess(verdict, "¡Complemento recibido! Esta factura quedó completa.");
     } else if (invoice.complement && invoice.complement.status === "rechazado") {
-      verdict.replaceChildren(el("p", { text: "El complemento no se aceptó:" }), reasonList(invoice.complement.reasons));
-      verdict.className = "alert alert-error";
-      verdict.hidden = false;
+      showRejection(verdict, "El complemento no se aceptó:", invoice.complement.reasons);
     }
     form.reset();
     await show();

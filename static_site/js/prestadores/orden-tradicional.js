@@ -3,7 +3,7 @@
 import { api, ApiError, clearError, showError } from "/js/api.js";
 import { el, uploadToSlot } from "/js/dom.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { careOrderFields, fileSpec, reasonList, waitFor } from "/js/providers.js";
+import { careOrderFields, fileSpec, showRejection, waitFor } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 const PARTS = ["carta", "estado_cuenta", "constancia_fiscal"];
@@ -58,10 +58,8 @@ if (requireSession(["prestador"])) {
       form.reset();
       form.date.value = new Date().toISOString().slice(0, 10);
     } else if (order.format.status === "rechazado") {
-      verdict.replaceChildren(el("p", { text: "La orden se registró, pero estos documentos no se aceptaron:" }),
-        reasonList(order.format.reasons), link);
-      verdict.className = "alert alert-error";
-      verdict.hidden = false;
+      showRejection(verdict, "La orden se registró, pero estos documentos no se aceptaron:",
+        order.format.reasons, link);
     } else {
       showSuccess(verdict, "Seguimos revisando tus documentos.");
       verdict.append(link);

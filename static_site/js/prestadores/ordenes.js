@@ -5,7 +5,7 @@ import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { fromCents, mediumDate, money, toCents } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
-  INVOICE_STATUS, ORDER_STATUS, SERVICE, badge, fileSpec, progressIn, reasonList, waitFor,
+  INVOICE_STATUS, ORDER_STATUS, SERVICE, badge, fileSpec, progressIn, showRejection, waitFor,
 } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
@@ -116,12 +116,9 @@ if (requireSession(["prestador"])) {
       verdict.append(link);
       form.reset();
     } else if (invoice.status === "rechazada") {
-      verdict.replaceChildren(
-        el("p", { text: "Tu factura no se aceptó. Corrige lo siguiente, genera de nuevo el CFDI y súbelo otra vez:" }),
-        reasonList(invoice.reasons), link);
-      verdict.className = "alert alert-error";
-      verdict.setAttribute("role", "alert");
-      verdict.hidden = false;
+      showRejection(verdict,
+        "Tu factura no se aceptó. Corrige lo siguiente, genera de nuevo el CFDI y súbelo otra vez:",
+        invoice.reasons, link);
     } else {
       showSuccess(verdict, "Seguimos revisando tu factura. Consulta su estado en unos momentos.");
       verdict.append(link);
