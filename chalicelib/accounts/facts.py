@@ -3,6 +3,7 @@ identifier, a Mexican provider's fiscal facts and an insured's policy and addres
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chalicelib.accounts import repository
@@ -105,3 +106,26 @@ def insured_contact(account_id: str) -> InsuredContact | None:
         insurer_id=str(insurer_id),
         policy_number=str(policy_number),
     )
+
+
+@dataclass(frozen=True)
+class StaffName:
+    """How a staff member (an operator or a platform administrator) is shown to others."""
+
+    account_id: str
+    email: str
+    full_name: str
+
+
+STAFF_NAME_ROLES = ("operador", "plataforma")
+
+
+def staff_names(account_ids: Iterable[str]) -> dict[str, StaffName]:
+    """The e-mail and name of each of these staff accounts that exists (any status: a
+    disabled staff member's past actions keep their name); other accounts are left out."""
+    found: dict[str, StaffName] = {}
+    for account_id in dict.fromkeys(account_ids):
+        account = repository.get_account(account_id)
+        if account is not None and account.role in STAFF_NAME_ROLES:
+            found[account_id] = StaffName(account_id, account.email, account.full_name)
+    return found

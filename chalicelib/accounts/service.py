@@ -14,6 +14,7 @@ from chalicelib.accounts import identity, repository
 from chalicelib.accounts.facts import (
     InsuredContact,
     ProviderFacts,
+    StaffName,
     account_id_for_email,
     account_id_for_identifier,
     contact,
@@ -21,6 +22,7 @@ from chalicelib.accounts.facts import (
     provider_account_for_rut,
     provider_account_id_for_rfc,
     provider_facts,
+    staff_names,
 )
 from chalicelib.accounts.login import (
     MFA_TTL,
@@ -117,6 +119,7 @@ __all__ = [
     "ReenrolmentRequired",
     "SessionExpired",
     "StaffInvitation",
+    "StaffName",
     "account_id_for_email",
     "account_id_for_identifier",
     "activate",
@@ -151,6 +154,7 @@ __all__ = [
     "reset_totp",
     "seed_active_account",
     "staff",
+    "staff_names",
     "start_reenrolment",
     "update",
     "update_profile",

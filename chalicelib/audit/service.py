@@ -1,22 +1,44 @@
-"""Audit of operators' reads and changes of people's health and money data.
+"""Audit of operators' reads and changes of people's health and money data, and of the
+insurer's staff and settings.
 
-Other contexts call `record` for each operator access; the insurer queries its own records.
-A record's key starts with the insurer, so an operator reaches only its insurers' records.
+Other contexts call `record` for each operator access or change; the insurer's
+administrators list their own records (`records`) and download them as CSV (`export`). A
+record's key starts with the insurer, so an operator reaches only its insurers' records.
+The Spanish name of each action lives in actions.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
-from chalicelib import clock, dynamo, errors
-from chalicelib.audit import repository
+from chalicelib import clock, downloads, dynamo, errors, spreadsheets
+from chalicelib.audit import csv_export, repository
+from chalicelib.audit.actions import ACTION_LABELS, action_label
 from chalicelib.audit.repository import AuditRecord
-from chalicelib.audit.schemas import AuditListOut, AuditQuery, AuditRecordOut
+from chalicelib.audit.schemas import (
+    AuditActionOut,
+    AuditActionsOut,
+    AuditActionsQuery,
+    AuditExportOut,
+    AuditExportQuery,
+    AuditFilters,
+    AuditListOut,
+    AuditQuery,
+    AuditRecordOut,
+)
 from chalicelib.auth import Principal, viewed_insurer
 
-__all__ = ["AuditRecord", "record", "records"]
+__all__ = ["ACTION_LABELS", "AuditRecord", "action_label", "actions", "export", "record", "records"]
+
+MEXICO_CITY: Final = ZoneInfo("America/Mexico_City")
+# A CSV beyond this many records is refused: the person narrows the dates instead.
+MAX_EXPORT_ROWS: Final = 50_000
+# Records read per Query page while an export collects them.
+EXPORT_PAGE: Final = 1_000
 
 
 def record(
@@ -36,45 +58,110 @@ def record(
             actor_id=actor_id,
             action=action,
             subject=subject,
-            at=clock.iso(clock.now()),
+            # Milliseconds: records of the same second still list newest first.
+            at=clock.now().astimezone(UTC).isoformat(timespec="milliseconds"),
             source_ip=source_ip,
             detail=detail or {},
         )
     )
 
 
+@dataclass(frozen=True)
+class _Window:
+    """What the filters ask the audit table for."""
+
+    insurer_id: str
+    since: str
+    until: str
+    subject: str | None
+    actor_id: str | None
+    action: str | None
+    # The actor filter named an e-mail no account has: no record can match.
+    matches_nothing: bool = False
+
+    def read(self, limit: int, cursor: str | None) -> tuple[list[AuditRecord], str | None]:
+        if self.matches_nothing:
+            dynamo.decode_cursor(cursor)  # a tampered cursor is refused all the same
+            return [], None
+        return repository.query(
+            self.insurer_id,
+            since=self.since,
+            until=self.until,
+            subject=self.subject,
+            actor_id=self.actor_id,
+            action=self.action,
+            limit=limit,
+            cursor=cursor,
+        )
+
+
+def _refused(field: str, code: str, message: str) -> errors.BadRequest:
+    return errors.BadRequest(message, code=code, details=[errors.ErrorDetail(field, code, message)])
+
+
+def _start_of(day: date) -> str:
+    """The first instant of a Mexico City calendar day, as the table's keys write it."""
+    return clock.iso(datetime.combine(day, time.min, MEXICO_CITY))
+
+
+def _actor_id(actor: str) -> str | None:
+    """The account behind the actor filter: an e-mail is looked up (None when no account
+    has it: the filter then matches nothing); anything else must be an account id."""
+    if "@" in actor:
+        from chalicelib.accounts import service as accounts
+
+        return accounts.account_id_for_email(actor) or ""
+    try:
+        return str(uuid.UUID(actor))
+    except ValueError:
+        raise _refused(
+            "actor",
+            "invalid_actor",
+            "Escribe el correo o el identificador de cuenta de quien actuó.",
+        ) from None
+
+
+def _window(principal: Principal, filters: AuditFilters) -> _Window:
+    """The insurer (one the operator works for) and the filters as the table's keys."""
+    insurer_id = viewed_insurer(principal, filters.insurer)
+    if filters.since and filters.until and filters.since > filters.until:
+        raise _refused("from", "range_invalid", "La fecha inicial es posterior a la final.")
+    if filters.action and filters.action not in ACTION_LABELS:
+        raise _refused("action", "unknown_action", "Elige una de las acciones de la lista.")
+    actor_id = _actor_id(filters.actor.strip()) if filters.actor else None
+    return _Window(
+        insurer_id=insurer_id,
+        since=_start_of(filters.since) if filters.since else "0",
+        # `to` is included: the window ends where the next day begins.
+        until=_start_of(filters.until + timedelta(days=1)) if filters.until else "9",
+        subject=filters.subject,
+        actor_id=actor_id,
+        action=filters.action,
+        matches_nothing=actor_id == "",
+    )
+
+
+def _names(items: list[AuditRecord]) -> dict[str, tuple[str, str]]:
+    from chalicelib.accounts import service as accounts
+
+    found = accounts.staff_names(item.actor_id for item in items)
+    return {account_id: (n.email, n.full_name) for account_id, n in found.items()}
+
+
 def records(principal: Principal, query: AuditQuery) -> AuditListOut:
     """An operator's view of its insurer's audit records, newest first."""
-    insurer_id = viewed_insurer(principal, query.insurer)
-    if query.since and query.until and query.since > query.until:
-        raise errors.InvalidInput(
-            details=[
-                errors.ErrorDetail(
-                    "from", "range_invalid", "La fecha inicial es posterior a la final."
-                )
-            ]
-        )
-    since = clock.iso(datetime.combine(query.since, time.min, UTC)) if query.since else "0"
-    until = (
-        clock.iso(datetime.combine(query.until + timedelta(days=1), time.min, UTC))
-        if query.until
-        else "9"
-    )
-    items, next_cursor = repository.query(
-        insurer_id,
-        subject=query.subject,
-        since=since,
-        until=until,
-        limit=query.limit,
-        cursor=dynamo.decode_cursor(query.cursor),
-    )
+    items, next_cursor = _window(principal, query).read(query.limit, query.cursor)
+    names = _names(items)
     return AuditListOut(
         items=[
             AuditRecordOut(
                 id=item.record_id,
                 insurer_id=item.insurer_id,
                 actor_id=item.actor_id,
+                actor_email=names.get(item.actor_id, (None, None))[0],
+                actor_name=names.get(item.actor_id, (None, None))[1],
                 action=item.action,
+                action_label=action_label(item.action),
                 subject=item.subject,
                 at=item.at,
                 source_ip=item.source_ip,
@@ -84,3 +171,54 @@ def records(principal: Principal, query: AuditQuery) -> AuditListOut:
         ],
         next_cursor=next_cursor,
     )
+
+
+def actions(principal: Principal, query: AuditActionsQuery) -> AuditActionsOut:
+    """The actions the audit knows, with their labels (the page's action filter)."""
+    from chalicelib import paging
+
+    viewed_insurer(principal, None)
+    known = sorted(ACTION_LABELS.items(), key=lambda pair: pair[1])
+    page, next_cursor = paging.page_in_memory(known, query.limit, query.cursor)
+    return AuditActionsOut(
+        items=[AuditActionOut(action=action, label=label) for action, label in page],
+        next_cursor=next_cursor,
+    )
+
+
+def export(principal: Principal, query: AuditExportQuery, source_ip: str | None) -> AuditExportOut:
+    """The filtered records as a CSV file behind a short-lived link (the export is audited)."""
+    window = _window(principal, query)
+    found: list[AuditRecord] = []
+    cursor: str | None = None
+    while True:
+        page, cursor = window.read(EXPORT_PAGE, cursor)
+        found += page
+        if len(found) > MAX_EXPORT_ROWS:
+            raise errors.BadRequest(
+                f"Hay más de {MAX_EXPORT_ROWS:,} registros con esos filtros; acota las fechas "
+                "para exportarlos.",
+                code="export_too_large",
+            )
+        if cursor is None:
+            break
+    body = csv_export.csv_bytes(found, _names(found))
+    stamp = clock.now().astimezone(MEXICO_CITY).strftime("%Y%m%d-%H%M%S")
+    link = downloads.store_for_download(
+        principal.account_id,
+        f"auditoria-{window.insurer_id}-{stamp}.csv",
+        body,
+        spreadsheets.CSV_CONTENT_TYPE,
+    )
+    record(
+        principal.account_id,
+        window.insurer_id,
+        "audit.export",
+        "audit",
+        source_ip=source_ip,
+        detail={
+            "filters": query.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "rows": len(found),
+        },
+    )
+    return AuditExportOut(url=link.url, expires_at=link.expires_at, rows=len(found))

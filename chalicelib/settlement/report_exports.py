@@ -1,22 +1,20 @@
 """The reports as files: a CSV or XLSX written to the documents bucket, handed out through a
-presigned link that expires in minutes (the layout lives in exports.py)."""
+presigned link that expires in minutes (chalicelib/downloads.py; the layout lives in
+exports.py)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import timedelta
 from typing import Any, Final
 
-from chalicelib import aws, clock, errors
+from chalicelib import clock, downloads, errors
 from chalicelib.auth import Principal
-from chalicelib.config import get_settings
+from chalicelib.downloads import EXPORT_LIFETIME as EXPORT_LIFETIME  # the facade names it
+from chalicelib.downloads import EXPORTS_PREFIX as EXPORTS_PREFIX  # the facade names it
 from chalicelib.settlement.provider_views import provider_of
 from chalicelib.settlement.reports import period_rows, voucher_rows
 from chalicelib.settlement.schemas import ExportOut, PeriodQuery, VouchersQuery
 
 MAX_EXPORT_ROWS: Final = 20_000
-EXPORT_LIFETIME: Final = timedelta(minutes=5)
-EXPORTS_PREFIX: Final = "exports/"
 
 
 def period_export(principal: Principal, query: PeriodQuery) -> ExportOut:
@@ -80,19 +78,7 @@ def _export(
         body = exports.csv_bytes(columns, rows, totals)
         content_type = exports.CSV_TYPE
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    filename = f"{name}-{stamp}.{file_format}"
-    key = f"{EXPORTS_PREFIX}{principal.account_id}/{uuid.uuid4()}/{filename}"
-    bucket = get_settings().documents_bucket
-    s3 = aws.s3()
-    s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
-    url = s3.generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": bucket,
-            "Key": key,
-            "ResponseContentType": content_type,
-            "ResponseContentDisposition": f'attachment; filename="{filename}"',
-        },
-        ExpiresIn=int(EXPORT_LIFETIME.total_seconds()),
+    link = downloads.store_for_download(
+        principal.account_id, f"{name}-{stamp}.{file_format}", body, content_type
     )
-    return ExportOut(url=url, expires_at=clock.iso(clock.now() + EXPORT_LIFETIME), rows=len(rows))
+    return ExportOut(url=link.url, expires_at=link.expires_at, rows=len(rows))

@@ -67,6 +67,7 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/claims": ("asegurado", {}),
     "/v1/appointments": ("afiliado", {}),
     "/v1/operator/audit": ("operador", {}),
+    "/v1/operator/audit/actions": ("operador", {}),
     "/v1/sick-leaves": ("afiliado", {}),
     "/v1/me/data-requests": ("asegurado", {}),
     "/v1/operator/data-requests": ("operador", {}),
