@@ -227,6 +227,21 @@ def test_the_site_gets_a_config_js_with_the_api_url(synthesized: dict[str, Path]
     assert "execute-api" in json.dumps(deployment["SourceMarkers"])
 
 
+def test_the_site_is_uploaded_built_through_the_page_layout(synthesized: dict[str, Path]) -> None:
+    site_root = Path(__file__).resolve().parents[2] / "static_site"
+    outdir = synthesized["app"].parent
+    [asset] = [path.parent for path in outdir.glob("asset.*/favicon.svg")]
+    pages = sorted(str(path.relative_to(site_root)) for path in site_root.rglob("*.html"))
+    built = sorted(str(path.relative_to(asset)) for path in asset.rglob("*.html"))
+    assert built == pages
+    for name in pages:
+        page = (asset / name).read_text(encoding="utf-8")
+        assert page.startswith("<!doctype html>"), name
+        assert '<script type="module" src="/js/layout.js"></script>' in page, name
+        assert "<page" not in page, name
+    assert (asset / "js" / "layout.js").read_bytes() == (site_root / "js/layout.js").read_bytes()
+
+
 # Logical IDs of resources that hold state or identity on a deployed stack. CloudFormation
 # replaces a resource whose logical ID changes (a nested construct, a renamed id): a new empty
 # table, bucket or user pool, and new keys, secrets and queue URLs. Remove an entry only with
