@@ -105,7 +105,7 @@ function row(person) {
       }),
     }));
   }
-  if (person.status === "activa") {
+  if (person.status === "activa" && !own) {
     const reset = el("button", { type: "button", class: "secondary small-button", "data-reset": true, text: "Restablecer verificación en dos pasos" });
     reset.addEventListener("click", () => {
       if (item.querySelector("[data-confirm-reset]")) return;
@@ -121,7 +121,7 @@ function row(person) {
     el("h3", {}, el("span", { text: person.full_name }), own ? el("span", { class: "meta", text: " (tú)" }) : null),
     el("p", {},
       el("span", { class: `prov-badge prov-${person.status}`, text: STATUS[person.status] || person.status }),
-      el("span", { class: "meta", text: ` · ${person.email} · invitada el ${dateTime(person.created_at, READER_ZONE)} · último inicio de sesión: ${lastLogin}` })),
+      el("span", { class: "meta", text: ` · ${person.email} · alta: ${dateTime(person.created_at, READER_ZONE)} · último inicio de sesión: ${lastLogin}` })),
     dutiesForm,
     actions,
     el("div", { "data-row-error": true, tabindex: "-1", hidden: true }),
