@@ -23,6 +23,7 @@ from chalicelib.documents import routes as documents_routes
 from chalicelib.documents import service as documents
 from chalicelib.events import process_sqs_batch
 from chalicelib.http import Api, authorize_request
+from chalicelib.insurers import routes as insurers_routes
 from chalicelib.notifications import service as notifications
 from chalicelib.payments import routes as payments_routes
 from chalicelib.payments import service as payments
@@ -60,6 +61,7 @@ for context_routes in (
     claims_routes,
     audit_routes,
     privacy_routes,
+    insurers_routes,
 ):
     api.register(context_routes.routes)
 

@@ -1,21 +1,22 @@
-"""The claim-type catalogue as data: a default file and, per insurer, a file of overrides.
+"""The claim-type catalogue as data: a default file and, per insurer, its overrides.
 
-`data/catalog.default.json` holds every key; `data/catalog.<insurer_id>.json` replaces whole
-top-level keys (its service-level targets, its network notice, …) for that insurer. Pure:
-reading files bundled with the code, no AWS.
+`data/catalog.default.json` holds every key and is what a new insurer starts from; the
+insurer's record (the insurers context: its `catalog` overrides and `service_levels`) replaces
+whole top-level keys (its network notice, its documents, …) and its service-level targets.
+Pure: the default file bundled with the code and the overrides the caller passes, no AWS.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).with_name("data")
-_INSURER_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
+# The top-level keys an insurer may replace.
+OVERRIDABLE = ("types", "documents", "forms", "network", "service_level_hours")
 STAGES = ("inicial", "complemento")
 
 
@@ -69,12 +70,39 @@ def _read(name: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-@lru_cache(maxsize=32)
-def catalog_for(insurer_id: str) -> Catalog:
-    """The insurer's catalogue: its own keys over the default's."""
-    raw = _read("catalog.default.json")
-    if _INSURER_ID.match(insurer_id):
-        raw = {**raw, **_read(f"catalog.{insurer_id}.json")}
+def default_raw() -> dict[str, Any]:
+    """The default catalogue as the file holds it (a fresh copy)."""
+    copy: dict[str, Any] = json.loads(json.dumps(_default_raw()))
+    return copy
+
+
+@lru_cache(maxsize=1)
+def _default_raw() -> dict[str, Any]:
+    return _read("catalog.default.json")
+
+
+def overrides_key(overrides: dict[str, Any]) -> str:
+    """The overrides as one canonical text (what `catalog_for` caches on)."""
+    return json.dumps(overrides, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=64)
+def catalog_for(insurer_id: str, overrides: str = "{}") -> Catalog:
+    """The insurer's catalogue: its own top-level keys (`overrides_key` of them) over the
+    default's; `service_level_hours` names only the claim types whose target it changes."""
+    own = {k: v for k, v in json.loads(overrides).items() if k in OVERRIDABLE}
+    raw = {**_default_raw(), **own}
+    if "service_level_hours" in own:
+        raw["service_level_hours"] = {
+            **_default_raw()["service_level_hours"],
+            **own["service_level_hours"],
+        }
+    return build_catalog(insurer_id, raw)
+
+
+def build_catalog(insurer_id: str, raw: dict[str, Any]) -> Catalog:
+    """A catalogue from its data; raises KeyError, TypeError or ValueError on a malformed one
+    (a claim type without a service-level target included)."""
     types = {
         t["type"]: ClaimType(
             type=t["type"],
@@ -101,6 +129,9 @@ def catalog_for(insurer_id: str) -> Catalog:
         for stage, items in stages.items()
     }
     network = raw.get("network", {})
+    missing = [t for t in types if t not in raw["service_level_hours"]]
+    if missing:
+        raise ValueError(f"claim types without a service-level target: {missing}")
     return Catalog(
         insurer_id=insurer_id,
         types=types,

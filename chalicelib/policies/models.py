@@ -1,4 +1,5 @@
-"""PynamoDB models of insurers and policies (only repository.py imports this module)."""
+"""PynamoDB models of policies, conditions and network hospitals (only repository.py imports
+this module; the insurer's own record is the insurers context's)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,6 @@ from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
 
 from chalicelib.dynamo import table_meta
 from chalicelib.tables.models import Gsi1, Item
-
-
-class InsurerModel(Item):
-    Meta = table_meta("policies")
-
-    # Key: INSURER#<id> / PROFILE
-    insurer_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    rfc = UnicodeAttribute()
 
 
 class PolicyModel(Item):

@@ -1,4 +1,5 @@
-"""Insurers and policies: the only module that touches their PynamoDB models."""
+"""Policies, conditions and network hospitals: the only module that touches their PynamoDB
+models."""
 
 from __future__ import annotations
 
@@ -34,24 +35,12 @@ class Policy:
 
 @dataclass(frozen=True)
 class Insurer:
+    """The insurer a roster belongs to, as a roster import or seed data names it: created
+    with the platform's defaults when it does not exist yet (the insurers context)."""
+
     insurer_id: str
     name: str
     rfc: str
-
-
-def save_insurer(insurer: Insurer) -> None:
-    from chalicelib.policies.models import InsurerModel
-
-    InsurerModel(
-        pk=f"INSURER#{insurer.insurer_id}", sk="PROFILE", **dynamo.attributes_of(insurer)
-    ).save()
-
-
-def get_insurer(insurer_id: str) -> Insurer | None:
-    from chalicelib.policies.models import InsurerModel
-
-    item = InsurerModel.find(f"INSURER#{insurer_id}", "PROFILE")
-    return None if item is None else dynamo.record_from(Insurer, item)
 
 
 def save_policies(policies: list[Policy]) -> None:

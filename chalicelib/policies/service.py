@@ -1,10 +1,24 @@
-"""Insurers, their policy rosters, conditions per member, network hospitals and catalogues."""
+"""Insurers' policy rosters, conditions per member, network hospitals and claim catalogues.
+
+The insurer's own record (names, settings, versions) belongs to the insurers context;
+`get_insurer` and `catalog` read it through that context's service."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from chalicelib.insurers import service as insurers
 from chalicelib.kernel.text import search_fold
 from chalicelib.policies import repository
-from chalicelib.policies.catalog import Catalog, ClaimType, DocumentKind, Form, catalog_for
+from chalicelib.policies.catalog import (
+    Catalog,
+    ClaimType,
+    DocumentKind,
+    Form,
+    catalog_for,
+    default_raw,
+    overrides_key,
+)
 from chalicelib.policies.repository import Condition, Hospital, Insurer, Member, Policy
 
 __all__ = [
@@ -18,7 +32,9 @@ __all__ = [
     "Member",
     "Policy",
     "catalog",
+    "check_catalog",
     "conditions_of",
+    "default_catalog",
     "find_policy",
     "get_insurer",
     "get_policy",
@@ -43,14 +59,15 @@ def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
     return repository.get_policy(insurer_id, policy_number)
 
 
-def get_insurer(insurer_id: str) -> Insurer | None:
-    """An insurer's profile."""
-    return repository.get_insurer(insurer_id)
+def get_insurer(insurer_id: str) -> insurers.Insurer | None:
+    """An insurer's record (the insurers context's)."""
+    return insurers.get_insurer(insurer_id)
 
 
 def load_roster(insurer: Insurer, policies: list[Policy]) -> None:
-    """Create or replace an insurer and its policies (operator import and demo data)."""
-    repository.save_insurer(insurer)
+    """Create or replace an insurer's policies (operator import and demo data); the insurer is
+    created with the platform's defaults when it does not exist yet."""
+    insurers.ensure_insurer(insurer.insurer_id, insurer.name, insurer.rfc)
     repository.save_policies(policies)
 
 
@@ -79,5 +96,19 @@ def hospitals(insurer_id: str, query: str | None = None) -> list[Hospital]:
 
 
 def catalog(insurer_id: str) -> Catalog:
-    """The insurer's claim catalogue (its own data over the default)."""
-    return catalog_for(insurer_id)
+    """The insurer's claim catalogue: its own settings over the default."""
+    return catalog_for(insurer_id, overrides_key(insurers.catalog_settings(insurer_id)))
+
+
+def default_catalog() -> dict[str, Any]:
+    """The catalogue a new insurer starts from, as data."""
+    return default_raw()
+
+
+def check_catalog(insurer_id: str, overrides: dict[str, Any]) -> str | None:
+    """Why these overrides do not make a usable catalogue (None when they do)."""
+    try:
+        catalog_for(insurer_id, overrides_key(overrides))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None

@@ -125,7 +125,18 @@ def policy_from(data: dict[str, Any], insurer_id: str) -> RetentionPolicy:
 
 
 def policy_for(insurer_id: str) -> RetentionPolicy:
-    return policy_from(_settings(), insurer_id)
+    """The insurer's policy: its own retention settings (kept on its record, the insurers
+    context's) over the defaults of `retention_settings.json`."""
+    from chalicelib.insurers import service as insurers
+
+    own = insurers.retention_settings(insurer_id)
+    return policy_from({**_settings(), "insurers": {insurer_id: own}}, insurer_id)
+
+
+def default_retention() -> dict[str, Any]:
+    """The retention settings a new insurer starts from (a fresh copy)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(_settings()["default"]))
+    return loaded
 
 
 def _day(iso: str) -> date:

@@ -4,9 +4,10 @@ deletion of their account; operators of the person's insurer see and answer the 
 An export needs no decision: the API enqueues it on SQS `data-requests`, the consumer packs
 a ZIP under `exports/` (the bucket's lifecycle removes it after a day) and emails the person;
 the download link is made on each read and lasts 5 minutes. A deletion waits for an
-operator's approval, then for the insurer's retention period (`retention_settings.json`); the
-`run_data_requests` schedule executes those due (a Query on the sparse work index). Other
-contexts hand over their records through their own `personal_data` / erase functions.
+operator's approval, then for the insurer's retention period (its settings over
+`retention_settings.json`); the `run_data_requests` schedule executes those due (a Query on
+the sparse work index). Other contexts hand over their records through their own
+`personal_data` / erase functions.
 
 The only door into the privacy context: the routes, app.py's handlers and the tests reach its
 functions here. Each part lives in its own module: `requests` (opening a request, its states
@@ -32,6 +33,7 @@ from chalicelib.privacy.requests import (
     my_request,
     my_requests,
 )
+from chalicelib.privacy.rules import default_retention
 from chalicelib.privacy.schemas import DataRequestOut
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "NotPending",
     "create_request",
     "decide",
+    "default_retention",
     "execute_deletion",
     "handle_export_message",
     "my_request",

@@ -7,6 +7,8 @@ import uuid
 from stdnum import luhn
 
 from chalicelib.accounts import service as accounts
+from chalicelib.insurers import service as insurers
+from chalicelib.insurers.schemas import InsurerIn
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Insurer, Member, Policy
 from chalicelib.registry import service as registry
@@ -30,7 +32,54 @@ def _policy(
     return Policy(insurer.insurer_id, number, titular, members, coverages)
 
 
+def _insurers() -> None:
+    """SEC and ADN, created through the insurers service as a platform administrator would."""
+    insurers.seed(
+        InsurerIn.model_validate(
+            {
+                "id": SEC.insurer_id,
+                "legal_name": SEC.name,
+                "rfc": SEC.rfc,
+                "country": "MX",
+                "display_name": "Seguros Ejemplo del Centro",
+                "brand_color": "#0B5394",
+                "contact": {
+                    "phone": "800 123 4567",
+                    "email": "atencion@seguros-ejemplo-centro.mx",
+                    "whatsapp": "https://wa.me/5215512345678",
+                    "hours": "Lunes a viernes de 9:00 a 18:00",
+                },
+                # Its conditions' annex of response times, and its hospital network.
+                "service_levels": {"reembolso": 45, "programacion": 18, "menores": 18},
+                "catalog": {
+                    "network": {
+                        "notice": "SEGUROS EJEMPLO DEL CENTRO tiene convenio con los hospitales "
+                        "de esta lista. Programa tu cirugía, quimioterapia o estudios en uno "
+                        "de ellos para que el pago sea directo.",
+                        "url": "https://www.seguros-ejemplo-centro.mx/red-hospitalaria",
+                    }
+                },
+            }
+        )
+    )
+    insurers.seed(
+        InsurerIn.model_validate(
+            {
+                "id": ADN.insurer_id,
+                "legal_name": ADN.name,
+                "rfc": ADN.rfc,
+                "country": "MX",
+                "display_name": "Aseguradora Demo del Norte",
+                "brand_color": "#7A1F2B",
+                "contact": {"phone": "81 8000 1234", "hours": "Lunes a sábado de 8:00 a 20:00"},
+                "retention": {"grace_days": 15},
+            }
+        )
+    )
+
+
 def load() -> list[DemoLogin]:
+    _insurers()
     sec_policies = [
         _policy(
             SEC,

@@ -8,6 +8,7 @@ import json
 import zipfile
 from datetime import UTC, date, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -61,11 +62,21 @@ def test_retained_records_carry_their_legal_basis_and_end_date() -> None:
     assert rules.retained_until(undated, policy, APPROVED) == date(2031, 11, 25)
 
 
-def test_the_project_settings_name_the_law_for_each_category() -> None:
+def test_the_project_settings_name_the_law_for_each_category(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib.insurers import service as insurers
+
+    # An insurer's own settings live on its record (the insurers context); the file's are
+    # the defaults it starts from.
+    own = {"sec": {}, "adn": {"grace_days": 15}}
+    monkeypatch.setattr(insurers, "retention_settings", lambda insurer_id: own[insurer_id])
     policy = rules.policy_for("sec")
     assert "artículo 30" in policy.categories[FISCAL].legal_basis
     assert "NOM-004-SSA3-2012" in policy.categories[CLINICAL].legal_basis
+    assert policy.grace_days == 0
     assert rules.policy_for("adn").grace_days == 15
+    assert rules.default_retention()["categories"][FISCAL]["years"] == 5
 
 
 def test_state_machine() -> None:
