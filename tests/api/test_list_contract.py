@@ -71,6 +71,7 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/sick-leaves": ("afiliado", {}),
     "/v1/me/data-requests": ("asegurado", {}),
     "/v1/operator/data-requests": ("operador", {}),
+    "/v1/operator/staff": ("operador", {}),  # SEC's operators: operador@ and admin.sec@
 }
 
 
