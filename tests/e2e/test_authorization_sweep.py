@@ -101,6 +101,9 @@ class Case:
     # of the resource's own insurer is refused on the routes of the insured, providers and
     # affiliates (403, the wrong role; `expected` may say otherwise).
     insurer_operator: Actor | None = None
+    # Platform administrators run the insurers and read none of their records: refused (403)
+    # on every route but the platform's own (set by the sweep on every other non-public case).
+    platform_admin: Actor | None = None
 
 
 class World:
@@ -243,6 +246,32 @@ class World:
     def operator_adn(self) -> Actor:
         tokens = shared_operator_session(self.stack, "operador.norte@demo.mx")
         return Actor("operador ADN", bearer(tokens))
+
+    @cached_property
+    def platform_admin(self) -> Actor:
+        tokens = shared_operator_session(self.stack, "plataforma@demo.mx")
+        return Actor("plataforma demo", bearer(tokens))
+
+    @cached_property
+    def insurer(self) -> dict[str, Any]:
+        """An insurer the platform administrator creates for the sweep."""
+        insurer_id = f"barrido-{self.tag.lower()}"
+        return dict(
+            self.ok(
+                "POST",
+                "/v1/platform/insurers",
+                self.platform_admin,
+                {
+                    "id": insurer_id,
+                    "legal_name": f"ASEGURADORA BARRIDO {self.tag}",
+                    "rfc": "ABA050101AA4",
+                    "display_name": f"Barrido {self.tag}",
+                },
+            )
+        )
+
+    def insurer_view(self) -> Any:
+        return self.ok("GET", f"/v1/platform/insurers/{self.insurer['id']}", self.platform_admin)
 
     @cached_property
     def provider_cl(self) -> Actor:
@@ -911,6 +940,71 @@ def _data_request_decision(w: World) -> Case:
     return case
 
 
+# Routes of platform administrators: every insurer's staff, every other role and anonymous
+# callers are refused; an insurer's own administrator too (its route is /v1/operator/insurer).
+PLATFORM_ROUTE = {
+    "same_role": 403,
+    "other_role": 403,
+    "other_insurer_operator": 403,
+    "anonymous": 401,
+}
+
+
+def _platform_insurer(w: World) -> Case:
+    insurer = w.insurer
+    case = Case(
+        params={"insurer_id": insurer["id"]},
+        owner=w.platform_admin,
+        same_role=w.operator_sec,
+        other_role=w.insured_b,
+        other_insurer=w.operator_adn,
+        secrets=[insurer["legal_name"], insurer["rfc"]],
+    )
+    case.expected = PLATFORM_ROUTE
+    return case
+
+
+def _platform_insurer_change(w: World) -> Case:
+    case = _platform_insurer(w)
+    case.body = {"version": 1, "display_name": "Cambiada por otro"}
+    case.owner_body = {"version": w.insurer_view()["version"], "brand_color": "#123456"}
+    case.snapshot = w.insurer_view
+    return case
+
+
+def _platform_insurer_admin(w: World) -> Case:
+    case = _platform_insurer(w)
+    case.body = {"email": f"intruso-{w.tag.lower()}@example.mx", "full_name": "INTRUSO"}
+    case.owner_body = {"email": f"admin-{w.tag.lower()}@example.mx", "full_name": "ADMIN"}
+    case.owner_status = (202,)
+    case.snapshot = w.insurer_view
+    return case
+
+
+def _public_insurer(w: World) -> Case:
+    case = _platform_insurer(w)
+    case.secrets = [w.insurer["legal_name"], w.insurer["rfc"]]  # shown only to the platform
+    case.public = True
+    case.public_statuses = (200,)
+    return case
+
+
+def _staff_member(w: World) -> Case:
+    params = {"account_id": w.staff_member}
+    secrets = [f"personal-{w.tag.lower()}@example.mx"]
+    case = _operator_case(w.operator_sec, w.operator_adn, w.insured_b, params, secrets)
+    case.body = {"active": False}
+    case.owner_body = {"duties": ["dictamen", "finanzas"]}
+    case.snapshot = w.staff_view
+    return case
+
+
+def _staff_totp_reset(w: World) -> Case:
+    case = _staff_member(w)
+    case.body = case.owner_body = {}
+    return case
+
+
 def _staff_member(w: World) -> Case:
     params = {"account_id": w.staff_member}
     secrets = [f"personal-{w.tag.lower()}@example.mx"]
@@ -962,6 +1056,11 @@ FACTORIES: dict[tuple[str, str], Factory] = {
     ("POST", "/v1/operator/data-requests/{request_id}/decision"): _data_request_decision,
     ("PATCH", "/v1/operator/staff/{account_id}"): _staff_member,
     ("POST", "/v1/operator/staff/{account_id}/totp-reset"): _staff_totp_reset,
+    ("GET", "/v1/platform/insurers/{insurer_id}"): _platform_insurer,
+    ("PATCH", "/v1/platform/insurers/{insurer_id}"): _platform_insurer_change,
+    ("GET", "/v1/platform/insurers/{insurer_id}/versions"): _platform_insurer,
+    ("POST", "/v1/platform/insurers/{insurer_id}/admins"): _platform_insurer_admin,
+    ("GET", "/v1/insurers/{insurer_id}/public"): _public_insurer,
 }
 
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -1045,6 +1144,8 @@ def _sweep(world: World, method: str, path: str, case: Case) -> tuple[Counter[st
     ]
     if case.insurer_operator is not None:
         actors.append(("insurer_operator", case.insurer_operator))
+    if case.platform_admin is not None:
+        actors.append(("platform_admin", case.platform_admin))
     if not case.public:
         actors.append(("tampered_token", _forged(case.owner, case.same_role)))
     before = case.snapshot() if case.snapshot else None
@@ -1107,7 +1208,10 @@ def test_every_route_with_an_id_refuses_everyone_but_its_owner(local_stack: Loca
     for (method, path), factory in FACTORIES.items():
         if (method, path) not in live:
             continue
-        made, found = _sweep(world, method, path, factory(world))
+        case = factory(world)
+        if not case.public and not path.startswith("/v1/platform/"):
+            case.platform_admin = world.platform_admin
+        made, found = _sweep(world, method, path, case)
         checks += made
         problems += found
     # The figures a report quotes (shown with -s).
