@@ -1005,22 +1005,6 @@ def _staff_totp_reset(w: World) -> Case:
     return case
 
 
-def _staff_member(w: World) -> Case:
-    params = {"account_id": w.staff_member}
-    secrets = [f"personal-{w.tag.lower()}@example.mx"]
-    case = _operator_case(w.operator_sec, w.operator_adn, w.insured_b, params, secrets)
-    case.body = {"active": False}
-    case.owner_body = {"duties": ["dictamen", "finanzas"]}
-    case.snapshot = w.staff_view
-    return case
-
-
-def _staff_totp_reset(w: World) -> Case:
-    case = _staff_member(w)
-    case.body = case.owner_body = {}
-    return case
-
-
 FACTORIES: dict[tuple[str, str], Factory] = {
     ("GET", "/v1/claims/{claim_id}"): _claim,
     ("GET", "/v1/documents/{document_id}"): _document,
