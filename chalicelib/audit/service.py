@@ -133,7 +133,11 @@ def _window(principal: Principal, filters: AuditFilters) -> _Window:
         insurer_id=insurer_id,
         since=_start_of(filters.since) if filters.since else "0",
         # `to` is included: the window ends where the next day begins.
-        until=_start_of(filters.until + timedelta(days=1)) if filters.until else "9",
+        until=(
+            _start_of(filters.until + timedelta(days=1))
+            if filters.until and filters.until < date.max
+            else "9"
+        ),
         subject=filters.subject,
         actor_id=actor_id,
         action=filters.action,

@@ -113,6 +113,13 @@ def test_the_dates_are_mexico_city_days_both_included(world: dict[str, Staff]) -
     assert _subjects(ana, **{"from": "2026-03-06"}) == ["c-2"]
     assert _subjects(ana, to="2026-03-05") == ["s-1", "c-1", "c-1"]
     assert _subjects(ana, **{"from": "2026-03-07", "to": "2026-03-31"}) == []
+    # The calendar's own ends are days like any other.
+    assert _subjects(ana, **{"from": "0001-01-01", "to": "9999-12-31"}) == [
+        "c-2",
+        "s-1",
+        "c-1",
+        "c-1",
+    ]
 
 
 def test_filters_by_person_by_email_or_account_and_by_action_and_subject(
