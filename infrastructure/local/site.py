@@ -25,9 +25,12 @@ def config_js(api_url: str) -> str:
 
 
 def content_security_policy(connect_sources: list[str]) -> str:
+    """The site's policy; images may also come from the API and the object store, as an
+    insurer's validated logo does (on AWS, from the regional S3 endpoints)."""
     connect = " ".join(["'self'", *connect_sources])
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data: blob: {' '.join(connect_sources)}; "
         f"connect-src {connect}; frame-src 'self' {' '.join(connect_sources)}; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

@@ -27,8 +27,11 @@ function clearFieldErrors(form) {
 function showFieldErrors(form, error) {
   const unplaced = [];
   for (const detail of error.details || []) {
-    const name = (detail.field || "").split(".").pop();
-    const input = name ? form.elements.namedItem(name) : null;
+    // A nested field ("contact.phone") is the input of that whole name, or of its last part.
+    const field = detail.field || "";
+    const input = field
+      ? form.elements.namedItem(field) || form.elements.namedItem(field.split(".").pop())
+      : null;
     if (input && input.id) {
       const message = el("p", { class: "field-error", id: `${input.id}-error`, text: detail.message });
       input.setAttribute("aria-invalid", "true");

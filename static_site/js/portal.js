@@ -14,7 +14,10 @@ const member = main.querySelector("[data-member]");
 // account, with the no-duties notice (operators) between the two.
 function drawSharedEntries() {
   const portalHome = new URL(".", location.href).pathname;
-  const signIn = el("a", { class: "button", href: `/entrar.html?siguiente=${portalHome}`, text: "Iniciar sesión" });
+  // A portal opened for an insurer (`?aseguradora=sec`) opens its log-in page for it too.
+  const insurer = new URLSearchParams(location.search).get("aseguradora");
+  const forInsurer = insurer ? `&aseguradora=${encodeURIComponent(insurer)}` : "";
+  const signIn = el("a", { class: "button", href: `/entrar.html?siguiente=${portalHome}${forInsurer}`, text: "Iniciar sesión" });
   const guestActions = guest.querySelector(".actions") ?? guest.appendChild(el("p", { class: "actions" }));
   guestActions.prepend(signIn, " ");
   const greeting = el("p", {}, "Hola, ", el("strong", { "data-name": true }), ".");

@@ -8,6 +8,7 @@ export const PORTALS = {
   prestador: { path: "/prestadores/", label: "Prestadores" },
   afiliado: { path: "/afiliados/", label: "Afiliados" },
   operador: { path: "/operadores/", label: "Operadores" },
+  plataforma: { path: "/plataforma/", label: "Plataforma" },
 };
 
 // What an insurer's operator may do (the API's duties), as the portal names them.

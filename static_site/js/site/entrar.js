@@ -1,5 +1,6 @@
 import { api } from "/js/api.js";
 import { bindForm, showSuccess } from "/js/forms.js";
+import { insurerFromAddress, showInsurerContact } from "/js/insurer-contact.js";
 import { afterLogin, startSession } from "/js/session.js";
 
 const loginForm = document.getElementById("login-form");
@@ -11,6 +12,9 @@ if (params.get("salida")) showSuccess(notice, "Cerraste sesión. ¡Hasta pronto!
 if (params.get("contrasena")) {
   showSuccess(notice, "Tu contraseña se cambió y cerramos todas tus sesiones. Inicia sesión con la nueva.");
 }
+
+// Opened for an insurer (`?aseguradora=sec`): its logo, colour and contact channels.
+showInsurerContact(document.querySelector("[data-insurer-contact]"), insurerFromAddress());
 
 function finish(result) {
   startSession(result);
