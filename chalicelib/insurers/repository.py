@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib import dynamo, errors
+from chalicelib import dynamo, errors, paging
 from chalicelib.insurers.versions import Change, sort_key
 
 _LIST_KEY = "INSURERS"
@@ -142,10 +142,8 @@ def page(limit: int, cursor: dict[str, Any] | None) -> tuple[list[Insurer], str 
     return items, dynamo.encode_cursor(result.last_evaluated_key)
 
 
-def versions(
-    insurer_id: str, limit: int, cursor: dict[str, Any] | None
-) -> tuple[list[Version], str | None]:
-    """The insurer's versions, newest first."""
+def versions(insurer_id: str, limit: int, cursor: str | None) -> tuple[list[Version], str | None]:
+    """The insurer's versions, newest first (a cursor only when another one follows)."""
     from chalicelib.insurers.models import InsurerVersionModel
 
     def to_version(item: Any) -> Version:
@@ -157,12 +155,14 @@ def versions(
             changes=[Change(c["field"], c.get("old"), c.get("new")) for c in item.changes or []],
         )
 
-    items, last_key = dynamo.newest_first(
-        InsurerVersionModel,
-        f"INSURER#{insurer_id}",
-        to_version,
-        limit=limit,
-        cursor=cursor,
-        range_key_condition=InsurerVersionModel.sk.startswith("VERSION#"),
-    )
-    return items, dynamo.encode_cursor(last_key)
+    def read(key: dict[str, Any] | None, wanted: int) -> tuple[list[Version], Any]:
+        return dynamo.newest_first(
+            InsurerVersionModel,
+            f"INSURER#{insurer_id}",
+            to_version,
+            limit=wanted,
+            cursor=key,
+            range_key_condition=InsurerVersionModel.sk.startswith("VERSION#"),
+        )
+
+    return paging.page_through(read, limit, cursor)

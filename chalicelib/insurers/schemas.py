@@ -98,17 +98,54 @@ class NetworkSettings(Schema):
     url: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https://\S{1,300}$")]
 
 
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
+Label = SingleLine[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+]
+Stage = Literal["inicial", "complemento"]
+
+
+class ClaimTypeIn(Schema):
+    """A claim type as the catalogue holds it (`catalog.default.json`, `types`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Key
+    label: Label
+    coverages: list[Literal["gmm_mayores", "gmm_menores"]] = Field(min_length=1)
+    subtypes: list[Key] = Field(default_factory=list)
+    needs_hospital: bool = False
+    pays_out: bool = False
+    final_status: Literal["pagado", "autorizado"]
+
+
+class DocumentKindIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_type: Key
+    name: Label
+    required: bool
+    formats: list[Literal["pdf", "xml", "jpg", "jpeg"]] = Field(min_length=1)
+
+
+class FormIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Label
+    key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./-]{1,200}$")]
+
+
 class CatalogOverrides(Schema):
     """Whole top-level keys of the claim catalogue that replace the default's (its network
-    notice, its document requirements, forms or claim types); checked by building the
-    resulting catalogue."""
+    notice, its claim types, document requirements or forms, each by claim type and stage);
+    checked by building the resulting catalogue."""
 
     model_config = ConfigDict(extra="forbid")
 
     network: NetworkSettings | None = None
-    types: list[dict[str, Any]] | None = None
-    documents: dict[str, dict[str, list[dict[str, Any]]]] | None = None
-    forms: dict[str, dict[str, list[dict[str, Any]]]] | None = None
+    types: list[ClaimTypeIn] | None = None
+    documents: dict[Key, dict[Stage, list[DocumentKindIn]]] | None = None
+    forms: dict[Key, dict[Stage, list[FormIn]]] | None = None
 
 
 ServiceLevels = dict[ClaimType, Annotated[int, Field(ge=1, le=2000)]]

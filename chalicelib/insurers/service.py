@@ -150,9 +150,7 @@ def update(principal: Principal, insurer_id: str, body: InsurerPatch) -> Insurer
 def versions_of(insurer_id: str, query: ListQuery) -> InsurerVersionListOut:
     """The insurer's history, newest first."""
     _existing(insurer_id)
-    items, next_cursor = repository.versions(
-        insurer_id, query.limit, dynamo.decode_cursor(query.cursor)
-    )
+    items, next_cursor = repository.versions(insurer_id, query.limit, query.cursor)
     return InsurerVersionListOut(
         items=[
             InsurerVersionOut(

@@ -32,6 +32,7 @@ CALLER = {
     "prestador_cl": "prestador.cl@demo.mx",
     "afiliado": "afiliado@demo.mx",
     "operador": "operador@demo.mx",
+    "plataforma": "plataforma@demo.mx",
 }
 
 SECOND_CLINIC = "UMF 2 DEMO"
@@ -72,6 +73,8 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/me/data-requests": ("asegurado", {}),
     "/v1/operator/data-requests": ("operador", {}),
     "/v1/operator/staff": ("operador", {}),  # SEC's operators: operador@ and admin.sec@
+    "/v1/platform/insurers": ("plataforma", {}),  # SEC and ADN
+    "/v1/platform/insurers/{insurer_id}/versions": ("plataforma", {}),  # SEC's, see below
 }
 
 
@@ -235,6 +238,18 @@ def _more_than_the_demo_data() -> None:
                 if "Records" in json.loads(message["Body"]):
                     documents.handle_upload_notification(message["Body"])
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    _second_version_of_sec()
+
+
+def _second_version_of_sec() -> None:
+    """SEC's record changed once after the demo data created it: two versions."""
+    from chalicelib.auth import Principal
+    from chalicelib.insurers import service as insurers
+    from chalicelib.insurers.schemas import InsurerPatch
+
+    admin = Principal("list-contract-platform", "plataforma")
+    change = InsurerPatch.model_validate({"version": 1, "brand_color": "#123456"})
+    insurers.update(admin, "sec", change)
 
 
 def _call(client: Client, method: str, path: str, body: Any = None, **headers: str) -> Any:
@@ -326,7 +341,7 @@ def test_every_list_route_pages_one_by_one_to_the_end(client: Client) -> None:
             year = _year_of_the_settlements(client, headers)
             listing = _call(client, "get", f"/v1/settlements?year={year}", **headers)
             folio = listing["items"][0]["folio"]
-        url = path.replace("{folio}", folio)
+        url = path.replace("{folio}", folio).replace("{insurer_id}", "sec")
         try:
             items = _walk(client, url, params, headers)
         except AssertionError as exc:

@@ -191,12 +191,16 @@ def test_the_claim_catalogue_takes_the_insurers_settings_over_the_defaults(
     # An insurer without settings (or unknown) gets the default catalogue.
     assert policies.catalog("ninguna").service_level_hours == default.service_level_hours
 
-    # A catalogue that does not build is refused, and nothing changes.
+    # A catalogue that does not build (a claim type without a service-level target) is
+    # refused, and nothing changes.
+    dental = {"type": "dental", "label": "Dental", "coverages": ["gmm_menores"]}
     with pytest.raises(errors.InvalidInput):
         insurers.update(
             ADMIN,
             "nueva",
-            InsurerPatch.model_validate({"version": 2, "catalog": {"types": [{"type": "x"}]}}),
+            InsurerPatch.model_validate(
+                {"version": 2, "catalog": {"types": [{**dental, "final_status": "pagado"}]}}
+            ),
         )
     assert insurers.read("nueva").version == 2
 
