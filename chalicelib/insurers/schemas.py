@@ -41,6 +41,10 @@ PrivacyNotice = MultiLine[
 ]
 
 
+# An RFC or a RUT as typed (dots, dashes and spaces allowed); checked by `company_tax_id`.
+TaxId = SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]]
+
+
 def company_tax_id(country: str, value: str) -> str:
     """An insurer's tax id in compact form: a company RFC (12 characters) in Mexico, a RUT in
     Chile. Raises ValueError with a Spanish message."""
@@ -161,9 +165,7 @@ class InsurerIn(Schema):
 
     id: InsurerId = Field(description="Identificador corto en minúsculas (sec, adn, …)")
     legal_name: Text
-    rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] = Field(
-        description="RFC de persona moral (MX, 12 caracteres) o RUT (CL)"
-    )
+    rfc: TaxId = Field(description="RFC de persona moral (MX, 12 caracteres) o RUT (CL)")
     country: Country = "MX"
     display_name: Text
     brand_color: BrandColor | None = None
@@ -187,7 +189,7 @@ class InsurerPatch(Schema):
 
     version: int = Field(ge=1)
     legal_name: Text | None = None
-    rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)] | None = None
+    rfc: TaxId | None = None
     country: Country | None = None
     display_name: Text | None = None
     brand_color: BrandColor | None = None
