@@ -21,7 +21,7 @@ import requests
 
 from tests.e2e.providers_helpers import open_session, shared_operator_session
 from tests.fixtures.browser import screenshot
-from tests.fixtures.operators import password_log_in
+from tests.fixtures.operators import operator_tokens, password_log_in
 from tests.fixtures.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +38,7 @@ PORTAL_ROLES = {
     "prestadores": "prestador",
     "afiliados": "afiliado",
     "operadores": "operador",
+    "plataforma": "plataforma",
 }
 CHILEAN_PAGES = {
     "prestadores/datos-liquidacion.html",
@@ -51,6 +52,7 @@ ACCOUNTS = {
     "prestador-cl": "prestador.cl@demo.mx",
     "afiliado": "afiliado@demo.mx",
     "operador": "operador@demo.mx",
+    "plataforma": "plataforma@demo.mx",
 }
 SIGNED_IN_ANYWHERE = {"cuenta.html": "asegurado"}
 
@@ -155,6 +157,8 @@ class Sweep:
 def _tokens(stack: LocalStack, role: str) -> dict[str, Any]:
     if role == "operador":
         return shared_operator_session(stack)
+    if role == "plataforma":  # password and TOTP, like an operator
+        return operator_tokens(stack, ACCOUNTS[role])
     return password_log_in(stack, ACCOUNTS[role], PASSWORD)
 
 
@@ -167,7 +171,8 @@ def _settle(page: Any) -> None:
 
 def _record_queries(stack: LocalStack) -> dict[str, str]:
     """Query strings of the pages that show one record: a draft claim of the demo asegurado
-    (step 1 of a reimbursement), which the demo operator's insurer also sees."""
+    (step 1 of a reimbursement), which the demo operator's insurer also sees; the demo
+    insurer SEC for the platform's insurer page and the pages that show an insurer's face."""
     headers = {"Authorization": f"Bearer {_tokens(stack, 'asegurado')['id_token']}"}
     policy = requests.get(f"{stack.api_url}/v1/policy", headers=headers, timeout=10).json()
     titular = next(m["id"] for m in policy["members"] if m["relationship"] == "titular")
@@ -186,7 +191,14 @@ def _record_queries(stack: LocalStack) -> dict[str, str]:
     )
     assert created.status_code == 201, created.text
     query = f"?id={created.json()['id']}"
-    return {"asegurados/tramite.html": query, "operadores/tramite.html": query}
+    return {
+        "asegurados/tramite.html": query,
+        "operadores/tramite.html": query,
+        "plataforma/aseguradora.html": "?id=sec",
+        # Opened for an insurer: its logo, colour and contact channels are checked too.
+        "entrar.html": "?aseguradora=sec",
+        "prestadores/ayuda-facturacion.html": "?aseguradora=sec",
+    }
 
 
 def _phase(result: Sweep, name: str, since: float) -> float:
