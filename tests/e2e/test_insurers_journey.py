@@ -55,7 +55,16 @@ def test_the_platform_administrator_creates_and_edits_an_insurer(
     assert form.get_by_label("Color de la marca").get_attribute("aria-invalid") == "true"
     screenshot(page, "plataforma-1-error-color")
 
+    # An RFC the API checks against the country: its message lands beside the RFC field.
     form.get_by_label("Color de la marca").fill("#1A7F5A")
+    form.get_by_label("RFC o RUT").fill("PRU2601")
+    form.get_by_role("button", name="Dar de alta la aseguradora").click()
+    rfc_error = page.locator("#f-rfc-error")
+    rfc_error.wait_for()
+    assert "RFC" in rfc_error.inner_text()
+    assert page.locator("#f-brand_color-error").count() == 0
+
+    form.get_by_label("RFC o RUT").fill("PRU260101AA1")
     form.get_by_role("button", name="Dar de alta la aseguradora").click()
     page.get_by_role("status").filter(has_text=f"Dimos de alta {name}").wait_for()
     row = page.locator(f"[data-insurer-row='{insurer_id}']")
