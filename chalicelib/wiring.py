@@ -22,10 +22,12 @@ def wire() -> None:
     if _wired:
         return
     from chalicelib.claims import service as claims
+    from chalicelib.insurers import service as insurers
     from chalicelib.providers import service as providers
     from chalicelib.settlement import service as settlement
 
-    for owned in (claims.document_hooks(), providers.document_hooks(), settlement.document_hooks()):
+    owners = (claims, insurers, providers, settlement)
+    for owned in (owner.document_hooks() for owner in owners):
         for kind, hooks in owned.items():
             if hooks.listener is not None:
                 documents.register_verdict_listener(kind, hooks.listener)

@@ -22,6 +22,7 @@ MAX_FILE_BYTES: Final[dict[str, int]] = {
     "cfdi_expense": 2 * MIB,
     "cfdi_payment": 2 * MIB,
     "image": 10 * MIB,
+    "logo": 512 * KIB,
     "transactions_csv": 5 * MIB,
 }
 
@@ -51,6 +52,12 @@ MAX_IMAGE_PIXELS: Final = 40_000_000
 MAX_IMAGE_SIDE: Final = 20_000
 # Quality of the re-encoded copy stored under derived/.
 DERIVED_JPEG_QUALITY: Final = 85
+
+# An insurer's logo (PNG or JPEG): refused above these from its header, before decoding (a
+# 512 KB PNG can claim gigapixels); the copy shown is scaled down to fit LOGO_SHOWN_SIDE.
+MAX_LOGO_PIXELS: Final = 4096 * 4096
+MAX_LOGO_SIDE: Final = 4096
+LOGO_SHOWN_SIDE: Final = 1024
 
 # Operators' transaction files.
 MAX_CSV_ROWS: Final = 10_000

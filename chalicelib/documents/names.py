@@ -2,8 +2,9 @@
 
 A name is ASCII letters, digits, `_` and `-`, exactly one dot before the extension, at most
 100 characters; the extension must be allowed for the owner (people upload PDF, XML, JPG and
-JPEG; operators upload CSV transaction files). XML invoices are judged the same way: the
-person is told not to rename them, and the name is shown as given.
+JPEG; operators upload CSV transaction files; a platform administrator an insurer's logo as
+PNG or JPEG). XML invoices are judged the same way: the person is told not to rename them,
+and the name is shown as given.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ _ALLOWED_STEM_CHARACTERS: Final = frozenset(string.ascii_letters + string.digits
 class OwnerKind(StrEnum):
     PERSON = "person"  # claims, bank accounts, care orders, invoices
     OPERATOR_TRANSACTIONS = "operator_transactions"
+    LOGO = "logo"  # an insurer's logo, uploaded by a platform administrator
 
 
 ALLOWED_EXTENSIONS: Final[dict[OwnerKind, tuple[str, ...]]] = {
     OwnerKind.PERSON: ("pdf", "xml", "jpg", "jpeg"),
     OwnerKind.OPERATOR_TRANSACTIONS: ("csv",),
+    OwnerKind.LOGO: ("png", "jpg", "jpeg"),
 }
 
 CONTENT_TYPES: Final[dict[str, str]] = {
@@ -33,6 +36,7 @@ CONTENT_TYPES: Final[dict[str, str]] = {
     "xml": "application/xml",
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
+    "png": "image/png",
     "csv": "text/csv",
 }
 

@@ -176,17 +176,21 @@ def validate_created_object(created: CreatedObject) -> None:
             document, validate_bytes(data, document.kind, _validation_context(document))
         )
         if verdict.accepted and verdict.derived is not None:
+            derived_type = verdict.derived_content_type or "image/jpeg"
             derived_key = rules.derived_key(
-                document.owner_kind, document.owner_id, document.document_id, document.name
+                document.owner_kind,
+                document.owner_id,
+                document.document_id,
+                document.name,
+                derived_type,
             )
             s3.put_object(
-                Bucket=bucket,
-                Key=derived_key,
-                Body=verdict.derived,
-                ContentType=verdict.derived_content_type or "application/octet-stream",
+                Bucket=bucket, Key=derived_key, Body=verdict.derived, ContentType=derived_type
             )
     validated_content_type = (
-        rules.VALIDATED_CONTENT_TYPES[document.kind] if verdict.accepted else None
+        (verdict.derived_content_type or rules.VALIDATED_CONTENT_TYPES[document.kind])
+        if verdict.accepted
+        else None
     )
     facts = {**verdict.facts, "stored_size": stored_size}
     if validated_content_type:

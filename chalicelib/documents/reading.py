@@ -14,6 +14,8 @@ from chalicelib.documents.repository import Document
 from chalicelib.documents.schemas import DocumentOut, DownloadOut, ReasonOut
 
 DOWNLOAD_LIFETIME: Final = timedelta(minutes=5)
+# A public image (an insurer's logo) is loaded by the page that asked for its link.
+IMAGE_LINK_LIFETIME: Final = timedelta(hours=1)
 
 
 class DocumentPending(errors.Conflict):
@@ -111,3 +113,31 @@ def _download(document: Document, disposition: str) -> DownloadOut:
         "get_object", Params=params, ExpiresIn=int(DOWNLOAD_LIFETIME.total_seconds())
     )
     return DownloadOut(url=url, expires_at=clock.iso(clock.now() + DOWNLOAD_LIFETIME))
+
+
+def owned_document(owner_kind: str, document_id: str) -> Document | None:
+    """A document of an owner of `owner_kind` (not deleted), for the owner's own routes,
+    which check that it is theirs; None for any other id."""
+    from chalicelib.documents import repository
+
+    document = repository.get(document_id) if rules.check_id(document_id) else None
+    if document is None or document.owner_kind != str(owner_kind):
+        return None
+    return document
+
+
+def image_link(document: Document, lifetime: timedelta = IMAGE_LINK_LIFETIME) -> str | None:
+    """A presigned GET of an accepted image's clean copy (the bucket stays private); None
+    while there is none. Only for images meant to be public, such as an insurer's logo."""
+    if document.status != "aceptado" or not document.derived_key or document.deleted_at:
+        return None
+    url: str = aws.s3().generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": get_settings().documents_bucket,
+            "Key": document.derived_key,
+            "ResponseContentType": document.validated_content_type or "image/png",
+        },
+        ExpiresIn=int(lifetime.total_seconds()),
+    )
+    return url

@@ -29,6 +29,8 @@ class DocumentOwner(StrEnum):
     CARE_ORDER = "care_order"
     INVOICE = "invoice"
     TRANSACTIONS = "transactions"
+    # One upload of an insurer's logo (its own id per upload; the insurer is the document's).
+    INSURER_LOGO = "insurer_logo"
 
 
 # People upload PDF/XML/JPEG; operators upload transaction CSV files.
@@ -38,6 +40,7 @@ NAME_RULES: Final[dict[DocumentOwner, OwnerKind]] = {
     DocumentOwner.CARE_ORDER: OwnerKind.PERSON,
     DocumentOwner.INVOICE: OwnerKind.PERSON,
     DocumentOwner.TRANSACTIONS: OwnerKind.OPERATOR_TRANSACTIONS,
+    DocumentOwner.INSURER_LOGO: OwnerKind.LOGO,
 }
 
 # Document types whose validation kind is fixed, with the extension they must have.
@@ -47,6 +50,7 @@ FIXED_KINDS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "cfdi_expense": ("cfdi_expense", ("xml",)),
     "cfdi_payment": ("cfdi_payment", ("xml",)),
     "transactions_csv": ("transactions_csv", ("csv",)),
+    "insurer_logo": ("logo", ("png", "jpg", "jpeg")),
 }
 _FIXED_LABELS: Final[dict[str, str]] = {
     "bank_statement": "El estado de cuenta debe ser un PDF.",
@@ -54,7 +58,10 @@ _FIXED_LABELS: Final[dict[str, str]] = {
     "cfdi_expense": "La factura debe ser el archivo XML del CFDI.",
     "cfdi_payment": "El complemento de pago debe ser el archivo XML del CFDI.",
     "transactions_csv": "El archivo de transacciones debe ser un CSV.",
+    "insurer_logo": "El logotipo debe ser una imagen PNG o JPEG.",
 }
+# Owners whose files are all of one document type (a logo upload holds only the logo).
+OWNER_DOC_TYPES: Final[dict[DocumentOwner, str]] = {DocumentOwner.INSURER_LOGO: "insurer_logo"}
 # Any other document type (a medical report, a prescription, an ID) is judged by what the
 # file is: a PDF, a photo, or, on a claim, the XML of an expense invoice.
 KIND_BY_EXTENSION: Final[dict[str, str]] = {"pdf": "pdf", "jpg": "image", "jpeg": "image"}
@@ -65,12 +72,13 @@ VALIDATED_CONTENT_TYPES: Final[dict[str, str]] = {
     "pdf": "application/pdf",
     "bank_statement": "application/pdf",
     "image": "image/jpeg",
+    "logo": "image/png",  # or image/jpeg: the derived copy's own type is the one recorded
     "cfdi_invoice": "application/xml",
     "cfdi_expense": "application/xml",
     "cfdi_payment": "application/xml",
     "transactions_csv": "text/csv",
 }
-INLINE_KINDS: Final = frozenset({"pdf", "bank_statement", "image"})
+INLINE_KINDS: Final = frozenset({"pdf", "bank_statement", "image", "logo"})
 
 DOC_TYPE_PATTERN: Final = re.compile(r"^[a-z0-9_]{1,40}$")
 _ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -160,6 +168,9 @@ class SlotProblem(Exception):
 
 def kind_for(owner: DocumentOwner, doc_type: str, extension: str) -> str | None:
     """Validation kind of a file of `doc_type` with `extension` on `owner`; None: not allowed."""
+    only = OWNER_DOC_TYPES.get(owner)
+    if (only is not None or doc_type in OWNER_DOC_TYPES.values()) and doc_type != only:
+        return None  # a logo upload holds only a logo, and only a logo upload holds one
     fixed = FIXED_KINDS.get(doc_type)
     if fixed is not None:
         kind, extensions = fixed
@@ -259,10 +270,16 @@ def upload_key(owner_kind: str, owner_id: str, document_id: str, name: str) -> s
     return f"{UPLOADS_PREFIX}{owner_kind}/{owner_id}/{document_id}/{name}"
 
 
-def derived_key(owner_kind: str, owner_id: str, document_id: str, name: str) -> str:
+DERIVED_EXTENSIONS: Final[dict[str, str]] = {"image/jpeg": "jpg", "image/png": "png"}
+
+
+def derived_key(
+    owner_kind: str, owner_id: str, document_id: str, name: str, content_type: str = "image/jpeg"
+) -> str:
     """Where the clean copy of a file goes (never under uploads/, so it is not validated)."""
     stem = name.rsplit(".", 1)[0]
-    return f"{DERIVED_PREFIX}{owner_kind}/{owner_id}/{document_id}/{stem}.jpg"
+    extension = DERIVED_EXTENSIONS[content_type]
+    return f"{DERIVED_PREFIX}{owner_kind}/{owner_id}/{document_id}/{stem}.{extension}"
 
 
 def parse_upload_key(key: str) -> KeyParts | None:

@@ -24,6 +24,7 @@ KINDS: Final = (
     "cfdi_expense",
     "cfdi_payment",
     "image",
+    "logo",
     "transactions_csv",
 )
 _EXPECTED_TYPE: Final[dict[str, str]] = {
@@ -33,8 +34,12 @@ _EXPECTED_TYPE: Final[dict[str, str]] = {
     "cfdi_expense": "xml",
     "cfdi_payment": "xml",
     "image": "jpeg",
+    "logo": "png_or_jpeg",
     "transactions_csv": "text",
 }
+# Kinds that accept more than one file type, and the types each accepts.
+_ALTERNATIVE_TYPES: Final[dict[str, frozenset[str]]] = {"png_or_jpeg": frozenset({"png", "jpeg"})}
+_ALTERNATIVE_LABELS: Final[dict[str, str]] = {"png_or_jpeg": "una imagen PNG o JPEG"}
 
 
 class UnknownKind(ValueError):
@@ -45,7 +50,9 @@ __all__ = ["KINDS", "UnknownKind", "ValidationContext", "validate_bytes"]
 
 
 def _type_mismatch(kind: str, detected: str) -> Verdict:
-    expected = magic.TYPE_LABELS[_EXPECTED_TYPE[kind]]
+    expected = (
+        _ALTERNATIVE_LABELS.get(_EXPECTED_TYPE[kind]) or magic.TYPE_LABELS[_EXPECTED_TYPE[kind]]
+    )
     if _EXPECTED_TYPE[kind] == "text":
         expected = "un archivo CSV de texto"
     return reject(
@@ -75,6 +82,10 @@ def _dispatch(data: bytes, kind: str, context: ValidationContext) -> Verdict:
         from chalicelib.documents.validators.image import validate_jpeg
 
         return validate_jpeg(data)
+    if kind == "logo":
+        from chalicelib.documents.validators.logo import validate_logo
+
+        return validate_logo(data)
     from chalicelib.documents.validators.csv_file import validate_transactions_csv
 
     return validate_transactions_csv(data)
@@ -97,9 +108,8 @@ def validate_bytes(data: bytes, kind: str, context: ValidationContext | None = N
             base,
         )
     detected = magic.detect(data)
-    if detected != _EXPECTED_TYPE[kind] and not (
-        _EXPECTED_TYPE[kind] == "text" and detected == "xml"
-    ):
+    expected = _ALTERNATIVE_TYPES.get(_EXPECTED_TYPE[kind], frozenset({_EXPECTED_TYPE[kind]}))
+    if detected not in expected and not (_EXPECTED_TYPE[kind] == "text" and detected == "xml"):
         return _type_mismatch(kind, detected).with_facts(**base)
     try:
         verdict = _dispatch(data, kind, context)

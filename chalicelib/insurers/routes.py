@@ -53,6 +53,18 @@ def invite_insurer_admin(
     return insurers.invite_admin(principal, insurer_id, body)
 
 
+@routes.route("/v1/platform/insurers/{insurer_id}/logo", "POST", status=201, errors=(404, 413))
+def request_logo_upload(principal: Principal, insurer_id: str, body: ins.LogoIn) -> ins.LogoSlotOut:
+    """Subir el logotipo de una aseguradora (PNG o JPEG, hasta 512 KB; se revisa antes)"""
+    return insurers.request_logo_upload(principal, insurer_id, body)
+
+
+@routes.route("/v1/platform/insurers/{insurer_id}/logo/{document_id}", errors=(404,))
+def logo_upload(principal: Principal, insurer_id: str, document_id: str) -> ins.LogoUploadOut:
+    """Resultado de la revisión de un logotipo subido"""
+    return insurers.logo_upload(insurer_id, document_id)
+
+
 @operator_routes.route("/v1/operator/insurer", errors=(404,))
 def read_own_insurer(principal: Principal) -> ins.InsurerOut:
     """Datos y configuración de mi aseguradora"""

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from chalicelib.accounts.identifiers import check_rfc, check_rut, normalize_email
+from chalicelib.documents.schemas import ReasonOut, SlotOut
 from chalicelib.schema import MultiLine, Page, Schema, SingleLine, Text
 
 Country = Literal["MX", "CL"]
@@ -230,12 +231,20 @@ class AdminInvitationIn(Schema):
     full_name: Text
 
 
-class LogoSlotIn(Schema):
+class LogoFileIn(Schema):
+    """The logo's file as the browser describes it (its bytes are judged once uploaded)."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]]
-    size: int = Field(ge=1)
+    size: int = Field(ge=1, description="Bytes; at most 512 KB")
     content_type: Literal["image/png", "image/jpeg"]
+
+
+class LogoIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    file: LogoFileIn
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -300,18 +309,21 @@ class InvitationOut(Schema):
     account_id: str
 
 
-class LogoUpload(Schema):
-    url: str
-    fields: dict[str, str]
-
-
 class LogoSlotOut(Schema):
     """Where to upload the logo (presigned POST); the insurer shows it once it is accepted."""
 
     document_id: str
-    name: str
-    upload: LogoUpload
-    expires_at: str
+    slot: SlotOut
+
+
+class LogoUploadOut(Schema):
+    """One upload of a logo and its verdict: `aceptado` once it is the insurer's logo,
+    `rechazado` with the reasons (the insurer keeps the logo it had)."""
+
+    document_id: str
+    status: Literal["pendiente", "aceptado", "rechazado"]
+    reasons: list[ReasonOut]
+    current: bool = Field(description="Si es el logotipo que la aseguradora muestra ahora")
 
 
 class InsurerPublicOut(Schema):

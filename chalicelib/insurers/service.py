@@ -20,7 +20,10 @@ from typing import Any
 from chalicelib import clock, dynamo, errors
 from chalicelib.audit import service as audit
 from chalicelib.auth import Principal, viewed_insurer
+from chalicelib.documents.rules import DocumentOwner
+from chalicelib.documents.service import DocumentHooks
 from chalicelib.insurers import repository, versions
+from chalicelib.insurers.logo import logo_upload, logo_url, on_logo_verdict, request_logo_upload
 from chalicelib.insurers.repository import Insurer, Version
 from chalicelib.insurers.schemas import (
     AdminInvitationIn,
@@ -47,13 +50,16 @@ __all__ = [
     "Insurer",
     "catalog_settings",
     "create",
+    "document_hooks",
     "ensure_insurer",
     "get_insurer",
     "invite_admin",
     "list_insurers",
+    "logo_upload",
     "public",
     "read",
     "read_own",
+    "request_logo_upload",
     "retention_settings",
     "seed",
     "update",
@@ -89,6 +95,11 @@ def retention_settings(insurer_id: str) -> dict[str, Any]:
     """The insurer's retention settings over the defaults (empty when it set none)."""
     insurer = get_insurer(insurer_id)
     return dict(insurer.retention or {}) if insurer else {}
+
+
+def document_hooks() -> dict[DocumentOwner, DocumentHooks]:
+    """What the documents pipeline asks this context (chalicelib/wiring.py registers it)."""
+    return {DocumentOwner.INSURER_LOGO: DocumentHooks(listener=on_logo_verdict)}
 
 
 # --- platform administrators -----------------------------------------------------------------
@@ -217,7 +228,7 @@ def public(insurer_id: str) -> InsurerPublicOut:
         id=insurer.insurer_id,
         display_name=insurer.shown_name,
         brand_color=insurer.brand_color,
-        logo_url=None,
+        logo_url=logo_url(insurer),
         contact=Contact.model_validate(insurer.contact or {}),
         privacy_notice=insurer.privacy_notice,
     )
@@ -242,7 +253,7 @@ def to_out(insurer: Insurer) -> InsurerOut:
             LogoOut(
                 document_id=own_logo["document_id"],
                 status=own_logo["status"],
-                url=None,
+                url=logo_url(insurer),
             )
             if own_logo
             else None

@@ -17,6 +17,7 @@ EXPECTED = {
     DocumentOwner.CARE_ORDER: {"listener"},
     DocumentOwner.INVOICE: {"listener", "check"},
     DocumentOwner.TRANSACTIONS: {"listener", "guard"},
+    DocumentOwner.INSURER_LOGO: {"listener"},
 }
 
 
