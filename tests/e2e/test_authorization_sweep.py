@@ -981,6 +981,24 @@ def _platform_insurer_admin(w: World) -> Case:
     return case
 
 
+def _platform_insurer_logo(w: World) -> Case:
+    case = _platform_insurer(w)
+    logo = {"name": "logo.png", "size": 2048, "content_type": "image/png"}
+    case.body = case.owner_body = {"file": logo}
+    case.owner_status = (201,)
+    case.snapshot = w.insurer_view
+    return case
+
+
+def _platform_insurer_logo_upload(w: World) -> Case:
+    case = _platform_insurer(w)
+    logo = {"name": "logo.png", "size": 2048, "content_type": "image/png"}
+    path = f"/v1/platform/insurers/{w.insurer['id']}/logo"
+    slot = w.ok("POST", path, w.platform_admin, {"file": logo})
+    case.params = {**case.params, "document_id": slot["document_id"]}
+    return case
+
+
 def _public_insurer(w: World) -> Case:
     case = _platform_insurer(w)
     case.secrets = [w.insurer["legal_name"], w.insurer["rfc"]]  # shown only to the platform
@@ -1044,6 +1062,10 @@ FACTORIES: dict[tuple[str, str], Factory] = {
     ("PATCH", "/v1/platform/insurers/{insurer_id}"): _platform_insurer_change,
     ("GET", "/v1/platform/insurers/{insurer_id}/versions"): _platform_insurer,
     ("POST", "/v1/platform/insurers/{insurer_id}/admins"): _platform_insurer_admin,
+    ("POST", "/v1/platform/insurers/{insurer_id}/logo"): _platform_insurer_logo,
+    ("GET", "/v1/platform/insurers/{insurer_id}/logo/{document_id}"): (
+        _platform_insurer_logo_upload
+    ),
     ("GET", "/v1/insurers/{insurer_id}/public"): _public_insurer,
 }
 
