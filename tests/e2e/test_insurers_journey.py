@@ -125,6 +125,55 @@ def test_the_platform_administrator_creates_and_edits_an_insurer(
     invite.get_by_role("status").filter(has_text=email).wait_for()
     screenshot(page, "plataforma-4-invitacion")
 
+    # The logo: a GIF named .png is refused beside the file field, and the page keeps showing
+    # no logo; a real PNG is checked, shown, and is the insurer's version 4.
+    logo_form = page.locator("#logo-form")
+    logo_form.get_by_label("Archivo del logotipo (PNG o JPEG)").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": _image("GIF")}
+    )
+    logo_form.get_by_role("button", name="Subir logotipo").click()
+    refused = page.locator("#logo-file-error")
+    refused.wait_for(timeout=60_000)
+    assert "no corresponde a una imagen PNG o JPEG" in refused.inner_text()
+    assert page.locator("[data-logo] img").count() == 0
+    logo_form.get_by_label("Archivo del logotipo (PNG o JPEG)").set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": _image("PNG")}
+    )
+    logo_form.get_by_role("button", name="Subir logotipo").click()
+    page.get_by_role("status").filter(has_text="Logotipo validado y publicado").wait_for(
+        timeout=60_000
+    )
+    shown = page.locator("[data-logo] img[data-insurer-logo]")
+    expect(shown).to_have_attribute("alt", f"Logotipo de {name} (otra)")
+    assert _loaded(shown) == 160
+    expect(page.locator("[data-version]")).to_contain_text("Versión 4")
+    assert "Logotipo" in page.locator("[data-version-number='4']").inner_text()
+    screenshot(page, "plataforma-5-logotipo")
+
+    # The log-in page opened for this insurer shows the logo (the site's CSP lets it load).
+    page.goto(f"{site}/entrar.html?aseguradora={insurer_id}")
+    on_login = page.locator("[data-insurer-contact] img[data-insurer-logo]")
+    on_login.wait_for()
+    assert _loaded(on_login) == 160
+
+
+def _image(kind: str) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB" if kind == "PNG" else "P", (160, 48), (26, 127, 90)).save(out, kind)
+    return out.getvalue()
+
+
+def _loaded(image: Any) -> int:
+    """The image's decoded width once it has loaded (0 when the browser refused it)."""
+    image.evaluate(
+        "(img) => img.complete || new Promise((done) => { img.onload = img.onerror = done; })"
+    )
+    return int(image.evaluate("(img) => img.naturalWidth"))
+
 
 def test_the_insurer_administrator_edits_the_contact(page: Any, local_stack: LocalStack) -> None:
     tokens = operator_tokens(local_stack, ADMIN)

@@ -20,7 +20,7 @@ const settingsForm = document.getElementById("settings-form");
 const logoForm = document.getElementById("logo-form");
 const adminForm = document.getElementById("admin-form");
 const LOGO_TYPES = ["image/png", "image/jpeg"];
-const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+const LOGO_MAX_BYTES = 512 * 1024;
 let current = null;
 let myId = null;
 let versionsCursor = null;
@@ -50,16 +50,20 @@ function showInsurer(insurer) {
   showLogo(insurer.logo);
 }
 
-function showLogo(logo) {
-  if (!logo) return;
-  const states = {
-    aceptado: "Logotipo validado: así se muestra en las páginas de acceso y ayuda.",
-    pendiente: "Estamos revisando el logotipo que subiste.",
-    rechazado: "No pudimos aceptar el último archivo: sube una imagen PNG o JPEG válida.",
-  };
+// The logo the pages show now (only an accepted one is ever the insurer's), or a note while
+// an upload is being checked.
+function showLogo(logo, checking = false) {
+  if (checking) {
+    parts.logo.replaceChildren(el("p", { class: "meta", "data-logo-status": "pendiente", text: "Estamos revisando el logotipo que subiste…" }));
+    return;
+  }
+  if (!logo) {
+    parts.logo.replaceChildren(el("p", { class: "meta", text: "Sin logotipo: las páginas muestran solo el nombre comercial." }));
+    return;
+  }
   parts.logo.replaceChildren(
-    logo.status === "aceptado" ? logoImage(logo.url, current.display_name) : null,
-    el("p", { class: logo.status === "rechazado" ? "upload-bad" : "meta", "data-logo-status": logo.status, text: states[logo.status] || logo.status }),
+    logoImage(logo.url, current.display_name),
+    el("p", { class: "meta", "data-logo-status": logo.status, text: "Logotipo validado: así se muestra en las páginas de acceso y ayuda." }),
   );
 }
 
@@ -114,17 +118,16 @@ function chosenLogo() {
   const refuse = (message) => new ApiError(422, "invalid_input", "Revisa el archivo.", [{ field: "file", message }]);
   if (!file) throw refuse("Elige un archivo PNG o JPEG.");
   if (!LOGO_TYPES.includes(file.type)) throw refuse("El logotipo debe ser una imagen PNG o JPEG.");
-  if (file.size > LOGO_MAX_BYTES) throw refuse("El logotipo puede pesar hasta 2 MB.");
+  if (file.size > LOGO_MAX_BYTES) throw refuse("El logotipo puede pesar hasta 512 KB.");
   return file;
 }
 
-// The validation runs after the upload: ask until the insurer names the logo checked.
+// The file is checked after the upload: ask until it is refused or is the insurer's logo
+// (null after a minute).
 async function checkedLogo(documentId) {
-  for (let attempt = 0; attempt < 40; attempt += 1) {
-    const insurer = await api.get(base);
-    if (insurer.logo && insurer.logo.document_id === documentId && insurer.logo.status !== "pendiente") {
-      return insurer;
-    }
+  for (let attempt = 0; attempt < 80; attempt += 1) {
+    const upload = await api.get(`${base}/logo/${encodeURIComponent(documentId)}`);
+    if (upload.status === "rechazado" || upload.current) return upload;
     await new Promise((resolve) => setTimeout(resolve, 750));
   }
   return null;
@@ -132,23 +135,23 @@ async function checkedLogo(documentId) {
 
 async function uploadLogo() {
   const file = chosenLogo();
-  let slot;
-  try {
-    slot = await api.post(`${base}/logo`, { name: file.name, size: file.size, content_type: file.type });
-  } catch (error) {
-    // A platform without the logo's upload route yet answers 404 or 405 here.
-    if (error instanceof ApiError && [404, 405].includes(error.status) && current) {
-      throw new ApiError(error.status, error.code, "La subida de logotipos todavía no está disponible en la plataforma.");
-    }
-    throw error;
-  }
+  const answer = await api.post(`${base}/logo`, { file: { name: file.name, size: file.size, content_type: file.type } });
   const progress = parts.logoProgress;
   progress.hidden = false;
-  await uploadToSlot(slot, file, (percent) => { progress.querySelector("progress").value = percent; });
-  showLogo({ document_id: slot.document_id, status: "pendiente" });
-  const insurer = await checkedLogo(slot.document_id);
-  progress.hidden = true;
-  return insurer;
+  try {
+    await uploadToSlot(answer.slot, file, (percent) => { progress.querySelector("progress").value = percent; });
+    showLogo(null, true);
+    const upload = await checkedLogo(answer.document_id);
+    if (upload && upload.status === "rechazado") {
+      // The insurer keeps the logo it had; the reasons stand beside the file field.
+      const reasons = upload.reasons.map((reason) => ({ field: "file", code: reason.code, message: reason.message }));
+      throw new ApiError(422, "logo_rejected", "No aceptamos ese archivo como logotipo; el logotipo anterior se queda.", reasons);
+    }
+    return upload ? await api.get(base) : null;
+  } finally {
+    progress.hidden = true;
+    if (current) showLogo(current.logo);
+  }
 }
 
 if (session && insurerId) {
