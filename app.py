@@ -17,6 +17,7 @@ from chalicelib.accounts import routes as accounts_routes
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import routes as appointments_routes
 from chalicelib.audit import routes as audit_routes
+from chalicelib.audit import service as audit
 from chalicelib.claims import routes as claims_routes
 from chalicelib.config import get_settings
 from chalicelib.documents import routes as documents_routes
@@ -49,6 +50,7 @@ def cognito(auth_request: AuthRequest) -> AuthResponse | dict[str, Any]:
 
 
 api.authorizer = cognito
+api.duty_refused = audit.duty_refused
 for context_routes in (
     system_routes,
     accounts_routes,

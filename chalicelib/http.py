@@ -362,6 +362,8 @@ class Api(RouteDeclarer):
     version: str
     cors_origin: str | None = None
     authorizer: Any = None
+    # Told of every refusal for a missing duty (method, path template, duty): the audit log.
+    duty_refused: Callable[[Principal, str, str, str], None] | None = None
     endpoints: list[Endpoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -402,7 +404,7 @@ class Api(RouteDeclarer):
                 principal = principal_from_context(request.context)
                 require_role(principal, *roles)
                 if endpoint.duty is not None:
-                    require_duty(principal, endpoint.duty)
+                    self._require_duty(principal, endpoint)
                 kwargs["principal"] = principal
             if endpoint.body is not None:
                 kwargs["body"] = parse(endpoint.body, request)
@@ -415,6 +417,15 @@ class Api(RouteDeclarer):
         if roles:
             route_options["authorizer"] = self.authorizer
         register(endpoint.path, **route_options)(map_errors(self.app)(adapter))
+
+    def _require_duty(self, principal: Principal, endpoint: Endpoint) -> None:
+        assert endpoint.duty is not None
+        try:
+            require_duty(principal, endpoint.duty)
+        except errors.Forbidden:
+            if self.duty_refused is not None:
+                self.duty_refused(principal, endpoint.method, endpoint.path, endpoint.duty)
+            raise
 
     def openapi(self) -> dict[str, Any]:
         from chalicelib.openapi import build_document

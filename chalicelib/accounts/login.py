@@ -15,6 +15,7 @@ from chalicelib.accounts.repository import Account, MfaSession
 from chalicelib.accounts.schemas import LoginResult, TotpEnrollment
 from chalicelib.accounts.sessions import SessionExpired, open_session
 from chalicelib.accounts.tokens import new_token, token_hash
+from chalicelib.audit import service as audit
 from chalicelib.auth import STAFF_ROLES
 from chalicelib.notifications.service import Email
 
@@ -219,6 +220,8 @@ def complete_totp(session: str, code: str) -> LoginResult:
     if tokens is None:
         raise SessionExpired()
     tokens = identity.Tokens(tokens.id_token, refresh_token, tokens.expires_in)
+    if account.role == "operador" and (pending.enrolling or pending.reset_token_hash):
+        audit.staff_event(account.account_id, account.insurer_ids, "staff.totp_enrolled")
     return open_session(account, tokens, second_factor=True, now=now)
 
 

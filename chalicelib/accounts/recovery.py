@@ -14,6 +14,7 @@ from chalicelib.accounts.repository import OneTimeToken
 from chalicelib.accounts.schemas import Accepted, Done, Reactivation
 from chalicelib.accounts.sessions import end_sessions
 from chalicelib.accounts.tokens import new_token, token_hash
+from chalicelib.audit import service as audit
 from chalicelib.config import get_settings
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
@@ -40,6 +41,8 @@ def activate(token: str, password: str) -> Done:
         repository.release_token(claimed.token_hash)
         raise
     notifications.dispatch(repository.complete_activation(account.account_id, clock.now(), []))
+    if account.role == "operador":
+        audit.staff_event(account.account_id, account.insurer_ids, "staff.activated")
     _, portal = messages.PORTALS[account.role]
     return Done(message="Tu cuenta está activa. Ya puedes iniciar sesión.", portal=portal)
 

@@ -26,6 +26,9 @@ ACTION_LABELS: Final[dict[str, str]] = {
     "staff.disabled": "Desactivó a un miembro del personal",
     "staff.enabled": "Reactivó a un miembro del personal",
     "staff.totp_reset": "Restableció el segundo factor (TOTP) de un miembro del personal",
+    "staff.activated": "Activó su cuenta de personal",
+    "staff.totp_enrolled": "Configuró su segundo factor (TOTP)",
+    "access.denied": "Intentó entrar a una sección sin tener la función",
     # The insurer itself (platform administrators and the insurer's administrators).
     "insurer.created": "Dio de alta la aseguradora",
     "insurer.updated": "Cambió la configuración de la aseguradora",

@@ -66,6 +66,26 @@ def record(
     )
 
 
+def staff_event(account_id: str, insurer_ids: list[str] | tuple[str, ...], action: str) -> None:
+    """Something a staff member did to their own account (activation, enrolling a second
+    factor), in the log of every insurer they work for."""
+    for insurer_id in insurer_ids:
+        record(account_id, insurer_id, action, account_id)
+
+
+def duty_refused(principal: Principal, method: str, path: str, duty: str) -> None:
+    """An operator asked for a route of a duty they do not hold: the refusal is in the log of
+    each insurer they work for, with the route (its template, never ids or a body)."""
+    for insurer_id in principal.insurer_ids:
+        record(
+            principal.account_id,
+            insurer_id,
+            "access.denied",
+            f"{method} {path}",
+            detail={"duty": duty},
+        )
+
+
 @dataclass(frozen=True)
 class _Window:
     """What the filters ask the audit table for."""

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from chalicelib.accounts.identifiers import check_rfc, check_rut, normalize_email
 from chalicelib.documents.schemas import ReasonOut, SlotOut
@@ -166,8 +174,9 @@ class InsurerIn(Schema):
 
     id: InsurerId = Field(description="Identificador corto en minúsculas (sec, adn, …)")
     legal_name: Text
-    rfc: TaxId = Field(description="RFC de persona moral (MX, 12 caracteres) o RUT (CL)")
+    # The country comes before the tax id: the tax id is read by the country's rules.
     country: Country = "MX"
+    rfc: TaxId = Field(description="RFC de persona moral (MX, 12 caracteres) o RUT (CL)")
     display_name: Text
     brand_color: BrandColor | None = None
     contact: Contact = Field(default_factory=Contact)
@@ -176,10 +185,13 @@ class InsurerIn(Schema):
     retention: RetentionSettings | None = None
     privacy_notice: PrivacyNotice | None = None
 
-    @model_validator(mode="after")
-    def _tax_id(self) -> InsurerIn:
-        self.rfc = company_tax_id(self.country, self.rfc)
-        return self
+    @field_validator("rfc")
+    @classmethod
+    def _tax_id(cls, value: str, info: ValidationInfo) -> str:
+        """Reported at `rfc`, beside the field, by the rules of the country sent (a country
+        that failed its own check leaves the tax id to be read once it is fixed)."""
+        country = info.data.get("country")
+        return value if country is None else company_tax_id(country, value)
 
 
 class InsurerPatch(Schema):

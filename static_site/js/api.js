@@ -79,6 +79,14 @@ export async function request(method, path, body = undefined, retried = false) {
   }
   if (!response.ok) {
     const error = (payload && payload.error) || {};
+    if (response.status === 401 && token && error.code === "session_expired") {
+      // A staff session ended (idle or too long) and could not be renewed: log in again and
+      // come back here.
+      setToken(null);
+      sessionStorage.removeItem("portal.session");
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      window.location.assign(`/entrar.html?vencida=1&siguiente=${next}`);
+    }
     if (response.status === 403 && error.code === "forbidden") {
       // Signed in but not allowed here (an operator without the duty): layout.js shows it
       // as the page's whole answer.

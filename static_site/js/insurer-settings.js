@@ -34,16 +34,14 @@ function plainFor(field) {
   return prefix ? PLAIN[prefix] : null;
 }
 
-// The API's refusal with each field's message in plain Spanish; an RFC or RUT the API checked
-// against the country is placed beside the RFC field.
+// The API's refusal with each field's message in plain Spanish.
 export function plainSpanish(error) {
   if (!(error instanceof ApiError)) return error;
   if (error.status === 409 && error.code === "version_conflict") {
     return new ApiError(409, error.code, CONFLICT_MESSAGE, [], error.correlationId);
   }
   const details = (error.details || []).map((detail) => {
-    let field = detail.field || "";
-    if (field === "body" && /\b(RFC|RUT)\b/.test(detail.message || "")) field = "rfc";
+    const field = detail.field || "";
     let message = detail.message;
     if (/missing|too_short/.test(detail.code || "")) message = REQUIRED;
     else if (GENERIC.has(message) || detail.code !== "value_error") message = plainFor(field) || message;

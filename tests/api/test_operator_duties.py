@@ -125,3 +125,35 @@ DUTY_WORDS = {
     "servicios": "servicios",
     "administracion": "administración",
 }
+
+
+def test_refusals_activation_and_enrolment_are_in_the_insurers_audit_log(
+    platform: Platform,
+) -> None:
+    """The staff member's own steps (activating the account, enrolling TOTP) and every route
+    refused for a missing duty are in the log of the insurer they work for; the refusal
+    names the route's template and the duty, never an id or a body."""
+    headers = _operator(platform, ["dictamen"])
+    me = platform.get("/v1/me", headers=headers).json()
+    _refused(platform.get("/v1/operator/staff", headers=headers), "administración")
+    _refused(platform.get("/v1/invoices/abc-123", headers=headers), "finanzas")
+
+    admin = bearer(platform.operator_tokens())
+    log = platform.get(
+        "/v1/operator/audit", params={"insurer": "sec", "actor": me["id"]}, headers=admin
+    )
+    assert log.status_code == 200, log.text
+    seen = [(r["action"], r["subject"], r["detail"]) for r in log.json()["items"]]
+    assert seen == [
+        ("access.denied", "GET /v1/invoices/{invoice_id}", {"duty": "finanzas"}),
+        ("access.denied", "GET /v1/operator/staff", {"duty": "administracion"}),
+        ("staff.totp_enrolled", me["id"], {}),
+        ("staff.activated", me["id"], {}),
+    ]
+    labels = {r["action"]: r["action_label"] for r in log.json()["items"]}
+    assert labels["access.denied"] == "Intentó entrar a una sección sin tener la función"
+    # ADN's log has none of it.
+    north = bearer(platform.operator_tokens("operador.norte@demo.mx"))
+    other = platform.get("/v1/operator/audit", params={"actor": me["id"]}, headers=north)
+    assert other.status_code == 200, other.text
+    assert other.json()["items"] == []

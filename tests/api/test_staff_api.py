@@ -138,6 +138,8 @@ def test_duties_change_disable_and_enable(platform: Platform) -> None:
         "staff.duties_changed",
         "staff.disabled",
         "staff.enabled",
+        "staff.activated",
+        "staff.totp_enrolled",
     }
 
 

@@ -59,3 +59,32 @@ def test_the_administrator_invites_an_operator_with_only_dictamen(
     invited = next(p for p in listed if p["email"] == email)
     assert invited["duties"] == ["dictamen"]
     assert invited["status"] == "pendiente"
+
+
+def test_an_ended_staff_session_sends_the_operator_to_log_in_and_back(
+    page: Any, local_stack: LocalStack
+) -> None:
+    """The API answers 401 session_expired once a staff session idles 30 minutes (the server
+    side is proven in tests/service/accounts/test_staff.py); here the page's client reacts to
+    that answer: the session is dropped and the log-in page explains why and returns the person
+    to the page they were on."""
+    tokens = operator_tokens(local_stack, ADMIN)
+    open_session(page, local_stack, tokens, "operador")
+    expired = {
+        "error": {
+            "code": "session_expired",
+            "message": "Tu sesión terminó tras 30 minutos sin actividad. Inicia sesión de nuevo.",
+        }
+    }
+    page.route(
+        f"{local_stack.api_url}/v1/operator/staff*",
+        lambda route: route.fulfill(
+            status=401, json=expired, headers={"Access-Control-Allow-Origin": "*"}
+        ),
+    )
+    page.goto(f"{local_stack.site_url}/operadores/personal.html")
+    page.wait_for_url("**/entrar.html?vencida=1&siguiente=*")
+    assert "siguiente=%2Foperadores%2Fpersonal.html" in page.url
+    page.get_by_text("Tu sesión terminó por seguridad").wait_for()
+    assert page.evaluate("sessionStorage.getItem('portal.session')") is None
+    assert page.evaluate("sessionStorage.getItem('portal.id_token')") is None

@@ -9,6 +9,9 @@ const notice = document.querySelector("[data-notice]");
 const params = new URLSearchParams(window.location.search);
 
 if (params.get("salida")) showSuccess(notice, "Cerraste sesión. ¡Hasta pronto!");
+if (params.get("vencida")) {
+  showSuccess(notice, "Tu sesión terminó por seguridad. Inicia sesión de nuevo para continuar donde estabas.");
+}
 if (params.get("contrasena")) {
   showSuccess(notice, "Tu contraseña se cambió y cerramos todas tus sesiones. Inicia sesión con la nueva.");
 }

@@ -89,10 +89,15 @@ def test_invitation_activation_enrolment_and_the_list(
     assert listed[account_id].status == "activa"
     assert listed[account_id].totp_enrolled is True
     assert listed[account_id].last_login_at == "2026-11-25T17:00:00+00:00"
-    [record] = _audit(account_id)
-    assert record.action == "staff.invited"
-    assert record.actor_id == admin.account_id
-    assert record.detail["duties"] == ["dictamen"]
+    # The clock stands still here, so the three records share one instant.
+    records = {record.action: record for record in _audit(account_id)}
+    assert sorted(records) == ["staff.activated", "staff.invited", "staff.totp_enrolled"]
+    invited = records["staff.invited"]
+    assert invited.actor_id == admin.account_id
+    assert invited.detail["duties"] == ["dictamen"]
+    # The person's own steps are in the insurer's log too, as their own.
+    assert records["staff.activated"].actor_id == account_id
+    assert records["staff.totp_enrolled"].actor_id == account_id
 
 
 def test_an_email_with_an_account_cannot_be_invited(
@@ -260,7 +265,8 @@ def test_totp_reset_needs_the_emailed_link_to_enrol_again(
         accounts.start_reenrolment(token, PASSWORD)
     assert accounts.login("ops@example.mx", PASSWORD).enrollment is None
     assert _log_in("ops@example.mx", moved_clock, secret=new_secret)
-    assert [r.action for r in _audit(operator)] == ["staff.totp_reset"]
+    # The reset, and the new authenticator's enrolment through the link.
+    assert sorted(r.action for r in _audit(operator)) == ["staff.totp_enrolled", "staff.totp_reset"]
 
 
 def test_a_reenrolment_started_before_another_reset_cannot_finish(
