@@ -617,6 +617,11 @@ def site_problems(template: Template) -> list[str]:
     csp = json.dumps(security.get("ContentSecurityPolicy", {}).get("ContentSecurityPolicy", ""))
     if "script-src 'self';" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
         problems.append(f"CSP is not strict: {csp}")
+    # An insurer's logo is a presigned GET of the private documents bucket (virtual-hosted,
+    # https://<bucket>.s3.<region>.amazonaws.com/…): the pages load it as an image.
+    image_sources = next((part for part in csp.split(";") if "img-src" in part), "")
+    if "https://*.s3." not in image_sources:
+        problems.append("img-src does not allow the documents bucket's links (insurer logos)")
     hsts = security.get("StrictTransportSecurity", {})
     if hsts.get("AccessControlMaxAgeSec", 0) < 31_536_000:
         problems.append("HSTS is missing or shorter than a year")

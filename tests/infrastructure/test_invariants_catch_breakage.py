@@ -389,6 +389,15 @@ BREAKAGES: list[tuple[str, str, Mutation, Callable[[dict[str, Any]], list[str]]]
         inv.site_problems,
     ),
     (
+        "logos-refused-as-images",
+        "app",
+        lambda t: _csp(t)["ContentSecurityPolicy"].update(
+            ContentSecurityPolicy="default-src 'self'; script-src 'self'; img-src 'self' data:; "
+            "frame-ancestors 'none'"
+        ),
+        inv.site_problems,
+    ),
+    (
         "no-hsts",
         "app",
         lambda t: _csp(t).pop("StrictTransportSecurity"),
