@@ -131,12 +131,14 @@ def image_link(document: Document, lifetime: timedelta = IMAGE_LINK_LIFETIME) ->
     while there is none. Only for images meant to be public, such as an insurer's logo."""
     if document.status != "aceptado" or not document.derived_key or document.deleted_at:
         return None
+    name = document.derived_key.rsplit("/", 1)[-1]
     url: str = aws.s3().generate_presigned_url(
         "get_object",
         Params={
             "Bucket": get_settings().documents_bucket,
             "Key": document.derived_key,
             "ResponseContentType": document.validated_content_type or "image/png",
+            "ResponseContentDisposition": f'inline; filename="{rules.attachment_filename(name)}"',
         },
         ExpiresIn=int(lifetime.total_seconds()),
     )
