@@ -122,25 +122,25 @@ def confirm_email(body: acc.TokenOnly) -> acc.Done:
     return accounts.confirm_email(body.token)
 
 
-@staff_routes.route("/v1/operator/staff", "POST", status=202, errors=(409,))
+@staff_routes.route("/v1/operator/staff", "POST", status=202, errors=(404, 409))
 def invite_staff(principal: Principal, body: acc.StaffInvite) -> acc.StaffInvited:
     """Invitar a una persona al personal de mi aseguradora"""
     return accounts.invite(principal, body, caller_ip(routes.current_request))
 
 
-@staff_routes.route("/v1/operator/staff")
+@staff_routes.route("/v1/operator/staff", errors=(404,))
 def list_staff(principal: Principal, query: acc.StaffQuery) -> acc.StaffPage:
     """Personal de mi aseguradora"""
     return accounts.staff(principal, query)
 
 
-@staff_routes.route("/v1/operator/staff/{account_id}", "PATCH", errors=(409,))
+@staff_routes.route("/v1/operator/staff/{account_id}", "PATCH", errors=(404, 409))
 def update_staff(principal: Principal, account_id: str, body: acc.StaffUpdate) -> acc.StaffMember:
     """Cambiar las funciones de una persona, deshabilitarla o habilitarla"""
     return accounts.update(principal, account_id, body, caller_ip(routes.current_request))
 
 
-@staff_routes.route("/v1/operator/staff/{account_id}/totp-reset", "POST", errors=(409,))
+@staff_routes.route("/v1/operator/staff/{account_id}/totp-reset", "POST", errors=(404, 409))
 def reset_staff_totp(principal: Principal, account_id: str, body: acc.StaffScope) -> acc.Done:
     """Restablecer la verificación en dos pasos de una persona"""
     return accounts.reset_totp(principal, account_id, body, caller_ip(routes.current_request))

@@ -48,7 +48,7 @@ from stdnum import luhn
 
 import app
 from tests.e2e.providers_helpers import unique_rfc
-from tests.fixtures.operators import password_log_in
+from tests.fixtures.operators import operator_tokens, password_log_in
 from tests.fixtures.stack import LocalStack, create_operator, stack_on_free_ports
 
 DEFAULT_EXAMPLES = 3
@@ -199,6 +199,8 @@ def role_headers(fuzz_stack: LocalStack) -> dict[str, dict[str, str]]:
         "prestador": _log_in(fuzz_stack, provider),
         "afiliado": _log_in(fuzz_stack, affiliate),
         "operador": _operator_tokens(fuzz_stack, operator),
+        # The demo platform administrator (password and the demo TOTP secret).
+        "plataforma": operator_tokens(fuzz_stack, "plataforma@demo.mx"),
     }
     return {role: {"Authorization": f"Bearer {t['id_token']}"} for role, t in tokens.items()}
 
