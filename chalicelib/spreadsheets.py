@@ -38,6 +38,8 @@ CSV_CONTENT_TYPE: Final = "text/csv; charset=utf-8"
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses a sheet title longer than this.
 SHEET_TITLE_LIMIT: Final = 31
+# Excel's number format for text: what is typed is kept as typed.
+TEXT_FORMAT: Final = "@"
 
 
 def starts_like_formula(text: str) -> bool:
@@ -60,6 +62,9 @@ class Column:
     width: float
     # Applied to every cell below the header, the totals row included.
     number_format: str | None = None
+    # The whole column is text ("@"), rows a person adds later included: identifiers (NSS,
+    # RFC, CLABE, a certificate number) keep their leading zeros when typed into the file.
+    text: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,10 +124,14 @@ def xlsx_bytes(table: Table) -> bytes:
         for index in range(1, len(table.columns) + 1):
             sheet.cell(row=bold_row, column=index).font = Font(bold=True)
     for index, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-        if column.number_format:
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        cell_format = TEXT_FORMAT if column.text else column.number_format
+        if column.text:
+            dimension.number_format = TEXT_FORMAT
+        if cell_format:
             for below in range(header_row + 1, row_number + 1):
-                sheet.cell(row=below, column=index).number_format = column.number_format
+                sheet.cell(row=below, column=index).number_format = cell_format
     if table.freeze_header:
         sheet.freeze_panes = f"A{header_row + 1}"
     buffer = io.BytesIO()
