@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from chalicelib import clock, crypto, errors
 from chalicelib.accounts import identity, messages, repository
@@ -27,6 +28,9 @@ from chalicelib.policies import service as policies
 from chalicelib.registry import service as registry
 
 PRIVACY_NOTICE_VERSIONS = {"broker": "2026-01", "insurer": "2026-01"}
+
+# Whether a policy has anyone vigente is judged on the day in Mexico City.
+_MEXICO_CITY = ZoneInfo("America/Mexico_City")
 
 
 def _register(account: Account, unique: list[tuple[str, str]], role_label_detail: str) -> None:
@@ -98,6 +102,21 @@ def register_insured(body: InsuredRegistration) -> Accepted:
                     "el nombre y el número de póliza no coinciden con los de un titular de "
                     "nuestras aseguradoras.",
                     "tu certificado individual (nombre completo del titular y número de póliza)",
+                    "registro/asegurados.html",
+                )
+            ]
+        )
+        return messages.ACCEPTED
+    if not policy.has_active_member(clock.now().astimezone(_MEXICO_CITY).date()):
+        messages.send(
+            [
+                messages.not_found(
+                    email,
+                    "asegurado",
+                    "tu póliza no tiene hoy ninguna persona vigente (dada de baja o fuera de su "
+                    "vigencia), así que no se puede registrar. Consulta a tu aseguradora.",
+                    "tu certificado individual vigente (nombre completo del titular y número "
+                    "de póliza)",
                     "registro/asegurados.html",
                 )
             ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from chalicelib import errors
 from chalicelib.claims.schemas import ClaimIn
@@ -40,12 +41,38 @@ def invalid(field: str, code: str, message: str) -> errors.InvalidInput:
     )
 
 
-def member_on_policy(policy: Policy, member_id: str) -> Member:
-    """The policy's member the claim is for."""
+def member_on_policy(policy: Policy, member_id: str, today: date | None = None) -> Member:
+    """The policy's member the claim is for; on `today`, they must be `vigente` and within
+    their validity (a person `baja` keeps their claims but starts no new one)."""
     member = next((m for m in policy.members if m.id == member_id), None)
     if member is None:
         raise invalid("member_id", "not_on_policy", "Esa persona no está en tu póliza.")
+    if today is not None and not member.active_on(today):
+        message = inactive_message(member, today)
+        raise errors.InvalidInput(
+            message,
+            code="member_inactive",
+            details=[ErrorDetail("member_id", "member_inactive", message)],
+        )
     return member
+
+
+def inactive_message(member: Member, today: date) -> str:
+    """Why this person can no longer start a claim, in plain Spanish."""
+    if member.status == "baja":
+        return (
+            f"{member.full_name} está dado de baja en la póliza: ya no puede iniciar trámites. "
+            "Sus trámites anteriores siguen disponibles."
+        )
+    if member.valid_from and today.isoformat() < member.valid_from:
+        return (
+            f"La cobertura de {member.full_name} empieza el {member.valid_from}: podrá iniciar "
+            "trámites a partir de esa fecha."
+        )
+    return (
+        f"La vigencia de {member.full_name} en la póliza terminó el {member.valid_to}: ya no "
+        "puede iniciar trámites. Sus trámites anteriores siguen disponibles."
+    )
 
 
 def check_coverage(policy: Policy, coverage: str) -> None:
@@ -179,9 +206,10 @@ def check_claim(
     *,
     conditions: Callable[[], Iterable[Condition]],
     hospitals: Callable[[], Iterable[Hospital]],
+    today: date | None = None,
 ) -> Eligible:
     """Every rule a new claim must meet, in the form's order; the first broken one refuses."""
-    member = member_on_policy(policy, body.member_id)
+    member = member_on_policy(policy, body.member_id, today)
     check_coverage(policy, body.coverage)
     claim_type = claim_type_for(catalog, body)
     condition_description = condition_for(body, member, conditions)

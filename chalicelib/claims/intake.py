@@ -192,6 +192,7 @@ def create_claim(principal: Principal, body: ClaimIn) -> ClaimOut:
         catalog,
         conditions=lambda: policies.conditions_of(contact.insurer_id, contact.policy_number),
         hospitals=lambda: policies.hospitals(contact.insurer_id),
+        today=clock.now().astimezone(documents.MEXICO_CITY).date(),
     )
     member = eligible.member
     now = changes.now_iso()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import dynamo
@@ -19,9 +20,32 @@ _R = TypeVar("_R", bound="DataclassInstance")
 
 @dataclass(frozen=True)
 class Member:
+    """A person on a policy. A roster import keys them by `certificado` (their id too) and
+    records their validity: a person `baja`, or outside `valid_from`..`valid_to`, keeps their
+    history but can no longer start a claim. Members loaded without them are `vigente`."""
+
     id: str
     full_name: str
     relationship: str
+    certificado: str = ""
+    birth_date: str = ""  # YYYY-MM-DD
+    rfc: str = ""
+    coverages: tuple[str, ...] = ()
+    valid_from: str = ""  # YYYY-MM-DD, empty: since always
+    valid_to: str = ""  # YYYY-MM-DD, empty: with no end
+    status: str = "vigente"  # or "baja"
+
+    def active_on(self, day: date) -> bool:
+        """Whether the person may start a claim on `day`."""
+        today = day.isoformat()
+        return (
+            self.status == "vigente"
+            and (not self.valid_from or self.valid_from <= today)
+            and (not self.valid_to or today <= self.valid_to)
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "coverages": list(self.coverages)}
 
 
 @dataclass(frozen=True)
@@ -31,6 +55,10 @@ class Policy:
     titular_name: str
     members: list[Member] = field(default_factory=list)
     coverages: list[str] = field(default_factory=list)
+
+    def has_active_member(self, day: date) -> bool:
+        """A policy with nobody `vigente` on `day` cannot be registered."""
+        return any(member.active_on(day) for member in self.members)
 
 
 @dataclass(frozen=True)
@@ -56,7 +84,7 @@ def save_policies(policies: list[Policy]) -> None:
                     gsi1sk=f"INSURER#{policy.insurer_id}",
                     **dynamo.attributes_of(
                         policy,
-                        members=[m.__dict__ for m in policy.members],
+                        members=[m.as_dict() for m in policy.members],
                         coverages=list(policy.coverages),
                     ),
                 )
@@ -80,12 +108,25 @@ def get_policy(insurer_id: str, policy_number: str) -> Policy | None:
     return None if item is None else _to_policy(item)
 
 
+def get_policies(insurer_id: str, policy_numbers: Sequence[str]) -> dict[str, Policy]:
+    """An insurer's policies by number, read in batches (BatchGetItem, 100 keys a call)."""
+    from chalicelib.policies.models import PolicyModel
+
+    keys = [(f"INSURER#{insurer_id}", f"POLICY#{n}") for n in dict.fromkeys(policy_numbers)]
+    return {item.policy_number: _to_policy(item) for item in PolicyModel.batch_get(keys)}
+
+
+def _member(stored: dict[str, Any]) -> Member:
+    known = {name: value for name, value in stored.items() if name in Member.__dataclass_fields__}
+    return Member(**{**known, "coverages": tuple(known.get("coverages") or ())})
+
+
 def _to_policy(item: PolicyModel) -> Policy:
     return Policy(
         insurer_id=item.insurer_id,
         policy_number=item.policy_number,
         titular_name=item.titular_name,
-        members=[Member(**m) for m in item.members or []],
+        members=[_member(m) for m in item.members or []],
         coverages=list(item.coverages or []),
     )
 

@@ -42,6 +42,8 @@ __all__ = [
     "load_conditions",
     "load_hospitals",
     "load_roster",
+    "policies_by_number",
+    "save_policies",
 ]
 
 
@@ -68,6 +70,16 @@ def load_roster(insurer: Insurer, policies: list[Policy]) -> None:
     """Create or replace an insurer's policies (operator import and demo data); the insurer is
     created with the platform's defaults when it does not exist yet."""
     insurers.ensure_insurer(insurer.insurer_id, insurer.name, insurer.rfc)
+    repository.save_policies(policies)
+
+
+def policies_by_number(insurer_id: str, policy_numbers: list[str]) -> dict[str, Policy]:
+    """An insurer's policies among these numbers (batched reads; absent ones left out)."""
+    return repository.get_policies(insurer_id, policy_numbers)
+
+
+def save_policies(policies: list[Policy]) -> None:
+    """Create or replace these policies of insurers that exist (batched writes)."""
     repository.save_policies(policies)
 
 
