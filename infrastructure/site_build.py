@@ -20,11 +20,16 @@ followed by the content of its `<main>` and a closing `</page>`:
 - `class`: classes of `<main>` besides `container`; `data-*` attributes go onto `<main>`.
 - `own-main`: the content is the whole body (a page with its own header and `<main>`).
 
+A line `<include part="name">` stands for the shared fragment `static_site/_parts/name.part`
+(markup that several pages show the same way), indented as the line is. Fragments are not
+pages: they are neither deployed nor served.
+
 A source that is already a whole document (it starts with `<!doctype`) is served unchanged.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from html import escape
 from html.parser import HTMLParser
@@ -36,6 +41,8 @@ PORTAL_HOMES = {
     "/afiliados/": "Portal de Afiliados",
     "/operadores/": "Portal de Operadores",
 }
+PARTS = "_parts"
+INCLUDE = re.compile(r'^([ \t]*)<include part="([a-z0-9-]+)">[ \t]*$', re.MULTILINE)
 ATTRIBUTES = {"title", "heading", "back", "back-label", "scripts", "styles", "class", "own-main"}
 
 HEAD = """<!doctype html>
@@ -76,11 +83,12 @@ def _attribute(name: str, value: str) -> str:
     return f' {name}="{escape(value)}"'
 
 
-def render_page(source: str, path: PurePath | str) -> str:
-    """The full document of the page at `path` (used only to name it in errors)."""
+def render_page(source: str, path: PurePath | str, parts: Path | None = None) -> str:
+    """The full document of the page at `path` (used only to name it in errors), its
+    `<include part=…>` lines filled from the folder `parts`."""
     if source.lstrip()[:9].lower() == "<!doctype":
         return source
-    source = source.lstrip()
+    source = _include_parts(source.lstrip(), path, parts)
     parser = _PageTag()
     parser.feed(source)
     content, closing, tail = source[len(parser.text) :].rpartition("</page>")
@@ -111,6 +119,18 @@ def render_page(source: str, path: PurePath | str) -> str:
     return head + _main_opening(attributes, path) + body + "  </main>\n" + FOOT
 
 
+def _include_parts(source: str, path: PurePath | str, parts: Path | None) -> str:
+    def part(found: re.Match[str]) -> str:
+        indent, name = found.group(1), found.group(2)
+        file = parts / f"{name}.part" if parts is not None else None
+        if file is None or not file.is_file():
+            raise PageError(f"{path}: no shared part {name!r}")
+        lines = file.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        return "\n".join(indent + line if line else line for line in lines)
+
+    return INCLUDE.sub(part, source)
+
+
 def _main_opening(attributes: dict[str, str], path: PurePath | str) -> str:
     classes = " ".join(["container", *attributes.get("class", "").split()])
     data = "".join(
@@ -134,12 +154,16 @@ def build_site(source_dir: Path, dest_dir: Path) -> None:
     if dest_dir.exists():
         shutil.rmtree(dest_dir)
     for source in sorted(source_dir.rglob("*")):
-        if not source.is_file():
+        if not source.is_file() or source.relative_to(source_dir).parts[0] == PARTS:
             continue
         target = dest_dir / source.relative_to(source_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".html":
-            page = render_page(source.read_text(encoding="utf-8"), source.relative_to(source_dir))
+            page = render_page(
+                source.read_text(encoding="utf-8"),
+                source.relative_to(source_dir),
+                source_dir / PARTS,
+            )
             target.write_text(page, encoding="utf-8")
         else:
             shutil.copy2(source, target)

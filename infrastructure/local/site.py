@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from infrastructure.local.outbox import Outbox
-from infrastructure.site_build import PageError, render_page
+from infrastructure.site_build import PARTS, PageError, render_page
 
 SITE_ROOT = Path(__file__).resolve().parents[2] / "static_site"
 
@@ -83,13 +83,19 @@ class SiteHandler(SimpleHTTPRequestHandler):
         """A page is rendered through the layout, as the deployment builds it; a folder asked
         for with its slash is its index.html; everything else as the standard handler does."""
         local = self.translate_path(self.path)
+        if Path(local).is_relative_to(SITE_ROOT / PARTS):
+            # Shared fragments of pages are not pages: the deployment leaves them out too.
+            self.send_error(404)
+            return None
         if os.path.isdir(local) and urlsplit(self.path).path.endswith("/"):
             local = os.path.join(local, "index.html")
         if not local.endswith(".html") or not os.path.isfile(local):
             return super().send_head()
         source = Path(local).read_text(encoding="utf-8")
         try:
-            data = render_page(source, Path(local).relative_to(SITE_ROOT)).encode("utf-8")
+            data = render_page(
+                source, Path(local).relative_to(SITE_ROOT), SITE_ROOT / PARTS
+            ).encode("utf-8")
         except PageError as error:
             self.send_error(500, str(error))
             return None

@@ -37,7 +37,7 @@ def site_url() -> Iterator[str]:
 
 
 def rendered(name: str) -> str:
-    return render_page((SITE / name).read_text(encoding="utf-8"), name)
+    return render_page((SITE / name).read_text(encoding="utf-8"), name, SITE / "_parts")
 
 
 @pytest.mark.parametrize(
@@ -81,6 +81,14 @@ def test_folders_missing_pages_and_other_files_behave_as_before(site_url: str) -
     assert trailing.status_code == 404
     assert script.status_code == 200
     assert script.content == (SITE / "js" / "layout.js").read_bytes()
+
+
+def test_the_shared_parts_of_pages_are_not_served(site_url: str) -> None:
+    for path in ("/_parts/codigo-totp.part", "/_parts/", "/_parts/no-existe.part"):
+        answer = requests.get(site_url + path, timeout=5, allow_redirects=False)
+        assert answer.status_code == 404, path
+    # …while the pages that include them are served whole.
+    assert 'autocomplete="one-time-code"' in requests.get(site_url + "/entrar.html", timeout=5).text
 
 
 def test_a_page_the_layout_cannot_render_answers_500_with_its_name(

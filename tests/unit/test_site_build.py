@@ -200,12 +200,44 @@ def test_the_build_renders_pages_and_copies_everything_else(tmp_path: Path) -> N
     assert page == render_page(PAGE, "docs/index.html")
 
 
+def test_a_shared_part_is_included_indented_as_its_line(tmp_path: Path) -> None:
+    parts = tmp_path / "_parts"
+    parts.mkdir()
+    (parts / "codigo.part").write_text('<div class="field">\n  <input id="code">\n\n</div>\n')
+    source = (
+        '<page title="T" heading="H">\n    <form>\n      <include part="codigo">\n'
+        "    </form>\n</page>\n"
+    )
+    rendered = render_page(source, "entrar.html", parts)
+    assert '      <div class="field">\n        <input id="code">\n\n      </div>\n' in rendered
+    assert "<include" not in rendered
+    with pytest.raises(PageError, match=r"entrar\.html: no shared part 'otro'"):
+        render_page(source.replace("codigo", "otro"), "entrar.html", parts)
+    with pytest.raises(PageError, match="no shared part"):
+        render_page(source, "entrar.html")  # no folder of parts given
+
+
+def test_the_build_leaves_the_shared_parts_out(tmp_path: Path) -> None:
+    source = tmp_path / "site"
+    (source / "_parts").mkdir(parents=True)
+    (source / "_parts" / "aviso.part").write_text("<p>Aviso</p>\n")
+    (source / "index.html").write_text(
+        '<page title="T" heading="H">\n    <include part="aviso">\n</page>\n'
+    )
+    build_site(source, tmp_path / "out")
+    built = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*"))
+    assert built == ["index.html"]
+    assert "    <p>Aviso</p>\n" in (tmp_path / "out" / "index.html").read_text()
+
+
 PAGES = sorted(str(p.relative_to(SITE)) for p in SITE.rglob("*.html"))
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_of_the_site_renders_to_one_document(name: str) -> None:
-    document = Document(render_page((SITE / name).read_text(encoding="utf-8"), name))
+    document = Document(
+        render_page((SITE / name).read_text(encoding="utf-8"), name, SITE / "_parts")
+    )
 
     assert document.decl.lower() == "doctype html"
     assert [attrs.get("lang") for attrs in document.all("html")] == ["es"]
