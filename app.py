@@ -24,6 +24,8 @@ from chalicelib.documents import routes as documents_routes
 from chalicelib.documents import service as documents
 from chalicelib.events import process_sqs_batch
 from chalicelib.http import Api, authorize_request
+from chalicelib.imports import routes as imports_routes
+from chalicelib.imports import service as imports
 from chalicelib.insurers import routes as insurers_routes
 from chalicelib.notifications import service as notifications
 from chalicelib.payments import routes as payments_routes
@@ -64,6 +66,7 @@ for context_routes in (
     audit_routes,
     privacy_routes,
     insurers_routes,
+    imports_routes,
 ):
     api.register(context_routes.routes)
 
@@ -95,6 +98,15 @@ def validate_document(event: SQSEvent) -> dict[str, Any]:
     return process_sqs_batch(
         event, lambda record: documents.handle_upload_notification(record.body)
     )
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+# One import per message: it works up to its time budget, then continues in another message.
+@app.on_sqs_message(queue=settings.queue_name("imports"), batch_size=1)
+def run_import(event: SQSEvent) -> dict[str, Any]:
+    return process_sqs_batch(event, lambda record: imports.handle_message(record.body))
 
 
 # --- payments --------------------------------------------------------------------------------

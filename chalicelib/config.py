@@ -71,6 +71,8 @@ class Settings:
     bank_reference_days: int = 5
     booking_window_days: int = 14
     sick_leave_visible_months: int = 6
+    # Seconds an import works in one invocation before it continues in another message.
+    import_time_budget_seconds: float = 600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +110,9 @@ class Settings:
             booking_window_days=int(values.get("BOOKING_WINDOW_DAYS", "14")),
             # Sick leaves shown to the affiliate: those that started within these months.
             sick_leave_visible_months=int(values.get("SICK_LEAVE_VISIBLE_MONTHS", "6")),
+            import_time_budget_seconds=float(
+                values.get("IMPORT_TIME_BUDGET_SECONDS", "20" if stage == "local" else "600")
+            ),
         )
 
     def table_name(self, logical: str) -> str:

@@ -25,9 +25,21 @@ class Link:
 def store_for_download(owner_id: str, filename: str, body: bytes, content_type: str) -> Link:
     """Writes `body` under the owner's exports and answers a short-lived link to it."""
     key = f"{EXPORTS_PREFIX}{owner_id}/{uuid.uuid4()}/{filename}"
+    store(key, body, content_type)
+    return link_to(key, filename, content_type)
+
+
+def store(key: str, body: bytes, content_type: str) -> None:
+    """Writes a file that is kept (a report that belongs to a record's history) at `key`."""
+    aws.s3().put_object(
+        Bucket=get_settings().documents_bucket, Key=key, Body=body, ContentType=content_type
+    )
+
+
+def link_to(key: str, filename: str, content_type: str) -> Link:
+    """A short-lived link that downloads the stored file at `key` as `filename`."""
     bucket = get_settings().documents_bucket
     s3 = aws.s3()
-    s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
     url = s3.generate_presigned_url(
         "get_object",
         Params={

@@ -22,11 +22,12 @@ def wire() -> None:
     if _wired:
         return
     from chalicelib.claims import service as claims
+    from chalicelib.imports import service as imports
     from chalicelib.insurers import service as insurers
     from chalicelib.providers import service as providers
     from chalicelib.settlement import service as settlement
 
-    owners = (claims, insurers, providers, settlement)
+    owners = (claims, imports, insurers, providers, settlement)
     for owned in (owner.document_hooks() for owner in owners):
         for kind, hooks in owned.items():
             if hooks.listener is not None:

@@ -90,6 +90,8 @@ TABLES: tuple[Table, ...] = (
     Table("email_outbox", indexes=(_gsi(1),), ttl_attribute=TTL, purpose="emails to send"),
     Table("audit", indexes=(_gsi(1),), purpose="operator reads and changes"),
     Table("affiliates", indexes=(_gsi(1),), purpose="affiliate registry: NSS, credential serial"),
+    # gsi1: an insurer's imports, newest first.
+    Table("imports", indexes=(_gsi(1),), purpose="insurers' data imports and their row errors"),
     # gsi1: a person's requests; gsi2: an insurer's by status; gsi3 (sparse): work due by time.
     Table(
         "data_requests",
@@ -132,6 +134,11 @@ QUEUES: tuple[Queue, ...] = (
         consumer="build_data_export",
         purpose="one message per data export (ARCO) to pack into a ZIP under exports/",
     ),
+    Queue(
+        "imports",
+        consumer="run_import",
+        purpose="an import file to read, and its continuations when it outlasts one invocation",
+    ),
 )
 
 # --- S3 ------------------------------------------------------------------------------------
@@ -148,6 +155,8 @@ EXPORTS_PREFIX = "exports/"
 # Blank forms the insured download by claim type and stage (the insurer uploads them; the
 # API only signs links to them).
 FORMS_PREFIX = "forms/"
+# Imports' error reports (CSV), kept with the import's history; never validated.
+IMPORTS_PREFIX = "imports/"
 
 
 @dataclass(frozen=True)
@@ -322,6 +331,9 @@ AWS = Parameters(
         "send_email": 30,
         "handle_account_request": 30,
         "build_data_export": 300,  # a person's files (up to 50 MB a claim) into one ZIP
+        # An import stops reading at its time budget (IMPORT_TIME_BUDGET_SECONDS, 600 s on
+        # AWS) and continues in another message; the rest is the final chunk and the report.
+        "run_import": 900,
     }
 )
 # Locally a message that keeps failing must reach its DLQ within seconds.
@@ -332,6 +344,8 @@ LOCAL = Parameters(
         "send_email": 1,
         "handle_account_request": 1,
         "build_data_export": 5,  # a repeated build is harmless, but wasted work
+        # The local budget is 20 s: a message is redelivered only once it is well over.
+        "run_import": 60,
     },
     visibility_factor=1,
 )

@@ -52,10 +52,22 @@ ACCESS: dict[str, Access] = {
     # Every route is served by one function, so it holds the union of what the routes use.
     API_HANDLER: Access(
         tables=ALL_TABLES,
-        documents_read=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX, d.FORMS_PREFIX),
+        documents_read=(
+            d.UPLOADS_PREFIX,
+            d.DERIVED_PREFIX,
+            d.EXPORTS_PREFIX,
+            d.FORMS_PREFIX,
+            d.IMPORTS_PREFIX,
+        ),
         documents_write=(d.UPLOADS_PREFIX, d.DERIVED_PREFIX, d.EXPORTS_PREFIX),
         documents_delete_versions=True,
-        send_queues=("settlement-tasks", "email-outbox", "data-requests", "account-requests"),
+        send_queues=(
+            "settlement-tasks",
+            "email-outbox",
+            "data-requests",
+            "account-requests",
+            "imports",
+        ),
         user_pool_admin=True,
         data_key=True,
         seal_sign=True,
@@ -74,12 +86,33 @@ ACCESS: dict[str, Access] = {
             "email_outbox",
             "audit",
             "transactions",  # an accepted transactions CSV is loaded by its verdict listener
+            "imports",  # an import file's verdict records its version and starts it
         ),
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.DERIVED_PREFIX,),
         documents_untag=(d.UPLOADS_PREFIX,),
-        send_queues=("email-outbox",),
+        send_queues=("email-outbox", "imports"),  # an import file's verdict starts it
         consume_queue="document-uploaded",
+        data_key=True,
+    ),
+    # Reads an import file (the same version each time), upserts its rows in their
+    # contexts' tables, keeps its progress and row errors, writes the error report under
+    # imports/, the audit record and the email; continues itself through its queue.
+    "run_import": Access(
+        tables=(
+            "imports",
+            "policies",
+            "affiliates",
+            "agendas",
+            "care_orders",
+            "transactions",
+            "email_outbox",
+            "audit",
+        ),
+        documents_read=(d.UPLOADS_PREFIX,),
+        documents_write=(d.IMPORTS_PREFIX,),
+        send_queues=("imports", "email-outbox"),
+        consume_queue="imports",
         data_key=True,
     ),
     "weekly_settlement": Access(

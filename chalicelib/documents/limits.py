@@ -24,6 +24,8 @@ MAX_FILE_BYTES: Final[dict[str, int]] = {
     "image": 10 * MIB,
     "logo": 512 * KIB,
     "transactions_csv": 5 * MIB,
+    # Read as a stream by the imports context (100,000 roster rows are ≈ 15 MB of CSV).
+    "import_file": 50 * MIB,
 }
 
 # XML is refused above this many bytes before anything parses it.

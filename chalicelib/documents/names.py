@@ -23,12 +23,14 @@ class OwnerKind(StrEnum):
     PERSON = "person"  # claims, bank accounts, care orders, invoices
     OPERATOR_TRANSACTIONS = "operator_transactions"
     LOGO = "logo"  # an insurer's logo, uploaded by a platform administrator
+    IMPORT = "import"  # an insurer's data import (CSV or Excel), uploaded by its staff
 
 
 ALLOWED_EXTENSIONS: Final[dict[OwnerKind, tuple[str, ...]]] = {
     OwnerKind.PERSON: ("pdf", "xml", "jpg", "jpeg"),
     OwnerKind.OPERATOR_TRANSACTIONS: ("csv",),
     OwnerKind.LOGO: ("png", "jpg", "jpeg"),
+    OwnerKind.IMPORT: ("csv", "xlsx"),
 }
 
 CONTENT_TYPES: Final[dict[str, str]] = {
@@ -38,6 +40,7 @@ CONTENT_TYPES: Final[dict[str, str]] = {
     "jpeg": "image/jpeg",
     "png": "image/png",
     "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 

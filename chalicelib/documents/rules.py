@@ -31,6 +31,8 @@ class DocumentOwner(StrEnum):
     TRANSACTIONS = "transactions"
     # One upload of an insurer's logo (its own id per upload; the insurer is the document's).
     INSURER_LOGO = "insurer_logo"
+    # One import file of an insurer (its own id per import): the imports context reads it.
+    IMPORT = "import"
 
 
 # People upload PDF/XML/JPEG; operators upload transaction CSV files.
@@ -41,6 +43,7 @@ NAME_RULES: Final[dict[DocumentOwner, OwnerKind]] = {
     DocumentOwner.INVOICE: OwnerKind.PERSON,
     DocumentOwner.TRANSACTIONS: OwnerKind.OPERATOR_TRANSACTIONS,
     DocumentOwner.INSURER_LOGO: OwnerKind.LOGO,
+    DocumentOwner.IMPORT: OwnerKind.IMPORT,
 }
 
 # Document types whose validation kind is fixed, with the extension they must have.
@@ -51,6 +54,7 @@ FIXED_KINDS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "cfdi_payment": ("cfdi_payment", ("xml",)),
     "transactions_csv": ("transactions_csv", ("csv",)),
     "insurer_logo": ("logo", ("png", "jpg", "jpeg")),
+    "import_file": ("import_file", ("csv", "xlsx")),
 }
 _FIXED_LABELS: Final[dict[str, str]] = {
     "bank_statement": "El estado de cuenta debe ser un PDF.",
@@ -59,9 +63,13 @@ _FIXED_LABELS: Final[dict[str, str]] = {
     "cfdi_payment": "El complemento de pago debe ser el archivo XML del CFDI.",
     "transactions_csv": "El archivo de transacciones debe ser un CSV.",
     "insurer_logo": "El logotipo debe ser una imagen PNG o JPEG.",
+    "import_file": "El archivo de importación debe ser CSV o Excel (.xlsx).",
 }
 # Owners whose files are all of one document type (a logo upload holds only the logo).
-OWNER_DOC_TYPES: Final[dict[DocumentOwner, str]] = {DocumentOwner.INSURER_LOGO: "insurer_logo"}
+OWNER_DOC_TYPES: Final[dict[DocumentOwner, str]] = {
+    DocumentOwner.INSURER_LOGO: "insurer_logo",
+    DocumentOwner.IMPORT: "import_file",
+}
 # Any other document type (a medical report, a prescription, an ID) is judged by what the
 # file is: a PDF, a photo, or, on a claim, the XML of an expense invoice.
 KIND_BY_EXTENSION: Final[dict[str, str]] = {"pdf": "pdf", "jpg": "image", "jpeg": "image"}
@@ -77,7 +85,11 @@ VALIDATED_CONTENT_TYPES: Final[dict[str, str]] = {
     "cfdi_expense": "application/xml",
     "cfdi_payment": "application/xml",
     "transactions_csv": "text/csv",
+    "import_file": "application/octet-stream",
 }
+# Kinds the pipeline does not read: their owner streams the file itself (an import of
+# 100,000 rows is never loaded whole), so the pipeline judges only their stored size.
+STREAMED_KINDS: Final = frozenset({"import_file"})
 INLINE_KINDS: Final = frozenset({"pdf", "bank_statement", "image", "logo"})
 
 DOC_TYPE_PATTERN: Final = re.compile(r"^[a-z0-9_]{1,40}$")

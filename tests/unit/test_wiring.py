@@ -18,6 +18,7 @@ EXPECTED = {
     DocumentOwner.INVOICE: {"listener", "check"},
     DocumentOwner.TRANSACTIONS: {"listener", "guard"},
     DocumentOwner.INSURER_LOGO: {"listener"},
+    DocumentOwner.IMPORT: {"listener"},
 }
 
 

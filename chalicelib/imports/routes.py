@@ -1,0 +1,39 @@
+"""Imports routes: an insurer's staff import CSV or Excel files of each kind.
+
+The duty depends on the kind (`administracion` for rosters, conditions, hospitals, the
+affiliates' registry and clinics; `finanzas` for care orders and transactions), which a
+route cannot name: these routes admit operators and the service checks the kind's duty."""
+
+from __future__ import annotations
+
+from chalicelib.auth import Principal
+from chalicelib.http import Routes
+from chalicelib.imports import schemas as imp
+from chalicelib.imports import service as imports
+
+# The duty is the kind's (see the module's docstring).
+routes = Routes(__name__, tags=("importaciones",), roles=("operador",))
+
+
+@routes.route("/v1/operator/imports", "POST", status=201, errors=(404, 409, 413))
+def request_import(principal: Principal, body: imp.ImportRequest) -> imp.ImportCreated:
+    """Importar un archivo (CSV o Excel): validar o aplicar; devuelve dónde subirlo"""
+    return imports.request_import(principal, body)
+
+
+@routes.route("/v1/operator/imports")
+def list_imports(principal: Principal, query: imp.ImportsQuery) -> imp.ImportsPage:
+    """Importaciones de la aseguradora (la más reciente primero)"""
+    return imports.imports(principal, query)
+
+
+@routes.route("/v1/operator/imports/{import_id}", errors=(404,))
+def read_import(principal: Principal, import_id: str) -> imp.ImportOut:
+    """Una importación: avance, resumen, reporte de errores y motivos de rechazo"""
+    return imports.get_import(principal, import_id)
+
+
+@routes.route("/v1/operator/imports/{import_id}/apply", "POST", status=202, errors=(404, 409))
+def apply_import(principal: Principal, import_id: str, body: imp.ImportScope) -> imp.ImportApplied:
+    """Aplicar una importación validada, sobre el mismo archivo, sin volver a subirlo"""
+    return imports.apply_import(principal, import_id, body)
