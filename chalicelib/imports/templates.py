@@ -10,13 +10,13 @@ Both go through the one spreadsheet writer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, cast
 
 from chalicelib import downloads, errors, spreadsheets
 from chalicelib.auth import Principal, require_duty
 from chalicelib.imports import kinds
 from chalicelib.imports.kinds import Kind
-from chalicelib.imports.schemas import ReportLink
+from chalicelib.imports.schemas import KindName, KindOut, KindsOut, ReportLink
 
 TemplateFormat = Literal["csv", "xlsx"]
 FORMATS: Final[tuple[TemplateFormat, ...]] = ("csv", "xlsx")
@@ -65,6 +65,26 @@ def _example(kind: Kind) -> list[str]:
     are left empty)."""
     values = list(kind.example[: len(kind.columns)])
     return values + [""] * (len(kind.columns) - len(values))
+
+
+def kinds_for(principal: Principal) -> KindsOut:
+    """The kinds the operator's duties let them import (their columns, example and duty)."""
+    return KindsOut(
+        items=[
+            KindOut(
+                name=cast(KindName, kind.name),
+                label=kind.label,
+                description=kind.description,
+                duty=kind.duty,
+                headers=list(kind.headers),
+                optional=list(kind.optional),
+                identifiers=sorted(kind.identifiers),
+                example=_example(kind),
+            )
+            for kind in kinds.KINDS.values()
+            if principal.role != "operador" or kind.duty in principal.duties
+        ]
+    )
 
 
 def template_link(principal: Principal, kind_name: str, file_format: TemplateFormat) -> ReportLink:

@@ -3,7 +3,7 @@
 // with the service status, the status page) keeps it and gets the session area filled in.
 import { myProfile } from "/js/api.js";
 import { el } from "/js/dom.js";
-import { currentSession, DUTY_LABELS, logout, PORTALS } from "/js/session.js";
+import { currentSession, DUTY_LABELS, dutiesOf, logout, PORTALS } from "/js/session.js";
 
 function link(href, text) {
   return el("a", { href, text });
@@ -59,18 +59,24 @@ function showNoAccessMessage(message) {
 }
 
 // An operators' page names the duty it needs (`<main data-duty>`): an operator without it is
-// told so at once, not after filling a form the API would refuse.
+// told so at once, not after filling a form the API would refuse. A page that serves several
+// duties names them all, separated by spaces (`data-duty="administracion finanzas"`): any one
+// of them opens it.
+function missingDutyMessage(needed) {
+  const names = needed.map((duty) => DUTY_LABELS[duty] || duty);
+  return `Tu cuenta de operador no tiene la función de ${names.join(" ni la de ")}. ` +
+    (names.length > 1 ? "Pide una de ellas" : "Pídesela") + " al administrador de tu aseguradora.";
+}
+
 async function checkDuty() {
   const main = document.querySelector("main[data-duty]");
   const session = currentSession();
   if (!main || !session || session.role !== "operador") return;
-  const duty = main.dataset.duty;
+  const needed = dutiesOf(main);
   try {
     const profile = await myProfile();
-    if (!(profile.duties || []).includes(duty)) {
-      showNoAccessMessage(`Tu cuenta de operador no tiene la función de ${DUTY_LABELS[duty]}. ` +
-        "Pídesela al administrador de tu aseguradora.");
-    }
+    const held = profile.duties || [];
+    if (!needed.some((duty) => held.includes(duty))) showNoAccessMessage(missingDutyMessage(needed));
   } catch {
     // The page's own calls still meet the API's check.
   }

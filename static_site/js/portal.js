@@ -1,7 +1,7 @@
 // A portal's home: what a signed-in person of this portal can do, or how to get in.
 import { myProfile } from "/js/api.js";
 import { el } from "/js/dom.js";
-import { currentSession } from "/js/session.js";
+import { currentSession, dutiesOf } from "/js/session.js";
 
 const main = document.querySelector("[data-portal]");
 const role = main.dataset.portal;
@@ -28,10 +28,13 @@ function drawSharedEntries() {
 }
 drawSharedEntries();
 
-// An operator sees only what their duties open; the rest of the list is hidden, not dead.
+// An operator sees only what their duties open; the rest of the list is hidden, not dead. An
+// entry of several duties (`data-duty="administracion finanzas"`) shows for any of them.
 function showDuties(duties) {
   const entries = [...member.querySelectorAll("[data-duty]")];
-  for (const entry of entries) entry.hidden = !duties.includes(entry.dataset.duty);
+  for (const entry of entries) {
+    entry.hidden = !dutiesOf(entry).some((duty) => duties.includes(duty));
+  }
   const notice = member.querySelector("[data-no-duties]");
   if (notice && entries.length) notice.hidden = entries.some((entry) => !entry.hidden);
 }

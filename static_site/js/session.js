@@ -19,6 +19,11 @@ export const DUTY_LABELS = {
   administracion: "administración (personal, configuración, importaciones y auditoría)",
 };
 
+// The duties an element names in `data-duty`, separated by spaces: any one of them opens it.
+export function dutiesOf(element) {
+  return (element.dataset.duty || "").split(/\s+/).filter(Boolean);
+}
+
 // Where a log-in may continue: the portals and the account page that every role has.
 const RETURN_PREFIXES = Object.values(PORTALS).map((portal) => portal.path);
 const RETURN_PAGES = ["/cuenta.html"];
