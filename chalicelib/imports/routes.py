@@ -10,6 +10,7 @@ from chalicelib.auth import Principal
 from chalicelib.http import Routes
 from chalicelib.imports import schemas as imp
 from chalicelib.imports import service as imports
+from chalicelib.imports import templates
 
 # The duty is the kind's (see the module's docstring).
 routes = Routes(__name__, tags=("importaciones",), roles=("operador",))
@@ -37,3 +38,15 @@ def read_import(principal: Principal, import_id: str) -> imp.ImportOut:
 def apply_import(principal: Principal, import_id: str, body: imp.ImportScope) -> imp.ImportApplied:
     """Aplicar una importación validada, sobre el mismo archivo, sin volver a subirlo"""
     return imports.apply_import(principal, import_id, body)
+
+
+@routes.route("/v1/operator/imports/kinds")
+def import_kinds(principal: Principal) -> imp.KindsOut:
+    """Tipos de archivo que el operador puede importar, con sus columnas y un ejemplo"""
+    return templates.kinds_for(principal)
+
+
+@routes.route("/v1/operator/imports/templates/{kind}", errors=(404,))
+def import_template(principal: Principal, kind: str, query: imp.TemplateQuery) -> imp.ReportLink:
+    """Plantilla de un tipo de importación (CSV o Excel): encabezados y una fila de ejemplo"""
+    return templates.template_link(principal, kind, query.format)
