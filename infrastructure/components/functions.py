@@ -36,6 +36,7 @@ ENVIRONMENT_DEFAULTS_ON_AWS: dict[str, str] = {
     "PAYMENTS_BANK_REFERENCE_DAYS": "5 days, the banks' usual validity",
     "BOOKING_WINDOW_DAYS": "14 days ahead, the affiliates' booking window",
     "SICK_LEAVE_VISIBLE_MONTHS": "6 months, how far back an affiliate sees sick leaves",
+    "IMPORT_TIME_BUDGET_SECONDS": "600 s of reading per message, within run_import's 900 s",
 }
 
 TABLE_ITEM_ACTIONS = [

@@ -32,6 +32,7 @@ FUNCTIONS = {
     "SettleProvider": "app.settle_provider",
     "BuildDataExport": "app.build_data_export",
     "RunDataRequests": "app.run_data_requests",
+    "RunImport": "app.run_import",
 }
 
 # function → (queue name, batch size)
@@ -41,6 +42,7 @@ QUEUE_CONSUMERS = {
     "ValidateDocument": ("document-uploaded", 5),
     "SettleProvider": ("settlement-tasks", 1),
     "BuildDataExport": ("data-requests", 1),
+    "RunImport": ("imports", 1),
 }
 
 # function → schedule expression (UTC)
