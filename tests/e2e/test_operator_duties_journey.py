@@ -3,6 +3,7 @@ answers with a clear "no access" page instead of a form the API would refuse."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -71,3 +72,29 @@ def test_an_operator_with_only_dictamen_sees_claims_and_a_clear_refusal_elsewher
     page.get_by_role("heading", name="Trámites de asegurados").wait_for()
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-no-access]").count() == 0
+
+
+def test_a_page_of_several_duties_opens_for_any_of_them(page: Any, local_stack: LocalStack) -> None:
+    """Importaciones serves administración and finanzas (`data-duty="administracion
+    finanzas"`): an operator with finanzas alone finds it on the home and opens it, offered only
+    the kinds of finanzas; one with dictamen alone is told which duties open it."""
+    site = local_stack.site_url
+    open_session(page, local_stack, _new_operator(local_stack, "finanzas"), "operador")
+    page.goto(f"{site}/operadores/")
+    page.get_by_role("link", name=re.compile("^Importaciones")).click()
+    page.get_by_role("heading", name="Importaciones", exact=True).wait_for()
+    page.locator("#kind option[value=ordenes]").wait_for(state="attached")
+    offered = page.locator("#kind option").evaluate_all("(options) => options.map((o) => o.value)")
+    assert offered == ["ordenes", "transacciones"]
+    assert page.locator("[data-no-access]").count() == 0
+
+    open_session(page, local_stack, _new_operator(local_stack, "dictamen"), "operador")
+    page.goto(f"{site}/operadores/")
+    page.get_by_role("link", name="Trámites de asegurados").wait_for()
+    assert page.get_by_role("link", name=re.compile("^Importaciones")).is_hidden()
+    page.goto(f"{site}/operadores/importaciones.html")
+    page.get_by_role("heading", name="No tienes acceso a esta sección").wait_for()
+    message = page.get_by_role("alert").inner_text()
+    assert "administración" in message
+    assert "finanzas" in message
+    assert page.locator("#import-form").is_hidden()
