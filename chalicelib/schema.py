@@ -28,7 +28,14 @@ from datetime import date
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 # Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F, NEL included)
 # and its line and paragraph separators.
@@ -98,6 +105,24 @@ class Schema(BaseModel):
             or (isinstance(data.get(key), str) and _NUMBER.fullmatch(data[key]))
         ]
         return {**data, **dict.fromkeys(numbers, _NOT_ISO)} if numbers else data
+
+
+class Strict(Schema):
+    """A request's body or query: a name the model does not declare is refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# A list's cursor: the `next_cursor` of the page before, opaque to the caller.
+Cursor = Annotated[str, StringConstraints(max_length=2048)]
+
+
+class ListQuery(Strict):
+    """API.md's list parameters: at most `limit` items after `cursor`. A list whose pages are
+    longer declares its own `limit` (its default and its most)."""
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: Cursor | None = None
 
 
 Item = TypeVar("Item")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
-    ConfigDict,
     EmailStr,
     Field,
     RootModel,
@@ -14,7 +13,7 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import Page, Schema, SingleLine, Text
+from chalicelib.schema import ListQuery, Page, Schema, SingleLine, Strict, Text
 
 # Opaque tokens and sessions we issued (one line, whatever their length).
 Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
@@ -25,15 +24,11 @@ Phone = Annotated[
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 def _email(value: str) -> str:
     return normalize_email(value)
 
 
-class InsuredRegistration(_Strict):
+class InsuredRegistration(Strict):
     full_name: Text
     policy_number: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40)]
@@ -55,7 +50,7 @@ class InsuredRegistration(_Strict):
         return value
 
 
-class MexicanProviderRegistration(_Strict):
+class MexicanProviderRegistration(Strict):
     country: Literal["MX"]
     rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
     full_name: Text
@@ -72,7 +67,7 @@ class MexicanProviderRegistration(_Strict):
         return check_rfc(value).rfc
 
 
-class ChileanProviderRegistration(_Strict):
+class ChileanProviderRegistration(Strict):
     country: Literal["CL"]
     rut: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
     full_name: Text
@@ -98,7 +93,7 @@ class ProviderRegistration(
     """Mexico (RFC) or Chile (RUT), by `country`."""
 
 
-class _AffiliateCredential(_Strict):
+class _AffiliateCredential(Strict):
     """The NSS and credential serial with which an affiliate proves who they are."""
 
     nss: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
@@ -129,18 +124,18 @@ class Accepted(Schema):
     message: str
 
 
-class Activation(_Strict):
+class Activation(Strict):
     token: Token
     password: Password
 
 
-class IdentifierRequest(_Strict):
+class IdentifierRequest(Strict):
     identifier: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     ]
 
 
-class Login(_Strict):
+class Login(Strict):
     identifier: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
     ]
@@ -165,12 +160,12 @@ class LoginResult(Schema):
     enrollment: TotpEnrollment | None = None
 
 
-class TotpAnswer(_Strict):
+class TotpAnswer(Strict):
     session: Token
     code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{6}$")]
 
 
-class RefreshRequest(_Strict):
+class RefreshRequest(Strict):
     refresh_token: SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=4096)]]
 
 
@@ -179,7 +174,7 @@ class Refreshed(Schema):
     expires_in: int
 
 
-class PasswordResetConfirm(_Strict):
+class PasswordResetConfirm(Strict):
     token: Token
     password: Password
 
@@ -212,7 +207,7 @@ class Profile(Schema):
     rfc_check_digit_warning: bool | None = None
 
 
-class ProfileUpdate(_Strict):
+class ProfileUpdate(Strict):
     """Contact data; any change needs the current password. A new secondary email is only
     used once its owner opens the confirmation link sent to it."""
 
@@ -225,19 +220,19 @@ class ProfileUpdate(_Strict):
     )
 
 
-class PasswordChange(_Strict):
+class PasswordChange(Strict):
     current_password: Password
     new_password: Password
 
 
-class EmailChange(_Strict):
+class EmailChange(Strict):
     email: EmailStr
     current_password: Password
 
     _normalize = field_validator("email")(_email)
 
 
-class TokenOnly(_Strict):
+class TokenOnly(Strict):
     token: Token
 
 
@@ -254,7 +249,7 @@ def _duties(value: list[str]) -> list[str]:
     return value
 
 
-class StaffInvite(_Strict):
+class StaffInvite(Strict):
     email: EmailStr
     full_name: Text
     duties: Annotated[list[Duty], Field(min_length=1, max_length=4)]
@@ -269,7 +264,7 @@ class StaffInvited(Schema):
     message: str
 
 
-class StaffUpdate(_Strict):
+class StaffUpdate(Strict):
     """New duties and/or enabling (`active: true`) or disabling (`false`) the account."""
 
     duties: Annotated[list[Duty], Field(min_length=1, max_length=4)] | None = None
@@ -279,14 +274,13 @@ class StaffUpdate(_Strict):
     _unique = field_validator("duties")(lambda v: _duties(v) if v is not None else v)
 
 
-class StaffScope(_Strict):
+class StaffScope(Strict):
     insurer_id: InsurerId | None = None
 
 
-class StaffQuery(_Strict):
+class StaffQuery(ListQuery):
     insurer_id: InsurerId | None = None
     limit: int = Field(default=50, ge=1, le=100)
-    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class StaffMember(Schema):
@@ -304,6 +298,6 @@ class StaffPage(Page[StaffMember]):
     pass
 
 
-class TotpReenrolment(_Strict):
+class TotpReenrolment(Strict):
     token: Token
     password: Password

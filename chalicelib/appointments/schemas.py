@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.appointments.rules import GENERAL_MEDICINE, parse_time
-from chalicelib.schema import Page, Schema, SingleLine
+from chalicelib.schema import ListQuery, Page, Schema, SingleLine
 
 Shift = Literal["matutino", "vespertino"]
 AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
@@ -16,11 +16,6 @@ AppointmentStatus = Literal["agendada", "cancelada", "atendida", "no_asistio"]
 
 class _In(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PageQuery(_In):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 # --- family ----------------------------------------------------------------------------------
@@ -34,7 +29,7 @@ class FamilyMemberOut(Schema):
     registered: bool
 
 
-class FamilyQuery(PageQuery):
+class FamilyQuery(ListQuery):
     # A family is a handful of people: by default one page holds all of it.
     limit: int = Field(default=100, ge=1, le=100)
 
@@ -46,7 +41,7 @@ class FamilyOut(Page[FamilyMemberOut]):
 # --- clinics and agendas ---------------------------------------------------------------------
 
 
-class ClinicsQuery(PageQuery):
+class ClinicsQuery(ListQuery):
     insurer_id: SingleLine[str] | None = Field(
         default=None,
         max_length=40,
@@ -113,12 +108,10 @@ class AgendaIn(_In):
         return self
 
 
-class AgendaQuery(_In):
+class AgendaQuery(_In, ListQuery):
     date: dt.date
     clinic: SingleLine[str] = Field(min_length=1, max_length=64)
     service: SingleLine[str] = Field(default=GENERAL_MEDICINE, max_length=60)
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class SlotOut(Schema):
@@ -175,10 +168,8 @@ class AppointmentList(Page[AppointmentOut]):
     pass
 
 
-class AppointmentsQuery(_In):
+class AppointmentsQuery(_In, ListQuery):
     view: Literal["proximas", "historial"] = "proximas"
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class Done(Schema):

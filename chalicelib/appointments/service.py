@@ -40,7 +40,6 @@ from chalicelib.appointments.schemas import (
     ClinicsQuery,
     FamilyMemberOut,
     FamilyOut,
-    PageQuery,
     SlotOut,
 )
 from chalicelib.auth import Principal, operator_insurer
@@ -52,6 +51,7 @@ from chalicelib.notifications.service import Email
 from chalicelib.personal_data import CLINICAL, ERASED, PersonalData, Retained, Retention, purge_each
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import Booker, Member
+from chalicelib.schema import ListQuery
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
 _MONTHS = (
@@ -133,7 +133,7 @@ def create_clinic(principal: Principal, body: ClinicIn) -> ClinicOut:
     return _clinic_out(clinic)
 
 
-def clinics(principal: Principal, query: ClinicsQuery | PageQuery) -> ClinicList:
+def clinics(principal: Principal, query: ClinicsQuery | ListQuery) -> ClinicList:
     """Clinics with general medicine of the caller's insurer, by name."""
     insurer_id = _tenant(principal, getattr(query, "insurer_id", None))
     found, last = repository.list_clinics(

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.schema import Page, Schema, SingleLine
+from chalicelib.schema import ListQuery, Page, Schema, SingleLine
 
 
 class AuditFilters(Schema):
@@ -26,9 +26,8 @@ class AuditFilters(Schema):
     until: date | None = Field(default=None, alias="to")
 
 
-class AuditQuery(AuditFilters):
+class AuditQuery(AuditFilters, ListQuery):
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class AuditExportQuery(AuditFilters):
@@ -60,11 +59,10 @@ class AuditActionOut(Schema):
     label: str
 
 
-class AuditActionsQuery(Schema):
+class AuditActionsQuery(ListQuery):
     model_config = ConfigDict(extra="forbid")
 
     limit: int = Field(default=100, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class AuditActionsOut(Page[AuditActionOut]):

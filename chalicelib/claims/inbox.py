@@ -15,14 +15,14 @@ from chalicelib.claims.schemas import (
     Done,
     NotificationListOut,
     NotificationOut,
-    PageQuery,
 )
 from chalicelib.notifications.service import Email
+from chalicelib.schema import ListQuery
 
 COMPLAINTS_ADDRESS: Final = "quejas@portal-medico.mx"
 
 
-def my_notifications(principal: Principal, query: PageQuery) -> NotificationListOut:
+def my_notifications(principal: Principal, query: ListQuery) -> NotificationListOut:
     """The insured's in-app notifications, newest first."""
     require_role(principal, "asegurado")
     items, next_cursor = repository.notifications_of(

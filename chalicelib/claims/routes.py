@@ -8,6 +8,7 @@ from chalicelib.claims import schemas as cl
 from chalicelib.claims import service as claims
 from chalicelib.documents import schemas as docs
 from chalicelib.http import Routes, caller_ip
+from chalicelib.schema import ListQuery
 
 routes = Routes(__name__, tags=("trámites",), roles=("asegurado",))
 operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="dictamen")
@@ -88,7 +89,7 @@ def contact_us(principal: Principal, body: cl.ContactIn) -> cl.ContactOut:
 
 
 @routes.route("/v1/notifications")
-def my_notifications(principal: Principal, query: cl.PageQuery) -> cl.NotificationListOut:
+def my_notifications(principal: Principal, query: ListQuery) -> cl.NotificationListOut:
     """Mis notificaciones"""
     return claims.my_notifications(principal, query)
 

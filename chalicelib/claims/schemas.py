@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.claims.machine import Status
 from chalicelib.documents import limits
 from chalicelib.documents.schemas import DocumentOut, FileIn
-from chalicelib.schema import MultiLine, Page, Schema, SingleLine
+from chalicelib.schema import ListQuery, MultiLine, Page, Schema, SingleLine, Strict
 
 Coverage = Literal["gmm_mayores", "gmm_menores"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -18,10 +18,6 @@ Stage = Literal["inicial", "complemento"]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 Note = MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]]
-
-
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- policy and catalogue ---------------------------------------------------------------------
@@ -68,23 +64,21 @@ class CatalogEntryOut(Schema):
     documents: list[DocumentKindOut]
 
 
-class CatalogQuery(_Strict):
+class CatalogQuery(ListQuery):
     # The whole catalogue fits one page by default (a few dozen entries).
     limit: int = Field(default=100, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class CatalogOut(Page[CatalogEntryOut]):
     pass
 
 
-class HospitalQuery(_Strict):
+class HospitalQuery(ListQuery):
     q: (
         SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]] | None
     ) = None
     # One insurer's network fits one page by default.
     limit: int = Field(default=500, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class HospitalOut(Schema):
@@ -99,11 +93,10 @@ class HospitalsOut(Page[HospitalOut]):
     pass
 
 
-class FormsQuery(_Strict):
+class FormsQuery(ListQuery):
     type: ClaimType | None = None
     stage: Stage | None = None
     limit: int = Field(default=100, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class FormOut(Schema):
@@ -125,7 +118,7 @@ class NetworkOut(Schema):
 # --- claims -----------------------------------------------------------------------------------
 
 
-class ClaimIn(_Strict):
+class ClaimIn(Strict):
     member_id: Id
     coverage: Coverage
     type: ClaimType
@@ -197,21 +190,19 @@ class ClaimOut(ClaimSummaryOut):
     next_statuses: list[str] = Field(default_factory=list)
 
 
-class ClaimListQuery(_Strict):
+class ClaimListQuery(ListQuery):
     view: Literal["actuales", "en_tramite", "historial"] = "actuales"
     type: ClaimType | None = None
     member_id: Id | None = None
     status: Status | None = None
     folio: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class ClaimListOut(Page[ClaimSummaryOut]):
     pass
 
 
-class ClaimFilesIn(_Strict):
+class ClaimFilesIn(Strict):
     files: Annotated[list[FileIn], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER + 1)]
 
 
@@ -220,7 +211,7 @@ class FolioOut(Schema):
     claim: ClaimOut
 
 
-class PendingResponseIn(_Strict):
+class PendingResponseIn(Strict):
     observations: Note = ""
     document_ids: Annotated[list[Id], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER)]
 
@@ -228,14 +219,12 @@ class PendingResponseIn(_Strict):
 # --- operators --------------------------------------------------------------------------------
 
 
-class OperatorQueueQuery(_Strict):
+class OperatorQueueQuery(ListQuery):
     status: Status = "registrado"
     insurer: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")] | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
-class TransitionIn(_Strict):
+class TransitionIn(Strict):
     to: Status
     note: Note | None = None
     requested_documents: Annotated[list[DocType], Field(max_length=20)] = Field(
@@ -243,16 +232,11 @@ class TransitionIn(_Strict):
     )
 
 
-class OperatorDownloadQuery(_Strict):
+class OperatorDownloadQuery(Strict):
     disposition: Literal["attachment", "inline"] = "attachment"
 
 
 # --- notifications and contact ----------------------------------------------------------------
-
-
-class PageQuery(_Strict):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 
 class NotificationOut(Schema):
@@ -268,7 +252,7 @@ class NotificationListOut(Page[NotificationOut]):
     unread: int
 
 
-class ContactIn(_Strict):
+class ContactIn(Strict):
     subject: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=150)]
     ]

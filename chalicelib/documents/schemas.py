@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chalicelib.documents import limits
-from chalicelib.schema import Schema, SingleLine
+from chalicelib.schema import Schema, SingleLine, Strict
 
 # Names are judged by `names.check_name`, whose message says which character is wrong; the
 # model only bounds what it reads.
@@ -17,24 +17,20 @@ ContentType = SingleLine[Annotated[str, StringConstraints(strip_whitespace=True,
 DocType = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,40}$")]
 
 
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FileIn(_Strict):
+class FileIn(Strict):
     name: FileName
     size: FileSize
     content_type: ContentType = ""
     doc_type: DocType
 
 
-class TransactionFileIn(_Strict):
+class TransactionFileIn(Strict):
     name: FileName
     size: FileSize
     content_type: ContentType = ""
 
 
-class TransactionFilesIn(_Strict):
+class TransactionFilesIn(Strict):
     files: Annotated[
         list[TransactionFileIn], Field(min_length=1, max_length=limits.MAX_FILES_PER_OWNER)
     ]
@@ -76,7 +72,7 @@ class DocumentOut(Schema):
     validated_at: str | None = None
 
 
-class DownloadQuery(_Strict):
+class DownloadQuery(Strict):
     disposition: Literal["attachment", "inline"] = "attachment"
 
 

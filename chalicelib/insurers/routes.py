@@ -20,7 +20,7 @@ def create_insurer(principal: Principal, body: ins.InsurerIn) -> ins.InsurerOut:
 
 
 @routes.route("/v1/platform/insurers")
-def list_insurers(principal: Principal, query: ins.ListQuery) -> ins.InsurerListOut:
+def list_insurers(principal: Principal, query: ins.InsurersQuery) -> ins.InsurerListOut:
     """Aseguradoras de la plataforma"""
     return insurers.list_insurers(query)
 
@@ -39,7 +39,7 @@ def update_insurer(principal: Principal, insurer_id: str, body: ins.InsurerPatch
 
 @routes.route("/v1/platform/insurers/{insurer_id}/versions")
 def insurer_versions(
-    principal: Principal, insurer_id: str, query: ins.ListQuery
+    principal: Principal, insurer_id: str, query: ins.InsurersQuery
 ) -> ins.InsurerVersionListOut:
     """Historial de cambios de una aseguradora (la más reciente primero)"""
     return insurers.versions_of(insurer_id, query)

@@ -23,7 +23,7 @@ from pydantic import (
 
 from chalicelib.accounts.identifiers import check_rfc, check_rut, normalize_email
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import MultiLine, Page, Schema, SingleLine, Text
+from chalicelib.schema import ListQuery, MultiLine, Page, Schema, SingleLine, Text
 
 Country = Literal["MX", "CL"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -227,11 +227,8 @@ class OperatorInsurerPatch(Schema):
     privacy_notice: PrivacyNotice | None = None
 
 
-class ListQuery(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class InsurersQuery(ListQuery):
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=2000)
 
 
 class AdminInvitationIn(Schema):

@@ -35,10 +35,10 @@ from chalicelib.insurers.schemas import (
     InsurerOut,
     InsurerPatch,
     InsurerPublicOut,
+    InsurersQuery,
     InsurerVersionListOut,
     InsurerVersionOut,
     InvitationOut,
-    ListQuery,
     LogoOut,
     OperatorInsurerPatch,
     company_tax_id,
@@ -133,7 +133,7 @@ def ensure_insurer(insurer_id: str, legal_name: str, rfc: str, country: str = "M
         _new_insurer(body, SYSTEM_ACTOR)
 
 
-def list_insurers(query: ListQuery) -> InsurerListOut:
+def list_insurers(query: InsurersQuery) -> InsurerListOut:
     """Every insurer, by id."""
     items, next_cursor = repository.page(query.limit, dynamo.decode_cursor(query.cursor))
     return InsurerListOut(items=[to_out(i) for i in items], next_cursor=next_cursor)
@@ -158,7 +158,7 @@ def update(principal: Principal, insurer_id: str, body: InsurerPatch) -> Insurer
     return to_out(_apply(principal.account_id, current, body.version, changed))
 
 
-def versions_of(insurer_id: str, query: ListQuery) -> InsurerVersionListOut:
+def versions_of(insurer_id: str, query: InsurersQuery) -> InsurerVersionListOut:
     """The insurer's history, newest first."""
     _existing(insurer_id)
     items, next_cursor = repository.versions(insurer_id, query.limit, query.cursor)

@@ -14,17 +14,13 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
-from chalicelib.schema import Page, Schema, SingleLine, Text
+from chalicelib.schema import ListQuery, Page, Schema, SingleLine, Strict, Text
 
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
 Months = Annotated[int, Field(ge=1, le=12)]
 Id = SingleLine[
     Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 ]
-
-
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _rfc(value: str) -> str:
@@ -49,18 +45,17 @@ class PlanOut(Schema):
     description: str
 
 
-class PageQuery(_Strict):
+class PageQuery(ListQuery):
     """API.md's list parameters: at most `limit` items after `cursor`."""
 
     limit: int = Field(default=50, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class PlansOut(Page[PlanOut]):
     pass
 
 
-class Enrolment(_Strict):
+class Enrolment(Strict):
     plan_id: Id
     rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
     full_name: Text
@@ -112,7 +107,7 @@ class CardOut(Schema):
 # --- anonymous payment page ---------------------------------------------------------------
 
 
-class Lookup(_Strict):
+class Lookup(Strict):
     rfc: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 
     _normalize_rfc = field_validator("rfc")(_rfc)
@@ -134,7 +129,7 @@ class LookupOut(Schema):
     message: str
 
 
-class ReferenceRequest(_Strict):
+class ReferenceRequest(Strict):
     method: Literal["tienda", "banco"]
     months: Months
 
@@ -151,7 +146,7 @@ class ReferenceOut(Schema):
     instructions: list[str]
 
 
-class CardPaymentRequest(_Strict):
+class CardPaymentRequest(Strict):
     card_token: SingleLine[Annotated[str, StringConstraints(min_length=8, max_length=100)]]
     months: Months
 
@@ -192,7 +187,7 @@ class WebhookAnswer(Schema):
     outcome: Literal["aplicado", "duplicado", "excepcion"]
 
 
-class Simulation(_Strict):
+class Simulation(Strict):
     reference: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     ]
@@ -220,9 +215,8 @@ class PaymentExceptionsOut(Page[PaymentExceptionOut]):
     pass
 
 
-class ExceptionsQuery(_Strict):
+class ExceptionsQuery(ListQuery):
     limit: Annotated[int, Field(ge=1, le=100)] = 50
-    cursor: str | None = None
     insurer_id: SingleLine[str] | None = Field(
         default=None, max_length=40, description="Operadores de varias aseguradoras: de cuál"
     )

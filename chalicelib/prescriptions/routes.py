@@ -6,19 +6,20 @@ from chalicelib.auth import Principal
 from chalicelib.http import PUBLIC, Routes
 from chalicelib.prescriptions import schemas as rx
 from chalicelib.prescriptions import service as prescriptions
+from chalicelib.schema import ListQuery
 
 routes = Routes(__name__, tags=("incapacidades",), roles=("afiliado",))
 operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="servicios")
 
 
 @routes.route("/v1/prescriptions", tags=("recetas",))
-def list_prescriptions(principal: Principal, query: rx.PageQuery) -> rx.PrescriptionList:
+def list_prescriptions(principal: Principal, query: ListQuery) -> rx.PrescriptionList:
     """Recetas de mi núcleo familiar (informativas)"""
     return prescriptions.prescriptions(principal, query)
 
 
 @routes.route("/v1/sick-leaves")
-def list_sick_leaves(principal: Principal, query: rx.PageQuery) -> rx.SickLeaveList:
+def list_sick_leaves(principal: Principal, query: ListQuery) -> rx.SickLeaveList:
     """Mis incapacidades selladas de los últimos meses"""
     return prescriptions.sick_leaves(principal, query)
 

@@ -19,11 +19,6 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class PageQuery(_In):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2000)
-
-
 # --- prescriptions ---------------------------------------------------------------------------
 
 

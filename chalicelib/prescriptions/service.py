@@ -26,7 +26,6 @@ from chalicelib.prescriptions.rules import KINDS, NOTICE, ZONE, end_date, visibl
 from chalicelib.prescriptions.schemas import (
     FileLink,
     Medicine,
-    PageQuery,
     PrescriptionIn,
     PrescriptionList,
     PrescriptionOut,
@@ -37,6 +36,7 @@ from chalicelib.prescriptions.schemas import (
     Verification,
 )
 from chalicelib.registry import service as registry
+from chalicelib.schema import ListQuery
 
 CERTIFICATES_PREFIX = "derived/certificates/sick-leaves/"
 LINK_SECONDS = 300
@@ -92,7 +92,7 @@ def issue_prescription(principal: Principal, body: PrescriptionIn) -> Prescripti
     return _prescription_out(prescription)
 
 
-def prescriptions(principal: Principal, query: PageQuery) -> PrescriptionList:
+def prescriptions(principal: Principal, query: ListQuery) -> PrescriptionList:
     """The family's prescriptions, newest first, with the notice that they are informational."""
     who = appointments.booker(principal)
     found, last = repository.nucleus_prescriptions(
@@ -202,7 +202,7 @@ def _visible_since() -> date:
     return visible_since(clock.now(), get_settings().sick_leave_visible_months)
 
 
-def sick_leaves(principal: Principal, query: PageQuery) -> SickLeaveList:
+def sick_leaves(principal: Principal, query: ListQuery) -> SickLeaveList:
     """The affiliate's sealed sick leaves that started within the configured months."""
     who = appointments.booker(principal)
     since = _visible_since().isoformat()

@@ -19,9 +19,9 @@ from chalicelib.privacy.schemas import (
     DataRequestIn,
     DataRequestListOut,
     DataRequestOut,
-    ListQuery,
     RetainedOut,
 )
+from chalicelib.schema import ListQuery
 
 QUEUE: Final = "data-requests"
 DOWNLOAD_LIFETIME: Final = timedelta(minutes=5)

@@ -6,6 +6,7 @@ from chalicelib.auth import Principal
 from chalicelib.http import PORTAL_ROLE, Routes, caller_ip
 from chalicelib.privacy import schemas as arco
 from chalicelib.privacy import service as privacy
+from chalicelib.schema import ListQuery
 
 routes = Routes(__name__, tags=("cuenta",), roles=PORTAL_ROLE)
 operator_routes = routes.group(tags=("operadores",), roles=("operador",), duty="administracion")
@@ -18,7 +19,7 @@ def create_data_request(principal: Principal, body: arco.DataRequestIn) -> arco.
 
 
 @routes.route("/v1/me/data-requests")
-def list_data_requests(principal: Principal, query: arco.ListQuery) -> arco.DataRequestListOut:
+def list_data_requests(principal: Principal, query: ListQuery) -> arco.DataRequestListOut:
     """Mis solicitudes de datos personales"""
     return privacy.my_requests(principal, query)
 

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from chalicelib.schema import MultiLine, PageWithNextCursor, Schema, SingleLine
+from chalicelib.schema import ListQuery, MultiLine, PageWithNextCursor, Schema, SingleLine, Strict
 
 RequestType = Literal["export", "deletion"]
 Status = Literal[
     "pendiente", "en_proceso", "lista", "fallida", "aprobada", "rechazada", "completada"
 ]
-Cursor = Annotated[str, StringConstraints(max_length=2000)]
 
 
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DataRequestIn(_Strict):
+class DataRequestIn(Strict):
     type: RequestType
 
 
@@ -58,11 +53,6 @@ class DataRequestListOut(PageWithNextCursor[DataRequestOut]):
     pass
 
 
-class ListQuery(_Strict):
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: Cursor | None = None
-
-
 class OperatorDataRequestOut(DataRequestOut):
     account_id: str
     role: str
@@ -76,14 +66,12 @@ class OperatorDataRequestListOut(PageWithNextCursor[OperatorDataRequestOut]):
     pass
 
 
-class OperatorQuery(_Strict):
+class OperatorQuery(ListQuery):
     status: Status = "pendiente"
     insurer: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
-    limit: int = Field(default=20, ge=1, le=100)
-    cursor: Cursor | None = None
 
 
-class DecisionIn(_Strict):
+class DecisionIn(Strict):
     decision: Literal["aprobar", "rechazar"]
     # Written in a textarea and sent to the person by email: lines are welcome.
     reason: MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]] = ""

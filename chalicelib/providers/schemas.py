@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, RootModel, StringConstraints, field_validator
+from pydantic import Field, RootModel, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import PageWithNextCursor, Schema, SingleLine, Text
+from chalicelib.schema import ListQuery, PageWithNextCursor, Schema, SingleLine, Strict, Text
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 AccountNumber = Annotated[
@@ -29,11 +29,7 @@ InvoiceStatus = Literal["en_validacion", "aceptada", "rechazada", "pagada", "com
 BankStatus = Literal["sin_registrar", "en_validacion", "activa", "rechazada"]
 
 
-class _Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class MoneyIn(_Strict):
+class MoneyIn(Strict):
     amount: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]]
     currency: Literal["MXN"] = "MXN"
 
@@ -54,7 +50,7 @@ class MoneyOut(Schema):
     currency: Literal["MXN"] = "MXN"
 
 
-class UploadFile(_Strict):
+class UploadFile(Strict):
     name: FileName
     size: FileSize
     content_type: ContentType = ""
@@ -63,7 +59,7 @@ class UploadFile(_Strict):
 # --- bank account ---------------------------------------------------------------------------
 
 
-class BankAccountIn(_Strict):
+class BankAccountIn(Strict):
     clabe: SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]]
     statement: UploadFile
 
@@ -140,17 +136,16 @@ class CareOrderOut(Schema):
     format: FormatOut | None = None
 
 
-class CareOrdersQuery(_Strict):
+class CareOrdersQuery(ListQuery):
     status: OrderStatus | None = None
     limit: Limit = 50
-    cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class CareOrderPage(PageWithNextCursor[CareOrderOut]):
     pass
 
 
-class DigitalOrderIn(_Strict):
+class DigitalOrderIn(Strict):
     account_number: AccountNumber
     patient_name: Text
     service: Service
@@ -169,7 +164,7 @@ class DigitalOrderIn(_Strict):
         return value
 
 
-class OperatorOrdersIn(_Strict):
+class OperatorOrdersIn(Strict):
     insurer_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,20}$")]
     provider_rfc: SingleLine[
         Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
@@ -187,7 +182,7 @@ class TraditionalFileIn(UploadFile):
     doc_type: Literal["orden", "carta", "estado_cuenta", "constancia_fiscal"] | None = None
 
 
-class TraditionalOrderIn(_Strict):
+class TraditionalOrderIn(Strict):
     insurer_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,20}$")]
     account_number: AccountNumber
     patient_name: Text
@@ -206,7 +201,7 @@ class TraditionalOrderOut(Schema):
 # --- invoices, payments, complements -------------------------------------------------------
 
 
-class InvoiceIn(_Strict):
+class InvoiceIn(Strict):
     care_order_ids: Annotated[list[Id], Field(min_length=1, max_length=25)]
     file: UploadFile
 
@@ -246,17 +241,16 @@ class InvoiceOut(Schema):
     complement: ComplementOut | None
 
 
-class InvoicesQuery(_Strict):
+class InvoicesQuery(ListQuery):
     status: InvoiceStatus | None = None
     limit: Limit = 50
-    cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class InvoicePage(PageWithNextCursor[InvoiceOut]):
     pass
 
 
-class ComplementIn(_Strict):
+class ComplementIn(Strict):
     file: UploadFile
 
 
@@ -264,7 +258,7 @@ class ComplementCreated(Schema):
     slot: SlotOut
 
 
-class PaymentIn(_Strict):
+class PaymentIn(Strict):
     amount: MoneyIn
     paid_on: datetime.date
 
@@ -272,7 +266,7 @@ class PaymentIn(_Strict):
 # --- statement ------------------------------------------------------------------------------
 
 
-class StatementQuery(_Strict):
+class StatementQuery(Strict):
     format: Literal["json", "xlsx"] = "json"
 
 
@@ -319,14 +313,12 @@ class StatementAnswer(RootModel[StatementOut | ExportOut]):
 InsurerId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,20}$")]
 
 
-class OperatorOrdersQuery(_Strict):
+class OperatorOrdersQuery(ListQuery):
     insurer_id: InsurerId
     limit: Limit = 50
-    cursor: Annotated[str, Field(max_length=2000)] | None = None
 
 
-class OperatorInvoicesQuery(_Strict):
+class OperatorInvoicesQuery(ListQuery):
     insurer_id: InsurerId
     status: InvoiceStatus | None = None
     limit: Limit = 50
-    cursor: Annotated[str, Field(max_length=2000)] | None = None

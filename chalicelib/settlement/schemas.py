@@ -8,7 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, StrictInt, field_validator
 
-from chalicelib.schema import Page, PageWithNextCursor, Schema, SingleLine
+from chalicelib.schema import ListQuery, Page, PageWithNextCursor, Schema, SingleLine
 
 MAX_BATCH = 1000
 
@@ -17,11 +17,10 @@ class _In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Paged(_In):
+class _Paged(ListQuery):
     """API.md's list parameters: at most `limit` items after `cursor`."""
 
     limit: int = Field(default=100, ge=1, le=500)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 class Money(Schema):
@@ -242,10 +241,9 @@ class SettlementDetailOut(SettlementOut):
     summary: SummaryOut
 
 
-class DetailQuery(_In):
+class DetailQuery(ListQuery):
     type: Literal["seguros", "tarjetas"] | None = None
     limit: int = Field(default=100, ge=1, le=500)
-    cursor: str | None = None
 
 
 class SettledTransactionOut(Schema):
@@ -309,14 +307,13 @@ class ExportOut(Schema):
     rows: int
 
 
-class VouchersQuery(_In):
+class VouchersQuery(ListQuery):
     from_: date = Field(alias="from")
     to: date
     place: SingleLine[str] | None = Field(default=None, max_length=120)
     payer: SingleLine[str] | None = Field(default=None, max_length=120)
     format: Literal["json", "xlsx", "csv"] = "json"
     limit: int = Field(default=100, ge=1, le=500)
-    cursor: str | None = None
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

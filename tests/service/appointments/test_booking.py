@@ -9,7 +9,8 @@ import pytest
 from chalicelib import errors
 from chalicelib.appointments import service as appointments
 from chalicelib.appointments.rules import ServiceNotOffered
-from chalicelib.appointments.schemas import AgendaQuery, AppointmentsQuery, BookingIn, PageQuery
+from chalicelib.appointments.schemas import AgendaQuery, AppointmentsQuery, BookingIn
+from chalicelib.schema import ListQuery
 from tests.service.appointments.conftest import TODAY, World
 
 
@@ -177,11 +178,11 @@ def test_only_general_medicine(world: World) -> None:
 def test_lists_page_with_cursors(world: World) -> None:
     for n in range(3):
         world.agenda(day=TODAY + timedelta(days=n + 1), slots=["09:00"])
-    first = appointments.clinics(world.titular, PageQuery(limit=1))
+    first = appointments.clinics(world.titular, ListQuery(limit=1))
     assert len(first.items) == 1
     assert (
         first.next_cursor is None
-        or appointments.clinics(world.titular, PageQuery(limit=1, cursor=first.next_cursor)).items
+        or appointments.clinics(world.titular, ListQuery(limit=1, cursor=first.next_cursor)).items
         == []
     )
     for n in range(3):

@@ -16,12 +16,12 @@ from chalicelib.claims.schemas import (
     ClaimListQuery,
     ContactIn,
     OperatorQueueQuery,
-    PageQuery,
     PendingResponseIn,
     TransitionIn,
 )
 from chalicelib.documents import service as documents
 from chalicelib.documents.schemas import FileIn
+from chalicelib.schema import ListQuery
 from tests.service.claims.conftest import ClaimsWorld, expense, report, statement
 
 
@@ -236,7 +236,7 @@ def test_review_with_pending_documents_and_approval(world: ClaimsWorld) -> None:
     [email] = [m for m in world.mailbox.sent() if "documentos adicionales" in m.subject]
     assert "Recetas médicas" in email.body
     assert folio in email.subject
-    inbox = claims.my_notifications(world.ana, PageQuery())
+    inbox = claims.my_notifications(world.ana, ListQuery())
     assert inbox.unread == 3  # the folio, the review and the request
     assert any("Pendiente de documentos" in n.title for n in inbox.items)
 
@@ -288,10 +288,10 @@ def test_review_with_pending_documents_and_approval(world: ClaimsWorld) -> None:
 def test_notifications_read_state_and_contact(world: ClaimsWorld) -> None:
     claim = world.complete_reimbursement()
     claims.generate_folio(world.ana, claim.id)
-    [note] = claims.my_notifications(world.ana, PageQuery()).items
+    [note] = claims.my_notifications(world.ana, ListQuery()).items
     assert not note.read
     claims.mark_notification_read(world.ana, note.id)
-    assert claims.my_notifications(world.ana, PageQuery()).items[0].read
+    assert claims.my_notifications(world.ana, ListQuery()).items[0].read
     with pytest.raises(errors.NotFound):
         claims.mark_notification_read(world.other, note.id)
 

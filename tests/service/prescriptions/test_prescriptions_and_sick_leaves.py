@@ -12,7 +12,7 @@ from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.prescriptions import repository, seal
 from chalicelib.prescriptions import service as prescriptions
-from chalicelib.prescriptions.schemas import PageQuery
+from chalicelib.schema import ListQuery
 from tests.service.appointments.conftest import TODAY, World
 from tests.service.prescriptions.builders import (
     JOSE_NSS,
@@ -28,12 +28,12 @@ def test_prescriptions_reach_the_whole_nucleus_with_the_notice(world: World) -> 
         world.operator,
         prescription_in(),
     )
-    listing = prescriptions.prescriptions(world.titular, PageQuery())
+    listing = prescriptions.prescriptions(world.titular, ListQuery())
     assert [p.id for p in listing.items] == [issued.id]
     assert listing.items[0].patient_name == "JOSE LUIS HERNANDEZ"
     assert listing.items[0].medicines[0].quantity == 10
     assert "no sustituye" in listing.notice
-    assert prescriptions.prescriptions(world.other, PageQuery()).items == []
+    assert prescriptions.prescriptions(world.other, ListQuery()).items == []
     with pytest.raises(errors.NotFound):
         prescriptions.issue_prescription(
             world.operator,
@@ -92,7 +92,7 @@ def test_tampered_record_or_seal_is_not_genuine(world: World) -> None:
 def test_issued_but_not_authorized_is_not_sealed_until_authorized(world: World) -> None:
     issued = issue_sick_leave(world, TODAY, authorize=False)
     assert issued.status == "emitida"
-    assert prescriptions.sick_leaves(world.titular, PageQuery()).items == []
+    assert prescriptions.sick_leaves(world.titular, ListQuery()).items == []
     with pytest.raises(errors.Conflict) as refused:
         prescriptions.certificate(world.titular, issued.id)
     assert refused.value.error_code == "not_sealed"
@@ -102,7 +102,7 @@ def test_issued_but_not_authorized_is_not_sealed_until_authorized(world: World) 
 
     assert sealed.status == again.status == "sellada"
     assert again.seal == sealed.seal  # authorizing twice keeps the first seal
-    assert [s.id for s in prescriptions.sick_leaves(world.titular, PageQuery()).items] == [
+    assert [s.id for s in prescriptions.sick_leaves(world.titular, ListQuery()).items] == [
         issued.id
     ]
 
@@ -114,12 +114,12 @@ def test_six_month_window_at_its_edges(world: World) -> None:
     recent = issue_sick_leave(world, TODAY)
     issue_sick_leave(world, TODAY, nss=JOSE_NSS)  # the relative's own: not the titular's to see
 
-    listing = prescriptions.sick_leaves(world.titular, PageQuery())
+    listing = prescriptions.sick_leaves(world.titular, ListQuery())
 
     assert [s.id for s in listing.items] == [recent.id, edge.id]
     # A day later the edge one has left the window.
     world.clock.advance(days=1)
-    assert [s.id for s in prescriptions.sick_leaves(world.titular, PageQuery()).items] == [
+    assert [s.id for s in prescriptions.sick_leaves(world.titular, ListQuery()).items] == [
         recent.id
     ]
     with pytest.raises(errors.NotFound):

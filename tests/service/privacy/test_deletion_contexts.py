@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.claims import service as claims
-from chalicelib.claims.schemas import ContactIn, OperatorQueueQuery, PageQuery
+from chalicelib.claims.schemas import ContactIn, OperatorQueueQuery
 from chalicelib.privacy import service as privacy
 from chalicelib.privacy.schemas import DataRequestIn, DecisionIn
+from chalicelib.schema import ListQuery
 from tests.service.privacy.conftest import ClaimsWorld
 
 
@@ -42,7 +43,7 @@ def test_insured_deletion_erases_notifications_and_contact_text_and_the_queue_st
     # The folio comes a day after the approval: at the due date it is still in its period.
     world.clock.advance(days=1)
     claims.generate_folio(world.ana, claim.id)
-    assert claims.my_notifications(world.ana, PageQuery()).items
+    assert claims.my_notifications(world.ana, ListQuery()).items
     claims.contact(
         world.ana,
         ContactIn(subject="Demora de Ana", message="Soy Ana y mi reembolso tarda.", kind="queja"),
