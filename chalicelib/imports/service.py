@@ -50,13 +50,25 @@ REPORT_COLUMNS: Final = ("fila", "columna", "valor", "mensaje")
 STATUS_LABELS: Final = {"terminada": "terminó", "rechazada": "fue rechazada"}
 
 
-def _reachable(principal: Principal, import_id: str) -> ImportRecord:
-    """The import, if it belongs to one of the operator's insurers (else 404)."""
+def _require_kind_duty(principal: Principal, duty: str, route: str) -> None:
+    """The kind's duty, checked like a route's: a refusal is in the insurer's audit log
+    with the route's template (`METHOD /path`)."""
+    try:
+        require_duty(principal, duty)
+    except errors.Forbidden:
+        method, path = route.split(" ", 1)
+        audit.duty_refused(principal, method, path, duty)
+        raise
+
+
+def _reachable(principal: Principal, import_id: str, route: str) -> ImportRecord:
+    """The import, if it belongs to one of the operator's insurers (else 404) and the
+    operator holds its kind's duty (else 403)."""
     record = repository.get(import_id) if import_id else None
     if record is None:
         raise errors.NotFound()
     require_insurer(principal, record.insurer_id)
-    require_duty(principal, kinds.KINDS[record.kind].duty)
+    _require_kind_duty(principal, kinds.KINDS[record.kind].duty, route)
     return record
 
 
@@ -94,8 +106,8 @@ def to_out(record: ImportRecord) -> ImportOut:
 def request_import(principal: Principal, body: ImportRequest) -> ImportCreated:
     """A new import of one file: its record and the upload slot for the file."""
     kind = kinds.kind(body.kind)
+    _require_kind_duty(principal, kind.duty, "POST /v1/operator/imports")
     insurer_id = operator_insurer(principal, body.insurer_id)
-    require_duty(principal, kind.duty)
     requester = accounts.contact(principal)
     import_id = str(uuid.uuid4())
     owner = Owner(DocumentOwner.IMPORT, import_id, principal.account_id, insurer_id)
@@ -133,7 +145,7 @@ def request_import(principal: Principal, body: ImportRequest) -> ImportCreated:
 
 def apply_import(principal: Principal, import_id: str, body: ImportScope) -> ImportApplied:
     """A new `aplicar` import over the same stored file version as a finished `validar` one."""
-    source = _reachable(principal, import_id)
+    source = _reachable(principal, import_id, "POST /v1/operator/imports/{import_id}/apply")
     if body.insurer_id is not None and body.insurer_id != source.insurer_id:
         raise errors.NotFound()
     if source.mode != "validar" or source.status != "terminada":
@@ -179,13 +191,13 @@ def imports(principal: Principal, query: ImportsQuery) -> ImportsPage:
     insurer_id = operator_insurer(principal, query.insurer_id)
     allowed = frozenset(k.name for k in kinds.KINDS.values() if k.duty in principal.duties)
     if not allowed:
-        require_duty(principal, "administracion")
+        _require_kind_duty(principal, "administracion", "GET /v1/operator/imports")
     found, cursor = repository.of_insurer(insurer_id, allowed, query.limit, query.cursor)
     return ImportsPage(items=[to_out(record) for record in found], next_cursor=cursor)
 
 
 def get_import(principal: Principal, import_id: str) -> ImportOut:
-    return to_out(_reachable(principal, import_id))
+    return to_out(_reachable(principal, import_id, "GET /v1/operator/imports/{import_id}"))
 
 
 # --- the pipeline and the worker ----------------------------------------------------------------

@@ -81,7 +81,12 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
 # List routes walked with what the demo data gives them (fewer than two items): their seeding
 # (claims with a folio and their notifications, a payment that does not match) is longer.
 FEWER_THAN_TWO: frozenset[str] = frozenset(
-    {"/v1/operator/claims", "/v1/notifications", "/v1/operator/payments/exceptions"}
+    {
+        "/v1/operator/claims",
+        "/v1/notifications",
+        "/v1/operator/payments/exceptions",
+        "/v1/operator/imports",  # an insurer's imports: tests/service/imports
+    }
 )
 
 

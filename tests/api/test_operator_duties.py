@@ -18,6 +18,10 @@ PASSWORD = "una frase de acceso segura 2026"
 # Routes an operator reaches with any duty: their own session and account, and documents,
 # whose owner's context decides who may read them.
 EVERY_DUTY = ("/v1/auth/", "/v1/me", "/v1/documents")
+# Routes whose duty is the kind of data they carry (imports: `administracion` for rosters and
+# registries, `finanzas` for orders and transactions); the service checks it, and
+# `test_import_routes_check_the_kinds_duty` sweeps them.
+BY_KIND = ("/v1/operator/imports",)
 
 
 def _operator(platform: Platform, duties: list[str]) -> dict[str, str]:
@@ -79,7 +83,7 @@ def test_every_operator_route_names_its_duty() -> None:
     for path, operations in app_module.api.openapi()["paths"].items():
         for method, operation in operations.items():
             roles = operation.get("x-roles", [])
-            if "operador" not in roles or path.startswith(EVERY_DUTY):
+            if "operador" not in roles or path.startswith(EVERY_DUTY + BY_KIND):
                 continue
             if tuple(roles) == ANY_ROLE:
                 missing.append(f"{method.upper()} {path} is open to every role")
@@ -157,3 +161,46 @@ def test_refusals_activation_and_enrolment_are_in_the_insurers_audit_log(
     other = platform.get("/v1/operator/audit", params={"actor": me["id"]}, headers=north)
     assert other.status_code == 200, other.text
     assert other.json()["items"] == []
+
+
+def test_import_routes_check_the_kinds_duty(platform: Platform) -> None:
+    """Rosters need `administracion`, transactions `finanzas`: each refused 403 naming the
+    duty (and audited), whichever of the import routes is called."""
+    csv = {"name": "padron.csv", "size": 100}
+    admin = bearer(platform.operator_tokens())
+    created = platform.post(
+        "/v1/operator/imports",
+        json={"kind": "polizas", "mode": "validar", "file": csv, "insurer_id": "sec"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    import_id = created.json()["import_id"]
+    assert created.json()["slot"]["upload"]["url"]
+
+    finance = _operator(platform, ["finanzas"])
+    roster = {"kind": "polizas", "mode": "validar", "file": csv}
+    _refused(platform.post("/v1/operator/imports", json=roster, headers=finance), "administración")
+    _refused(platform.get(f"/v1/operator/imports/{import_id}", headers=finance), "administración")
+    _refused(
+        platform.post(f"/v1/operator/imports/{import_id}/apply", json={}, headers=finance),
+        "administración",
+    )
+    # finanzas lists the imports of its own kinds only: SEC's roster import is not there.
+    listed = platform.get("/v1/operator/imports", headers=finance)
+    assert listed.status_code == 200, listed.text
+    assert all(item["kind"] in ("ordenes", "transacciones") for item in listed.json()["items"])
+
+    lacking_finance = _operator(platform, [d for d in DUTIES if d != "finanzas"])
+    transactions = {"kind": "transacciones", "mode": "validar", "file": csv}
+    _refused(
+        platform.post("/v1/operator/imports", json=transactions, headers=lacking_finance),
+        "finanzas",
+    )
+    claims_only = _operator(platform, ["dictamen"])
+    _refused(platform.get("/v1/operator/imports", headers=claims_only), "administración")
+
+    mine = platform.get(f"/v1/operator/imports/{import_id}", headers=admin)
+    assert mine.status_code == 200, mine.text
+    assert (mine.json()["status"], mine.json()["kind"]) == ("pendiente", "polizas")
+    north = bearer(platform.operator_tokens("operador.norte@demo.mx"))
+    assert platform.get(f"/v1/operator/imports/{import_id}", headers=north).status_code == 404
