@@ -165,6 +165,7 @@ function showImport(item) {
   parts.result.replaceChildren(...body.filter(Boolean));
   parts.result.dataset.importId = item.id;
   parts.result.dataset.status = item.status;
+  parts.result.dataset.mode = item.mode;
 }
 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
@@ -193,8 +194,7 @@ async function follow(importId) {
 
 function historyItem(item) {
   const summary = item.status === "terminada"
-    ? `${count(item.summary.creados)} creados · ${count(item.summary.actualizados)} actualizados · ` +
-      `${count(item.summary.sin_cambios)} sin cambios · ${count(item.summary.rechazados)} rechazados`
+    ? SUMMARY[item.mode].map(([name, label]) => `${label}: ${count(item.summary[name])}`).join(" · ")
     : null;
   const open = el("button", { type: "button", class: "secondary small-button", text: "Ver detalle" });
   open.addEventListener("click", () => follow(item.id));
