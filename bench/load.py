@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from _local import use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
+from tests.fixtures.claim_requests import reimbursement  # noqa: E402
 from tests.fixtures.stack import free_port, start_stack, stop_stack_for_bench, wait_for_health  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "20"))
@@ -136,14 +137,7 @@ def _prepare(api: str, ports: tuple[int, int, int]) -> dict[str, Any]:
         for _ in range(CLAIMS_PER_INSURED):
             created = session.post(
                 f"{api}/v1/claims",
-                json={
-                    "member_id": titular,
-                    "coverage": "gmm_mayores",
-                    "type": "reembolso",
-                    "stage": "inicial",
-                    "payout_clabe": "002180700845632136",
-                    "consent": True,
-                },
+                json=reimbursement(titular),
                 timeout=60,
             )
             created.raise_for_status()

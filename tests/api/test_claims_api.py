@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tests.e2e.test_claims_journey import (
-    reimbursement,
     reimbursement_files,
     slot_request,
     wait_until_documents_accepted,
 )
+from tests.fixtures.claim_requests import reimbursement
 from tests.fixtures.platform import Answer, Platform, bearer
 from tests.fixtures.uploads import upload_file
 
@@ -54,14 +54,7 @@ def test_step_one_bad_input_answers_422_with_the_field(platform: Platform) -> No
     members = {m["relationship"]: m["id"] for m in policy["members"]}
     assert set(members) == {"titular", "hijo", "conyuge"}
     assert {c["member_id"] for c in policy["conditions"]} == set(members.values())
-    base = {
-        "member_id": members["titular"],
-        "coverage": "gmm_mayores",
-        "type": "reembolso",
-        "stage": "inicial",
-        "payout_clabe": "002180700845632136",
-        "consent": True,
-    }
+    base = reimbursement(members["titular"])
     cases = [
         ({"member_id": "someone-else"}, "member_id"),
         ({"payout_clabe": "002180700845632137"}, "payout_clabe"),

@@ -20,6 +20,7 @@ import requests
 
 from tests.e2e.test_account_journeys import activate_in_page, log_in
 from tests.fixtures.browser import screenshot
+from tests.fixtures.claim_requests import reimbursement
 from tests.fixtures.operators import bearer, operator_tokens
 from tests.fixtures.stack import LocalStack
 from tests.fixtures.uploads import upload_file
@@ -44,18 +45,6 @@ def expense() -> bytes:
 
 def report() -> bytes:
     return builders.make_pdf([["Informe médico", "Diagnóstico: faringitis aguda"]])
-
-
-def reimbursement(member_id: str) -> dict[str, Any]:
-    """A new major-medical reimbursement of `member_id`, paid out to CLABE."""
-    return {
-        "member_id": member_id,
-        "coverage": "gmm_mayores",
-        "type": "reembolso",
-        "stage": "inicial",
-        "payout_clabe": CLABE,
-        "consent": True,
-    }
 
 
 def reimbursement_files(holder: str) -> list[tuple[str, str, bytes, str]]:

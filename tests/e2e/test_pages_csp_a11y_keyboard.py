@@ -21,6 +21,7 @@ import requests
 
 from tests.e2e.providers_helpers import open_session, shared_operator_session
 from tests.fixtures.browser import screenshot
+from tests.fixtures.claim_requests import reimbursement
 from tests.fixtures.operators import operator_tokens, password_log_in
 from tests.fixtures.stack import LocalStack
 
@@ -178,14 +179,7 @@ def _record_queries(stack: LocalStack) -> dict[str, str]:
     titular = next(m["id"] for m in policy["members"] if m["relationship"] == "titular")
     created = requests.post(
         f"{stack.api_url}/v1/claims",
-        json={
-            "member_id": titular,
-            "coverage": "gmm_mayores",
-            "type": "reembolso",
-            "stage": "inicial",
-            "payout_clabe": "002180700845632136",
-            "consent": True,
-        },
+        json=reimbursement(titular),
         headers=headers,
         timeout=10,
     )
