@@ -211,3 +211,29 @@ def test_the_administrator_imports_a_roster_and_its_people_register_claim_and_le
     assert kept.status_code == 200, kept.text
     assert kept.json()["id"] == claim_id
     insured.close()
+
+
+def test_a_refused_file_shows_its_reasons_and_a_wrong_file_type_is_said_beside_the_field(
+    page: Any, local_stack: LocalStack
+) -> None:
+    open_session(page, local_stack, operator_tokens(local_stack, ADMIN), "operador")
+    page.goto(f"{local_stack.site_url}/operadores/importaciones.html")
+    page.locator("#kind option[value=polizas]").wait_for(state="attached")
+
+    page.set_input_files(
+        "#file", files=[{"name": "padron.pdf", "mimeType": "application/pdf", "buffer": b"%PDF"}]
+    )
+    page.get_by_role("button", name="Subir archivo").click()
+    beside = page.locator("#file-error")
+    beside.wait_for()
+    assert "CSV o Excel" in beside.inner_text()
+
+    wrong = b"poliza,nombre,certificado\nSEC-1,ANA,0001\n"
+    _upload(page, "columnas.csv", wrong, "validar")
+    refused = page.locator("[data-result][data-status=rechazada]")
+    refused.wait_for(timeout=IMPORT_SECONDS * 1000)
+    reasons = refused.locator("[data-reasons]")
+    assert reasons.get_by_role("listitem").count() >= 1
+    assert "No pudimos leer el archivo" in reasons.inner_text()
+    assert refused.get_by_role("button", name="Aplicar esta validación").count() == 0
+    screenshot(page, "importaciones-7-rechazada")

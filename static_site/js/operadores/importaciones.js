@@ -156,7 +156,8 @@ function showImport(item) {
     el("p", {}, el("span", {
       class: `prov-badge prov-${item.status}`, "data-status": item.status, text: STATUS[item.status] || item.status,
     })),
-    progressOf(item),
+    // A file refused before any row was read has no progress worth showing.
+    item.status === "rechazada" && !item.progress.rows_read ? null : progressOf(item),
   ];
   if (item.status === "terminada") {
     body.push(el("p", { "data-headline": true, text: headline(item) }), summaryOf(item), reportLink(item), applyButton(item));
