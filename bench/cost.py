@@ -26,7 +26,6 @@ requests per operation, the prices with their date, and the machine.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from collections import defaultdict
@@ -106,30 +105,17 @@ def _report(usage: Usage, per: Decimal) -> dict[str, Any]:
 
 def main() -> int:
     _environment()
-    import boto3
     from _machine import machine
-    from moto import mock_aws
 
     counter = AwsCallCounter()
     counter.install()
-    with mock_aws():
-        from chalicelib import aws as aws_clients
-        from chalicelib.config import get_settings
-        from chalicelib.notifications import service as notifications
-        from infrastructure import definition
-        from infrastructure.local.bootstrap import bootstrap
+    from infrastructure import definition
+    from tests.fixtures.aws import mocked_aws
 
-        outputs = bootstrap(
-            boto3.session.Session(),
-            prefix=os.environ["RESOURCE_PREFIX"],
-            region=os.environ["AWS_REGION"],
-            site_origin=os.environ["SITE_URL"],
-            # AWS's visibility timeouts: nothing is redelivered while this script works.
-            parameters=definition.AWS,
-        )
-        os.environ.update(outputs)
-        get_settings.cache_clear()
-        aws_clients.reset_clients()
+    # AWS's visibility timeouts: nothing is redelivered while this script works.
+    with mocked_aws(parameters=definition.AWS):
+        from chalicelib.notifications import service as notifications
+
         notifications._queue_url.cache_clear()
         import requests
 
