@@ -170,3 +170,18 @@ def test_openpyxl_is_loaded_only_when_a_workbook_is_built() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_text_column_is_text_down_the_whole_column_rows_typed_later_included() -> None:
+    sheet = reopen(
+        Table(
+            title="Plantilla",
+            columns=[Column("certificado", 12, text=True), Column("nombre", 20)],
+            rows=[["0001", "ANA"]],
+        )
+    )
+    assert sheet["A2"].value == "0001"
+    assert sheet["A2"].number_format == "@"
+    assert sheet.column_dimensions["A"].number_format == "@"
+    assert sheet["B2"].number_format == "General"
+    assert sheet.column_dimensions["B"].number_format == "General"
