@@ -66,15 +66,17 @@ def logo_upload(principal: Principal, insurer_id: str, document_id: str) -> ins.
 
 
 @operator_routes.route("/v1/operator/insurer", errors=(404,))
-def read_own_insurer(principal: Principal) -> ins.InsurerOut:
+def read_own_insurer(principal: Principal, query: ins.OwnInsurerQuery) -> ins.InsurerOut:
     """Datos y configuración de mi aseguradora"""
-    return insurers.read_own(principal)
+    return insurers.read_own(principal, query.insurer_id)
 
 
 @operator_routes.route("/v1/operator/insurer", "PATCH", errors=(404, 409))
-def update_own_insurer(principal: Principal, body: ins.OperatorInsurerPatch) -> ins.InsurerOut:
+def update_own_insurer(
+    principal: Principal, body: ins.OperatorInsurerPatch, query: ins.OwnInsurerQuery
+) -> ins.InsurerOut:
     """Cambiar nombre visible, color, contacto, aviso de privacidad o niveles de servicio"""
-    return insurers.update_own(principal, body)
+    return insurers.update_own(principal, body, query.insurer_id)
 
 
 @public_routes.route("/v1/insurers/{insurer_id}/public")

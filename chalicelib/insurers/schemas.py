@@ -23,7 +23,7 @@ from pydantic import (
 
 from chalicelib.accounts.identifiers import check_rfc, check_rut, normalize_email
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import ListQuery, MultiLine, Page, Schema, SingleLine, Text
+from chalicelib.schema import ListQuery, MultiLine, Page, Schema, SingleLine, Strict, Text
 
 Country = Literal["MX", "CL"]
 ClaimType = Literal["reembolso", "programacion", "menores"]
@@ -211,6 +211,12 @@ class InsurerPatch(Schema):
     catalog: CatalogOverrides | None = None
     retention: RetentionSettings | None = None
     privacy_notice: PrivacyNotice | None = None
+
+
+class OwnInsurerQuery(Strict):
+    """Which of the operator's insurers (their first one when left out)."""
+
+    insurer_id: InsurerId | None = None
 
 
 class OperatorInsurerPatch(Schema):

@@ -204,14 +204,16 @@ def invite_admin(principal: Principal, insurer_id: str, body: AdminInvitationIn)
 # --- the insurer's own administrators --------------------------------------------------------
 
 
-def read_own(principal: Principal) -> InsurerOut:
-    """The operator's insurer (the first of theirs)."""
-    return to_out(_existing(viewed_insurer(principal, None)))
+def read_own(principal: Principal, insurer_id: str | None = None) -> InsurerOut:
+    """One of the operator's insurers (the one named, else their first; another's: 404)."""
+    return to_out(_existing(viewed_insurer(principal, insurer_id)))
 
 
-def update_own(principal: Principal, body: OperatorInsurerPatch) -> InsurerOut:
+def update_own(
+    principal: Principal, body: OperatorInsurerPatch, insurer_id: str | None = None
+) -> InsurerOut:
     """An insurer administrator's change of how the insurer presents itself."""
-    current = _existing(viewed_insurer(principal, None))
+    current = _existing(viewed_insurer(principal, insurer_id))
     changed = _fields_sent(body)
     if "display_name" in changed and changed["display_name"] is None:
         raise _invalid("display_name", "Este dato no puede quedar vacío.")

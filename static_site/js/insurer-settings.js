@@ -207,7 +207,8 @@ const KEY_LABELS = {
     Object.entries(CLAIM_TYPES).map(([key, label]) => [key, label.toLowerCase()])),
   grace_days: "días de gracia", export_available_hours: "horas de exportación", categories: "plazos",
   clinical: "expediente clínico", fiscal: "fiscal", years: "años", defers_deletion: "pospone el borrado",
-  document_id: "documento", status: "estado", network: "red médica", notice: "aviso", url: "dirección",
+  document_id: "documento", status: "estado", uploaded_at: "subido el", network: "red médica", notice: "aviso",
+  url: "dirección",
 };
 
 // A setting's value in a few words: "predeterminado" when unset, "clave: valor" for objects.

@@ -100,6 +100,27 @@ def test_the_platform_administrator_runs_an_insurer_end_to_end(platform: Platfor
         "/v1/operator/insurer", json={"version": 3, "rfc": "XAXX010101000"}, headers=insurer_admin
     )
     assert refused.status_code == 422
+    # Named, its own insurer answers; another one is not found, read or changed.
+    named = platform.get(
+        "/v1/operator/insurer", params={"insurer_id": insurer_id}, headers=insurer_admin
+    )
+    assert named.json()["id"] == insurer_id
+    for other in ("sec", "no-existe"):
+        assert (
+            platform.get(
+                "/v1/operator/insurer", params={"insurer_id": other}, headers=insurer_admin
+            ).status_code
+            == 404
+        )
+        assert (
+            platform.patch(
+                "/v1/operator/insurer",
+                params={"insurer_id": other},
+                json={"version": 1, "display_name": "Ajena"},
+                headers=insurer_admin,
+            ).status_code
+            == 404
+        )
 
     # Its audit record shows who did what to it.
     audit = platform.get("/v1/operator/audit", headers=insurer_admin).json()["items"]
