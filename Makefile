@@ -99,6 +99,12 @@ settle: $(STAMP)
 bench-settlement: $(STAMP)
 	$(BIN)/python bench/settlement.py
 
+.PHONY: bench-imports
+
+## make bench-imports: a 100,000-row roster imported through the pipeline (rows/s, worker peak memory)
+bench-imports: $(STAMP)
+	$(BIN)/python bench/imports.py
+
 .PHONY: bench-appointments
 
 ## make bench-appointments: bookings per second through the API on its own local stack
