@@ -72,12 +72,24 @@ def require_role(principal: Principal, *roles: str) -> None:
         raise errors.Forbidden()
 
 
-def require_duty(principal: Principal, duty: str) -> None:
-    """An operator without the duty a route needs is refused (403); other roles the route
-    admits are not staff and have no duties."""
-    if principal.role == "operador" and duty not in principal.duties:
+# What a route asks of an operator: one duty, or any one of several (a route whose work
+# belongs to different duties, such as imports, whose kind names the duty: the route admits
+# an operator holding any of them and the service checks the one the request needs).
+DutyNeed = str | tuple[str, ...]
+
+
+def duties_of(need: DutyNeed) -> tuple[str, ...]:
+    return (need,) if isinstance(need, str) else need
+
+
+def require_duty(principal: Principal, need: DutyNeed) -> None:
+    """An operator holding none of the duties a route needs is refused (403); other roles the
+    route admits are not staff and have no duties."""
+    wanted = duties_of(need)
+    if principal.role == "operador" and not set(wanted) & set(principal.duties):
+        labels = " ni la de ".join(DUTY_LABELS[duty] for duty in wanted)
         raise errors.Forbidden(
-            f"Tu cuenta de operador no tiene la función de {DUTY_LABELS[duty]}. "
+            f"Tu cuenta de operador no tiene la función de {labels}. "
             "Pídesela al administrador de tu aseguradora."
         )
 

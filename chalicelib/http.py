@@ -45,7 +45,9 @@ from chalicelib.auth import (
     DUTIES,
     PORTAL_ROLES,
     ROLES,
+    DutyNeed,
     Principal,
+    duties_of,
     principal_from_context,
     require_duty,
     require_role,
@@ -151,7 +153,7 @@ class Endpoint:
     authenticated: bool
     errors: tuple[int, ...]
     roles: tuple[str, ...] = ()
-    duty: str | None = None  # what an operator calling it must be able to do (auth.DUTIES)
+    duty: DutyNeed | None = None  # what an operator calling it must be able to do (auth.DUTIES)
 
     @property
     def path_params(self) -> list[str]:
@@ -172,7 +174,7 @@ class RouteDeclarer:
 
     default_tags: tuple[str, ...] = ()
     default_roles: tuple[str, ...] = ()
-    default_duty: str | None = None
+    default_duty: DutyNeed | None = None
 
     def _record(self, endpoint: Endpoint, view: View) -> None:
         raise NotImplementedError
@@ -190,7 +192,7 @@ class RouteDeclarer:
         roles: tuple[str, ...] | None = None,
         errors: tuple[int, ...] = (),
         tags: tuple[str, ...] | None = None,
-        duty: str | None = None,
+        duty: DutyNeed | None = None,
     ) -> Callable[[View], View]:
         """Declare `view` for `method path`.
 
@@ -207,7 +209,7 @@ class RouteDeclarer:
         def decorate(view: View) -> View:
             chosen_roles = self.default_roles if roles is None else roles
             chosen_duty = duty or self.default_duty
-            if chosen_duty is not None and chosen_duty not in DUTIES:
+            if chosen_duty is not None and not set(duties_of(chosen_duty)) <= set(DUTIES):
                 raise TypeError(f"{view.__name__}: unknown duty {chosen_duty!r}")
             endpoint = Endpoint(
                 path=path,
@@ -295,7 +297,7 @@ class Routes(RouteDeclarer):
         *,
         tags: tuple[str, ...] = (),
         roles: tuple[str, ...] = (),
-        duty: str | None = None,
+        duty: DutyNeed | None = None,
     ) -> None:
         self.name = import_name
         self.blueprint = Blueprint(import_name)
@@ -310,7 +312,7 @@ class Routes(RouteDeclarer):
         *,
         tags: tuple[str, ...] | None = None,
         roles: tuple[str, ...] | None = None,
-        duty: str | None = None,
+        duty: DutyNeed | None = None,
     ) -> RouteGroup:
         """Routes of this context with other defaults (the operators' ones, say), recorded
         here in the order they are declared."""
@@ -341,7 +343,11 @@ class RouteGroup(RouteDeclarer):
     """Some of a context's routes, with defaults of their own (see `Routes.group`)."""
 
     def __init__(
-        self, routes: Routes, tags: tuple[str, ...], roles: tuple[str, ...], duty: str | None
+        self,
+        routes: Routes,
+        tags: tuple[str, ...],
+        roles: tuple[str, ...],
+        duty: DutyNeed | None,
     ) -> None:
         self.routes = routes
         self.default_tags = tags
@@ -363,7 +369,7 @@ class Api(RouteDeclarer):
     cors_origin: str | None = None
     authorizer: Any = None
     # Told of every refusal for a missing duty (method, path template, duty): the audit log.
-    duty_refused: Callable[[Principal, str, str, str], None] | None = None
+    duty_refused: Callable[[Principal, str, str, DutyNeed], None] | None = None
     endpoints: list[Endpoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -103,7 +103,10 @@ def _operation(endpoint: Endpoint, ref: Any, error_ref: dict[str, Any]) -> dict[
         operation["security"] = [{"bearerAuth": []}]
         operation["x-roles"] = list(endpoint.roles)
         if endpoint.duty is not None:
-            operation["x-duty"] = endpoint.duty
+            # One duty, or the list of which any one will do.
+            operation["x-duty"] = (
+                endpoint.duty if isinstance(endpoint.duty, str) else list(endpoint.duty)
+            )
 
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": _DESCRIPTIONS.get(endpoint.status, "Correcto")}

@@ -30,7 +30,7 @@ from chalicelib.audit.schemas import (
     AuditQuery,
     AuditRecordOut,
 )
-from chalicelib.auth import Principal, viewed_insurer
+from chalicelib.auth import DutyNeed, Principal, viewed_insurer
 
 __all__ = ["ACTION_LABELS", "AuditRecord", "action_label", "actions", "export", "record", "records"]
 
@@ -73,7 +73,7 @@ def staff_event(account_id: str, insurer_ids: list[str] | tuple[str, ...], actio
         record(account_id, insurer_id, action, account_id)
 
 
-def duty_refused(principal: Principal, method: str, path: str, duty: str) -> None:
+def duty_refused(principal: Principal, method: str, path: str, duty: DutyNeed) -> None:
     """An operator asked for a route of a duty they do not hold: the refusal is in the log of
     each insurer they work for, with the route (its template, never ids or a body)."""
     for insurer_id in principal.insurer_ids:
@@ -82,7 +82,7 @@ def duty_refused(principal: Principal, method: str, path: str, duty: str) -> Non
             insurer_id,
             "access.denied",
             f"{method} {path}",
-            detail={"duty": duty},
+            detail={"duty": duty if isinstance(duty, str) else " ".join(duty)},
         )
 
 

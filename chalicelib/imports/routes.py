@@ -1,8 +1,8 @@
 """Imports routes: an insurer's staff import CSV or Excel files of each kind.
 
 The duty depends on the kind (`administracion` for rosters, conditions, hospitals, the
-affiliates' registry and clinics; `finanzas` for care orders and transactions), which a
-route cannot name: these routes admit operators and the service checks the kind's duty."""
+affiliates' registry and clinics; `finanzas` for care orders and transactions): the routes
+admit an operator holding either, and the service checks the kind's own duty."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from chalicelib.imports import schemas as imp
 from chalicelib.imports import service as imports
 from chalicelib.imports import templates
 
-# The duty is the kind's (see the module's docstring).
-routes = Routes(__name__, tags=("importaciones",), roles=("operador",))
+# Either duty opens the routes; the kind's own is checked by the service.
+routes = Routes(
+    __name__, tags=("importaciones",), roles=("operador",), duty=("administracion", "finanzas")
+)
 
 
 @routes.route("/v1/operator/imports", "POST", status=201, errors=(404, 409, 413))

@@ -32,3 +32,14 @@ def test_an_operator_needs_the_routes_duty(duty: str) -> None:
 def test_other_roles_of_a_shared_route_have_no_duties_to_check() -> None:
     require_duty(Principal("p", "prestador"), "finanzas")
     require_duty(Principal("f", "afiliado"), "servicios")
+
+
+def test_a_route_of_several_duties_admits_an_operator_holding_any_one() -> None:
+    either = ("administracion", "finanzas")
+    require_duty(Principal("a", "operador", ("sec",), duties=("finanzas",)), either)
+    require_duty(Principal("a", "operador", ("sec",), duties=("administracion",)), either)
+    with pytest.raises(errors.Forbidden) as refused:
+        require_duty(Principal("a", "operador", ("sec",), duties=("dictamen",)), either)
+    # The message names every duty that would open it.
+    assert "administración" in refused.value.error_message
+    assert "finanzas" in refused.value.error_message
