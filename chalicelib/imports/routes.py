@@ -11,6 +11,7 @@ from chalicelib.http import Routes
 from chalicelib.imports import schemas as imp
 from chalicelib.imports import service as imports
 from chalicelib.imports import templates
+from chalicelib.schema import ListQuery
 
 # Either duty opens the routes; the kind's own is checked by the service.
 routes = Routes(
@@ -43,9 +44,9 @@ def apply_import(principal: Principal, import_id: str, body: imp.ImportScope) ->
 
 
 @routes.route("/v1/operator/imports/kinds")
-def import_kinds(principal: Principal) -> imp.KindsOut:
+def import_kinds(principal: Principal, query: ListQuery) -> imp.KindsOut:
     """Tipos de archivo que el operador puede importar, con sus columnas y un ejemplo"""
-    return templates.kinds_for(principal)
+    return templates.kinds_for(principal, query)
 
 
 @routes.route("/v1/operator/imports/templates/{kind}", errors=(404,))

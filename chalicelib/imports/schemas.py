@@ -122,5 +122,5 @@ class KindOut(Schema):
     example: list[str]
 
 
-class KindsOut(Schema):
-    items: list[KindOut]
+class KindsOut(Page[KindOut]):
+    pass

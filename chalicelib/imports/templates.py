@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, cast
 
-from chalicelib import downloads, errors, spreadsheets
+from chalicelib import downloads, errors, paging, spreadsheets
 from chalicelib.auth import Principal, require_duty
 from chalicelib.imports import kinds
 from chalicelib.imports.kinds import Kind
 from chalicelib.imports.schemas import KindName, KindOut, KindsOut, ReportLink
+from chalicelib.schema import ListQuery
 
 TemplateFormat = Literal["csv", "xlsx"]
 FORMATS: Final[tuple[TemplateFormat, ...]] = ("csv", "xlsx")
@@ -67,24 +68,27 @@ def _example(kind: Kind) -> list[str]:
     return values + [""] * (len(kind.columns) - len(values))
 
 
-def kinds_for(principal: Principal) -> KindsOut:
+def kinds_for(principal: Principal, query: ListQuery) -> KindsOut:
     """The kinds the operator's duties let them import (their columns, example and duty)."""
-    return KindsOut(
-        items=[
-            KindOut(
-                name=cast(KindName, kind.name),
-                label=kind.label,
-                description=kind.description,
-                duty=kind.duty,
-                headers=list(kind.headers),
-                optional=list(kind.optional),
-                identifiers=sorted(kind.identifiers),
-                example=_example(kind),
-            )
-            for kind in kinds.KINDS.values()
-            if principal.role != "operador" or kind.duty in principal.duties
-        ]
-    )
+    items, next_cursor = paging.page_in_memory(_kinds_for(principal), query.limit, query.cursor)
+    return KindsOut(items=items, next_cursor=next_cursor)
+
+
+def _kinds_for(principal: Principal) -> list[KindOut]:
+    return [
+        KindOut(
+            name=cast(KindName, kind.name),
+            label=kind.label,
+            description=kind.description,
+            duty=kind.duty,
+            headers=list(kind.headers),
+            optional=list(kind.optional),
+            identifiers=sorted(kind.identifiers),
+            example=_example(kind),
+        )
+        for kind in kinds.KINDS.values()
+        if principal.role != "operador" or kind.duty in principal.duties
+    ]
 
 
 def template_link(principal: Principal, kind_name: str, file_format: TemplateFormat) -> ReportLink:

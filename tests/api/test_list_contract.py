@@ -75,6 +75,7 @@ CALLS: dict[str, tuple[str, dict[str, str]]] = {
     "/v1/operator/staff": ("operador", {}),  # SEC's operators: operador@ and admin.sec@
     "/v1/platform/insurers": ("plataforma", {}),  # SEC and ADN
     "/v1/platform/insurers/{insurer_id}/versions": ("plataforma", {}),  # SEC's, see below
+    "/v1/operator/imports/kinds": ("operador", {}),  # the seven kinds, every duty held
 }
 
 

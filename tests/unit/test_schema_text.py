@@ -242,6 +242,7 @@ JUDGED_ELSEWHERE = {
     "TransactionFileIn.name": "documents/names.py, as above",
     "UploadFile.name": "documents/names.py, as above",
     "TraditionalFileIn.name": "documents/names.py, as above",
+    "ImportFileIn.name": "documents/names.py, as above (the import's upload slot checks it)",
     "Enrolment.rfc": "normalized by check_rfc, which keeps only an RFC's own characters",
     "Lookup.rfc": "check_rfc, as above",
     "PeriodQuery.from_": "a month, AAAA-MM, by its validator",
