@@ -56,29 +56,10 @@ def _drain(sqs: Any, queue: str) -> list[str]:
 
 
 def main() -> int:
+    from _local import moto_server_stack
     from _machine import machine
-    from settlement import _free_port, _start_moto
 
-    port = _free_port()
-    moto = _start_moto(port)
-    try:
-        from infrastructure.local.__main__ import PREFIX, REGION, configure_environment
-
-        env = configure_environment("127.0.0.1", _free_port(), _free_port(), port)
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
-        import boto3
-
-        from infrastructure.local.bootstrap import bootstrap
-
-        outputs = bootstrap(
-            boto3.session.Session(),
-            prefix=PREFIX,
-            region=REGION,
-            site_origin=env["SITE_URL"],
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-        )
-        os.environ.update(outputs)
-
+    with moto_server_stack():
         from chalicelib import aws, wiring
         from chalicelib.accounts import service as accounts
         from chalicelib.auth import DUTIES, Principal
@@ -172,9 +153,6 @@ def main() -> int:
             )
         )
         return 0 if out.status == "terminada" and out.summary.creados == ROWS else 1
-    finally:
-        moto.terminate()
-        moto.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -46,36 +44,6 @@ INSURER = "sec"
 def _stage(name: str, **figures: Any) -> None:
     """Progress on stderr: each stage's figures as soon as they are known."""
     print(json.dumps({"stage": name, **figures}, default=str), file=sys.stderr, flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_moto(port: int) -> subprocess.Popen[bytes]:
-    # moto's server logs every request through werkzeug under one lock: at 100,000 writes that
-    # logging was a third of the server's busy time (py-spy), so it is quieted as `make run`
-    # quiets it.
-    quiet = (
-        "import logging, sys; logging.getLogger('werkzeug').setLevel(logging.WARNING); "
-        "from moto.server import main; main(sys.argv[1:])"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", quiet, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("moto server did not start")
 
 
 def _ruts(count: int) -> list[str]:
@@ -209,28 +177,10 @@ def _baseline(ruts: list[str], cutoff: str) -> float:
 
 
 def main() -> int:
+    from _local import moto_server_stack
     from _machine import machine
 
-    port = _free_port()
-    moto = _start_moto(port)
-    try:
-        from infrastructure.local.__main__ import PREFIX, REGION, configure_environment
-
-        env = configure_environment("127.0.0.1", _free_port(), _free_port(), port)
-        os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
-        import boto3
-
-        from infrastructure.local.bootstrap import bootstrap
-
-        outputs = bootstrap(
-            boto3.session.Session(),
-            prefix=PREFIX,
-            region=REGION,
-            site_origin=env["SITE_URL"],
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-        )
-        os.environ.update(outputs)
-
+    with moto_server_stack():
         from chalicelib import clock, errors
         from chalicelib.accounts import service as accounts
         from chalicelib.settlement import calendar, repository, service
@@ -315,13 +265,6 @@ def main() -> int:
         }
         print(json.dumps(result, ensure_ascii=False))
         return 0 if result["totals_reconcile"] else 1
-    finally:
-        moto.terminate()
-        try:
-            moto.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            moto.kill()
-            moto.wait()
 
 
 if __name__ == "__main__":
