@@ -39,6 +39,22 @@ def _report(record_id: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
+def luis_leaves() -> bytes:
+    """A file of one row: LUIS TORRES VEGA (GMM-100, certificado 0002) is `baja`."""
+    return roster_csv(
+        [
+            roster_line(
+                "GMM-100",
+                "0002",
+                "hijo",
+                "LUIS TORRES VEGA",
+                estatus="baja",
+                fecha_nacimiento="2010-02-03",
+            )
+        ]
+    )
+
+
 def test_validar_says_what_applying_would_do_and_changes_nothing(world: ImportsWorld) -> None:
     import_id = world.import_file(roster_csv(FAMILY + BAD))
     out = service.get_import(world.admin, import_id)
@@ -83,18 +99,7 @@ def test_apply_a_validated_import_then_reimporting_changes_nothing(world: Import
     assert policies.get_policy("sec", "GMM-100") == policy
 
     changed = world.import_file(
-        roster_csv(
-            [
-                roster_line(
-                    "GMM-100",
-                    "0002",
-                    "hijo",
-                    "LUIS TORRES VEGA",
-                    estatus="baja",
-                    fecha_nacimiento="2010-02-03",
-                )
-            ]
-        ),
+        luis_leaves(),
         mode="aplicar",
     )
     assert service.get_import(world.admin, changed).summary.actualizados == 1
@@ -217,18 +222,7 @@ def test_a_person_baja_keeps_history_but_starts_no_claim(world: ImportsWorld) ->
     first = claims.create_claim(insured, ClaimIn(**body))
 
     world.import_file(
-        roster_csv(
-            [
-                roster_line(
-                    "GMM-100",
-                    "0002",
-                    "hijo",
-                    "LUIS TORRES VEGA",
-                    estatus="baja",
-                    fecha_nacimiento="2010-02-03",
-                )
-            ]
-        ),
+        luis_leaves(),
         mode="aplicar",
     )
     with pytest.raises(errors.InvalidInput) as refused:

@@ -29,18 +29,12 @@ def test_the_roster_csv_has_the_exact_headers_one_example_row_and_a_bom() -> Non
     assert built.filename == "plantilla-polizas.csv"
     assert built.content_type.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(built.body.decode("utf-8-sig"), newline="")))
-    assert rows[0] == [
-        "poliza",
-        "certificado",
-        "parentesco",
-        "nombre",
-        "fecha_nacimiento",
-        "rfc",
-        "coberturas",
-        "vigencia_inicio",
-        "vigencia_fin",
-        "estatus",
-    ]
+    # The headers exactly as API.md gives them ("Insurers, staff and imports").
+    spec = (
+        "poliza,certificado,parentesco,nombre,fecha_nacimiento,rfc,coberturas,"
+        "vigencia_inicio,vigencia_fin,estatus"
+    )
+    assert rows[0] == spec.split(",")
     assert rows[1] == list(POLIZAS.example)
     assert len(rows) == 2
     # The accents survive: the BOM is what makes Excel read the file as UTF-8.
