@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 def use_local_stack(api_port: int, site_port: int, moto_port: int) -> None:
@@ -84,3 +85,42 @@ def moto_server_stack() -> Iterator[dict[str, str]]:
         except subprocess.TimeoutExpired:
             moto.kill()
             moto.wait()
+
+
+def seed_affiliates(
+    tag: str, nss_digit: str, count: int, run: str, password: str
+) -> list[tuple[Any, str]]:
+    """`count` affiliates of SEC in the registry, families of one, each with an active
+    account: (registry record, email). Their NSS start with `nss_digit` and carry their Luhn
+    check digit; `tag` and `run` keep their ids, serials and emails apart from other runs'."""
+    from stdnum import luhn
+
+    from chalicelib.accounts import service as accounts
+    from chalicelib.registry import service as registry
+    from chalicelib.registry.service import AffiliateRecord
+
+    records = []
+    for n in range(count):
+        base = f"{nss_digit}{n:09d}"
+        records.append(
+            AffiliateRecord(
+                f"{tag}-{run}-{n}",
+                base + luhn.calc_check_digit(base),
+                f"{tag[0].upper()}{run}{n}",
+                f"AFILIADO {tag.upper()} {n}",
+                "sec",
+            )
+        )
+    registry.load(records)
+    seeded = []
+    for n, record in enumerate(records):
+        email = f"{tag}-{run.lower()}-afiliado-{n}@example.mx"
+        accounts.seed_active_account(
+            "afiliado",
+            email,
+            record.full_name,
+            password,
+            details={"nss": record.nss, "credential_serial": record.credential_serial},
+        )
+        seeded.append((record, email))
+    return seeded

@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
-from _local import use_local_stack  # noqa: E402
+from _local import seed_affiliates, use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
 from tests.fixtures.stack import free_port, start_stack, stop_stack_for_bench, wait_for_health  # noqa: E402
@@ -48,37 +48,15 @@ def _seed(ports: tuple[int, int, int]) -> tuple[list[str], list[list[str]], list
 
     from zoneinfo import ZoneInfo
 
-    from stdnum import luhn
-
     from chalicelib import clock
-    from chalicelib.accounts import service as accounts
     from chalicelib.appointments import service as appointments
     from chalicelib.appointments.schemas import AgendaIn, ClinicIn
     from chalicelib.auth import Principal
-    from chalicelib.registry import service as registry
-    from chalicelib.registry.service import AffiliateRecord
 
     run = uuid.uuid4().hex[:6].upper()
-    records = [
-        AffiliateRecord(
-            f"bench-{run}-{n}",
-            f"7{n:09d}{luhn.calc_check_digit(f'7{n:09d}')}",
-            f"B{run}{n}",
-            f"AFILIADO BENCH {n}",
-            "sec",
-        )
-        for n in range(AFFILIATES)
-    ]
-    registry.load(records)
-    emails = [f"bench-{run.lower()}-{n}@example.mx" for n in range(AFFILIATES)]
-    for record, email in zip(records, emails, strict=True):
-        accounts.seed_active_account(
-            "afiliado",
-            email,
-            record.full_name,
-            PASSWORD,
-            details={"nss": record.nss, "credential_serial": record.credential_serial},
-        )
+    seeded = seed_affiliates("bench", "7", AFFILIATES, run, PASSWORD)
+    records = [record for record, _ in seeded]
+    emails = [email for _, email in seeded]
     operator = Principal("bench-operator", "operador", ("sec",))
     clinic = appointments.create_clinic(operator, ClinicIn(name=f"UMF BENCH {run}"))
     today = clock.now().astimezone(ZoneInfo("America/Mexico_City")).date()

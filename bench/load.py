@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
-from _local import use_local_stack  # noqa: E402
+from _local import seed_affiliates, use_local_stack  # noqa: E402
 from _machine import machine  # noqa: E402
 
 from tests.fixtures.claim_requests import reimbursement  # noqa: E402
@@ -84,8 +84,6 @@ def _prepare(api: str, ports: tuple[int, int, int]) -> dict[str, Any]:
     use_local_stack(*ports)
     from zoneinfo import ZoneInfo
 
-    from stdnum import luhn
-
     from chalicelib import clock
     from chalicelib.accounts import service as accounts
     from chalicelib.appointments import service as appointments
@@ -93,8 +91,6 @@ def _prepare(api: str, ports: tuple[int, int, int]) -> dict[str, Any]:
     from chalicelib.auth import Principal
     from chalicelib.policies import service as policies
     from chalicelib.policies.service import Member, Policy
-    from chalicelib.registry import service as registry
-    from chalicelib.registry.service import AffiliateRecord
     from infrastructure.local.demo_accounts import SEC
 
     run = uuid.uuid4().hex[:6].upper()
@@ -145,28 +141,10 @@ def _prepare(api: str, ports: tuple[int, int, int]) -> dict[str, Any]:
         insured.append({"email": email, "claims": claims})
 
     # Affiliates (each a family of one) and a clinic with one agenda per day.
-    records = [
-        AffiliateRecord(
-            f"carga-{run}-{n}",
-            f"8{n:09d}{luhn.calc_check_digit(f'8{n:09d}')}",
-            f"C{run}{n}",
-            f"AFILIADO CARGA {n}",
-            "sec",
-        )
-        for n in range(AFFILIATES)
+    affiliates = [
+        {"email": email, "member_id": record.member_id}
+        for record, email in seed_affiliates("carga", "8", AFFILIATES, run, PASSWORD)
     ]
-    registry.load(records)
-    affiliates = []
-    for n, record in enumerate(records):
-        email = f"carga-{run.lower()}-afiliado-{n}@example.mx"
-        accounts.seed_active_account(
-            "afiliado",
-            email,
-            record.full_name,
-            PASSWORD,
-            details={"nss": record.nss, "credential_serial": record.credential_serial},
-        )
-        affiliates.append({"email": email, "member_id": record.member_id})
     operator = Principal("load-operator", "operador", ("sec",))
     clinic = appointments.create_clinic(operator, ClinicIn(name=f"UMF CARGA {run}"))
     today = clock.now().astimezone(ZoneInfo("America/Mexico_City")).date()
