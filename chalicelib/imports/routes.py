@@ -25,7 +25,7 @@ def request_import(principal: Principal, body: imp.ImportRequest) -> imp.ImportC
     return imports.request_import(principal, body)
 
 
-@routes.route("/v1/operator/imports")
+@routes.route("/v1/operator/imports", errors=(404,))
 def list_imports(principal: Principal, query: imp.ImportsQuery) -> imp.ImportsPage:
     """Importaciones de la aseguradora (la más reciente primero)"""
     return imports.imports(principal, query)

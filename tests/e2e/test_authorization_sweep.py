@@ -599,6 +599,24 @@ class World:
         found = next(p for p in listed["items"] if p["id"] == self.staff_member)
         return {k: found[k] for k in ("duties", "status", "totp_enrolled")}
 
+    # --- imports ------------------------------------------------------------------------------
+
+    @cached_property
+    def roster_import(self) -> str:
+        """A roster validation SEC's administrator asked for (its file is never uploaded)."""
+        file = {"name": f"padron-{self.tag.lower()}.csv", "size": 1024, "content_type": "text/csv"}
+        created = self.ok(
+            "POST",
+            "/v1/operator/imports",
+            self.operator_sec,
+            {"kind": "polizas", "mode": "validar", "file": file},
+        )
+        return str(created["import_id"])
+
+    def import_view(self) -> Any:
+        found = self.ok("GET", f"/v1/operator/imports/{self.roster_import}", self.operator_sec)
+        return {k: found[k] for k in ("status", "mode", "summary")}
+
     # --- settlement ---------------------------------------------------------------------------
 
     @cached_property
@@ -1023,6 +1041,34 @@ def _staff_totp_reset(w: World) -> Case:
     return case
 
 
+def _roster_import(w: World) -> Case:
+    secrets = [f"padron-{w.tag.lower()}.csv"]
+    case = _operator_case(
+        w.operator_sec, w.operator_adn, w.insured_b, {"import_id": w.roster_import}, secrets
+    )
+    case.snapshot = w.import_view
+    return case
+
+
+def _apply_import(w: World) -> Case:
+    case = _roster_import(w)
+    case.body = case.owner_body = {}
+    # Its own validation is not finished (no file arrived): the owner is told so, not "not
+    # found", which proves the route reached the record.
+    case.owner_status = (409,)
+    return case
+
+
+def _import_template(w: World) -> Case:
+    """A kind's template holds no insurer's data: every operator with the kind's duty gets it,
+    other roles are refused and anonymous callers must sign in."""
+    case = _operator_case(w.operator_sec, w.operator_adn, w.insured_b, {"kind": "polizas"}, [])
+    case.query = case.owner_query = {"format": "csv"}
+    shared = "a template holds no insurer's data: every operator with the kind's duty gets it"
+    case.skipped = {"same_role": shared, "other_insurer_operator": shared}
+    return case
+
+
 FACTORIES: dict[tuple[str, str], Factory] = {
     ("GET", "/v1/claims/{claim_id}"): _claim,
     ("GET", "/v1/documents/{document_id}"): _document,
@@ -1058,6 +1104,9 @@ FACTORIES: dict[tuple[str, str], Factory] = {
     ("POST", "/v1/operator/data-requests/{request_id}/decision"): _data_request_decision,
     ("PATCH", "/v1/operator/staff/{account_id}"): _staff_member,
     ("POST", "/v1/operator/staff/{account_id}/totp-reset"): _staff_totp_reset,
+    ("GET", "/v1/operator/imports/{import_id}"): _roster_import,
+    ("POST", "/v1/operator/imports/{import_id}/apply"): _apply_import,
+    ("GET", "/v1/operator/imports/templates/{kind}"): _import_template,
     ("GET", "/v1/platform/insurers/{insurer_id}"): _platform_insurer,
     ("PATCH", "/v1/platform/insurers/{insurer_id}"): _platform_insurer_change,
     ("GET", "/v1/platform/insurers/{insurer_id}/versions"): _platform_insurer,

@@ -35,8 +35,13 @@ def test_the_platform_administrator_creates_and_edits_an_insurer(
     name = f"Seguros Prueba {insurer_id}"
 
     # The portal's link in the header leads to the platform's home, where SEC is listed.
+    # Mi cuenta is theirs too, without the portals' personal-data section (nothing refused).
     page.goto(f"{site}/cuenta.html")
-    page.get_by_role("link", name="Portal de Plataforma").click()
+    page.locator("#password-title").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#mis-datos").is_hidden()
+    assert page.get_by_text("No tienes acceso a esta sección").count() == 0
+    page.get_by_role("banner").get_by_role("link", name="Portal de Plataforma").click()
     page.wait_for_url(f"{site}/plataforma/")
     page.locator("[data-insurer-row='sec']").wait_for()
 

@@ -67,7 +67,13 @@ async function load() {
   }
 }
 
-if (currentSession() && list) {
+// Platform administrators run the insurers and keep no personal data of a portal here: the
+// section is not theirs (the API refuses them these routes).
+const section = document.getElementById("mis-datos");
+const portalPerson = currentSession() && currentSession().role !== "plataforma";
+if (section && currentSession() && !portalPerson) section.hidden = true;
+
+if (portalPerson && list) {
   load().catch((error) => showError(notice, error));
   exportButton.addEventListener("click", async () => {
     exportButton.disabled = true;
