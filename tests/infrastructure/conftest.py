@@ -9,6 +9,7 @@ stack wires (queue consumers, schedules, an authorizer, an unknown function).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -41,10 +42,29 @@ def _synth_environment() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Template paths of the real app ("app") and of the sample app ("sample")."""
+def synthesized(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, Path]:
+    """Template paths of the real app ("app") and of the sample app ("sample").
+
+    Synthesized once per test run: the workers of a parallel run share the run's temporary
+    folder, and the first to get there synthesizes while the others wait for its templates
+    (a synthesis is half a minute of a core)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    made = shared / "cdk-synthesized.json"
+    with (shared / "cdk-synthesized.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if made.exists():
+            return {name: Path(path) for name, path in json.loads(made.read_text()).items()}
+        templates = _synthesize(shared)
+        made.write_text(json.dumps({name: str(path) for name, path in templates.items()}))
+        return templates
+
+
+def _synthesize(folder: Path) -> dict[str, Path]:
     sources = {"app": ROOT, "sample": SAMPLE_APP}
-    outdirs = {name: tmp_path_factory.mktemp(f"cdk-{name}") for name in sources}
+    outdirs = {name: folder / f"cdk-{name}" for name in sources}
+    for outdir in outdirs.values():
+        outdir.mkdir()
     processes = {
         name: subprocess.Popen(
             [
