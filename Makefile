@@ -13,12 +13,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test install chromium lint typecheck unit bench bench-documents clean
 
 # uv installs the pinned requirements in seconds where pip takes about a minute; pip only
-# installs uv itself into the environment.
+# installs uv itself into the environment. Bytecode is compiled once here: every test worker,
+# local stack, moto server and synthesis is a new Python process, and where bytecode is not
+# written on import (PYTHONDONTWRITEBYTECODE) each would compile its imports again.
 UV_VERSION := 0.13.8
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
