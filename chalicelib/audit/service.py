@@ -30,7 +30,7 @@ from chalicelib.audit.schemas import (
     AuditQuery,
     AuditRecordOut,
 )
-from chalicelib.auth import DutyNeed, Principal, viewed_insurer
+from chalicelib.auth import DutyNeed, Principal, require_duty, viewed_insurer
 
 __all__ = ["ACTION_LABELS", "AuditRecord", "action_label", "actions", "export", "record", "records"]
 
@@ -84,6 +84,18 @@ def duty_refused(principal: Principal, method: str, path: str, duty: DutyNeed) -
             f"{method} {path}",
             detail={"duty": duty if isinstance(duty, str) else " ".join(duty)},
         )
+
+
+def require_duty_logged(principal: Principal, need: DutyNeed, route: str) -> None:
+    """A duty a service checks itself (one the request names, such as an import's kind),
+    refused like a route's: 403, and the refusal in the insurer's log under `route`
+    (`METHOD /path template`)."""
+    try:
+        require_duty(principal, need)
+    except errors.Forbidden:
+        method, path = route.split(" ", 1)
+        duty_refused(principal, method, path, need)
+        raise
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any, Final
 from chalicelib import clock, dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.audit import service as audit
-from chalicelib.auth import Principal, operator_insurer, require_duty, require_insurer
+from chalicelib.auth import Principal, operator_insurer, require_insurer
 from chalicelib.documents import service as documents
 from chalicelib.documents.service import Document, DocumentHooks, DocumentOwner, FileSpec, Owner
 from chalicelib.downloads import link_to, store
@@ -50,17 +50,6 @@ REPORT_COLUMNS: Final = ("fila", "columna", "valor", "mensaje")
 STATUS_LABELS: Final = {"terminada": "terminó", "rechazada": "fue rechazada"}
 
 
-def _require_kind_duty(principal: Principal, duty: str, route: str) -> None:
-    """The kind's duty, checked like a route's: a refusal is in the insurer's audit log
-    with the route's template (`METHOD /path`)."""
-    try:
-        require_duty(principal, duty)
-    except errors.Forbidden:
-        method, path = route.split(" ", 1)
-        audit.duty_refused(principal, method, path, duty)
-        raise
-
-
 def _reachable(principal: Principal, import_id: str, route: str) -> ImportRecord:
     """The import, if it belongs to one of the operator's insurers (else 404) and the
     operator holds its kind's duty (else 403)."""
@@ -68,7 +57,7 @@ def _reachable(principal: Principal, import_id: str, route: str) -> ImportRecord
     if record is None:
         raise errors.NotFound()
     require_insurer(principal, record.insurer_id)
-    _require_kind_duty(principal, kinds.KINDS[record.kind].duty, route)
+    audit.require_duty_logged(principal, kinds.KINDS[record.kind].duty, route)
     return record
 
 
@@ -106,7 +95,7 @@ def to_out(record: ImportRecord) -> ImportOut:
 def request_import(principal: Principal, body: ImportRequest) -> ImportCreated:
     """A new import of one file: its record and the upload slot for the file."""
     kind = kinds.kind(body.kind)
-    _require_kind_duty(principal, kind.duty, "POST /v1/operator/imports")
+    audit.require_duty_logged(principal, kind.duty, "POST /v1/operator/imports")
     insurer_id = operator_insurer(principal, body.insurer_id)
     if kind.name not in worker.HANDLERS:
         raise errors.InvalidInput(
@@ -196,7 +185,7 @@ def imports(principal: Principal, query: ImportsQuery) -> ImportsPage:
     insurer_id = operator_insurer(principal, query.insurer_id)
     allowed = frozenset(k.name for k in kinds.KINDS.values() if k.duty in principal.duties)
     if not allowed:
-        _require_kind_duty(principal, "administracion", "GET /v1/operator/imports")
+        audit.require_duty_logged(principal, "administracion", "GET /v1/operator/imports")
     found, cursor = repository.of_insurer(insurer_id, allowed, query.limit, query.cursor)
     return ImportsPage(items=[to_out(record) for record in found], next_cursor=cursor)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal, cast
 
-from chalicelib import downloads, errors, paging, spreadsheets
-from chalicelib.auth import Principal, require_duty
+from chalicelib import downloads, paging, spreadsheets
+from chalicelib.auth import Principal
 from chalicelib.imports import kinds
 from chalicelib.imports.kinds import Kind
 from chalicelib.imports.schemas import KindName, KindOut, KindsOut, ReportLink
@@ -93,21 +93,12 @@ def _kinds_for(principal: Principal) -> list[KindOut]:
 
 def template_link(principal: Principal, kind_name: str, file_format: TemplateFormat) -> ReportLink:
     """A short-lived link to the template of a kind the operator may import."""
+    from chalicelib.audit import service as audit
+
     kind = kinds.kind(kind_name)
-    require_kind_duty(principal, kind)
+    audit.require_duty_logged(principal, kind.duty, "GET /v1/operator/imports/templates/{kind}")
     built = template_file(kind, file_format)
     link = downloads.store_for_download(
         principal.account_id, built.filename, built.body, built.content_type
     )
     return ReportLink(url=link.url, expires_at=link.expires_at)
-
-
-def require_kind_duty(principal: Principal, kind: Kind) -> None:
-    """The kind's duty, checked like a route's: a refusal is in the insurer's audit log."""
-    try:
-        require_duty(principal, kind.duty)
-    except errors.Forbidden:
-        from chalicelib.audit import service as audit
-
-        audit.duty_refused(principal, "GET", "/v1/operator/imports/templates/{kind}", kind.duty)
-        raise
