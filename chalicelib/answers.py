@@ -24,7 +24,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from chalice.app import Chalice, Request, Response
 from pydantic import ConfigDict, Field, ValidationError
 
-from chalicelib import errors
+from chalicelib import errors, field_messages
 from chalicelib.errors import DomainError, ErrorDetail
 from chalicelib.observability import end_aws_tally, logger, metrics, start_aws_tally
 from chalicelib.schema import Schema
@@ -75,39 +75,6 @@ ANSWER_HEADERS: Mapping[str, str] = MappingProxyType(
 )
 
 _CORRELATION_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-# Spanish messages for pydantic's error types; validators raising ValueError("…") supply
-# their own message.
-_VALIDATION_MESSAGES: dict[str, str] = {
-    "missing": "Este campo es obligatorio.",
-    "extra_forbidden": "Este campo no se admite.",
-    "string_type": "Debe ser un texto.",
-    "string_too_short": "El texto es demasiado corto.",
-    "string_too_long": "El texto es demasiado largo.",
-    "string_pattern_mismatch": "El formato no es válido.",
-    "int_type": "Debe ser un número entero.",
-    "int_parsing": "Debe ser un número entero.",
-    "bool_type": "Debe ser verdadero o falso.",
-    "bool_parsing": "Debe ser verdadero o falso.",
-    "decimal_parsing": "Debe ser una cantidad decimal.",
-    "decimal_type": "Debe ser una cantidad decimal.",
-    "date_from_datetime_parsing": "Debe ser una fecha con formato AAAA-MM-DD.",
-    "date_parsing": "Debe ser una fecha con formato AAAA-MM-DD.",
-    "date_type": "Debe ser una fecha con formato AAAA-MM-DD.",
-    "literal_error": "El valor no está entre las opciones permitidas.",
-    "enum": "El valor no está entre las opciones permitidas.",
-    "list_type": "Debe ser una lista.",
-    "too_short": "La lista tiene muy pocos elementos.",
-    "too_long": "La lista tiene demasiados elementos.",
-    "model_type": "Debe ser un objeto JSON.",
-    "dict_type": "Debe ser un objeto JSON.",
-    "greater_than": "El valor es demasiado pequeño.",
-    "greater_than_equal": "El valor es demasiado pequeño.",
-    "less_than": "El valor es demasiado grande.",
-    "less_than_equal": "El valor es demasiado grande.",
-    "value_error": "El valor no es válido.",
-}
-
 
 # --- error and response shapes (also published in the OpenAPI document) -----------------
 
@@ -190,17 +157,9 @@ def error_body(
 
 
 def validation_details(exc: ValidationError, *, skip: int = 0) -> list[ErrorDetail]:
-    """One detail per error; `skip` drops leading location parts (a union's tag)."""
-    details = []
-    for item in exc.errors(include_url=False, include_input=False):
-        kind = item["type"]
-        message = _VALIDATION_MESSAGES.get(kind, "El valor no es válido.")
-        context = item.get("ctx") or {}
-        if kind == "value_error" and "error" in context:
-            message = str(context["error"])
-        location = ".".join(str(part) for part in item["loc"][skip:])
-        details.append(ErrorDetail(field=location or "body", code=kind, message=message))
-    return details
+    """One detail per refused field, at the request's dotted path, said for a person
+    (`chalicelib.field_messages`); `skip` drops leading location parts (a union's tag)."""
+    return field_messages.details(exc.errors(include_url=False), skip=skip)
 
 
 # --- the error-mapping decorator -----------------------------------------------------------

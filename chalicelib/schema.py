@@ -143,3 +143,22 @@ class PageWithNextCursor(Page[Item], Generic[Item]):
     """A `Page` whose answer always names `next_cursor` (null on the last page)."""
 
     next_cursor: str | None
+
+
+PHONE_MESSAGE = "El teléfono debe tener 10 dígitos."
+
+
+def _ten_digits(value: str) -> str:
+    """A Mexican number has 10 digits; one written with its country code (`+56 9 …`) 10 to 15."""
+    digits = sum(c.isdigit() for c in value)
+    if not (digits == 10 or (value.startswith("+") and 10 <= digits <= 15)):
+        raise ValueError(PHONE_MESSAGE)
+    return value
+
+
+# A person's phone: digits with the usual spaces, hyphens and parentheses.
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$"),
+    AfterValidator(_ten_digits),
+]

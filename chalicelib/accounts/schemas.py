@@ -13,14 +13,10 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import ListQuery, Page, Schema, SingleLine, Strict, Text
+from chalicelib.schema import ListQuery, Page, Phone, Schema, SingleLine, Strict, Text
 
 # Opaque tokens and sessions we issued (one line, whatever their length).
 Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
-Phone = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$"),
-]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 

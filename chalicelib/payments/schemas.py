@@ -14,9 +14,8 @@ from pydantic import (
 )
 
 from chalicelib.accounts.identifiers import check_rfc, normalize_email
-from chalicelib.schema import ListQuery, Page, Schema, SingleLine, Strict, Text
+from chalicelib.schema import ListQuery, Page, Phone, Schema, SingleLine, Strict, Text
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{8,20}$")]
 Months = Annotated[int, Field(ge=1, le=12)]
 Id = SingleLine[
     Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator
 
 from chalicelib.schema import ListQuery, MultiLine, PageWithNextCursor, Schema, SingleLine, Strict
 
@@ -74,10 +74,15 @@ class OperatorQuery(ListQuery):
 class DecisionIn(Strict):
     decision: Literal["aprobar", "rechazar"]
     # Written in a textarea and sent to the person by email: lines are welcome.
-    reason: MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]] = ""
+    reason: MultiLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]] = (
+        Field(default="", validate_default=True)
+    )
 
-    @model_validator(mode="after")
-    def _reason_for_rejection(self) -> DecisionIn:
-        if self.decision == "rechazar" and len(self.reason) < 5:
+    # A field's validator (not the model's), so the refusal is said beside the reason's box;
+    # `validate_default` checks a reason left out too. The decision is validated before it.
+    @field_validator("reason", mode="after")
+    @classmethod
+    def _reason_for_rejection(cls, reason: str, info: ValidationInfo) -> str:
+        if info.data.get("decision") == "rechazar" and len(reason) < 5:
             raise ValueError("Explica a la persona por qué se rechaza su solicitud.")
-        return self
+        return reason

@@ -93,7 +93,7 @@ def test_invalid_fields_answer_422_with_a_detail_per_field(client: Any) -> None:
     by_field = {d["field"]: d for d in error["details"]}
     assert set(by_field) == {"name", "age", "email"}
     assert by_field["name"]["code"] == "string_too_short"
-    assert by_field["age"]["message"] == "Debe ser un número entero."
+    assert by_field["age"]["message"] == "Escribe un número entero."
     assert by_field["email"]["message"] == "El correo debe contener @."
 
 
@@ -102,7 +102,7 @@ def test_missing_field_is_named(client: Any) -> None:
     assert response.status_code == 422
     details = json.loads(response.body)["error"]["details"]
     assert details == [
-        {"field": "email", "code": "missing", "message": "Este campo es obligatorio."}
+        {"field": "email", "code": "missing", "message": "Escribe tu correo electrónico."}
     ]
 
 
