@@ -28,6 +28,7 @@ class ClinicModel(Item):
     address = UnicodeAttribute()
     time_zone = UnicodeAttribute()
     insurer_id = UnicodeAttribute(null=True)
+    code = UnicodeAttribute(null=True)  # the insurer's own key of a clinic it imported
     created_by = UnicodeAttribute()
     created_at = UnicodeAttribute()
     by_list = Gsi1["ClinicModel"]()

@@ -38,6 +38,7 @@ class Clinic:
     address: str
     time_zone: str
     insurer_id: str  # the health plan operator whose unit this is (tenancy)
+    code: str = ""  # the insurer's key of the clinic, when it came in a clinics import
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,14 @@ def _day_key(patient_id: str, day: str) -> tuple[str, str]:
 
 def _to_clinic(item: ClinicModel) -> Clinic:
     # A clinic stored before insurers were kept belongs to nobody: nobody reaches it.
-    return Clinic(item.clinic_id, item.name, item.address, item.time_zone, item.insurer_id or "")
+    return Clinic(
+        item.clinic_id,
+        item.name,
+        item.address,
+        item.time_zone,
+        item.insurer_id or "",
+        item.code or "",
+    )
 
 
 def _to_agenda(item: AgendaModel) -> Agenda:
@@ -129,19 +137,42 @@ def _to_appointment(item: AppointmentModel) -> Appointment:
 # --- clinics and agendas ---------------------------------------------------------------------
 
 
-def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
+def _clinic_item(clinic: Clinic, created_by: str, now: datetime) -> ClinicModel:
     from chalicelib.appointments.models import ClinicModel
 
     pk, sk = _clinic_key(clinic.clinic_id)
-    ClinicModel(
+    return ClinicModel(
         pk=pk,
         sk=sk,
         gsi1pk=_clinics_of(clinic.insurer_id),
         gsi1sk=f"{clinic.name.upper()}#{clinic.clinic_id}",
         created_by=created_by,
         created_at=iso(now),
-        **dynamo.attributes_of(clinic),
-    ).save(condition=ClinicModel.pk.does_not_exist())
+        **dynamo.attributes_of(clinic, code=clinic.code or None),
+    )
+
+
+def create_clinic(clinic: Clinic, created_by: str, now: datetime) -> None:
+    from chalicelib.appointments.models import ClinicModel
+
+    _clinic_item(clinic, created_by, now).save(condition=ClinicModel.pk.does_not_exist())
+
+
+def save_clinics(clinics: list[Clinic], loaded_by: str, now: datetime) -> None:
+    """Create or replace clinics (an import), in batches."""
+    from chalicelib.appointments.models import ClinicModel
+
+    with ClinicModel.batch_write() as batch:
+        for clinic in clinics:
+            batch.save(_clinic_item(clinic, loaded_by, now))
+
+
+def get_clinics(clinic_ids: list[str]) -> list[Clinic]:
+    """The clinics among these ids, read in batches (absent ones left out)."""
+    from chalicelib.appointments.models import ClinicModel
+
+    keys = [_clinic_key(clinic_id) for clinic_id in dict.fromkeys(clinic_ids)]
+    return [_to_clinic(item) for item in ClinicModel.batch_get(keys)]
 
 
 def get_clinic(clinic_id: str) -> Clinic | None:

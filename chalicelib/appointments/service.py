@@ -8,13 +8,15 @@ and another nucleus's appointment answers 404.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
 from chalicelib import clock, dynamo, errors, paging
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import repository
-from chalicelib.appointments.repository import Agenda, Appointment, Clinic
+from chalicelib.appointments.repository import Agenda, Appointment
+from chalicelib.appointments.repository import Clinic as Clinic
 from chalicelib.appointments.rules import (
     GENERAL_MEDICINE,
     GENERAL_MEDICINE_LABEL,
@@ -131,6 +133,26 @@ def create_clinic(principal: Principal, body: ClinicIn) -> ClinicOut:
     clinic = Clinic(repository.new_id(), body.name, body.address, body.time_zone, insurer_id)
     repository.create_clinic(clinic, principal.account_id, clock.now())
     return _clinic_out(clinic)
+
+
+# The namespace of imported clinics' ids: an insurer's code names one clinic on every import.
+_IMPORTED_CLINICS = uuid.UUID("6f1d2a8e-3c1b-4f5e-9a77-0b6c2d1e8f40")
+
+
+def clinic_id_for(insurer_id: str, code: str) -> str:
+    """The id of the clinic an insurer imports under `code` (the same on every import)."""
+    return uuid.uuid5(_IMPORTED_CLINICS, f"{insurer_id}#{code}").hex
+
+
+def clinics_by_code(insurer_id: str, codes: list[str]) -> dict[str, Clinic]:
+    """The insurer's imported clinics among these codes (batched reads)."""
+    found = repository.get_clinics([clinic_id_for(insurer_id, code) for code in codes])
+    return {c.code: c for c in found if c.insurer_id == insurer_id and c.code}
+
+
+def save_imported_clinics(clinics: list[Clinic], loaded_by: str) -> None:
+    """Create or replace clinics an insurer imported (their ids from `clinic_id_for`)."""
+    repository.save_clinics(clinics, loaded_by, clock.now())
 
 
 def clinics(principal: Principal, query: ClinicsQuery | ListQuery) -> ClinicList:

@@ -124,30 +124,33 @@ ORDENES: Final = Kind(
     name="ordenes",
     label="Órdenes de atención digitales",
     headers=(
-        "folio",
-        "rfc_prestador",
         "numero_cuenta",
+        "rfc_prestador",
         "paciente",
         "servicio",
         "fecha",
         "importe",
         "coaseguro",
         "iva",
+        "firma_asegurado",
+        "firma_medico",
     ),
     example=(
-        "OD-2026-000001",
-        "HAP010101AB1",
-        "001234567",
+        "CTA-2026-000123",
+        "RASJ750312H42",
         "María López Hernández",
         "consulta",
         "2026-03-02",
         "1500.00",
         "0.00",
         "no",
+        "si",
+        "si",
     ),
-    identifiers=frozenset({"folio", "rfc_prestador", "numero_cuenta"}),
+    identifiers=frozenset({"numero_cuenta", "rfc_prestador"}),
     duty="finanzas",
-    description="Una fila por orden de atención digital firmada. Clave: folio.",
+    description="Una fila por orden de atención digital firmada por el asegurado y el médico. "
+    "Clave: número de cuenta (el folio de la orden). Una orden ya facturada no cambia.",
 )
 
 TRANSACCIONES: Final = Kind(
@@ -189,7 +192,8 @@ TRANSACCIONES: Final = Kind(
     identifiers=frozenset({"id_transaccion", "rut_prestador"}),
     duty="finanzas",
     description="Una fila por transacción; cada fila llena las columnas de su tipo. "
-    "Clave: tipo e id de transacción.",
+    "Clave: id de transacción. Una transacción cargada no cambia (las correcciones van como "
+    "ajustes del periodo siguiente).",
 )
 
 KINDS: Final[dict[str, Kind]] = {

@@ -43,8 +43,10 @@ class ImportModel(Item):
 
 
 class ImportErrorsModel(Item):
-    """The row errors of one chunk. Key: IMPORT#<id> / ERRORS#<position, 9 digits>."""
+    """The outcome of one chunk: its row errors and counts. Key: IMPORT#<id> /
+    ERRORS#<position, 9 digits>."""
 
     Meta = table_meta("imports")
 
     errors = JSONAttribute()  # [[fila, columna, valor, mensaje], ...]
+    counts = JSONAttribute(null=True)  # creados, actualizados, sin_cambios, rechazados

@@ -188,12 +188,20 @@ def finish(
     )
 
 
-def save_errors(import_id: str, position: int, errors: list[list[Any]]) -> None:
-    """The row errors of the chunk that starts at `position` (rewritten alike on a retry)."""
+def keep_outcome(
+    import_id: str, position: int, errors: list[list[Any]], counts: dict[str, int]
+) -> tuple[list[list[Any]], dict[str, int]]:
+    """Keep the outcome (row errors, counts) of the chunk that starts at `position`, unless
+    one is kept already (a redo of the chunk): the outcome that stays."""
     from chalicelib.imports.models import ImportErrorsModel
 
-    if errors:
-        ImportErrorsModel(f"IMPORT#{import_id}", f"ERRORS#{position:09d}", errors=errors).save()
+    item = ImportErrorsModel(
+        f"IMPORT#{import_id}", f"ERRORS#{position:09d}", errors=errors, counts=counts
+    )
+    if dynamo.try_write(item.save, condition=ImportErrorsModel.pk.does_not_exist()):
+        return errors, counts
+    kept = ImportErrorsModel.get(item.pk, item.sk, consistent_read=True)
+    return list(kept.errors or []), {name: int((kept.counts or {}).get(name, 0)) for name in COUNTS}
 
 
 def errors_of(import_id: str) -> Iterator[list[Any]]:

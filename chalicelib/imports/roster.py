@@ -16,7 +16,7 @@ from typing import Final
 
 from chalicelib.accounts.identifiers import check_rfc
 from chalicelib.imports.kinds import POLIZAS
-from chalicelib.imports.outcome import ChunkResult, RowErrors
+from chalicelib.imports.outcome import ChunkContext, ChunkResult, RowErrors
 from chalicelib.imports.readers import Row
 from chalicelib.policies import service as policies
 from chalicelib.policies.service import Member, Policy
@@ -151,12 +151,13 @@ def _titular_problem(policy: Policy, member: Member) -> str | None:
     return None
 
 
-def chunk(insurer_id: str, rows: list[Row], *, apply: bool, today: date) -> ChunkResult:
+def chunk(context: ChunkContext, rows: list[Row]) -> ChunkResult:
     """Validate a chunk's rows against the stored policies and, to apply, write the changes."""
+    insurer_id = context.insurer_id
     result = ChunkResult()
     parsed = []
     for row in rows:
-        found, errors = parse(row, today)
+        found, errors = parse(row, context.today)
         if found is None:
             result.reject(errors)
         else:
@@ -178,6 +179,7 @@ def chunk(insurer_id: str, rows: list[Row], *, apply: bool, today: date) -> Chun
         result.count("creados" if before is None else "actualizados")
         state[found.poliza] = _merge(policy, found.member)
         changed.add(found.poliza)
-    if apply and changed:
-        policies.save_policies([state[number] for number in sorted(changed)])
+    if context.apply and changed:
+        to_save = [state[number] for number in sorted(changed)]
+        result.write(lambda: policies.save_policies(to_save))
     return result

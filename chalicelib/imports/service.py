@@ -97,11 +97,6 @@ def request_import(principal: Principal, body: ImportRequest) -> ImportCreated:
     kind = kinds.kind(body.kind)
     audit.require_duty_logged(principal, kind.duty, "POST /v1/operator/imports")
     insurer_id = operator_insurer(principal, body.insurer_id)
-    if kind.name not in worker.HANDLERS:
-        raise errors.InvalidInput(
-            f"La importación de {kind.label.lower()} todavía no está disponible.",
-            code="import_kind_unavailable",
-        )
     requester = accounts.contact(principal)
     import_id = str(uuid.uuid4())
     owner = Owner(DocumentOwner.IMPORT, import_id, principal.account_id, insurer_id)

@@ -6,9 +6,10 @@ was judged). A CSV streams from S3; an XLSX is copied to local disk in blocks (a
 to seek) and read row by row. Before the first change the whole file is surveyed once
 (encoding, header, formulas, row count) so a file refused as a whole changes nothing.
 
-Exactly once, per chunk: its row errors are written under its position (rewritten alike on
-a retry), its rows upserted by natural key (writing the same values again changes nothing),
-then the import's position moves past it with a write conditioned on the position it read.
+Exactly once, per chunk: its outcome (row errors and counts) is kept under its position
+(the first kept wins, so a redo reports what the first pass found), its rows are upserted by
+natural key (writing the same values again changes nothing), then the import's position
+moves past it with a write conditioned on the position it read.
 A second delivery that lost that race stops; a message for a position the import already
 passed is stale and ignored, unless the import stalled there (its continuation was lost),
 in which case it sends the continuation again.
@@ -26,8 +27,19 @@ from typing import Any, Final
 
 from chalicelib import aws, clock
 from chalicelib.config import get_settings
-from chalicelib.imports import kinds, readers, repository, roster
-from chalicelib.imports.outcome import COUNTS, ChunkResult
+from chalicelib.imports import (
+    affiliates,
+    clinics,
+    conditions,
+    hospitals,
+    kinds,
+    orders,
+    readers,
+    repository,
+    roster,
+    transactions,
+)
+from chalicelib.imports.outcome import COUNTS, ChunkContext, ChunkResult
 from chalicelib.imports.readers import FileRefused, Row
 from chalicelib.imports.repository import ImportRecord
 from chalicelib.observability import logger
@@ -40,16 +52,17 @@ MAX_ERRORS_PER_CHUNK: Final = 800
 MAX_ERRORS_REPORTED: Final = 50_000
 _BLOCK: Final = 1024 * 1024
 
-ChunkHandler = Callable[[str, list[Row], bool, date], ChunkResult]
-
-
-def _roster(insurer_id: str, rows: list[Row], apply: bool, today: date) -> ChunkResult:
-    return roster.chunk(insurer_id, rows, apply=apply, today=today)
-
+ChunkHandler = Callable[[ChunkContext, list[Row]], ChunkResult]
 
 # What each kind does with a chunk, and which column keeps a group of rows in one chunk.
 HANDLERS: dict[str, tuple[ChunkHandler, Callable[[Row], str] | None]] = {
-    "polizas": (_roster, roster.group_key),
+    "polizas": (roster.chunk, roster.group_key),
+    "padecimientos": (conditions.chunk, None),
+    "hospitales": (hospitals.chunk, None),
+    "afiliados": (affiliates.chunk, None),
+    "clinicas": (clinics.chunk, None),
+    "ordenes": (orders.chunk, None),
+    "transacciones": (transactions.chunk, None),
 }
 
 
@@ -166,7 +179,9 @@ def _work(
     position, rows_read = record.position, record.rows_read
     counts = {name: record.counts.get(name, 0) for name in COUNTS}
     reported = record.errors_reported
-    day = today()
+    context = ChunkContext(
+        record.insurer_id, record.mode == "aplicar", today(), record.requested_by
+    )
     try:
         with open_rows(record) as rows:
             _skip(rows, position)
@@ -177,12 +192,18 @@ def _work(
                         "import continues", extra={"import_id": record.import_id, "at": position}
                     )
                     return
-                result = handler(record.insurer_id, chunk, record.mode == "aplicar", day)
+                result = handler(context, chunk)
                 room = max(0, min(MAX_ERRORS_PER_CHUNK, MAX_ERRORS_REPORTED - reported))
-                kept = result.errors[:room]
-                repository.save_errors(record.import_id, position, kept)
+                # The chunk's outcome is kept before its writes: a redo (the worker died
+                # before the checkpoint) reports what the first pass found, not `sin_cambios`.
+                outcome = repository.keep_outcome(
+                    record.import_id, position, result.errors[:room], result.counts
+                )
+                kept, chunk_counts = outcome
+                for write in result.writes:
+                    write()
                 for name in COUNTS:
-                    counts[name] += result.counts[name]
+                    counts[name] += chunk_counts.get(name, 0)
                 moved = repository.checkpoint(
                     record.import_id,
                     position,

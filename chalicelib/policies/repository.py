@@ -152,12 +152,7 @@ class Hospital:
 def save_conditions(insurer_id: str, conditions: list[Condition]) -> None:
     from chalicelib.policies.models import ConditionModel
 
-    _save_under_insurer(
-        ConditionModel,
-        insurer_id,
-        conditions,
-        lambda c: f"CONDITION#{c.policy_number}#{c.member_id}#{c.condition_id}",
-    )
+    _save_under_insurer(ConditionModel, insurer_id, conditions, _condition_key)
 
 
 def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
@@ -166,6 +161,39 @@ def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:
     return _records_under_insurer(
         ConditionModel, Condition, insurer_id, f"CONDITION#{policy_number}#"
     )
+
+
+def _condition_key(condition: Condition) -> str:
+    return f"CONDITION#{condition.policy_number}#{condition.member_id}#{condition.condition_id}"
+
+
+def get_conditions(insurer_id: str, keys: Sequence[tuple[str, str, str]]) -> list[Condition]:
+    """Conditions by (policy, member id, condition id), read in batches (absent ones left
+    out)."""
+    from chalicelib.policies.models import ConditionModel
+
+    return _batch_under_insurer(
+        ConditionModel,
+        Condition,
+        insurer_id,
+        [f"CONDITION#{policy}#{member}#{condition}" for policy, member, condition in keys],
+    )
+
+
+def get_hospitals(insurer_id: str, hospital_ids: Sequence[str]) -> list[Hospital]:
+    """Network hospitals by id, read in batches (absent ones left out)."""
+    from chalicelib.policies.models import HospitalModel
+
+    return _batch_under_insurer(
+        HospitalModel, Hospital, insurer_id, [f"HOSPITAL#{h}" for h in hospital_ids]
+    )
+
+
+def _batch_under_insurer(
+    model: Any, record_type: type[_R], insurer_id: str, sort_keys: Sequence[str]
+) -> list[_R]:
+    keys = [(f"INSURER#{insurer_id}", sk) for sk in dict.fromkeys(sort_keys)]
+    return [dynamo.record_from(record_type, item) for item in model.batch_get(keys)]
 
 
 def save_hospitals(insurer_id: str, hospitals: list[Hospital]) -> None:

@@ -33,12 +33,14 @@ __all__ = [
     "Policy",
     "catalog",
     "check_catalog",
+    "conditions_by_key",
     "conditions_of",
     "default_catalog",
     "find_policy",
     "get_insurer",
     "get_policy",
     "hospitals",
+    "hospitals_by_id",
     "load_conditions",
     "load_hospitals",
     "load_roster",
@@ -86,6 +88,21 @@ def save_policies(policies: list[Policy]) -> None:
 def load_conditions(insurer_id: str, conditions: list[Condition]) -> None:
     """Register conditions (padecimientos) of policy members (operator import and demo data)."""
     repository.save_conditions(insurer_id, conditions)
+
+
+def conditions_by_key(
+    insurer_id: str, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], Condition]:
+    """Registered conditions by (policy, member id, condition id) (batched reads)."""
+    return {
+        (c.policy_number, c.member_id, c.condition_id): c
+        for c in repository.get_conditions(insurer_id, keys)
+    }
+
+
+def hospitals_by_id(insurer_id: str, hospital_ids: list[str]) -> dict[str, Hospital]:
+    """The insurer's network hospitals among these ids (batched reads)."""
+    return {h.hospital_id: h for h in repository.get_hospitals(insurer_id, hospital_ids)}
 
 
 def conditions_of(insurer_id: str, policy_number: str) -> list[Condition]:

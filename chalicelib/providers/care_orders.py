@@ -72,17 +72,81 @@ def new_order(
     )
 
 
-def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.CareOrdersOut:
-    """An operator loads digital care orders of its insurer for a provider (all or none)."""
-    require_insurer(principal, body.insurer_id)
-    provider_id = accounts.provider_account_id_for_rfc(body.provider_rfc)
+def provider_for_orders(rfc: str) -> accounts.ProviderFacts:
+    """The active provider of this RFC, whose regime has retentions for medical fees."""
+    provider_id = accounts.provider_account_id_for_rfc(rfc)
     provider = accounts.provider_facts(provider_id) if provider_id else None
     if provider is None:
         raise errors.NotFound(
-            f"No hay un prestador activo registrado con el RFC {body.provider_rfc.upper()}.",
+            f"No hay un prestador activo registrado con el RFC {rfc.upper()}.",
             code="provider_not_found",
         )
     check_regime(provider)
+    return provider
+
+
+def imported_order(
+    loaded_by: str,
+    provider: accounts.ProviderFacts,
+    insurer_id: str,
+    item: s.DigitalOrderIn,
+    *,
+    order_id: str,
+    created_at: str,
+) -> CareOrder:
+    """A digital order of a file an operator imported (the amounts checked as the JSON
+    load checks them)."""
+    amount = presentation.amount_in(item.amount, "amount")
+    coinsurance = presentation.amount_in(item.coinsurance, "coinsurance")
+    if amount == 0:
+        raise errors.InvalidInput(
+            "El monto del detalle de pago debe ser mayor que cero.", code="amount_invalid"
+        )
+    return new_order(
+        Principal(loaded_by, "operador", (insurer_id,)),
+        provider,
+        insurer_id,
+        item,
+        order_id=order_id,
+        kind="digital",
+        amount=amount,
+        coinsurance=coinsurance,
+        created_at=created_at,
+        iva_taxed=item.iva_taxed,
+        insured_signed=item.insured_signature,
+        doctor_signed=item.doctor_signature,
+    )
+
+
+def orders_by_account(insurer_id: str, account_numbers: list[str]) -> dict[str, CareOrder]:
+    """An insurer's care orders among these account numbers (batched reads)."""
+    return repository.orders_by_account(insurer_id, account_numbers)
+
+
+def import_orders(created: list[CareOrder], changed: list[CareOrder]) -> list[str]:
+    """Store the new orders with their account-number guards (50 at a time, all or none;
+    a group another load raced is stored one by one) and replace the changed ones (still
+    `registrada`, in batches). The account numbers another load took first."""
+    taken: list[str] = []
+    for start in range(0, len(created), 50):
+        group = created[start : start + 50]
+        try:
+            repository.create_orders(group)
+        except errors.Conflict:
+            for order in group:
+                try:
+                    repository.create_orders([order])
+                except errors.Conflict:
+                    taken.append(order.account_number)
+    if changed:
+        repository.replace_orders(changed)
+    return taken
+
+
+def load_digital_orders(principal: Principal, body: s.OperatorOrdersIn) -> s.CareOrdersOut:
+    """An operator loads digital care orders of its insurer for a provider (all or none)."""
+    require_insurer(principal, body.insurer_id)
+    provider = provider_for_orders(body.provider_rfc)
     numbers = [order.account_number for order in body.orders]
     repeated = sorted({n for n in numbers if numbers.count(n) > 1})
     if repeated:

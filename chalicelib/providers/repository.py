@@ -43,8 +43,10 @@ from chalicelib.providers.repository_orders import (
     delete_order,
     get_order,
     get_orders,
+    orders_by_account,
     orders_of_insurer,
     orders_of_provider,
+    replace_orders,
     set_order_format,
 )
 from chalicelib.providers.repository_payments import (
@@ -80,8 +82,10 @@ __all__ = [
     "get_orders",
     "invoices_of_insurer",
     "invoices_of_provider",
+    "orders_by_account",
     "orders_of_insurer",
     "orders_of_provider",
     "record_payment",
+    "replace_orders",
     "set_order_format",
 ]

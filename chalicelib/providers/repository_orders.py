@@ -81,6 +81,28 @@ def create_orders(orders: list[CareOrder]) -> None:
     dynamo.transact(build, conflict=AccountNumberTaken())
 
 
+def orders_by_account(insurer_id: str, numbers: list[str]) -> dict[str, CareOrder]:
+    """An insurer's orders by account number: the guards, then their orders, each read in
+    batches (BatchGetItem)."""
+    from chalicelib.providers.models import AccountNumberModel, CareOrderModel
+
+    guards = AccountNumberModel.batch_get(
+        [_account_key(insurer_id, number) for number in dict.fromkeys(numbers)]
+    )
+    order_ids = [guard.order_id for guard in guards]
+    found = CareOrderModel.batch_get([order_key(order_id) for order_id in dict.fromkeys(order_ids)])
+    return {order.account_number: order for order in map(_to_order, found)}
+
+
+def replace_orders(orders: list[CareOrder]) -> None:
+    """Write these existing orders again with their new values (batched writes)."""
+    from chalicelib.providers.models import CareOrderModel
+
+    with CareOrderModel.batch_write() as batch:
+        for order in orders:
+            batch.save(_order_model(order))
+
+
 def get_order(order_id: str) -> CareOrder | None:
     from chalicelib.providers.models import CareOrderModel
 

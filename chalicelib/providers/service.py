@@ -35,8 +35,12 @@ from chalicelib.providers.bank_accounts import (
 from chalicelib.providers.care_orders import (
     care_order,
     care_orders,
+    import_orders,
+    imported_order,
     load_digital_orders,
     operator_orders,
+    orders_by_account,
+    provider_for_orders,
 )
 from chalicelib.providers.invoice_payments import record_payment, request_complement
 from chalicelib.providers.invoices import (
@@ -49,6 +53,7 @@ from chalicelib.providers.invoices import (
 )
 from chalicelib.providers.presentation import EXPORT_LIFETIME
 from chalicelib.providers.privacy import erase_personal_data, personal_data, purge_retained
+from chalicelib.providers.repository import CareOrder
 from chalicelib.providers.traditional_orders import (
     FORMAT_NAME,
     TRADITIONAL_PARTS,
@@ -63,6 +68,7 @@ __all__ = [
     "FORMAT_NAME",
     "NO_INSURER",
     "TRADITIONAL_PARTS",
+    "CareOrder",
     "NotAMexicanProvider",
     "bank_account",
     "care_order",
@@ -70,13 +76,17 @@ __all__ = [
     "create_invoice",
     "document_hooks",
     "erase_personal_data",
+    "import_orders",
+    "imported_order",
     "invoice",
     "invoices",
     "load_digital_orders",
     "operator_invoices",
     "operator_orders",
     "order_format",
+    "orders_by_account",
     "personal_data",
+    "provider_for_orders",
     "purge_retained",
     "record_payment",
     "register_bank_account",

@@ -19,4 +19,5 @@ class AffiliateRecordModel(Item):
     credential_serial = UnicodeAttribute()
     full_name = UnicodeAttribute()
     insurer_id = UnicodeAttribute(null=True)
+    clinic_id = UnicodeAttribute(null=True)  # the clinic (UMF) the affiliate is assigned to
     by_serial = Gsi1["AffiliateRecordModel"]()

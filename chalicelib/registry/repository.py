@@ -20,11 +20,14 @@ class AffiliateRecord:
     # The insurer (health plan operator) whose plan covers this affiliate: operators reach
     # the affiliate's services only if they work for it.
     insurer_id: str
+    clinic_id: str = ""  # the clinic (UMF) the affiliate is assigned to, when known
 
 
 def _record(item: AffiliateRecordModel) -> AffiliateRecord:
     # Records written before insurers were kept belong to nobody: no operator reaches them.
-    return dynamo.record_from(AffiliateRecord, item, insurer_id=item.insurer_id or "")
+    return dynamo.record_from(
+        AffiliateRecord, item, insurer_id=item.insurer_id or "", clinic_id=item.clinic_id or ""
+    )
 
 
 def save(records: list[AffiliateRecord]) -> None:
@@ -38,7 +41,7 @@ def save(records: list[AffiliateRecord]) -> None:
                     sk="REGISTRY",
                     gsi1pk=f"SERIAL#{record.credential_serial}",
                     gsi1sk=f"NSS#{record.nss}",
-                    **dynamo.attributes_of(record),
+                    **dynamo.attributes_of(record, clinic_id=record.clinic_id or None),
                 )
             )
 
@@ -48,6 +51,14 @@ def find(nss: str) -> AffiliateRecord | None:
 
     item = AffiliateRecordModel.find(f"NSS#{nss}", "REGISTRY")
     return None if item is None else _record(item)
+
+
+def find_many(nss: list[str]) -> list[AffiliateRecord]:
+    """The registry records among these NSS, read in batches (absent ones left out)."""
+    from chalicelib.registry.models import AffiliateRecordModel
+
+    keys = [(f"NSS#{number}", "REGISTRY") for number in dict.fromkeys(nss)]
+    return [_record(item) for item in AffiliateRecordModel.batch_get(keys)]
 
 
 def by_serial(credential_serial: str, limit: int = 50) -> list[AffiliateRecord]:

@@ -14,7 +14,16 @@ from chalicelib import errors
 from chalicelib.registry import repository
 from chalicelib.registry.repository import AffiliateRecord
 
-__all__ = ["AffiliateRecord", "Booker", "Member", "booker", "family", "find_affiliate", "load"]
+__all__ = [
+    "AffiliateRecord",
+    "Booker",
+    "Member",
+    "affiliates_by_nss",
+    "booker",
+    "family",
+    "find_affiliate",
+    "load",
+]
 
 
 def normalize_serial(serial: str) -> str:
@@ -24,6 +33,11 @@ def normalize_serial(serial: str) -> str:
 def find_affiliate(nss: str) -> AffiliateRecord | None:
     """The registry record of an NSS."""
     return repository.find(nss)
+
+
+def affiliates_by_nss(nss: list[str]) -> dict[str, AffiliateRecord]:
+    """The registry records of these NSS (batched reads; absent ones left out)."""
+    return {record.nss: record for record in repository.find_many(nss)}
 
 
 def family(credential_serial: str) -> list[AffiliateRecord]:

@@ -35,7 +35,6 @@ def _operator_insurer(principal: Principal) -> str:
 def load_transactions(insurer_id: str, items: Iterable[Any]) -> LoadOut:
     """Validate each item; store the valid ones once (a repeated id is accepted again)."""
     from chalicelib.accounts import service as accounts
-    from chalicelib.settlement import repository
 
     valid, rejected = rules.validate_items(items)
     known: dict[str, bool] = {}
@@ -53,15 +52,7 @@ def load_transactions(insurer_id: str, items: Iterable[Any]) -> LoadOut:
             continue
         to_store.append(transaction)
     accepted = len(to_store)
-    loaded_at = clock.iso(clock.now())
-    stored_for = {
-        t.provider_rut
-        for t in to_store
-        if repository.put_transaction(insurer_id, t, loaded_at) and t.payable
-    }
-    # The marker goes after the transactions: a run that clears it re-checks the index.
-    for rut in sorted(stored_for):
-        repository.mark_active(insurer_id, rut, uuid.uuid4().hex)
+    store_transactions(insurer_id, to_store)
     rejected.sort(key=lambda r: r.index)
     logger.info(
         "transactions loaded",
@@ -71,6 +62,32 @@ def load_transactions(insurer_id: str, items: Iterable[Any]) -> LoadOut:
         accepted=accepted,
         rejected=[RejectedOut(index=r.index, code=r.code, message=r.message) for r in rejected],
     )
+
+
+def store_transactions(insurer_id: str, transactions: list[rules.Transaction]) -> int:
+    """Store valid transactions once each (a conditional put each: a stored one may carry its
+    settlement's folio) and mark their providers active; how many were new."""
+    from chalicelib.settlement import repository
+
+    loaded_at = clock.iso(clock.now())
+    stored = [t for t in transactions if repository.put_transaction(insurer_id, t, loaded_at)]
+    # The marker goes after the transactions: a run that clears it re-checks the index.
+    for rut in sorted({t.provider_rut for t in stored if t.payable}):
+        repository.mark_active(insurer_id, rut, uuid.uuid4().hex)
+    return len(stored)
+
+
+def check_transaction(item: Any) -> rules.Transaction | rules.Rejected:
+    """One item (a row of a file) judged by the loading rules: the transaction or why not."""
+    valid, rejected = rules.validate_items([item])
+    return valid[0][1] if valid else rejected[0]
+
+
+def transactions_by_id(insurer_id: str, transaction_ids: list[str]) -> dict[str, rules.Transaction]:
+    """An insurer's stored transactions among these ids (batched reads)."""
+    from chalicelib.settlement import repository
+
+    return repository.get_transactions(insurer_id, transaction_ids)
 
 
 def load_transactions_by_operator(principal: Principal, items: list[dict[str, Any]]) -> LoadOut:

@@ -108,6 +108,15 @@ def put_transaction(insurer_id: str, transaction: Transaction, loaded_at: str) -
     )
 
 
+def get_transactions(insurer_id: str, transaction_ids: list[str]) -> dict[str, Transaction]:
+    """An insurer's stored transactions among these ids, read in batches (BatchGetItem)."""
+    from chalicelib.settlement.models import TransactionModel
+
+    keys = [(_tx_key(insurer_id, t), "TX") for t in dict.fromkeys(transaction_ids)]
+    found = (transaction_from_data(item.data) for item in TransactionModel.batch_get(keys))
+    return {transaction.transaction_id: transaction for transaction in found}
+
+
 def mark_active(insurer_id: str, rut: str, token: str) -> None:
     """Record that a provider has unsettled activity (after its transactions are stored)."""
     from chalicelib.settlement.models import TransactionModel

@@ -17,6 +17,7 @@ from chalicelib.auth import Principal
 from chalicelib.personal_data import FISCAL, PersonalData
 from chalicelib.settlement.loading import (
     INVOICE_TYPES,
+    check_transaction,
     document_hooks,
     load_csv,
     load_lme,
@@ -24,6 +25,8 @@ from chalicelib.settlement.loading import (
     load_transactions,
     load_transactions_by_operator,
     on_transaction_file_verdict,
+    store_transactions,
+    transactions_by_id,
     transactions_csv_format,
 )
 from chalicelib.settlement.local_runs import run_inline, settle_in_memory, today_in_santiago
@@ -52,6 +55,7 @@ from chalicelib.settlement.reports import (
     period_report,
     vouchers_report,
 )
+from chalicelib.settlement.rules import Rejected, Transaction
 from chalicelib.settlement.runs import (
     LEASE,
     PAGE_SIZE,
@@ -75,9 +79,12 @@ __all__ = [
     "MAX_REPORT_MONTHS",
     "PAGE_SIZE",
     "VOUCHER_READ",
+    "Rejected",
     "SettlementBusy",
+    "Transaction",
     "UnknownSettlement",
     "_row",
+    "check_transaction",
     "document_hooks",
     "folio_for",
     "handle_task",
@@ -103,7 +110,9 @@ __all__ = [
     "settlement_transactions",
     "settlements",
     "start_run",
+    "store_transactions",
     "today_in_santiago",
+    "transactions_by_id",
     "transactions_csv_format",
     "vouchers_export",
     "vouchers_report",
