@@ -10,7 +10,7 @@ from chalicelib import dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.audit import service as audit
 from chalicelib.auth import Principal, viewed_insurer
-from chalicelib.claims import access, changes, machine, presentation, repository
+from chalicelib.claims import access, changes, machine, presentation, repository, tracking
 from chalicelib.claims.eligibility import invalid
 from chalicelib.claims.registration import DocumentsIncomplete
 from chalicelib.claims.schemas import (
@@ -94,7 +94,10 @@ def answer_pending(principal: Principal, claim_id: str, body: PendingResponseIn)
 def operator_queue(
     principal: Principal, query: OperatorQueueQuery, source_ip: str | None
 ) -> ClaimListOut:
-    """An insurer's claims in one status (the operator's work queue)."""
+    """An insurer's claims in one status (the operator's work queue), or the claim a folio
+    names."""
+    if query.folio:
+        return _queue_folio(principal, query.folio, source_ip)
     insurer_id = viewed_insurer(principal, query.insurer)
     if query.status == "borrador":
         raise invalid("status", "status_not_visible", "Los borradores son solo del asegurado.")
@@ -110,6 +113,23 @@ def operator_queue(
         detail={"claims": [c.claim_id for c in claims]},
     )
     return ClaimListOut(items=[presentation.summary(c) for c in claims], next_cursor=next_cursor)
+
+
+def _queue_folio(principal: Principal, folio: str, source_ip: str | None) -> ClaimListOut:
+    """The claim of one of the operator's insurers that `folio` names (a draft has none)."""
+    viewed_insurer(principal, None)
+    claim = tracking.claim_by_folio(folio)
+    if claim is None or claim.insurer_id not in principal.insurer_ids:
+        return ClaimListOut(items=[], next_cursor=None)
+    audit.record(
+        principal.account_id,
+        claim.insurer_id,
+        "claims.queue",
+        f"folio:{claim.folio}",
+        source_ip=source_ip,
+        detail={"claims": [claim.claim_id]},
+    )
+    return ClaimListOut(items=[presentation.summary(claim)], next_cursor=None)
 
 
 def operator_claim(principal: Principal, claim_id: str, source_ip: str | None) -> ClaimOut:

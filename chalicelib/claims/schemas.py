@@ -222,6 +222,8 @@ class PendingResponseIn(Strict):
 class OperatorQueueQuery(ListQuery):
     status: Status = "registrado"
     insurer: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")] | None = None
+    # A folio finds its claim in any status of the operator's insurers (not a filter).
+    folio: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
 
 
 class TransitionIn(Strict):

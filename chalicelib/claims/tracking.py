@@ -27,27 +27,33 @@ def read_claim(principal: Principal, claim_id: str) -> ClaimOut:
     )
 
 
+def claim_by_folio(folio: str) -> repository.Claim | None:
+    """The claim a folio names (a GetItem on the folio's own item), whoever owns it: the
+    caller checks ownership. A folio that cannot be one (typo, check digit) is a 422."""
+    if folios.parse_folio(folio) is None:
+        raise invalid(
+            "folio",
+            "folio_invalid",
+            "Ese folio no es válido: revisa que esté completo y bien escrito "
+            "(por ejemplo RE-SEC-2026-000123-47).",
+        )
+    owner = repository.folio_owner(folios.normalize(folio))
+    return repository.get(owner.claim_id) if owner else None
+
+
 # --- tracking -------------------------------------------------------------------------------------
 
 
 def list_claims(principal: Principal, query: ClaimListQuery) -> ClaimListOut:
-    """The insured's claims: `actuales`, `en_tramite` (filters) or `historial` (search)."""
+    """The insured's claims: `actuales`, `en_tramite` (filters) or `historial` (finished ones,
+    search by folio)."""
     require_role(principal, "asegurado")
     if query.folio:
         if query.view != "historial":
             raise invalid(
                 "folio", "folio_only_in_history", "La búsqueda por folio es del historial."
             )
-        parts = folios.parse_folio(query.folio)
-        if parts is None:
-            raise invalid(
-                "folio",
-                "folio_invalid",
-                "Ese folio no es válido: revisa que esté completo y bien escrito "
-                "(por ejemplo RE-SEC-2026-000123-47).",
-            )
-        owner = repository.folio_owner(folios.normalize(query.folio))
-        claim = repository.get(owner.claim_id) if owner else None
+        claim = claim_by_folio(query.folio)
         if claim is None or claim.account_id != principal.account_id:
             return ClaimListOut(items=[], next_cursor=None)
         return ClaimListOut(items=[presentation.summary(claim)], next_cursor=None)
@@ -63,7 +69,13 @@ def list_claims(principal: Principal, query: ClaimListQuery) -> ClaimListOut:
             )
         limit = query.limit
     else:
-        statuses = (query.status,) if query.status else None
+        # The history holds finished claims only; the current ones are on the home and in
+        # "En trámite" (a folio search, above, finds one's claim whatever its state).
+        statuses = (query.status,) if query.status else tuple(sorted(machine.FINAL))
+        if query.status and query.status not in machine.FINAL:
+            raise invalid(
+                "status", "status_not_finished", "Ese estado no es de un trámite terminado."
+            )
         limit = query.limit
     claims, next_cursor = repository.for_account(
         principal.account_id,
