@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--receiver-rfc")
     validate.add_argument("--invoice-uuid")
     validate.add_argument("--today", type=_date, help="YYYY-MM-DD (default: today)")
+    validate.add_argument(
+        "--trusted-ca",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="a PEM file of certificate authorities to trust besides SAT's (repeatable)",
+    )
     name = commands.add_parser("check-name", help="judge a file name")
     name.add_argument("name")
     name.add_argument(
@@ -58,15 +66,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if result.valid else 1
     try:
         data = arguments.file.read_bytes()
+        authorities = tuple(path.read_bytes() for path in arguments.trusted_ca)
     except OSError as error:
-        print(f"error: cannot read {arguments.file}: {error.strerror}", file=sys.stderr)
+        print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
+    trusted = None
+    if authorities:
+        from chalicelib.config import get_settings
+        from chalicelib.documents.validators.cfdi_trust import environment_extras
+
+        trusted = authorities + environment_extras(get_settings().stage)
     context = ValidationContext(
         clabe=arguments.clabe,
         holder=arguments.holder,
         issuer_rfc=arguments.issuer_rfc,
         receiver_rfc=arguments.receiver_rfc,
         invoice_uuid=arguments.invoice_uuid,
+        trusted_authorities=trusted,
         **({"today": arguments.today} if arguments.today else {}),
     )
     verdict = validate_bytes(data, arguments.kind, context)

@@ -16,3 +16,6 @@ class ValidationContext(Declared):
     # The insurer's retention table; None means the default one.
     retention_table: RetentionTable | None = None
     today: date = field(default_factory=date.today)
+    # PEM blobs of certificate authorities trusted besides SAT's (the CLI's --trusted-ca);
+    # None: those of SAT_EXTRA_TRUSTED_CAS on the local and test stages only.
+    trusted_authorities: tuple[bytes, ...] | None = None

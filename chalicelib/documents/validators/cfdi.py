@@ -5,7 +5,8 @@ bombs and external entities, and lxml is also told not to resolve entities, load
 touch the network); parse; namespace (3.3 is obsolete, anything else is not a CFDI); remove the
 `Addenda` (free-form, not SAT's) and complements we have no schema for; validate against SAT's
 schemas (loaded once, lazily); then the rules, with `Decimal` and half-up rounding to the
-centavo.
+centavo; last, authenticity (`cfdi_seal`: the seal over the cadena original taken before
+anything was removed, the certificate and its authority, SAT's stamp).
 
 Kinds: `cfdi_invoice` (a provider's fee invoice to an insurer: retention table, PPD/99, RFCs),
 `cfdi_expense` (an expense invoice attached to a claim: arithmetic only), `cfdi_payment`
@@ -32,6 +33,8 @@ from chalicelib.documents.validators.cfdi_rules import (
     check_payment,
     check_retentions,
 )
+from chalicelib.documents.validators.cfdi_seal import cadena_original, check_authenticity
+from chalicelib.documents.validators.cfdi_trust import TrustStore, environment_extras, trust_store
 from chalicelib.documents.validators.cfdi_xml import (
     CFDI_PREFIX,
     DECLARATIONS,
@@ -96,6 +99,8 @@ def validate_cfdi(data: bytes, kind: str, context: ValidationContext) -> Verdict
     if root.tag != _C + "Comprobante":
         return reject(NOT_CFDI.code, NOT_CFDI.message)
 
+    # The seal covers the CFDI as received: its cadena is taken before anything is removed.
+    cadena = cadena_original(root)
     facts: dict[str, Any] = {"addenda_removed": False}
     strip_foreign(root, facts)
     schema = cfdi_schema()
@@ -109,7 +114,7 @@ def validate_cfdi(data: bytes, kind: str, context: ValidationContext) -> Verdict
     uuid = stamp.get("UUID") if stamp is not None else None
     if uuid:
         facts["uuid"] = uuid.upper()
-    else:
+    elif stamp is not None:
         reasons.append(UUID_MISSING)
 
     reasons.extend(check_identity(root, kind, context, facts))
@@ -121,4 +126,14 @@ def validate_cfdi(data: bytes, kind: str, context: ValidationContext) -> Verdict
         )
     elif kind == "cfdi_payment":
         reasons.extend(check_payment(root, context, facts))
+    reasons.extend(check_authenticity(root, cadena, _trust(context), facts))
     return judge(reasons, facts)
+
+
+def _trust(context: ValidationContext) -> TrustStore:
+    extra = context.trusted_authorities
+    if extra is None:
+        from chalicelib.config import get_settings
+
+        extra = environment_extras(get_settings().stage)
+    return trust_store(extra)

@@ -210,12 +210,25 @@ def _m(value: Decimal) -> str:
     return str(value.quantize(_CENT, rounding=ROUND_HALF_UP))
 
 
-def _stamp(uuid: str | None) -> str:
+def _sealed(body: bytes, sealed: bool) -> bytes:
+    """Sealed and stamped by the process's test authority (see cfdi_authority), or as built."""
+    if not sealed:
+        return body
+    from infrastructure.local.cfdi_authority import seal
+
+    return seal(body)
+
+
+def _stamp(uuid: str | None, issued_at: str = "2026-06-01T10:00:00") -> str:
+    """A TimbreFiscalDigital five seconds after `issued_at` (the seals are placeholders)."""
     if uuid is None:
         return ""
+    from datetime import datetime, timedelta
+
+    stamped_at = (datetime.fromisoformat(issued_at) + timedelta(seconds=5)).isoformat()
     return (
         f'<tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" '
-        f'Version="1.1" UUID="{uuid}" FechaTimbrado="2026-06-01T10:00:05" '
+        f'Version="1.1" UUID="{uuid}" FechaTimbrado="{stamped_at}" '
         'RfcProvCertif="SAT970701NN3" SelloCFD="c2VsbG8=" NoCertificadoSAT="00001000000509846663" '
         'SelloSAT="c2VsbG9TQVQ="/>'
     )
@@ -238,8 +251,12 @@ def cfdi_invoice(
     addenda: str = "",
     bom: bool = False,
     extra_complement: str = "",
+    issued_at: str = "2026-06-01T10:00:00",
+    sealed: bool = True,
 ) -> bytes:
-    """A stamped CFDI 4.0 fee invoice whose taxes follow the retention table (by default)."""
+    """A sealed and stamped CFDI 4.0 fee invoice whose taxes follow the retention table (by
+    default); `sealed=False` leaves the placeholders of the seal for a caller that changes the
+    XML and seals it afterwards."""
     default_isr = {("612", False): "0.100000", ("612", True): "0.100000"}
     default_isr |= {("626", False): "0.012500", ("626", True): "0.025000"}
     isr = Decimal(isr_rate or default_isr.get((regime, cedular), "0.100000"))
@@ -309,7 +326,7 @@ def cfdi_invoice(
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" Version="4.0" Serie="A" '
-        f'Folio="101" Fecha="2026-06-01T10:00:00" Sello="c2VsbG8=" FormaPago="{payment_form}" '
+        f'Folio="101" Fecha="{issued_at}" Sello="c2VsbG8=" FormaPago="{payment_form}" '
         'NoCertificado="30001000000500003416" Certificado="Y2VydA==" '
         f'SubTotal="{_m(subtotal)}" Moneda="MXN" Total="{_m(total)}" TipoDeComprobante="I" '
         f'Exportacion="01" MetodoPago="{payment_method}" LugarExpedicion="44100">'
@@ -321,14 +338,20 @@ def cfdi_invoice(
         f'<cfdi:Impuestos TotalImpuestosRetenidos="{_m(isr_sum + iva_ret_sum)}"{total_trasladados}>'
         f"<cfdi:Retenciones>{retenciones}</cfdi:Retenciones>"
         f"<cfdi:Traslados>{doc_traslados}</cfdi:Traslados></cfdi:Impuestos>"
-        f"<cfdi:Complemento>{_stamp(uuid)}{local}{extra_complement}</cfdi:Complemento>"
+        f"<cfdi:Complemento>{_stamp(uuid, issued_at)}{local}{extra_complement}</cfdi:Complemento>"
         f"{addenda}</cfdi:Comprobante>"
     )
-    return (b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8")
+    return _sealed((b"\xef\xbb\xbf" if bom else b"") + body.encode("utf-8"), sealed)
 
 
 def cfdi_expense(
-    amount: str = "850.00", *, iva: bool = True, uuid: str | None = INVOICE_UUID
+    amount: str = "850.00",
+    *,
+    iva: bool = True,
+    uuid: str | None = INVOICE_UUID,
+    receiver_rfc: str = "TOVA800101AB1",
+    receiver_name: str = "ANA SOFIA TORRES VEGA",
+    sealed: bool = True,
 ) -> bytes:
     """A pharmacy's invoice to a patient: 16% IVA, no retentions."""
     base = Decimal(amount)
@@ -346,7 +369,7 @@ def cfdi_expense(
         f'SubTotal="{_m(base)}" Moneda="MXN" Total="{_m(base + tax)}" TipoDeComprobante="I" '
         'Exportacion="01" MetodoPago="PUE" LugarExpedicion="06600">'
         '<cfdi:Emisor Rfc="FAR0101017Z5" Nombre="FARMACIA EJEMPLO" RegimenFiscal="601"/>'
-        '<cfdi:Receptor Rfc="TOVA800101AB1" Nombre="ANA SOFIA TORRES VEGA" '
+        f'<cfdi:Receptor Rfc="{receiver_rfc}" Nombre="{receiver_name}" '
         'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="605" UsoCFDI="D01"/>'
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="51101500" Cantidad="1" ClaveUnidad="H87" '
         f'Descripcion="Medicamento" ValorUnitario="{_m(base)}" Importe="{_m(base)}" '
@@ -354,9 +377,10 @@ def cfdi_expense(
         f'<cfdi:Impuestos TotalImpuestosTrasladados="{_m(tax)}"><cfdi:Traslados>'
         f'<cfdi:Traslado Base="{_m(base)}" Impuesto="002" TipoFactor="Tasa" '
         f'TasaOCuota="0.160000" Importe="{_m(tax)}"/></cfdi:Traslados></cfdi:Impuestos>'
-        f"<cfdi:Complemento>{_stamp(uuid)}</cfdi:Complemento></cfdi:Comprobante>"
+        f"<cfdi:Complemento>{_stamp(uuid, '2026-06-02T12:00:00')}</cfdi:Complemento>"
+        "</cfdi:Comprobante>"
     )
-    return body.encode("utf-8")
+    return _sealed(body.encode("utf-8"), sealed)
 
 
 def cfdi_payment(
@@ -369,6 +393,7 @@ def cfdi_payment(
     total: str | None = None,
     uuid: str | None = "7A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
     pagos: bool = True,
+    sealed: bool = True,
 ) -> bytes:
     """A payment complement (type P, Pagos 2.0) paying one related invoice."""
     amount = amount or paid
@@ -396,9 +421,10 @@ def cfdi_payment(
         'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="601" UsoCFDI="CP01"/>'
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="84111506" Cantidad="1" ClaveUnidad="ACT" '
         'Descripcion="Pago" ValorUnitario="0" Importe="0" ObjetoImp="01"/></cfdi:Conceptos>'
-        f"<cfdi:Complemento>{complement}{_stamp(uuid)}</cfdi:Complemento></cfdi:Comprobante>"
+        f"<cfdi:Complemento>{complement}{_stamp(uuid, '2026-06-21T09:00:00')}</cfdi:Complemento>"
+        "</cfdi:Comprobante>"
     )
-    return body.encode("utf-8")
+    return _sealed(body.encode("utf-8"), sealed)
 
 
 def cfdi33() -> bytes:

@@ -150,9 +150,9 @@ def test_an_expense_invoice_has_no_retention_rules() -> None:
     assert verdict.facts["transferred_taxes"] == "136.00"
 
 
-def test_missing_stamp_uuid_is_refused() -> None:
+def test_missing_stamp_is_refused() -> None:
     verdict = validate_bytes(builders.cfdi_expense(uuid=None), "cfdi_expense")
-    assert _codes(verdict) == ["cfdi_uuid_missing"]
+    assert _codes(verdict) == ["cfdi_stamp_missing"]
     assert "uuid" not in verdict.facts
 
 

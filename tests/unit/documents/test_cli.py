@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from chalicelib.documents.__main__ import main
+from infrastructure.local.cfdi_authority import session_authority
 from tests.unit.documents import builders
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -140,3 +141,22 @@ def test_validate_a_fee_invoice_and_a_payment_complement(
         payment, "cfdi_payment", capsys, invoice_uuid="11111111-2222-4333-8444-555555555555"
     )
     assert (code, body["code"]) == (1, "payment_uuid_mismatch")
+
+
+def test_trusted_ca_adds_authorities_for_the_run_and_may_repeat(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from infrastructure.local.cfdi_authority import TestAuthority
+
+    other = TestAuthority(*[session_authority().signer_key] * 2, name="OTRA AUTORIDAD DE PRUEBAS")
+    invoice = tmp_path / "factura.xml"
+    invoice.write_bytes(other.seal(builders.cfdi_invoice(sealed=False)))
+    assert main(["validate", str(invoice), "--kind", "cfdi_invoice"]) == 1
+    assert json.loads(capsys.readouterr().out)["code"] == "cfdi_certificate_untrusted"
+    (tmp_path / "a.pem").write_bytes(session_authority().pem())
+    (tmp_path / "b.pem").write_bytes(other.pem())
+    argv = ["validate", str(invoice), "--kind", "cfdi_invoice"]
+    argv += ["--trusted-ca", str(tmp_path / "a.pem"), "--trusted-ca", str(tmp_path / "b.pem")]
+    assert main(argv) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    assert main([*argv[:4], "--trusted-ca", str(tmp_path / "missing.pem")]) == 2

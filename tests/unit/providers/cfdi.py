@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from infrastructure.local.cfdi_authority import seal
 from tests.unit.documents.builders import INVOICE_UUID, cfdi_invoice, cfdi_payment
 
 __all__ = ["INVOICE_UUID", "cfdi_payment", "order_invoice"]
@@ -18,10 +19,14 @@ def order_invoice(
     **options: object,
 ) -> bytes:
     """A stamped fee invoice for `(account_number, patient_name, amount)` orders."""
-    data = cfdi_invoice(tuple(amount for _, _, amount in orders), **options)  # type: ignore[arg-type]
+    data = cfdi_invoice(
+        tuple(amount for _, _, amount in orders),
+        **options,  # type: ignore[arg-type]
+        sealed=False,
+    )
 
     def describe(found: re.Match[bytes]) -> bytes:
         number, patient, _ = orders[int(found.group(1))]
         return f'Descripcion="Consulta médica cuenta {number} paciente {patient}"'.encode()
 
-    return _DESCRIPTION.sub(describe, data)
+    return seal(_DESCRIPTION.sub(describe, data))
