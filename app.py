@@ -12,17 +12,25 @@ from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, CloudWatchEvent, SQSEvent
 
-from chalicelib import wiring
+from chalicelib.deferred import defer_services
+
+# Before anything imports a service: each context's service (and all it imports) runs on its
+# first use, so a cold start pays for what its first request or event needs, not for all of
+# them. The documents service registers its owners' hooks (wiring.wire) on first need too.
+defer_services()
+
 from chalicelib.accounts import routes as accounts_routes
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import routes as appointments_routes
 from chalicelib.audit import routes as audit_routes
 from chalicelib.audit import service as audit
+from chalicelib.auth import DutyNeed, Principal
 from chalicelib.claims import routes as claims_routes
 from chalicelib.config import get_settings
 from chalicelib.documents import routes as documents_routes
 from chalicelib.documents import service as documents
 from chalicelib.events import process_sqs_batch
+from chalicelib.homes import routes as homes_routes
 from chalicelib.http import Api, authorize_request
 from chalicelib.imports import routes as imports_routes
 from chalicelib.imports import service as imports
@@ -34,11 +42,11 @@ from chalicelib.prescriptions import routes as prescriptions_routes
 from chalicelib.privacy import routes as privacy_routes
 from chalicelib.privacy import service as privacy
 from chalicelib.providers import routes as providers_routes
+from chalicelib.providers import service as providers
 from chalicelib.settlement import routes as settlement_routes
 from chalicelib.settlement import service as settlement
 from chalicelib.system import routes as system_routes
 
-wiring.wire()
 settings = get_settings()
 app = Chalice(app_name="portal-medico")
 api = Api(app, title="Portal Médico API", version=settings.version, cors_origin=settings.site_url)
@@ -52,7 +60,13 @@ def cognito(auth_request: AuthRequest) -> AuthResponse | dict[str, Any]:
 
 
 api.authorizer = cognito
-api.duty_refused = audit.duty_refused
+
+
+def duty_refused(principal: Principal, method: str, path: str, duty: DutyNeed) -> None:
+    audit.duty_refused(principal, method, path, duty)  # the audit service runs when first used
+
+
+api.duty_refused = duty_refused
 for context_routes in (
     system_routes,
     accounts_routes,
@@ -67,6 +81,7 @@ for context_routes in (
     privacy_routes,
     insurers_routes,
     imports_routes,
+    homes_routes,
 ):
     api.register(context_routes.routes)
 
@@ -107,6 +122,15 @@ def validate_document(event: SQSEvent) -> dict[str, Any]:
 @app.on_sqs_message(queue=settings.queue_name("imports"), batch_size=1)
 def run_import(event: SQSEvent) -> dict[str, Any]:
     return process_sqs_batch(event, lambda record: imports.handle_message(record.body))
+
+
+# --- providers -------------------------------------------------------------------------------
+
+
+# One invoice per message: SAT's status service is asked about it (with short timeouts).
+@app.on_sqs_message(queue=settings.queue_name("sat-status"), batch_size=1)
+def check_sat_status(event: SQSEvent) -> dict[str, Any]:
+    return process_sqs_batch(event, lambda record: providers.handle_sat_check(record.body))
 
 
 # --- payments --------------------------------------------------------------------------------

@@ -55,6 +55,10 @@ class ClaimModel(Item):
     pending_since = UnicodeAttribute(null=True)
     requested_documents = ListAttribute[str](null=True)
     pending_note = UnicodeAttribute(null=True)
+    # The approval's amounts in centavos (decision.py), set when an operator approves.
+    approved_cents = NumberAttribute(null=True)
+    deductible_cents = NumberAttribute(null=True)
+    coinsurance_cents = NumberAttribute(null=True)
     history = JSONAttribute(default=list)  # [{from, to, at, actor, role, note}]
     # Who is numbering the claim right now (one request at a time; see reserve_folio).
     folio_lock = UnicodeAttribute(null=True)

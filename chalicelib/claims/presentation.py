@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Final
 
 from chalicelib import clock
-from chalicelib.claims import business_hours, machine
+from chalicelib.claims import business_hours, decision, machine
 from chalicelib.claims.repository import Claim
 from chalicelib.claims.schemas import (
+    ClaimMoneyOut,
     ClaimOut,
     ClaimSummaryOut,
+    DecisionOut,
     DocumentKindOut,
     HistoryOut,
     RequiredKindOut,
@@ -122,6 +124,26 @@ def folio_problems(claim: Claim, catalog: Catalog, docs: list[Document]) -> list
     return problems
 
 
+def decision_out(claim: Claim) -> DecisionOut | None:
+    """The approval's amounts and the net to be paid, once a claim was approved with them."""
+    if claim.approved_cents is None:
+        return None
+    made = decision.Decision(
+        claim.approved_cents, claim.deductible_cents or 0, claim.coinsurance_cents or 0
+    )
+
+    def money(centavos: int) -> ClaimMoneyOut:
+        return ClaimMoneyOut(amount=decision.pesos(centavos))
+
+    return DecisionOut(
+        approved_amount=money(made.approved_cents),
+        deductible=money(made.deductible_cents),
+        coinsurance=money(made.coinsurance_cents),
+        net_payable=money(made.net_cents),
+        decided_at=next((h["at"] for h in reversed(claim.history) if h["to"] == "aprobado"), None),
+    )
+
+
 def claim_out(
     claim: Claim, catalog: Catalog, docs: list[Document], *, for_operator: bool = False
 ) -> ClaimOut:
@@ -176,4 +198,5 @@ def claim_out(
             if for_operator
             else []
         ),
+        decision=decision_out(claim),
     )

@@ -58,6 +58,9 @@ class Claim:
     pending_note: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
+    approved_cents: int | None = None
+    deductible_cents: int | None = None
+    coinsurance_cents: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,14 @@ def _to_claim(item: ClaimModel) -> Claim:
         requested_documents=list(item.requested_documents or []),
         history=list(item.history or []),
         version=int(item.version or 0),
+        approved_cents=_whole(item.approved_cents),
+        deductible_cents=_whole(item.deductible_cents),
+        coinsurance_cents=_whole(item.coinsurance_cents),
     )
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _to_model(claim: Claim) -> ClaimModel:

@@ -10,7 +10,15 @@ from chalicelib import dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.audit import service as audit
 from chalicelib.auth import Principal, viewed_insurer
-from chalicelib.claims import access, changes, machine, presentation, repository, tracking
+from chalicelib.claims import (
+    access,
+    changes,
+    decision,
+    machine,
+    presentation,
+    repository,
+    tracking,
+)
 from chalicelib.claims.eligibility import invalid
 from chalicelib.claims.registration import DocumentsIncomplete
 from chalicelib.claims.schemas import (
@@ -207,6 +215,12 @@ def transition(
         )
     if body.to == "rechazado" and not body.note:
         raise invalid("note", "note_required", "Explica al asegurado por qué no procede.")
+    amounts = (body.approved_amount, body.deductible, body.coinsurance)
+    approval: decision.Decision | None = None
+    if body.to == "aprobado":
+        approval = decision.decide(*amounts)
+    elif refusal := decision.not_allowed(dict(zip(decision.FIELDS, amounts, strict=True))):
+        raise refusal
     at = changes.now_iso()
     after = replace(
         claim,
@@ -217,6 +231,9 @@ def transition(
         pending_note=body.note if body.to == "pendiente_documentos" else None,
         pending_since=at if body.to == "pendiente_documentos" else None,
         decided_at=at if body.to in machine.FINAL else claim.decided_at,
+        approved_cents=approval.approved_cents if approval else claim.approved_cents,
+        deductible_cents=approval.deductible_cents if approval else claim.deductible_cents,
+        coinsurance_cents=approval.coinsurance_cents if approval else claim.coinsurance_cents,
         history=[
             *claim.history,
             changes.history_entry(claim.status, body.to, at, "operador", body.note),
@@ -225,6 +242,13 @@ def transition(
     contact = accounts.insured_contact(claim.account_id)
     label = machine.STATUS_LABELS[body.to]
     sentence = _TRANSITION_EMAIL_SENTENCES.get(body.to, "")
+    if approval is not None:
+        sentence = (
+            f"{sentence} Monto aprobado: {decision.label(approval.approved_cents)}; deducible: "
+            f"{decision.label(approval.deductible_cents)}; coaseguro: "
+            f"{decision.label(approval.coinsurance_cents)}; neto a pagar: "
+            f"{decision.label(approval.net_cents)}."
+        )
     kinds_text = "\n".join(
         f"- {k.name}"
         for d in requested
@@ -262,7 +286,20 @@ def transition(
         "claim.transition",
         claim.claim_id,
         source_ip=source_ip,
-        detail={"from": claim.status, "to": body.to, "requested_documents": requested},
+        detail={
+            "from": claim.status,
+            "to": body.to,
+            "requested_documents": requested,
+            **(
+                {
+                    "approved_amount": decision.pesos(approval.approved_cents),
+                    "deductible": decision.pesos(approval.deductible_cents),
+                    "coinsurance": decision.pesos(approval.coinsurance_cents),
+                }
+                if approval
+                else {}
+            ),
+        },
     )
     docs = documents.documents_of(DocumentOwner.CLAIM, claim.claim_id)
     return presentation.claim_out(after, catalog, docs, for_operator=True)

@@ -168,6 +168,21 @@ class ClaimSummaryOut(Schema):
     updated_at: str
 
 
+class ClaimMoneyOut(Schema):
+    amount: str
+    currency: Literal["MXN"] = "MXN"
+
+
+class DecisionOut(Schema):
+    """An approval's amounts: the net is what the insurer pays."""
+
+    approved_amount: ClaimMoneyOut
+    deductible: ClaimMoneyOut
+    coinsurance: ClaimMoneyOut
+    net_payable: ClaimMoneyOut
+    decided_at: str | None
+
+
 class ClaimOut(ClaimSummaryOut):
     coverage: str
     condition_id: str | None
@@ -188,6 +203,7 @@ class ClaimOut(ClaimSummaryOut):
     can_upload: bool
     can_generate_folio: bool
     next_statuses: list[str] = Field(default_factory=list)
+    decision: DecisionOut | None = None
 
 
 class ClaimListQuery(ListQuery):
@@ -226,12 +242,40 @@ class OperatorQueueQuery(ListQuery):
     folio: SingleLine[Annotated[str, StringConstraints(max_length=40)]] | None = None
 
 
+# An amount in pesos as typed ("15000.00"); its rules (decision.py) say what is wrong with it.
+AmountText = SingleLine[Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]]
+
+
 class TransitionIn(Strict):
     to: Status
     note: Note | None = None
     requested_documents: Annotated[list[DocType], Field(max_length=20)] = Field(
         default_factory=list
     )
+    # Only with `to: "aprobado"`: the approved amount (required), the deductible and the
+    # coinsurance (absent or empty: none), decimal strings in pesos.
+    approved_amount: AmountText | None = None
+    deductible: AmountText | None = None
+    coinsurance: AmountText | None = None
+
+
+class QueueCountOut(Schema):
+    """How many of an insurer's claims wait in one status; `more` when there are more than
+    `count` (the home counts up to a cap)."""
+
+    insurer_id: str
+    status: Status
+    status_label: str
+    count: int
+    more: bool
+
+
+class InsuredClaimsOut(Schema):
+    """The insured's home: the newest current claims and the unread notifications."""
+
+    current_claims: list[ClaimSummaryOut]
+    more_claims: bool
+    unread_notifications: int
 
 
 class OperatorDownloadQuery(Strict):

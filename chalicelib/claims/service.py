@@ -4,14 +4,14 @@ insured's answer to pending documents, operators' review, notifications and cont
 The only door into the claims context: other contexts, the routes and the tests reach its
 functions here. Each part lives in its own module (`intake`, `registration`, `tracking`,
 `review`, `inbox`; the pure rules a new claim is checked against in `eligibility`); the
-privacy functions stay below. Documents live in the documents context: `intake` asks it for
+privacy functions live in `privacy`. Documents live in the documents context: `intake` asks it for
 upload slots under the owner kind `claim` and declares the delete guard that keeps a claim's
 files once it has its folio.
 """
 
 from __future__ import annotations
 
-from chalicelib.claims import machine, repository
+from chalicelib.claims import machine
 from chalicelib.claims.inbox import (
     COMPLAINTS_ADDRESS,
     contact,
@@ -31,6 +31,14 @@ from chalicelib.claims.intake import (
     request_slots,
 )
 from chalicelib.claims.presentation import RELATIONSHIP_LABELS, TYPE_LABELS
+from chalicelib.claims.privacy import (
+    erase_personal_data,
+    inbox_personal_data,
+    latest_activity,
+    personal_data,
+    policy_personal_data,
+    purge_retained,
+)
 from chalicelib.claims.registration import (
     FOLIO_RESERVATION,
     FOLIO_WAIT,
@@ -48,9 +56,8 @@ from chalicelib.claims.review import (
     operator_queue,
     transition,
 )
+from chalicelib.claims.summaries import insured_claims, queue_counts
 from chalicelib.claims.tracking import list_claims, read_claim
-from chalicelib.documents.service import DocumentOwner
-from chalicelib.personal_data import CLINICAL, FISCAL, PersonalData, Retained, Retention, purge_each
 
 __all__ = [
     "COMPLAINTS_ADDRESS",
@@ -71,6 +78,9 @@ __all__ = [
     "document_hooks",
     "erase_personal_data",
     "generate_folio",
+    "inbox_personal_data",
+    "insured_claims",
+    "latest_activity",
     "list_claims",
     "list_forms",
     "list_hospitals",
@@ -83,62 +93,11 @@ __all__ = [
     "operator_download",
     "operator_queue",
     "personal_data",
+    "policy_personal_data",
     "purge_retained",
+    "queue_counts",
     "read_claim",
     "register_with_folio",
     "request_slots",
     "transition",
 ]
-
-
-# --- privacy rights (ARCO) ------------------------------------------------------------------
-
-
-def personal_data(account_id: str) -> PersonalData:
-    """The person's claims with their history, and the claims that own their files."""
-    from dataclasses import asdict
-
-    claims = repository.all_for_account(account_id)
-    return PersonalData(
-        "tramites",
-        [{k: v for k, v in asdict(c).items() if k != "version"} for c in claims],
-        document_owners=tuple((str(DocumentOwner.CLAIM), c.claim_id) for c in claims),
-        last_activity={CLINICAL: max((c.updated_at for c in claims), default="")},
-    )
-
-
-def erase_personal_data(account_id: str, retention: Retention | None = None) -> list[Retained]:
-    """Anonymise the person's claims, notifications and contact messages; the folios and their
-    dates stay as accounting records."""
-    claims = repository.all_for_account(account_id)
-    for claim in claims:
-        repository.erase_personal_fields(claim)
-    repository.erase_messages(account_id)
-    # A folio is an accounting record (CFF art. 30); one past its period, or a draft without
-    # folio, goes entirely.
-    with_folio = [
-        c
-        for c in claims
-        if c.folio and (retention is None or retention.keeps(FISCAL, c.updated_at))
-    ]
-    kept = {c.claim_id for c in with_folio}
-    for claim in claims:
-        if claim.claim_id not in kept and retention is not None:
-            repository.delete_claim(claim)
-    if not with_folio:
-        return []
-    return [
-        Retained(
-            what="Folios, tipos, estados y fechas de tus trámites (sin nombres ni notas)",
-            category=FISCAL,
-            count=len(with_folio),
-            last_activity=max(c.updated_at for c in with_folio),
-            ids=tuple(c.claim_id for c in with_folio),
-        )
-    ]
-
-
-def purge_retained(claim_ids: list[str]) -> int:
-    """Delete the claims a deletion kept for their folio, once the period ended (by id: the
-    account is anonymised by then). Repeatable: a claim already gone is skipped."""
-    return purge_each(claim_ids, repository.get, repository.delete_claim)

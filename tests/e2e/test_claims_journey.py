@@ -262,6 +262,17 @@ def test_insured_claim_journey(local_stack: LocalStack, page: Any, browser: Any)
     operator.locator("[data-status]").get_by_text("En revisión").wait_for()
     operator.locator("[data-history]").get_by_text("Adjunto la receta firmada").wait_for()
     operator.select_option("#to", "aprobado")
+    # The approval's amounts: a deductible and coinsurance above the approved amount are
+    # refused beside the field; the net shows as the operator types.
+    operator.fill("#approved_amount", "1000")
+    operator.fill("#deductible", "900")
+    operator.fill("#coinsurance", "200")
+    operator.click("#transition-form button[type=submit]")
+    operator.locator("#coinsurance[aria-invalid=true]").wait_for()
+    operator.fill("#approved_amount", "12500.00")
+    operator.fill("#deductible", "1000")
+    operator.fill("#coinsurance", "1150.50")
+    operator.locator("[data-net]").get_by_text("$10,349.50").wait_for()
     operator.fill("#note", "Procede el reembolso.")
     operator.click("#transition-form button[type=submit]")
     operator.locator("[data-status]").get_by_text("Aprobado").wait_for()
@@ -280,6 +291,13 @@ def test_insured_claim_journey(local_stack: LocalStack, page: Any, browser: Any)
     page.reload()
     page.locator("[data-status]").get_by_text("Aprobado").wait_for()
     page.locator("[data-history]").get_by_text("Procede el reembolso.").wait_for()
+    # The insured sees what was approved and the net to be paid, and no estimate left to wait.
+    assert page.locator("[data-decision-approved]").inner_text() == "$12,500.00"
+    assert page.locator("[data-decision-deductible]").inner_text() == "− $1,000.00"
+    assert page.locator("[data-decision-coinsurance]").inner_text() == "− $1,150.50"
+    assert page.locator("[data-decision-net]").inner_text() == "$10,349.50"
+    assert "Resuelto el" in page.locator("[data-due]").inner_text()
+    assert page.get_by_text("Respuesta estimada").count() == 0
     screenshot(page, "tramite-9-aprobado")
     approved = outbox(local_stack, email, f"{re.escape(folio_text)}: Aprobado")
     assert "Procede el reembolso." in approved["text"]

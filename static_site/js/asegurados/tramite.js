@@ -5,15 +5,17 @@ import {
   claimSummary, claimTitle, documentItem, historyItem, kindFileField, kindFileList,
   removeClaimDocument, statusBadge, uploadClaimFile,
 } from "/js/claims.js";
+import { answerRow, decisionRows } from "/js/claim-decision.js";
 import { el } from "/js/dom.js";
-import { dateTime, longDate } from "/js/format.js";
-import { bindForm } from "/js/forms.js";
+import { dateTime } from "/js/format.js";
+import { bindForm, errorText, showFieldError } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
 const session = requireSession(["asegurado"]);
 const claimId = new URLSearchParams(window.location.search).get("id");
 const pageError = document.querySelector("[data-error]");
 const answerIds = new Set();
+const refusedUploads = new Map(); // document kind → why its last file was refused
 let claim = null;
 
 function set(selector, text) {
@@ -36,17 +38,20 @@ function pendingKind(kind) {
   input.addEventListener("change", async () => {
     const [file] = input.files;
     if (!file) return;
+    refusedUploads.delete(kind.doc_type);
     input.disabled = true;
     try {
       const document = await uploadClaimFile(claim.id, kind.doc_type, file, row);
       answerIds.add(document.id);
     } catch (error) {
-      showError(pageError, error);
+      // Said beside this field once the kinds are drawn again.
+      refusedUploads.set(kind.doc_type, `«${file.name}»: ${errorText(error)}`);
     } finally {
       await load();
     }
   });
   card.append(list, row);
+  if (refusedUploads.has(kind.doc_type)) showFieldError(input, refusedUploads.get(kind.doc_type));
   return card;
 }
 
@@ -61,9 +66,11 @@ function render() {
     clabe: claim.payout_clabe_masked ? `CLABE ${claim.payout_clabe_masked}` : "—",
     elapsed: ["Tiempo transcurrido", claim.elapsed_business_hours === null ? "—"
       : `${claim.elapsed_business_hours} horas hábiles (lunes a viernes de 9:00 a 18:00, sin días festivos)`],
-    due: ["Respuesta estimada", claim.estimated_response_date ? longDate(claim.estimated_response_date) : "—"],
+    due: answerRow(claim),
   }));
   document.querySelector("[data-summary]").hidden = false;
+  document.querySelector("[data-decision]").replaceChildren(...decisionRows(claim.decision));
+  document.querySelector("[data-decision-section]").hidden = !claim.decision;
   const draft = claim.status === "borrador";
   document.querySelector("[data-continue]").hidden = !draft;
   document.querySelector("[data-continue-link]").href = `/asegurados/tramite-nuevo.html?id=${claim.id}`;

@@ -4,8 +4,9 @@ import { api, showError } from "/js/api.js";
 import {
   STATUS_LABELS, claimSummary, claimTitle, documentItem, historyItem, statusBadge,
 } from "/js/claims.js";
+import { decisionRows } from "/js/claim-decision.js";
 import { el } from "/js/dom.js";
-import { longDate } from "/js/format.js";
+import { fromCents, longDate, money, toCents } from "/js/format.js";
 import { bindForm } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
@@ -28,7 +29,7 @@ function render() {
     elapsed: ["Horas hábiles", claim.elapsed_business_hours === null ? "—"
       : `${claim.elapsed_business_hours} h (meta: ${claim.service_level_hours} h)`],
     due: ["Respuesta comprometida", longDate(claim.estimated_response_date)],
-  }));
+  }), ...decisionRows(claim.decision));
   document.querySelector("[data-summary]").hidden = false;
 
   const base = `/v1/operator/claims/${claim.id}/documents`;
@@ -51,6 +52,23 @@ function render() {
 
 function toggleRequested() {
   document.querySelector("[data-requested]").hidden = form.to.value !== "pendiente_documentos";
+  document.querySelector("[data-amounts]").hidden = form.to.value !== "aprobado";
+}
+
+const AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+const AMOUNT_FIELDS = ["approved_amount", "deductible", "coinsurance"];
+
+// What the insurer will pay, as the operator types: approved − deductible − coinsurance (the
+// API checks the same rules and answers each wrong field).
+function showNet() {
+  const [approved, deductible, coinsurance] = AMOUNT_FIELDS.map((name) => {
+    const text = form[name].value.trim().replaceAll(",", "");
+    if (!text && name !== "approved_amount") return 0;
+    return AMOUNT.test(text) ? toCents({ amount: text }) : null;
+  });
+  const net = [approved, deductible, coinsurance].includes(null) ? null : approved - deductible - coinsurance;
+  document.querySelector("[data-net]").textContent =
+    net === null || net < 0 ? "—" : money(fromCents(net));
 }
 
 async function load() {
@@ -59,16 +77,22 @@ async function load() {
 }
 
 form.to.addEventListener("change", toggleRequested);
+for (const name of AMOUNT_FIELDS) form[name].addEventListener("input", showNet);
 bindForm(form, () => {
   const body = { to: form.to.value };
   if (form.note.value.trim()) body.note = form.note.value.trim();
   if (body.to === "pendiente_documentos") {
     body.requested_documents = [...form.querySelectorAll("input[name=requested]:checked")].map((i) => i.value);
   }
+  if (body.to === "aprobado") {
+    for (const name of AMOUNT_FIELDS) body[name] = form[name].value.trim();
+  }
   return api.post(`/v1/operator/claims/${claimId}/transitions`, body);
 }, async (updated) => {
   claim = updated;
   form.note.value = "";
+  for (const name of AMOUNT_FIELDS) form[name].value = "";
+  showNet();
   render();
 });
 

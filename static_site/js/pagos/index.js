@@ -2,13 +2,16 @@
 import { api, ApiError, clearError, showError } from "/js/api.js";
 import { dataParts, el } from "/js/dom.js";
 import { fromCents, longDate, moneyWithCurrency, toCents } from "/js/format.js";
-import { bindForm, showSuccess } from "/js/forms.js";
+import { bindForm, clearFormErrors, fieldError, showFormErrors, showSuccess } from "/js/forms.js";
 import { badge, renderSlip } from "/js/payment-slip.js";
 import { CardError, createToken } from "/js/sandbox-gateway.js";
 
 const { results, dueList: list, slip, cardSection, cardResult } = dataParts();
 const cardForm = document.querySelector("#card-form");
 let cardTarget = null;
+// The RFC of the last lookup: after a payment the cards are read again, so what they say
+// (status, paid through, total to pay) is what the payment left.
+let lookedUpRfc = "";
 
 function monthsSelect(item, id) {
   const select = el("select", { id });
@@ -82,6 +85,7 @@ function dueCard(item, index) {
       `${moneyWithCurrency(amount)}.`;
     slip.hidden = true;
     cardResult.hidden = true;
+    cardForm.hidden = false;
     cardSection.hidden = false;
     document.querySelector("#card-number").focus();
   });
@@ -90,23 +94,42 @@ function dueCard(item, index) {
   return card;
 }
 
+function showDue(answer) {
+  list.replaceChildren(...answer.items.map(dueCard));
+  document.querySelector("[data-results-message]").textContent = answer.message;
+  results.hidden = false;
+}
+
 bindForm(
   document.querySelector("#lookup-form"),
-  (values) => api.post("/v1/payments/lookup", { rfc: values.rfc || "" }),
+  (values) => {
+    lookedUpRfc = values.rfc || "";
+    return api.post("/v1/payments/lookup", { rfc: lookedUpRfc });
+  },
   (answer) => {
-    list.replaceChildren(...answer.items.map(dueCard));
-    document.querySelector("[data-results-message]").textContent = answer.message;
-    results.hidden = false;
+    showDue(answer);
     slip.hidden = true;
     cardSection.hidden = true;
   },
 );
 
+// After an approved payment: the form closes (nothing left to pay twice) and the cards are
+// read again. If that read fails the result still stands and the cards say to look again.
+async function refreshAfterPayment() {
+  cardForm.hidden = true;
+  try {
+    showDue(await api.post("/v1/payments/lookup", { rfc: lookedUpRfc }));
+  } catch {
+    for (const card of list.children) card.dataset.stale = "";
+    document.querySelector("[data-results-message]").textContent =
+      "Tu pago quedó registrado. Consulta de nuevo para ver tu saldo actualizado.";
+  }
+}
+
 cardForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const alert = cardForm.querySelector("[data-form-error]");
   const button = cardForm.querySelector("button[type=submit]");
-  clearError(alert);
+  clearFormErrors(cardForm);
   cardResult.hidden = true;
   button.disabled = true;
   try {
@@ -123,12 +146,15 @@ cardForm.addEventListener("submit", async (event) => {
     if (result.status === "aprobado") {
       showSuccess(cardResult, result.message);
       cardForm.reset();
+      await refreshAfterPayment();
     } else {
       showError(cardResult, new ApiError(402, result.decline_code, result.message));
     }
   } catch (problem) {
-    const shown = problem instanceof CardError ? new ApiError(422, "card_invalid", problem.message) : problem;
-    showError(alert, shown);
+    // Each wrong field of the card beside it (the inputs' ids: card-number, card-expiry…).
+    showFormErrors(cardForm, problem instanceof CardError
+      ? fieldError(problem.problems.map((p) => ({ field: `card-${p.field}`, message: p.message })))
+      : problem);
   } finally {
     button.disabled = false;
   }

@@ -253,10 +253,27 @@ def test_review_with_pending_documents_and_approval(world: ClaimsWorld) -> None:
     assert answered.status == "en_revision"
     assert answered.history[-1].note == "Adjunto la receta."
 
+    with pytest.raises(errors.InvalidInput) as no_amount:
+        claims.transition(
+            world.operator, claim.id, TransitionIn(to="aprobado", note="Procede."), None
+        )
+    assert [d.field for d in no_amount.value.details] == ["approved_amount"]
     approved = claims.transition(
-        world.operator, claim.id, TransitionIn(to="aprobado", note="Procede."), None
+        world.operator,
+        claim.id,
+        TransitionIn(
+            to="aprobado",
+            note="Procede.",
+            approved_amount="12500.00",
+            deductible="1000",
+            coinsurance="1150.50",
+        ),
+        None,
     )
     assert approved.next_statuses == ["pagado"]
+    assert approved.decision is not None
+    assert approved.decision.net_payable.amount == "10349.50"
+    assert any("neto a pagar: $10,349.50" in m.body for m in world.mailbox.sent())
     with pytest.raises(claims.machine.IllegalTransition):
         claims.transition(world.operator, claim.id, TransitionIn(to="autorizado"), None)
     paid = claims.transition(world.operator, claim.id, TransitionIn(to="pagado"), None)
@@ -271,7 +288,14 @@ def test_review_with_pending_documents_and_approval(world: ClaimsWorld) -> None:
         "aprobado",
         "pagado",
     ]
-    assert claims.read_claim(world.ana, claim.id).status_label == "Pagado"
+    seen = claims.read_claim(world.ana, claim.id)
+    assert seen.status_label == "Pagado"
+    # Paying keeps the approval's amounts for the insured to see.
+    assert seen.decision is not None
+    assert (seen.decision.approved_amount.amount, seen.decision.deductible.amount) == (
+        "12500.00",
+        "1000.00",
+    )
     assert any("Pagado" in m.subject for m in world.mailbox.sent())
 
     trail = audit.records(world.operator, AuditQuery(subject=claim.id))
