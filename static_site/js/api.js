@@ -124,7 +124,7 @@ export const api = {
   delete: (path) => request("DELETE", path),
 };
 
-// Shows an error for a person: the Spanish message, the fields to fix, and the tracking code.
+// Shows an error for a person: the Spanish message, what to fix, and the tracking code.
 export function showError(container, error) {
   container.replaceChildren();
   container.hidden = false;
@@ -139,7 +139,9 @@ export function showError(container, error) {
     const list = document.createElement("ul");
     for (const detail of error.details) {
       const item = document.createElement("li");
-      item.textContent = detail.field ? `${detail.field}: ${detail.message}` : detail.message;
+      // The message alone: a field's path is the API's name, never shown (forms.js puts a
+      // form's errors beside its fields).
+      item.textContent = detail.message;
       list.append(item);
     }
     container.append(list);

@@ -6,14 +6,19 @@ import {
   kindFileList, removeClaimDocument, uploadClaimFile,
 } from "/js/claims.js";
 import { el } from "/js/dom.js";
-import { bindForm } from "/js/forms.js";
+import { bindForm, errorText, showFieldError } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 
 const PENDING_CONDITION = "__pendiente";
+const CONSENT = "Marca la casilla para autorizar el uso de tus datos personales y de salud.";
 const session = requireSession(["asegurado"]);
 const form = document.getElementById("claim-form");
 const pageError = document.querySelector("[data-error]");
 const fresh = new Set();
+// A refused upload's message, by document kind: said beside that kind's file field, and kept
+// while the cards are drawn again, until another file is chosen there.
+const refusedUploads = new Map();
+let refocus = null;
 let policy = null;
 let catalog = null;
 let hospitals = null;
@@ -124,15 +129,19 @@ function kindCard(kind) {
   const { input, row } = kindFileField(kind, { multiple: true });
   input.addEventListener("change", async () => {
     clearError(pageError);
+    refusedUploads.delete(kind.doc_type);
     const files = [...input.files];
     input.disabled = true;
+    let current = null;
     try {
       for (const file of files) {
+        current = file;
         const document = await uploadClaimFile(claim.id, kind.doc_type, file, row);
         fresh.add(document.id);
       }
     } catch (error) {
-      showError(pageError, error);
+      refusedUploads.set(kind.doc_type, `«${current.name}»: ${errorText(error)}`);
+      refocus = kind.doc_type;
     } finally {
       input.value = "";
       input.disabled = false;
@@ -140,6 +149,7 @@ function kindCard(kind) {
     }
   });
   card.append(row);
+  if (refusedUploads.has(kind.doc_type)) showFieldError(input, refusedUploads.get(kind.doc_type));
   return card;
 }
 
@@ -148,6 +158,11 @@ function renderDocuments() {
     `${claimTitle(claim)} · ${claim.member_name} · ${COVERAGE_LABELS[claim.coverage] || claim.coverage}`;
   const kinds = document.querySelector("[data-kinds]");
   kinds.replaceChildren(...claim.document_kinds.map(kindCard));
+  if (refocus) {
+    // The refused file's field, drawn again: its message is read with it.
+    document.getElementById(`file-${refocus}`)?.focus();
+    refocus = null;
+  }
   const all = document.querySelector("[data-all-files]");
   all.replaceChildren(...claim.documents.map((d) =>
     el("li", {}, el("span", { text: d.name }), " ", el("span", { class: `doc-status doc-${d.status}`, text: d.status === "aceptado" ? "Aceptado" : d.status === "rechazado" ? "Rechazado" : "En revisión" }))));
@@ -198,7 +213,18 @@ async function start() {
     input.addEventListener("change", refreshStepOne);
   }
   refreshStepOne();
-  bindForm(form, () => api.post("/v1/claims", claimBody()), async (created) => {
+  bindForm(form, async () => {
+    try {
+      return await api.post("/v1/claims", claimBody());
+    } catch (error) {
+      // The API says the first rule the claim breaks; an unticked consent is said with it.
+      if (error instanceof ApiError && error.status === 422 && !form.consent.checked
+        && !error.details.some((d) => d.field === "consent")) {
+        error.details.push({ field: "consent", code: "consent_required", message: CONSENT });
+      }
+      throw error;
+    }
+  }, async (created) => {
     claim = created;
     window.history.replaceState(null, "", `/asegurados/tramite-nuevo.html?id=${claim.id}`);
     showStep(2);

@@ -1,7 +1,8 @@
 // Operadores: load a transactions CSV in batches of 1,000 and run the settlement by hand.
-import { ApiError, api, showError } from "/js/api.js";
+import { api } from "/js/api.js";
 import { dataParts, el } from "/js/dom.js";
 import { numericDate } from "/js/format.js";
+import { clearFormErrors, fieldError, showFormErrors } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
 import { table } from "/js/settlement.js";
 
@@ -59,9 +60,10 @@ if (requireSession(["operador"])) {
   loadForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.hidden = true;
+    clearFormErrors(loadForm);
     const file = loadForm.file.files[0];
     if (!file) {
-      showError(alert, new ApiError(400, "file_required", "Elige el archivo CSV de transacciones."));
+      showFormErrors(loadForm, fieldError("file", "Elige el archivo CSV de transacciones."));
       return;
     }
     const button = loadForm.querySelector("button[type=submit]");
@@ -91,7 +93,7 @@ if (requireSession(["operador"])) {
       }
       result.replaceChildren(...parts);
     } catch (error) {
-      showError(alert, error);
+      showFormErrors(loadForm, error);
     } finally {
       button.disabled = false;
     }
@@ -112,6 +114,7 @@ if (requireSession(["operador"])) {
   runForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     alert.hidden = true;
+    clearFormErrors(runForm);
     const button = runForm.querySelector("button[type=submit]");
     button.disabled = true;
     try {
@@ -120,7 +123,7 @@ if (requireSession(["operador"])) {
       runStatus.textContent = `Liquidación iniciada para ${started.providers} prestadores…`;
       await follow(started.run_id);
     } catch (error) {
-      showError(alert, error);
+      showFormErrors(runForm, error);
     } finally {
       button.disabled = false;
     }

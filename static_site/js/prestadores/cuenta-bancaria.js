@@ -1,9 +1,9 @@
 // Mi cuenta bancaria: the active account and the one being validated; register a new CLABE
 // with its bank statement, follow the upload and the verdict.
-import { api, ApiError, clearError, showError } from "/js/api.js";
+import { api, clearError, showError } from "/js/api.js";
 import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate } from "/js/format.js";
-import { bindForm, showSuccess } from "/js/forms.js";
+import { bindForm, fieldError, showSuccess } from "/js/forms.js";
 import {
   BANK_STATUS, badge, fileSpec, progressIn, reasonList, showRejection, waitFor,
 } from "/js/providers.js";
@@ -47,12 +47,15 @@ if (requireSession(["prestador"])) {
   bindForm(form, async (values) => {
     const file = form.statement.files[0];
     if (!file) {
-      throw new ApiError(422, "validation_error", "Elige el PDF de tu estado de cuenta.",
-        [{ field: "statement", code: "missing", message: "Elige el PDF de tu estado de cuenta." }]);
+      // Nothing to send without the PDF: say it, and an empty CLABE with it.
+      throw fieldError([
+        ...(values.clabe ? [] : [{ field: "clabe", message: "Escribe la CLABE de 18 dígitos." }]),
+        { field: "statement", message: "Elige el PDF de tu estado de cuenta." },
+      ]);
     }
     clearError(verdict);
     const answer = await api.put("/v1/provider/bank-account",
-      { clabe: values.clabe || "", statement: fileSpec(file) });
+      { clabe: values.clabe, statement: fileSpec(file) });
     await uploadToSlot(answer.slot, file, progressIn(progress, file.name));
     return waitFor(`/v1/documents/${answer.slot.document_id}`, (d) => d.status !== "pendiente");
   }, async (document) => {
