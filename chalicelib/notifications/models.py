@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 
 from chalicelib.dynamo import table_meta
 from chalicelib.tables.models import Gsi1, Item
@@ -23,6 +23,8 @@ class OutboxEmailModel(Item):
     # Who is sending it right now (so two deliveries of one email send it once) and since when.
     send_claim = UnicodeAttribute(null=True)
     send_claimed_at = UnicodeAttribute(null=True)
+    # Files that travel with it: [{name, content_type, size, data (base64)}] (mime.py).
+    attachments = JSONAttribute(null=True)
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     expires_at_epoch = NumberAttribute(null=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo
 from chalicelib.clock import iso
@@ -24,6 +24,8 @@ class OutboxEmail:
     text: str
     html: str
     status: str
+    # As mime.stored() keeps them; None without attachments.
+    attachments: list[dict[str, Any]] | None = None
 
 
 def _key(email_id: str) -> str:
@@ -40,6 +42,7 @@ def stage(
     html: str,
     template: str,
     now: datetime,
+    attachments: list[dict[str, Any]] | None = None,
 ) -> None:
     from chalicelib.notifications.models import OutboxEmailModel
 
@@ -52,6 +55,7 @@ def stage(
         text=text,
         html=html,
         template=template,
+        attachments=attachments,
         status="pendiente",
         created_at=iso(now),
         gsi1pk=PENDING,

@@ -2,7 +2,8 @@
 
 A context stages its emails (`Email`) inside its own DynamoDB transaction (`stage_emails`), commits,
 then calls `dispatch` to enqueue the ids on SQS `email-outbox`. The `send_email` consumer
-sends each through SES (v1 `send_email`, rendered by our templates) and marks it sent; an SES
+sends each through SES (v1 `send_email`, rendered by our templates; `send_raw_email` with a
+MIME message when files travel with it, `mime.py`) and marks it sent; an SES
 failure leaves it pending and the message comes back. A lost SQS message is found again by
 the `resend_pending_emails` schedule. A delivery claims the email before sending, so the same
 email arriving twice at once (a redelivered message and the schedule's) is sent once.
@@ -11,7 +12,7 @@ email arriving twice at once (a redelivered message and the schedule's) is sent 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -20,7 +21,8 @@ from typing import TYPE_CHECKING
 from chalicelib import aws
 from chalicelib.clock import now
 from chalicelib.config import get_settings
-from chalicelib.notifications import repository
+from chalicelib.notifications import mime, repository
+from chalicelib.notifications.mime import Attachment
 from chalicelib.notifications.render import render
 from chalicelib.observability import logger
 
@@ -40,15 +42,25 @@ class Email:
     recipients: list[str]
     template: str
     values: dict[str, str]
+    # Files that travel with it (sent through SES's send_raw_email).
+    attachments: tuple[Attachment, ...] = ()
 
 
 def stage_emails(transaction: TransactWrite, emails: Iterable[Email]) -> list[str]:
     """Add each email to `transaction`; returns their ids for `dispatch`."""
-    return [stage_email(transaction, e.recipients, e.template, e.values) for e in emails]
+    return [
+        stage_email(transaction, e.recipients, e.template, e.values, attachments=e.attachments)
+        for e in emails
+    ]
 
 
 def stage_email(
-    transaction: TransactWrite, recipients: list[str], template: str, values: dict[str, str]
+    transaction: TransactWrite,
+    recipients: list[str],
+    template: str,
+    values: dict[str, str],
+    *,
+    attachments: Sequence[Attachment] = (),
 ) -> str:
     """Add the rendered email to `transaction`; returns its id for `dispatch`."""
     email = render(template, values)
@@ -62,6 +74,7 @@ def stage_email(
         html=email.html,
         template=template,
         now=now(),
+        attachments=mime.stored(attachments),
     )
     return email_id
 
@@ -106,6 +119,22 @@ def deliver(email_id: str) -> None:
 
 
 def _send(email: repository.OutboxEmail) -> None:
+    if email.attachments:
+        aws.ses().send_raw_email(
+            Source=get_settings().mail_from,
+            Destinations=email.recipients,
+            RawMessage={
+                "Data": mime.raw_message(
+                    sender=get_settings().mail_from,
+                    recipients=email.recipients,
+                    subject=email.subject,
+                    text=email.text,
+                    html=email.html,
+                    attachments=mime.loaded(email.attachments),
+                )
+            },
+        )
+        return
     aws.ses().send_email(
         Source=get_settings().mail_from,
         Destination={"ToAddresses": email.recipients},

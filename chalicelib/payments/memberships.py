@@ -11,6 +11,7 @@ from typing import Any, Final
 from chalicelib import aws, clock, errors, paging
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.notifications.mime import Attachment
 from chalicelib.notifications.service import Email
 from chalicelib.payments import documents, money, periods, references
 from chalicelib.payments import repository as repo
@@ -29,6 +30,10 @@ from chalicelib.payments.schemas import (
 
 CARD_URL_TTL = timedelta(minutes=5)
 MEMBERSHIPS_READ: Final = 50  # memberships read per Query of "my memberships"
+# Said in the welcome email when the plan's insurer gave no contact channels.
+PLATFORM_CONTACT: Final = (
+    "Correo: ayuda@portal-medico.mx\nTeléfono: 800 123 4567 (lunes a sábado, 8 a 20 h)"
+)
 
 
 class MembershipNotFound(errors.NotFound):
@@ -105,7 +110,17 @@ def enrol(principal: Principal, body: Enrolment) -> MembershipCreated:
                 "member_number": membership.member_number,
                 "card_link": site_link(f"afiliados/membresia.html#id={membership_id}"),
                 "pay_link": site_link("pagos/"),
+                "card_file": card_file_name(membership),
+                "contact": contact_lines(plan.insurer_id),
             },
+            # The virtual card travels with it: the member has it before their first log-in.
+            attachments=(
+                Attachment(
+                    card_file_name(membership),
+                    "application/pdf",
+                    documents.card_pdf(_card(membership)),
+                ),
+            ),
         )
         try:
             dispatch(repo.create_membership(membership, [welcome]))
@@ -188,25 +203,47 @@ def membership(principal: Principal, membership_id: str) -> MembershipOut:
     return _membership_out(_owned(principal, membership_id))
 
 
-def card(principal: Principal, membership_id: str) -> CardOut:
-    """A short-lived link to the virtual membership card (PDF, made now so it is current)."""
-    found = _owned(principal, membership_id)
+def card_file_name(membership: Membership) -> str:
+    """The card's file name, on the download and on the welcome email's attachment."""
+    return f"credencial-{membership.member_number}.pdf"
+
+
+def contact_lines(insurer_id: str | None) -> str:
+    """The plan's insurer's contact channels as lines of text (its tenant settings), or the
+    platform's when the insurer gave none."""
+    from chalicelib.insurers import service as insurers
+
+    found = insurers.get_insurer(insurer_id) if insurer_id else None
+    contact = dict(found.contact) if found else {}
+    labels = (
+        ("phone", "Teléfono"),
+        ("email", "Correo"),
+        ("whatsapp", "WhatsApp"),
+        ("hours", "Horario de atención"),
+    )
+    lines = [f"{label}: {contact[key]}" for key, label in labels if contact.get(key)]
+    return "\n".join(lines) or PLATFORM_CONTACT
+
+
+def _card(found: Membership) -> documents.CardData:
     valid = (
         found.paid_through.strftime("%d/%m/%Y")
         if found.paid_through
         else "Pendiente del primer pago"
     )
-    pdf = documents.card_pdf(
-        documents.CardData(
-            plan_name=found.plan_name,
-            member_number=found.member_number,
-            full_name=found.full_name,
-            valid_through=valid,
-            qr_text=(
-                f"PORTAL MEDICO|AFILIADO {found.member_number}|{found.plan_name}|VIGENCIA {valid}"
-            ),
-        )
+    return documents.CardData(
+        plan_name=found.plan_name,
+        member_number=found.member_number,
+        full_name=found.full_name,
+        valid_through=valid,
+        qr_text=f"PORTAL MEDICO|AFILIADO {found.member_number}|{found.plan_name}|VIGENCIA {valid}",
     )
+
+
+def card(principal: Principal, membership_id: str) -> CardOut:
+    """A short-lived link to the virtual membership card (PDF, made now so it is current)."""
+    found = _owned(principal, membership_id)
+    pdf = documents.card_pdf(_card(found))
     settings = get_settings()
     key = f"derived/cards/{found.membership_id}/{uuid.uuid4()}.pdf"
     aws.s3().put_object(
@@ -217,9 +254,7 @@ def card(principal: Principal, membership_id: str) -> CardOut:
         Params={
             "Bucket": settings.documents_bucket,
             "Key": key,
-            "ResponseContentDisposition": (
-                f'attachment; filename="credencial-{found.member_number}.pdf"'
-            ),
+            "ResponseContentDisposition": (f'attachment; filename="{card_file_name(found)}"'),
         },
         ExpiresIn=int(CARD_URL_TTL.total_seconds()),
     )

@@ -1,7 +1,9 @@
 """The local outbox: the emails SES "sent", read from moto's record of them.
 
 moto keeps sent messages in memory in this process (the moto server runs in-process); it
-stores the HTML body when a message has one, else the text body.
+stores the HTML body when a message has one, else the text body, and a raw message (one with
+attachments) as its MIME text, which is read here: each attachment is listed by name, type and
+size.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ class Outbox:
         self.observe()
         result = []
         for message in self._backend_messages():
+            if hasattr(message, "raw_data"):
+                result.append(self._raw(message))
+                continue
             body = str(getattr(message, "body", "") or "")
             is_html = _looks_like_html(body)
             destinations = getattr(message, "destinations", {}) or {}
@@ -82,7 +87,27 @@ class Outbox:
                     "text": html_to_text(body) if is_html else body,
                     "html": body if is_html else "",
                     "sent_at": self._seen.get(message.id, ""),
+                    "attachments": [],
                 }
             )
         result.reverse()
         return result
+
+    def _raw(self, message: Any) -> dict[str, Any]:
+        """A message sent with `send_raw_email` (one with attachments), read from its MIME."""
+        from chalicelib.notifications.mime import read_raw
+
+        read = read_raw(message.raw_data)
+        return {
+            "id": message.id,
+            "to": read["to"] or [str(d) for d in message.destinations],
+            "from": message.source,
+            "subject": read["subject"],
+            "text": read["text"] or html_to_text(read["html"]),
+            "html": read["html"],
+            "sent_at": self._seen.get(message.id, ""),
+            "attachments": [
+                {"name": a["name"], "content_type": a["content_type"], "size": a["size"]}
+                for a in read["attachments"]
+            ],
+        }

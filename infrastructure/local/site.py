@@ -111,11 +111,17 @@ def outbox_page(messages: list[dict[str, Any]]) -> str:
     for message in messages:
         body = message["html"] or f"<pre>{html.escape(message['text'])}</pre>"
         # The email's own HTML is shown in a sandboxed frame: no scripts, no same origin.
+        files = "".join(
+            f"<li data-attachment>{html.escape(a['name'])} ({html.escape(a['content_type'])}, "
+            f"{a['size']:,} bytes)</li>"
+            for a in message.get("attachments", [])
+        )
+        attached = f"<p>Adjuntos:</p><ul>{files}</ul>" if files else ""
         rows.append(
             "<article class='card'>"
             f"<h2>{html.escape(message['subject'])}</h2>"
             f"<p class='meta'>Para: {html.escape(', '.join(message['to']))} · "
-            f"{html.escape(message['sent_at'])}</p>"
+            f"{html.escape(message['sent_at'])}</p>{attached}"
             f"<iframe sandbox='allow-popups allow-top-navigation-by-user-activation' "
             f"title='{html.escape(message['subject'])}' srcdoc='{html.escape(body)}'></iframe>"
             "</article>"

@@ -21,6 +21,7 @@ from chalicelib.policies.service import Insurer, Member, Policy
 from chalicelib.registry import service as registry
 from chalicelib.registry.service import AffiliateRecord
 from tests.fixtures.clock import Clock
+from tests.fixtures.mail import readable
 
 PASSWORD = "una frase larga segura"
 START = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
@@ -59,7 +60,7 @@ class Mailbox:
         from moto.ses.models import ses_backends
 
         self.deliver()
-        return list(ses_backends["123456789012"]["us-east-1"].sent_messages)
+        return [readable(m) for m in ses_backends["123456789012"]["us-east-1"].sent_messages]
 
     def to(self, address: str) -> list[Any]:
         return [m for m in self.sent() if address in m.destinations.get("ToAddresses", [])]
