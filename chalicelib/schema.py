@@ -1,8 +1,11 @@
 """The base of every request and response model.
 
 Pydantic builds a model's validator when the class is defined unless told to wait; with
-dozens of models registered by app.py that cost landed on every cold start. `defer_build`
-builds each one on its first use instead (bench/cold_start.py measures the difference).
+hundreds of models registered by app.py that cost landed on every cold start. `defer_build`
+builds each one on its first use instead (bench/cold_start.py measures the difference). A
+body that is one of several models derives from `OneOf[...]`, not from pydantic's
+`RootModel[...]`: the latter is built at once, and with it every model of the union (a
+tagged union of registrations cost a tenth of the API's import, its email validator with it).
 
 One-line text (names, subjects, identifiers typed by a person) refuses line breaks and other
 control characters: in an email subject a line break starts a new header, in a CSV or a log
@@ -33,6 +36,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
     model_validator,
 )
@@ -105,6 +109,16 @@ class Schema(BaseModel):
             or (isinstance(data.get(key), str) and _NUMBER.fullmatch(data[key]))
         ]
         return {**data, **dict.fromkeys(numbers, _NOT_ISO)} if numbers else data
+
+
+Root = TypeVar("Root")
+
+
+class OneOf(RootModel[Root], Generic[Root]):
+    """A body or answer that is one of several models, built on first use like `Schema`:
+    `class Registration(OneOf[Annotated[A | B, Field(discriminator="country")]])`."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class Strict(Schema):

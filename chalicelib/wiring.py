@@ -2,10 +2,11 @@
 
 The documents context never imports the contexts that own documents. Each owner declares
 its hooks (`document_hooks()` in its service) and `wire()` registers them with the documents
-service. Every entry point calls it before it serves anything: app.py (the API, every Lambda
-handler and the local stack that runs them), the command-line tools that reach the services
-(`python -m chalicelib.settlement`, `python -m chalicelib.accounts.admin`) and the tests'
-AWS fixture. A second call does nothing.
+service. The documents service calls it before it first looks a hook up (`hooks_for`), so
+app.py (the API, every Lambda handler and the local stack that runs them) loads no owner's
+service before a request or an event needs one; the command-line tools that reach the
+services (`python -m chalicelib.settlement`, `python -m chalicelib.accounts.admin`) and the
+tests' AWS fixture call it at start. A second call does nothing.
 """
 
 from __future__ import annotations

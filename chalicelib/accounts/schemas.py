@@ -7,13 +7,12 @@ from typing import Annotated, Literal
 from pydantic import (
     EmailStr,
     Field,
-    RootModel,
     StringConstraints,
     field_validator,
 )
 
 from chalicelib.accounts.identifiers import check_nss, check_rfc, check_rut, normalize_email
-from chalicelib.schema import ListQuery, Page, Phone, Schema, SingleLine, Strict, Text
+from chalicelib.schema import ListQuery, OneOf, Page, Phone, Schema, SingleLine, Strict, Text
 
 # Opaque tokens and sessions we issued (one line, whatever their length).
 Token = SingleLine[Annotated[str, StringConstraints(min_length=1, max_length=200)]]
@@ -79,7 +78,7 @@ class ChileanProviderRegistration(Strict):
 
 
 class ProviderRegistration(
-    RootModel[
+    OneOf[
         Annotated[
             MexicanProviderRegistration | ChileanProviderRegistration,
             Field(discriminator="country"),

@@ -51,7 +51,7 @@ def _owner_check(document: Document, verdict: Any) -> Any:
     from chalicelib.documents import service
     from chalicelib.documents.verdict import Reason, judge
 
-    check = service._checks.get(document.owner_kind)
+    check = service.hooks_for(document.owner_kind).check
     if check is None or not verdict.accepted:
         return verdict
     found = check(document, dict(verdict.facts))
@@ -63,7 +63,7 @@ def _owner_check(document: Document, verdict: Any) -> Any:
 def _notify_owner(document: Document) -> None:
     from chalicelib.documents import repository, service
 
-    listener = service._listeners.get(document.owner_kind)
+    listener = service.hooks_for(document.owner_kind).listener
     if listener is not None:
         listener(document)
     repository.mark_owner_notified(document.document_id)

@@ -3,7 +3,8 @@
 The only door into the documents context. Owning contexts (claims, bank accounts, care
 orders, invoices, operators' transaction files) call `create_slots` for their owner and
 declare hooks for their owner kind (`DocumentHooks`, from their service's `document_hooks()`),
-which `chalicelib/wiring.py` registers at start-up; this context never imports them:
+which `chalicelib/wiring.py` registers, at the latest when `hooks_for` is first asked; this
+context never imports them:
 
 - `register_verdict_listener(kind, listener)`: called with the `Document` once its verdict
   is stored. At least once: a listener that raises makes the message come back and the
@@ -119,6 +120,7 @@ __all__ = [
     "erase_stored_object",
     "file_content",
     "handle_upload_notification",
+    "hooks_for",
     "image_link",
     "owned_document",
     "personal_files",
@@ -178,6 +180,19 @@ def register_verdict_check(owner_kind: DocumentOwner, check: VerdictCheck) -> No
     _checks[str(owner_kind)] = check
 
 
+def hooks_for(owner_kind: str) -> DocumentHooks:
+    """The hooks of `owner_kind`. The owners are wired on this first need: app.py loads no
+    owner's service before a request or an event uses it (chalicelib/deferred.py)."""
+    from chalicelib import wiring
+
+    wiring.wire()
+    return DocumentHooks(
+        listener=_listeners.get(owner_kind),
+        guard=_guards.get(owner_kind),
+        check=_checks.get(owner_kind),
+    )
+
+
 # --- deleting -----------------------------------------------------------------------------------
 
 
@@ -187,7 +202,7 @@ def delete_document(principal: Principal, document_id: str) -> None:
 
     document = readable(principal, document_id)
     require_owner(principal, document.account_id)  # operators read, they do not delete
-    guard = _guards.get(document.owner_kind)
+    guard = hooks_for(document.owner_kind).guard
     refusal = guard(document) if guard else DeleteRefused.message
     if refusal:
         raise DeleteRefused(refusal)

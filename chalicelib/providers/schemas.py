@@ -8,10 +8,18 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, RootModel, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from chalicelib.documents.schemas import ReasonOut, SlotOut
-from chalicelib.schema import ListQuery, PageWithNextCursor, Schema, SingleLine, Strict, Text
+from chalicelib.schema import (
+    ListQuery,
+    OneOf,
+    PageWithNextCursor,
+    Schema,
+    SingleLine,
+    Strict,
+    Text,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
 AccountNumber = Annotated[
@@ -306,7 +314,7 @@ class ExportOut(Schema):
     expires_at: str
 
 
-class StatementAnswer(RootModel[StatementOut | ExportOut]):
+class StatementAnswer(OneOf[StatementOut | ExportOut]):
     """The statement as JSON, or (`?format=xlsx`) a short-lived link to the Excel file."""
 
 

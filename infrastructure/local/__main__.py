@@ -133,12 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     logins = [] if args.no_demo else load_demo_data()
 
     import app as app_module
+    from chalicelib.deferred import load_deferred
     from infrastructure.definition import SCHEDULES
     from infrastructure.local.api_server import make_api_server
     from infrastructure.local.outbox import Outbox
     from infrastructure.local.pump import EventPump, routes_for_app, timers_for_app
     from infrastructure.local.site import make_site_server
 
+    load_deferred()  # this process serves from several threads (chalicelib/deferred.py)
     api_server = make_api_server(app_module.app, args.host, args.api_port, env["SITE_URL"])
     outbox = Outbox(ACCOUNT_ID, REGION)
     site_server = make_site_server(
