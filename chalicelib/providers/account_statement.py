@@ -19,7 +19,12 @@ EXPORTS_PREFIX: Final = "exports/"
 
 def _rows(provider_id: str) -> list[Row]:
     rows = []
+    # One read per invoice (an invoice covers several orders), only for its fiscal UUID.
+    uuids: dict[str, str | None] = {}
     for order in repository.all_orders_of_provider(provider_id):
+        if order.invoice_id and order.invoice_id not in uuids:
+            invoice = repository.get_invoice(order.invoice_id)
+            uuids[order.invoice_id] = invoice.uuid if invoice else None
         detail = presentation.detail_of(order)
         rows.append(
             Row(
@@ -34,6 +39,7 @@ def _rows(provider_id: str) -> list[Row]:
                 to_invoice=detail.to_invoice,
                 paid=order.paid or 0,
                 invoice_id=order.invoice_id,
+                invoice_uuid=uuids.get(order.invoice_id) if order.invoice_id else None,
             )
         )
     return rows

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from chalicelib import spreadsheets
 from chalicelib.providers.money import to_pesos
@@ -11,17 +13,20 @@ from chalicelib.providers.statement import STATUS_LABELS, Row, Totals
 
 SERVICE_LABELS = {"consulta": "Consulta", "honorarios_quirurgicos": "Honorarios quirúrgicos"}
 MONEY_FORMAT = '"$"#,##0.00'
+DATE_FORMAT = "dd/mm/yyyy"
+# The statement is of Mexican providers: its time is Mexico City's.
+MEXICO_CITY: Final = ZoneInfo("America/Mexico_City")
 COLUMNS = (
     spreadsheets.Column("Cuenta", 14),
     spreadsheets.Column("Paciente", 32),
     spreadsheets.Column("Servicio", 22),
-    spreadsheets.Column("Fecha", 12),
+    spreadsheets.Column("Fecha", 12, DATE_FORMAT),
     spreadsheets.Column("Estado", 36),
     spreadsheets.Column("Monto (detalle de pago)", 20, MONEY_FORMAT),
     spreadsheets.Column("Retenciones", 14, MONEY_FORMAT),
     spreadsheets.Column("Monto a facturar", 18, MONEY_FORMAT),
     spreadsheets.Column("Pagado", 14, MONEY_FORMAT),
-    spreadsheets.Column("Factura", 38),
+    spreadsheets.Column("Factura (folio fiscal UUID)", 40, spreadsheets.TEXT_FORMAT),
 )
 
 
@@ -34,20 +39,24 @@ def statement_workbook(
             row.account_number,
             row.patient_name,
             SERVICE_LABELS.get(row.service, row.service),
-            row.date,
+            date.fromisoformat(row.date),
             STATUS_LABELS.get(row.status, row.status),
             _number(row.amount),
             _number(row.retention),
             _number(row.to_invoice),
             _number(row.paid),
-            row.invoice_id or "",
+            row.invoice_uuid or ("En validación" if row.invoice_id else ""),
         ]
         for row in rows
     ]
     return spreadsheets.xlsx_bytes(
         spreadsheets.Table(
             title="Estado de cuenta",
-            preamble=[[f"Estado de cuenta de {provider_name}"], [f"Generado: {generated_at}"], []],
+            preamble=[
+                [f"Estado de cuenta de {provider_name}"],
+                [f"Generado: {local_moment(generated_at)}"],
+                [],
+            ],
             columns=COLUMNS,
             rows=lines,
             totals=[
@@ -64,6 +73,16 @@ def statement_workbook(
             ],
         )
     )
+
+
+def local_moment(instant: str) -> str:
+    """`2026-11-25T17:05:00+00:00` → `25/11/2026 11:05 (hora del centro de México)`; an
+    instant without offset is UTC."""
+    moment = datetime.fromisoformat(instant)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(MEXICO_CITY)
+    return f"{local:%d/%m/%Y %H:%M} (hora del centro de México)"
 
 
 def _number(centavos: int) -> Decimal:

@@ -30,6 +30,8 @@ class Row:
     to_invoice: int
     paid: int
     invoice_id: str | None
+    # The fiscal folio (UUID of the CFDI's stamp) of the order's invoice, once accepted.
+    invoice_uuid: str | None = None
 
     @property
     def complement_due(self) -> bool:

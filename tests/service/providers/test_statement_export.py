@@ -48,3 +48,25 @@ def test_a_hostile_patient_name_is_a_string_cell_in_the_statement(world: Provide
     totals = [c.value for c in sheet[4 + len(names) + 1]]
     assert totals[0] == "Totales"
     assert totals[5] == 4000
+
+
+def test_the_statement_names_an_invoice_by_its_fiscal_uuid(world: ProvidersWorld) -> None:
+    from openpyxl import load_workbook
+
+    from tests.unit.providers.cfdi import INVOICE_UUID, order_invoice
+
+    provider = world.provider()
+    pairs = [("A-2001", "ANA SOFIA TORRES VEGA", "1000.00"), ("A-2002", "LUIS NUÑEZ", "500.00")]
+    orders = world.load_orders(RFC, *pairs)
+    invoice_id = world.invoice(provider, [o.id for o in orders], order_invoice(pairs))
+    assert providers.invoice(provider, invoice_id).status == "aceptada"
+    export = providers.statement(provider, s.StatementQuery(format="xlsx")).root
+    assert isinstance(export, s.ExportOut)
+    sheet = load_workbook(io.BytesIO(_download(world, export.url))).active
+    assert sheet is not None
+    assert sheet["J4"].value == "Factura (folio fiscal UUID)"
+    assert [sheet["J5"].value, sheet["J6"].value] == [INVOICE_UUID, INVOICE_UUID]
+    assert invoice_id not in {str(c.value) for row in sheet.iter_rows() for c in row}
+    assert str(sheet["A2"].value).endswith("(hora del centro de México)")
+    # Accents stay as the order was loaded.
+    assert sheet["B6"].value == "LUIS NUÑEZ"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 from hypothesis import given
@@ -73,14 +74,25 @@ def test_the_workbook_holds_every_order_and_the_totals_as_numbers() -> None:
             49999,
             49999,
             "i1",
+            "6F1E2D3C-4B5A-4968-8776-655443322110",
         ),
     ]
-    data = statement_workbook("JORGE ALBERTO RAMIREZ SOTO", "2026-11-25", found, totals(found))
+    data = statement_workbook(
+        "JORGE ALBERTO RAMIREZ SOTO", "2026-11-25T17:05:00+00:00", found, totals(found)
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
+    # When it was made, in Mexico City's time and in words a person reads, not UTC's ISO.
+    assert sheet["A2"].value == "Generado: 25/11/2026 11:05 (hora del centro de México)"
     values = [list(row) for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert values[0][:6] == ["A-1", "ANA", "Consulta", "2026-11-01", "Por facturar", 1000]
+    assert values[0][:6] == ["A-1", "ANA", "Consulta", datetime(2026, 11, 1), "Por facturar", 1000]
+    assert sheet["D5"].number_format == "dd/mm/yyyy"
     assert values[1][4] == "Pagada, complemento de pago pendiente"
+    # The invoice is named by its fiscal folio (UUID), never by the platform's own id.
+    assert sheet["J4"].value == "Factura (folio fiscal UUID)"
+    assert values[1][9] == "6F1E2D3C-4B5A-4968-8776-655443322110"
+    assert values[0][9] is None
+    assert "i1" not in {str(v) for row in values for v in row}
     assert Decimal(str(values[2][7])) == Decimal("1399.99")
     assert "1 complementos pendientes" in str(values[2][4])
 
