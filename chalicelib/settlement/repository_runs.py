@@ -3,7 +3,7 @@ finished, counted from their items."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -16,14 +16,39 @@ class Run:
     settled: int
     created_at: str
     started_by: str
+    # The providers the run finished without settling them, with why (at most UNSETTLED_SHOWN).
+    unsettled: list[Unsettled] = field(default_factory=list)
 
 
-def mark_done(run_id: str, insurer_id: str, rut: str, *, settled: bool) -> None:
-    """A provider of a run is finished; writing it again (a redelivery) changes nothing."""
+@dataclass(frozen=True)
+class Unsettled:
+    insurer_id: str
+    rut: str
+    reason: str
+    folio: str | None = None
+
+
+UNSETTLED_SHOWN = 100
+
+
+def mark_done(
+    run_id: str,
+    insurer_id: str,
+    rut: str,
+    *,
+    settled: bool,
+    reason: str | None = None,
+    folio: str | None = None,
+) -> None:
+    """A provider of a run is finished (`reason` says why it was not settled); writing it
+    again (a redelivery) changes nothing."""
     from chalicelib.settlement.models import SettlementModel
 
     SettlementModel(
-        pk=f"RUN#{run_id}", sk=f"DONE#{insurer_id}#{rut}", state="settled" if settled else "idle"
+        pk=f"RUN#{run_id}",
+        sk=f"DONE#{insurer_id}#{rut}",
+        state="settled" if settled else "idle",
+        data=None if settled else {"reason": reason or "sin_transacciones", "folio": folio},
     ).save()
 
 
@@ -52,14 +77,23 @@ def get_run(run_id: str) -> Run | None:
         return None
     data = dict(item.data or {})
     done = settled = 0
+    unsettled: list[Unsettled] = []
     for marker in SettlementModel.query(
         f"RUN#{run_id}",
         SettlementModel.sk.startswith("DONE#"),
         consistent_read=True,
-        attributes_to_get=["state"],
+        attributes_to_get=["sk", "state", "data"],
     ):
         done += 1
         settled += marker.state == "settled"
+        if marker.state != "settled" and len(unsettled) < UNSETTLED_SHOWN:
+            _, insurer_id, rut = marker.sk.split("#", 2)
+            why = dict(marker.data or {})
+            unsettled.append(
+                Unsettled(
+                    insurer_id, rut, str(why.get("reason") or "sin_transacciones"), why.get("folio")
+                )
+            )
     return Run(
         run_id=run_id,
         period_end=data["period_end"],
@@ -69,4 +103,5 @@ def get_run(run_id: str) -> Run | None:
         settled=settled,
         created_at=data["created_at"],
         started_by=data.get("started_by", ""),
+        unsettled=unsettled,
     )

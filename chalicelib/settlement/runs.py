@@ -26,7 +26,7 @@ from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.observability import logger
 from chalicelib.settlement import calendar, money, rules
-from chalicelib.settlement.schemas import RunOut, RunStarted
+from chalicelib.settlement.schemas import RunOut, RunProviderOut, RunStarted
 
 PAGE_SIZE: Final = 100  # transactions read and claimed per chunk of details
 LEASE: Final = timedelta(minutes=15)  # Lambda's longest run; a crashed worker's lease expires
@@ -119,15 +119,39 @@ def run_progress(principal: Principal, run_id: str) -> RunOut:
     return run_out(run)
 
 
+def _not_settled_message(reason: str, period_end: date, folio: str | None) -> str:
+    if reason == "solo_posteriores":
+        return (
+            f"Sus transacciones son posteriores al cierre del periodo "
+            f"({period_end:%d-%m-%Y}): entrarán en la próxima liquidación."
+        )
+    if reason == "ya_liquidado":
+        return f"Ya estaba liquidado en este periodo por otra ejecución (folio {folio})."
+    return "No tenía transacciones pendientes de liquidar."
+
+
 def run_out(run: Any) -> RunOut:
+    from stdnum.cl import rut as cl_rut
+
+    period_end = date.fromisoformat(run.period_end)
     return RunOut(
         run_id=run.run_id,
-        period_end=date.fromisoformat(run.period_end),
+        period_end=period_end,
         providers=run.providers,
         done=run.done,
         settled=run.settled,
         finished=run.done >= run.providers,
         created_at=run.created_at,
+        not_settled=[
+            RunProviderOut(
+                insurer_id=u.insurer_id,
+                rut=cl_rut.format(u.rut),
+                reason=u.reason,
+                message=_not_settled_message(u.reason, period_end, u.folio),
+                folio=u.folio,
+            )
+            for u in getattr(run, "unsettled", [])
+        ],
     )
 
 
@@ -183,7 +207,9 @@ def settle_provider(
             if not first.items:
                 _forget(marker)
             if run_id:
-                repository.mark_done(run_id, insurer_id, rut, settled=False)
+                # Only transactions after the period's cut-off: the next run takes them.
+                reason = "solo_posteriores" if first.items else "sin_transacciones"
+                repository.mark_done(run_id, insurer_id, rut, settled=False, reason=reason)
             return None
         repository.create_header(
             repository.Header(
@@ -202,7 +228,14 @@ def settle_provider(
         assert header is not None
     if header.state == "completa":
         if run_id:  # a redelivered message: count it as its first delivery did
-            repository.mark_done(run_id, insurer_id, rut, settled=header.run_id == run_id)
+            repository.mark_done(
+                run_id,
+                insurer_id,
+                rut,
+                settled=header.run_id == run_id,
+                reason="ya_liquidado",
+                folio=folio,
+            )
         return folio
     owner = worker or str(uuid.uuid4())
     now = clock.now()

@@ -156,6 +156,17 @@ class RunStarted(Schema):
     providers: int
 
 
+class RunProviderOut(Schema):
+    """A provider a run finished without settling, and why (`reason`: `sin_transacciones`,
+    `solo_posteriores` (only transactions after the cut-off), `ya_liquidado`)."""
+
+    insurer_id: str
+    rut: str
+    reason: Literal["sin_transacciones", "solo_posteriores", "ya_liquidado"]
+    message: str
+    folio: str | None = None
+
+
 class RunOut(Schema):
     run_id: str
     period_end: date
@@ -164,6 +175,8 @@ class RunOut(Schema):
     settled: int
     finished: bool
     created_at: str
+    # The providers finished without a settlement of this run (the first 100), with why.
+    not_settled: list[RunProviderOut] = Field(default_factory=list)
 
 
 class BankAccountOut(Schema):

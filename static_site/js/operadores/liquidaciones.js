@@ -106,6 +106,12 @@ if (requireSession(["operador"])) {
       runStatus.textContent = run.finished
         ? `Liquidación terminada (periodo hasta el ${numericDate(run.period_end)}). Prestadores liquidados: ${run.settled} de ${run.providers} con transacciones pendientes.`
         : `Liquidando… ${run.done} de ${run.providers} prestadores.`;
+      if (run.finished && run.not_settled.length) {
+        // Why each provider of the run was left without a settlement.
+        runStatus.append(el("p", { text: "Prestadores sin liquidar en esta ejecución:" }),
+          el("ul", { "data-not-settled": true }, ...run.not_settled.map((provider) =>
+            el("li", { "data-rut": provider.rut }, el("strong", { text: `RUT ${provider.rut}` }), `: ${provider.message}`))));
+      }
       if (run.finished) return;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

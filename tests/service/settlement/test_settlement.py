@@ -124,7 +124,13 @@ def test_doubled_triggers_and_redelivered_messages_settle_nothing_twice(world: W
     assert set(folio_count([i["id"] for i in items]).values()) == {1}
     progress = service.run_progress(world.operator, first.run_id)
     assert (progress.done, progress.settled) == (1, 1)
-    assert service.run_progress(world.operator, second.run_id).done == 1
+    assert progress.not_settled == []
+    doubled = service.run_progress(world.operator, second.run_id)
+    assert doubled.done == 1
+    [why] = doubled.not_settled
+    assert why.reason == "ya_liquidado"
+    assert why.folio is not None
+    assert why.folio in why.message
     assert len(service.settlements(world.provider, 2026, None).items) == 1
 
 
@@ -225,6 +231,10 @@ def test_a_transaction_after_the_cutoff_waits(world: World) -> None:
     service.load_transactions_by_operator(world.operator, [bono("C1", "2026-11-20T00:00:00")])
     run = service.run_inline(WEEK_END, ["sec"])
     assert (run.providers, run.settled) == (1, 0)
+    # The run says why the provider was not settled.
+    [why] = run.not_settled
+    assert (why.reason, why.insurer_id) == ("solo_posteriores", "sec")
+    assert why.message.startswith("Sus transacciones son posteriores al cierre del periodo")
     assert [s.transaction.transaction_id for s in unsettled(RUT)] == ["C1"]
     # It stays on the weekly list for the next run.
     assert [p.rut for p in repository.active_providers(["sec"])] == [RUT]
