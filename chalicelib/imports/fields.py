@@ -45,14 +45,14 @@ def certificate(errors: RowErrors, value: str) -> str:
 
 def code(errors: RowErrors, column: str, value: str, what: str) -> str:
     """A key of the insurer's own catalogue (a hospital's, a clinic's, a condition's)."""
-    if not CODE.match(value):
+    if not CODE.match(value.strip()):
         errors.add(
             column,
             value,
             f"Falta la clave {what} o no es válida (letras, números, puntos y guiones; hasta 30).",
         )
         return ""
-    return value
+    return value.strip()
 
 
 def text(

@@ -86,7 +86,7 @@ def parse(row: Row) -> tuple[OrderRow | None, RowErrors]:
         for name in ("iva_taxed", "insured_signature", "doctor_signature")
     }
     data = {
-        "account_number": value["numero_cuenta"],
+        "account_number": "".join(value["numero_cuenta"].split()).upper(),
         "patient_name": value["paciente"],
         "service": value["servicio"].strip().lower(),
         "date": value["fecha"],

@@ -1,6 +1,7 @@
 """The import templates over the API: a short-lived link to the kind's CSV or Excel template,
 for an operator who holds the kind's duty (administración for rosters, finanzas for orders);
-anyone else is refused 403 and the refusal is in the insurer's audit log."""
+anyone else is refused 403 and the refusal is in the insurer's audit log. The imports
+themselves ask for the same duty: a finanzas operator imports orders but not rosters."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import requests
 
 from chalicelib.imports.kinds import ORDENES, POLIZAS
 from tests.api.test_operator_duties import _operator, _refused
-from tests.fixtures.platform import Platform, bearer
+from tests.fixtures.platform import Platform, bearer, wait_until
+from tests.fixtures.uploads import upload_file
 
 ADMIN = "admin.sec@demo.mx"
 TEMPLATES = "/v1/operator/imports/templates"
@@ -114,3 +116,37 @@ def test_an_unknown_kind_or_format_and_other_roles_are_refused(platform: Platfor
 
     anonymous = platform.get(f"{TEMPLATES}/polizas")
     assert anonymous.status_code == 401, anonymous.text
+
+
+def test_a_finanzas_operator_imports_orders_but_not_rosters(platform: Platform) -> None:
+    finance = _operator(platform, ["finanzas"])
+    admin = bearer(platform.operator_tokens(ADMIN))  # administración only
+    row = dict(zip(ORDENES.columns, ORDENES.example, strict=True)) | {"numero_cuenta": "API-1"}
+    data = f"{','.join(ORDENES.columns)}\n{','.join(row.values())}\n".encode()
+    request = {
+        "kind": "ordenes",
+        "mode": "aplicar",
+        "file": {"name": "ordenes.csv", "size": len(data), "content_type": "text/csv"},
+    }
+    created = platform.post("/v1/operator/imports", json=request, headers=finance)
+    assert created.status_code == 201, created.text
+    import_id = created.json()["import_id"]
+    upload_file(created.json()["slot"], "ordenes.csv", data, "text/csv")
+
+    def ended() -> dict[str, object] | None:
+        found = platform.get(f"/v1/operator/imports/{import_id}", headers=finance).json()
+        return found if found["status"] in ("terminada", "rechazada") else None
+
+    done = wait_until(ended, platform)
+    assert done is not None
+    assert (done["status"], done["summary"]) == (
+        "terminada",
+        {"creados": 1, "actualizados": 0, "sin_cambios": 0, "rechazados": 0},
+    )
+    orders = platform.get("/v1/operator/care-orders", params={"insurer_id": "sec"}, headers=finance)
+    assert "API-1" in [order["account_number"] for order in orders.json()["items"]]
+
+    roster = request | {"kind": "polizas", "file": {"name": "padron.csv", "size": 10}}
+    _refused(platform.post("/v1/operator/imports", json=roster, headers=finance), "administración")
+    _refused(platform.post("/v1/operator/imports", json=request, headers=admin), "finanzas")
+    _refused(platform.get(f"/v1/operator/imports/{import_id}", headers=admin), "finanzas")
