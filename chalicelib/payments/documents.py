@@ -1,6 +1,6 @@
 """Printable things: the reference's Code 128 barcode (SVG) and the virtual membership card
-(PDF with a QR). The libraries are imported here, inside the functions, never on the API's
-import path."""
+(PDF with a QR, drawn with chalicelib.pdf). The libraries are imported inside the functions,
+never on the API's import path."""
 
 from __future__ import annotations
 
@@ -28,46 +28,34 @@ class CardData:
     qr_text: str  # what a clinic reads when it scans the card
 
 
+BLUE: tuple[int, int, int] = (11, 79, 138)
+INK: tuple[int, int, int] = (20, 30, 40)
+WHITE: tuple[int, int, int] = (255, 255, 255)
+
+
 def card_pdf(card: CardData) -> bytes:
     """A credit-card-sized PDF (85.6 × 54 mm) with plan, member number, validity and a QR."""
-    import segno
-    from fpdf import FPDF
+    from chalicelib.pdf import Document
 
-    qr = io.BytesIO()
-    segno.make(card.qr_text, error="m").save(qr, kind="png", scale=6, border=1)
-    qr.seek(0)
-
-    pdf = FPDF(orientation="L", unit="mm", format=(54, 85.6))
-    pdf.set_auto_page_break(False)
-    pdf.set_title(f"Credencial {card.member_number}")
-    pdf.add_page()
-    pdf.set_fill_color(11, 79, 138)
-    pdf.rect(0, 0, 85.6, 12, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.set_xy(4, 3.5)
-    pdf.cell(60, 5, "Portal Médico · Membresía")
-    pdf.set_text_color(20, 30, 40)
-    pdf.set_font("Helvetica", "B", 9)
-    pdf.set_xy(4, 15)
-    pdf.multi_cell(52, 4.2, card.full_name, align="L")
-    pdf.set_font("Helvetica", "", 7.5)
+    document = Document(f"Credencial {card.member_number}")
+    page = document.page(85.6, 54)
+    page.fill_rect(0, 0, 85.6, 12, BLUE)
+    page.set_font("Helvetica-Bold", 10, WHITE)
+    page.cell(4, 3.5, 60, 5, "Portal Médico · Membresía")
+    page.set_font("Helvetica-Bold", 9, INK)
+    y = page.paragraph(4, 15, 52, 4.2, card.full_name) + 1.5
     rows = (
         ("Plan", card.plan_name),
         ("Número de afiliado", card.member_number),
         ("Vigencia", card.valid_through),
     )
-    y = pdf.get_y() + 1.5
     for label, value in rows:
-        pdf.set_xy(4, y)
-        pdf.set_font("Helvetica", "", 6.5)
-        pdf.cell(52, 3, label)
-        pdf.set_xy(4, y + 3)
-        pdf.set_font("Helvetica", "B", 8)
-        pdf.cell(52, 3.6, value)
+        page.set_font("Helvetica", 6.5)
+        page.cell(4, y, 52, 3, label)
+        page.set_font("Helvetica-Bold", 8)
+        page.cell(4, y + 3, 52, 3.6, value)
         y += 7.5
-    pdf.image(qr, x=58, y=16, w=24, h=24)
-    pdf.set_font("Helvetica", "", 5.5)
-    pdf.set_xy(56, 41)
-    pdf.multi_cell(28, 2.6, "Número y vigencia en el código", align="C")
-    return bytes(pdf.output())
+    page.qr(58, 16, 24, card.qr_text, border=1)
+    page.set_font("Helvetica", 5.5)
+    page.paragraph(56, 41, 28, 2.6, "Número y vigencia en el código", align="C")
+    return document.to_bytes()

@@ -49,21 +49,23 @@ HOSPITALS = {
 
 
 def _form_pdf(title: str) -> bytes:
-    from fpdf import FPDF
+    from chalicelib.pdf import Document
 
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", "B", 16)
-    pdf.cell(0, 12, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("helvetica", size=11)
+    document = Document(title)
+    page = document.page(210, 297)  # A4
+    page.set_font("Helvetica-Bold", 16)
+    page.cell(10, 10, 190, 12, title)
+    page.set_font("Helvetica", 11)
+    y = 22.0
     for line in (
         "Nombre del asegurado titular: ______________________________",
         "Número de póliza: ______________________",
         "Persona afectada: ______________________________",
         "Firma: ______________________   Fecha: ____________",
     ):
-        pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+        page.cell(10, y, 190, 10, line)
+        y += 10
+    return document.to_bytes()
 
 
 def load() -> list[DemoLogin]:
