@@ -40,6 +40,9 @@ class Retained:
     # The kept records' ids, in the context's own terms: once the period ends the privacy
     # context hands them back to the context's `purge_retained`, as the account is gone.
     ids: tuple[str, ...] = ()
+    # Documents (owner kind, owner id) kept with these records: the documents context leaves
+    # them for the context's `purge_retained`, which deletes them with the records.
+    document_owners: tuple[tuple[str, str], ...] = ()
 
 
 def add_years(day: date, years: int) -> date:

@@ -223,3 +223,17 @@ def disable_user(account_id: str) -> None:
     except ClientError as exc:
         if _code(exc) != "UserNotFoundException":
             raise
+
+
+def delete_user(account_id: str) -> None:
+    """The user and every attribute it held go (an executed ARCO deletion): its refresh
+    tokens are revoked first (global sign-out), then the user is deleted. Repeatable."""
+    settings = get_settings()
+    try:
+        aws.cognito().admin_user_global_sign_out(
+            UserPoolId=settings.user_pool_id, Username=account_id
+        )
+        aws.cognito().admin_delete_user(UserPoolId=settings.user_pool_id, Username=account_id)
+    except ClientError as exc:
+        if _code(exc) != "UserNotFoundException":
+            raise

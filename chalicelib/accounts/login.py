@@ -70,10 +70,9 @@ def _throttle_key(identifier: str, account: Account | None) -> str:
     if account is not None:
         return f"password#{account.account_id}"
     classified = classify_identifier(identifier)
-    if classified is None:
-        return "password#raw#" + " ".join(identifier.lower().split())
-    kind, value = classified
-    return f"password#{kind}#{value}"
+    value = " ".join(identifier.lower().split()) if classified is None else "#".join(classified)
+    # Hashed: an email or an NSS typed at the log-in is not kept in a key in clear.
+    return f"password#unknown#{token_hash(value)}"
 
 
 def reserve(key: str, limit: int, now: datetime, what: str) -> int:

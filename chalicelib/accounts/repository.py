@@ -23,7 +23,11 @@ from chalicelib.accounts.repository_accounts import (
     login_identifiers,
     update_contact,
 )
-from chalicelib.accounts.repository_attempts import clear_attempts, reserve_attempt
+from chalicelib.accounts.repository_attempts import (
+    clear_attempts,
+    clear_every_attempt,
+    reserve_attempt,
+)
 from chalicelib.accounts.repository_records import (
     Account,
     AlreadyExists,
@@ -85,6 +89,7 @@ __all__ = [
     "change_staff",
     "claim_token",
     "clear_attempts",
+    "clear_every_attempt",
     "clear_reset",
     "complete_activation",
     "confirm_secondary_email",

@@ -53,3 +53,10 @@ def clear_attempts(key: str) -> None:
     from chalicelib.accounts.models import ThrottleModel
 
     ThrottleModel(*_throttle_key(key)).delete()
+
+
+def clear_every_attempt(keys: list[str]) -> None:
+    """Delete the throttle items of these keys (an ARCO deletion: a key may carry an email
+    or an NSS). Repeatable: a missing item is no error."""
+    for key in keys:
+        clear_attempts(key)

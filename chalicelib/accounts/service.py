@@ -71,6 +71,7 @@ from chalicelib.accounts.registration import (
     register_provider,
     seed_active_account,
 )
+from chalicelib.accounts.repository import Account
 from chalicelib.accounts.sessions import (
     SESSION_TTL,
     STAFF_IDLE,
@@ -125,6 +126,7 @@ __all__ = [
     "activate",
     "authenticate_token",
     "change_password",
+    "close_access",
     "complete_totp",
     "confirm_email",
     "confirm_email_change",
@@ -189,10 +191,34 @@ def personal_data(account_id: str) -> PersonalData:
     )
 
 
-def erase_personal_data(account_id: str) -> list[Retained]:
-    """Anonymise the account, free its identifiers and disable its log-in (repeatable)."""
+def close_access(account_id: str) -> None:
+    """An approved deletion's first step: every session ends now (our own record refuses
+    every id token issued before, and Cognito revokes the refresh tokens) and nobody logs in
+    as this user again. Repeatable."""
     account = repository.get_account(account_id)
     if account is not None and account.status != "eliminada":
-        repository.erase_account(account, clock.iso(clock.now()))
+        repository.end_every_session(account_id)
     identity.disable_user(account_id)
+
+
+def _throttle_keys(account: Account | None, account_id: str) -> list[str]:
+    from chalicelib.accounts.login import _throttle_key
+
+    keys = [f"password#{account_id}", f"totp#{account_id}"]
+    if account is not None:
+        keys += [_throttle_key(value, None) for _, value in repository.login_identifiers(account)]
+    return keys
+
+
+def erase_personal_data(account_id: str) -> list[Retained]:
+    """Anonymise the account, free its identifiers, delete its throttle items and its Cognito
+    user with every attribute (repeatable)."""
+    account = repository.get_account(account_id)
+    if account is not None and account.status != "eliminada":
+        close_access(account_id)
+        repository.clear_every_attempt(_throttle_keys(account, account_id))
+        repository.erase_account(account, clock.iso(clock.now()))
+    else:
+        repository.clear_every_attempt(_throttle_keys(None, account_id))
+    identity.delete_user(account_id)
     return []

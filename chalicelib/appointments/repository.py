@@ -456,18 +456,39 @@ def new_id() -> str:
 
 
 def anonymise_appointment(appointment: Appointment, erased: str) -> None:
-    """The clinical record stays (clinic, doctor, service, dates); the patient's name goes."""
+    """The clinical record stays (clinic, doctor, service, dates); the patient's name, their
+    registry id, the family's credential serial and who booked it go, and with them the
+    patient's day item (keyed by the registry id): nothing links the visit back to them."""
     from chalicelib.appointments.models import AppointmentModel
 
+    _forget_day(appointment)
     dynamo.update_existing(
         AppointmentModel,
         _appointment_key(appointment.appointment_id),
-        [AppointmentModel.patient_name.set(erased)],
+        [
+            AppointmentModel.patient_name.set(erased),
+            AppointmentModel.patient_id.set(erased),
+            AppointmentModel.nucleus.set(erased),
+            AppointmentModel.booked_by.set(erased),
+            AppointmentModel.gsi2pk.set(f"ERASED#{appointment.appointment_id}"),
+        ],
+    )
+
+
+def _forget_day(appointment: Appointment) -> None:
+    """The patient's day item, if it still points at this appointment."""
+    from chalicelib.appointments.models import DayGuardModel
+
+    dynamo.try_write(
+        DayGuardModel(*_day_key(appointment.patient_id, appointment.date)).delete,
+        condition=DayGuardModel.appointment_id == appointment.appointment_id,
     )
 
 
 def delete_appointment(appointment: Appointment) -> None:
-    """The appointment only: its slot and day guard hold ids, no personal data."""
+    """The appointment and the patient's day item that points at it; its slot holds only the
+    appointment's id."""
     from chalicelib.appointments.models import AppointmentModel
 
+    _forget_day(appointment)
     AppointmentModel(*_appointment_key(appointment.appointment_id)).delete()

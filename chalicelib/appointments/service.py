@@ -8,6 +8,7 @@ and another nucleus's appointment answers 404.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date, datetime
 from typing import Any
@@ -402,7 +403,9 @@ def personal_data(account_id: str) -> PersonalData:
 
 
 def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]:
-    """The affiliate's own appointments: kept without their name while their clinical file
+    """The affiliate's own appointments: those still to come are cancelled (the slot and the
+    quota go back to the agenda) and deleted, as no visit took place; those past are kept
+    anonymised (no name, registry id, credential serial or day item) while the clinical file
     is in its period (NOM-004-SSA3-2012, five years from the last act), deleted after. The
     family's appointments belong to each member's own file. Repeatable."""
     data = personal_data(account_id)
@@ -412,23 +415,33 @@ def erase_personal_data(account_id: str, retention: Retention) -> list[Retained]
         self_id = booker(Principal(account_id=account_id, role="afiliado")).self_id
     except errors.DomainError:
         return []
+    now = clock.now()
     own = [a for a in (Appointment(**r) for r in data.records["citas"]) if a.patient_id == self_id]
-    last = max((a.starts_at for a in own), default=None)
-    keep = retention.keeps(CLINICAL, last)
+    past = []
     for appointment in own:
+        if appointment.status == "agendada" and appointment.starts_at > clock.iso(now):
+            # Cancelled meanwhile: nothing to give back.
+            with contextlib.suppress(errors.DomainError):
+                repository.cancel(appointment, now, [])
+            repository.delete_appointment(appointment)
+        else:
+            past.append(appointment)
+    last = max((a.starts_at for a in past), default=None)
+    keep = retention.keeps(CLINICAL, last)
+    for appointment in past:
         if keep:
             repository.anonymise_appointment(appointment, ERASED)
         else:
             repository.delete_appointment(appointment)
-    if not keep or not own:
+    if not keep or not past:
         return []
     return [
         Retained(
-            what="Tus citas del expediente de tu clínica (sin tu nombre)",
+            what="Tus citas pasadas del expediente de tu clínica (sin tu nombre ni tu NSS)",
             category=CLINICAL,
-            count=len(own),
+            count=len(past),
             last_activity=last,
-            ids=tuple(a.appointment_id for a in own),
+            ids=tuple(a.appointment_id for a in past),
         )
     ]
 

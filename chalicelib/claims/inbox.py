@@ -77,7 +77,7 @@ def contact(principal: Principal, body: ContactIn) -> ContactOut:
         changes.now_iso(),
         [
             Email(person.addresses, "contact_received", values),
-            Email([COMPLAINTS_ADDRESS], "contact_forward", values),
+            Email([COMPLAINTS_ADDRESS], "contact_forward", values, about=tuple(person.addresses)),
         ],
     )
     from chalicelib.notifications import service as notifications

@@ -7,7 +7,7 @@ Emails and in-app notifications that go with a change are written in the same tr
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import dynamo, errors
@@ -358,7 +358,7 @@ def save_contact(
 
 
 def replace_ticket(email: Email, ticket: str) -> Email:
-    return Email(email.recipients, email.template, {**email.values, "ticket": ticket})
+    return replace(email, values={**email.values, "ticket": ticket})
 
 
 # --- privacy rights (ARCO) ------------------------------------------------------------------

@@ -271,10 +271,15 @@ def transition(
                 },
             )
         )
-    notification = changes.notification(
-        claim,
-        f"Folio {claim.folio}: {label}",
-        f"{sentence} {body.note or ''}".strip(),
+    # A deleted account (ARCO) has nobody to notify: its kept claim is only a record.
+    notification = (
+        changes.notification(
+            claim,
+            f"Folio {claim.folio}: {label}",
+            f"{sentence} {body.note or ''}".strip(),
+        )
+        if contact
+        else None
     )
     email_ids = repository.save_changes(claim, after, notification=notification, emails=emails)
     from chalicelib.notifications import service as notifications

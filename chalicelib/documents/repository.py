@@ -95,6 +95,10 @@ def _owner_partition(owner_kind: str, owner_id: str) -> str:
     return f"OWNER#{owner_kind}#{owner_id}"
 
 
+def _deleted_partition(owner_kind: str, owner_id: str) -> str:
+    return f"DELETED#{_owner_partition(owner_kind, owner_id)}"
+
+
 def _json(value: Any) -> str:
     # Facts may carry Decimal amounts or dates; they are kept as their text.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -190,6 +194,43 @@ def list_for_owner(owner_kind: str, owner_id: str) -> list[Document]:
     ]
 
 
+def list_deleted_for_owner(owner_kind: str, owner_id: str) -> list[Document]:
+    """The owner's deleted documents whose records remain (a Query on gsi1)."""
+    from chalicelib.documents.models import DocumentModel
+
+    return [
+        _to_document(item)
+        for item in DocumentModel.by_owner.query(_deleted_partition(owner_kind, owner_id))
+    ]
+
+
+def forget(document: Document) -> None:
+    """Delete a deleted document's record (its files are gone): no name, size or hash stays.
+    Repeatable."""
+    from chalicelib.documents.models import DocumentModel
+
+    DocumentModel(*_document_key(document.document_id)).delete()
+
+
+def strip_extracted(document: Document) -> None:
+    """A blocked document keeps its file and what identifies the file; what was read from
+    it or declared with it (names, RFCs, CLABE, amounts) goes from the record."""
+    from chalicelib.documents.models import DocumentModel
+
+    dynamo.update_existing(
+        DocumentModel,
+        _document_key(document.document_id),
+        [DocumentModel.declared.remove(), DocumentModel.facts.remove()],
+    )
+
+
+def forget_usage(owner_kind: str, owner_id: str) -> None:
+    """Delete an owner's usage counters once none of its documents remains."""
+    from chalicelib.documents.models import UsageModel
+
+    UsageModel(*_usage_key(owner_kind, owner_id)).delete()
+
+
 def store_verdict(document_id: str, verdict: StoredVerdict) -> VerdictOutcome:
     """Pending → judged, once: the condition makes a duplicate delivery a no-op."""
     from pynamodb.exceptions import TransactWriteError
@@ -263,8 +304,11 @@ def mark_deleted(document: Document, now: str) -> bool:
             DocumentModel(*_document_key(document.document_id)),
             actions=[
                 DocumentModel.deleted_at.set(now),
-                DocumentModel.gsi1pk.remove(),
-                DocumentModel.gsi1sk.remove(),
+                # Off the owner's list, onto its deleted ones: the stored copy is still the
+                # person's data (their export lists it, their deletion erases it).
+                DocumentModel.gsi1pk.set(
+                    _deleted_partition(document.owner_kind, document.owner_id)
+                ),
             ],
             condition=DocumentModel.deleted_at.does_not_exist(),
         )

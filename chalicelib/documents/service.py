@@ -47,7 +47,9 @@ from chalicelib.documents.erasure import (
     erase_stored_object,
     file_content,
     personal_files,
+    purge_owner,
     purge_retained,
+    stored_content,
 )
 from chalicelib.documents.pipeline import (
     CFDI_KINDS,
@@ -124,12 +126,14 @@ __all__ = [
     "image_link",
     "owned_document",
     "personal_files",
+    "purge_owner",
     "purge_retained",
     "read_document",
     "register_delete_guard",
     "register_verdict_check",
     "register_verdict_listener",
     "retention_lines",
+    "stored_content",
     "to_out",
     "validate_created_object",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
 
 PENDING = "OUTBOX#pendiente"
 SENT_RETENTION = timedelta(days=30)
+# A person's index item outlives any email it points at (sent ones go 30 days after sending).
+PERSON_INDEX_RETENTION = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,24 @@ class OutboxEmail:
     text: str
     html: str
     status: str
+    forget: bool = False
+    created_at: str = ""
+    sent_at: str | None = None
     # As mime.stored() keeps them; None without attachments.
     attachments: list[dict[str, Any]] | None = None
 
 
 def _key(email_id: str) -> str:
     return f"EMAIL#{email_id}"
+
+
+def address_hash(address: str) -> str:
+    """How a person's address names their index partition (never in clear in a key)."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
+def _person_key(person: str) -> str:
+    return f"PERSON#{person}"
 
 
 def stage(
@@ -42,10 +58,13 @@ def stage(
     html: str,
     template: str,
     now: datetime,
+    about: Iterable[str] = (),
+    forget: bool = False,
     attachments: list[dict[str, Any]] | None = None,
 ) -> None:
-    from chalicelib.notifications.models import OutboxEmailModel
+    from chalicelib.notifications.models import OutboxEmailModel, PersonIndexModel
 
+    people = sorted({address_hash(a) for a in [*recipients, *about] if a})
     item = OutboxEmailModel(
         pk=_key(email_id),
         sk="EMAIL",
@@ -58,10 +77,22 @@ def stage(
         attachments=attachments,
         status="pendiente",
         created_at=iso(now),
+        people=people or None,
+        forget=forget or None,
         gsi1pk=PENDING,
         gsi1sk=iso(now),
     )
     transaction.save(item, condition=OutboxEmailModel.pk.does_not_exist())
+    expires = int((now + PERSON_INDEX_RETENTION).timestamp())
+    for person in people:
+        transaction.save(
+            PersonIndexModel(
+                _person_key(person),
+                f"EMAIL#{iso(now)}#{email_id}",
+                email_id=email_id,
+                expires_at_epoch=expires,
+            )
+        )
 
 
 def get(email_id: str) -> OutboxEmail | None:
@@ -70,7 +101,9 @@ def get(email_id: str) -> OutboxEmail | None:
     item = OutboxEmailModel.find(_key(email_id), "EMAIL")
     if item is None:
         return None
-    return dynamo.record_from(OutboxEmail, item, recipients=list(item.recipients))
+    return dynamo.record_from(
+        OutboxEmail, item, recipients=list(item.recipients), forget=bool(item.forget)
+    )
 
 
 def claim_for_sending(email_id: str, token: str, now: datetime, stale_before: datetime) -> bool:
@@ -137,3 +170,50 @@ def pending_before(moment: datetime, limit: int = 100) -> list[str]:
             PENDING, OutboxEmailModel.gsi1sk < iso(moment), limit=limit
         )
     ]
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def emails_of(addresses: Iterable[str]) -> list[OutboxEmail]:
+    """The emails sent to or about these addresses, oldest first (a Query per address)."""
+    from chalicelib.notifications.models import PersonIndexModel
+
+    found: dict[str, OutboxEmail] = {}
+    for person in {address_hash(a) for a in addresses if a}:
+        for entry in PersonIndexModel.query(_person_key(person)):
+            email = get(entry.email_id)
+            if email is not None:
+                found[email.email_id] = email
+    return sorted(found.values(), key=lambda e: (e.created_at, e.email_id))
+
+
+def forget(email_id: str) -> None:
+    """Delete an email and every index item that points at it. Repeatable."""
+    from chalicelib.notifications.models import OutboxEmailModel, PersonIndexModel
+
+    item = OutboxEmailModel.find(_key(email_id), "EMAIL")
+    if item is None:
+        return
+    for person in item.people or []:
+        for entry in PersonIndexModel.query(
+            _person_key(person), PersonIndexModel.sk.startswith("EMAIL#")
+        ):
+            if entry.email_id == email_id:
+                entry.delete()
+    item.delete()
+
+
+def forget_emails_of(addresses: Iterable[str]) -> int:
+    """Delete every email sent to or about these addresses, with their index items; the
+    number of emails deleted. Repeatable."""
+    from chalicelib.notifications.models import PersonIndexModel
+
+    deleted = 0
+    for person in {address_hash(a) for a in addresses if a}:
+        for entry in PersonIndexModel.query(_person_key(person)):
+            if get(entry.email_id) is not None:
+                forget(entry.email_id)
+                deleted += 1
+            entry.delete()
+    return deleted

@@ -42,6 +42,12 @@ class Email:
     recipients: list[str]
     template: str
     values: dict[str, str]
+    # The addresses of the people the email is about besides its recipients (a contact
+    # message forwarded to the complaints address is about its sender): their export lists
+    # it and their deletion erases it.
+    about: tuple[str, ...] = ()
+    # Deleted from the outbox once sent (the last email of an account deletion).
+    forget_after_sending: bool = False
     # Files that travel with it (sent through SES's send_raw_email).
     attachments: tuple[Attachment, ...] = ()
 
@@ -49,7 +55,15 @@ class Email:
 def stage_emails(transaction: TransactWrite, emails: Iterable[Email]) -> list[str]:
     """Add each email to `transaction`; returns their ids for `dispatch`."""
     return [
-        stage_email(transaction, e.recipients, e.template, e.values, attachments=e.attachments)
+        stage_email(
+            transaction,
+            e.recipients,
+            e.template,
+            e.values,
+            about=e.about,
+            forget_after_sending=e.forget_after_sending,
+            attachments=e.attachments,
+        )
         for e in emails
     ]
 
@@ -60,6 +74,8 @@ def stage_email(
     template: str,
     values: dict[str, str],
     *,
+    about: Iterable[str] = (),
+    forget_after_sending: bool = False,
     attachments: Sequence[Attachment] = (),
 ) -> str:
     """Add the rendered email to `transaction`; returns its id for `dispatch`."""
@@ -74,6 +90,8 @@ def stage_email(
         html=email.html,
         template=template,
         now=now(),
+        about=about,
+        forget=forget_after_sending,
         attachments=mime.stored(attachments),
     )
     return email_id
@@ -115,6 +133,8 @@ def deliver(email_id: str) -> None:
             logger.exception("could not release the email's claim", extra={"email_id": email_id})
         raise
     repository.mark_sent(email_id, now())
+    if email.forget:
+        repository.forget(email_id)
     logger.info("email sent", extra={"email_id": email_id, "recipients": len(email.recipients)})
 
 
@@ -153,3 +173,25 @@ def resend_pending() -> int:
     email_ids = repository.pending_before(now() - RESEND_AFTER)
     dispatch(email_ids)
     return len(email_ids)
+
+
+# --- privacy rights (ARCO) ------------------------------------------------------------------
+
+
+def emails_about(addresses: Iterable[str]) -> list[dict[str, object]]:
+    """The emails sent to or about a person, as they read them, for their export."""
+    return [
+        {
+            "asunto": e.subject,
+            "para": e.recipients,
+            "texto": e.text,
+            "escrito": e.created_at,
+            "enviado": e.sent_at,
+        }
+        for e in repository.emails_of(addresses)
+    ]
+
+
+def erase_emails_about(addresses: Iterable[str]) -> int:
+    """Delete every outbox email sent to or about a person (an executed deletion)."""
+    return repository.forget_emails_of(addresses)

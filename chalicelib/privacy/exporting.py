@@ -16,14 +16,21 @@ from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.privacy import export, repository, rules, sources
-from chalicelib.privacy.requests import available_until, link, move, valid_id, when
+from chalicelib.privacy.requests import (
+    available_until,
+    export_prefix,
+    link,
+    move,
+    valid_id,
+    when,
+)
 
 
 def _files(docs: list[Any]) -> Iterator[export.ExportFile]:
     for document in docs:
-        yield export.ExportFile(
-            document.document_id, document.name, documents.file_content(document)
-        )
+        content = documents.stored_content(document)
+        if content is not None:  # a document deleted long ago may have no copy left
+            yield export.ExportFile(document.document_id, document.name, content)
 
 
 def handle_export_message(body: str) -> None:
@@ -36,15 +43,18 @@ def handle_export_message(body: str) -> None:
     person = accounts.contact(Principal(request.account_id, request.role))
     sections = sources.collect(request.account_id, request.role)
     owners = [owner for section in sections for owner in section.document_owners]
-    docs = documents.personal_files(request.account_id, owners)
+    docs = documents.personal_files(request.account_id, owners, include_deleted=True)
     generated_at = clock.iso(clock.now())
     data: dict[str, Any] = {
         "solicitud": request.request_id,
         "generado": generated_at,
         **{section.section: section.records for section in sections},
-        "documentos": [documents.to_out(d).model_dump(mode="json") for d in docs],
+        "documentos": [
+            {**documents.to_out(d).model_dump(mode="json"), "eliminado": d.deleted_at} for d in docs
+        ],
+        "correos": notifications.emails_about(person.addresses),
     }
-    key = f"exports/privacy/{request.request_id}/mis-datos.zip"
+    key = f"{export_prefix(request.request_id)}mis-datos.zip"
     with tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as target:
         count = export.write_zip(
             target,

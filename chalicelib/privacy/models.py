@@ -66,6 +66,8 @@ class PurgeModel(Item):
     context = UnicodeAttribute()
     ids = JSONAttribute()
     until = UnicodeAttribute()  # YYYY-MM-DD, the first day the records may go
+    # The retention category (`clinical`, `fiscal`): a later act on the records moves `until`.
+    category = UnicodeAttribute(null=True)
     gsi3pk = UnicodeAttribute()
     gsi3sk = UnicodeAttribute()
     by_due = Gsi3["PurgeModel"]()

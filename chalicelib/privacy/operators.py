@@ -9,7 +9,7 @@ from chalicelib.audit import service as audit
 from chalicelib.auth import Principal, require_insurer, require_role, viewed_insurer
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
-from chalicelib.privacy import repository, rules, sources
+from chalicelib.privacy import repository, rules
 from chalicelib.privacy.repository import DataRequest
 from chalicelib.privacy.requests import NotPending, link, move, out_fields, valid_id, when
 from chalicelib.privacy.schemas import (
@@ -92,16 +92,15 @@ def decide(
     now = clock.now()
     if body.decision == "aprobar":
         policy = rules.policy_for(request.insurer_id)
-        due = rules.deletion_due(
-            now, sources.last_activity(request.account_id, request.role), policy
-        )
+        due = rules.deletion_due(now, policy)
         move(request, "aprobada", principal.account_id, body.reason or None)
         request.due_at = clock.iso(due)
         request.work_due = request.due_at
         sentence = (
-            "Aprobamos tu solicitud. Eliminaremos tu cuenta y tus datos el "
-            f"{when(request.due_at)}; la fecha considera los plazos que la ley nos obliga a "
-            "conservar tu expediente."
+            "Aprobamos tu solicitud. El "
+            f"{when(request.due_at)} cerraremos tu cuenta y eliminaremos tus datos; lo que "
+            "la ley nos obliga a conservar (expediente clínico, comprobantes fiscales) quedará "
+            "bloqueado, sin tu nombre, y se eliminará al terminar su plazo."
         )
     else:
         move(request, "rechazada", principal.account_id, body.reason)
@@ -122,6 +121,10 @@ def decide(
     )
     ids = repository.save(request, release_guard=body.decision == "rechazar", emails=[email])
     notifications.dispatch(ids)
+    if body.decision == "aprobar" and due <= now:
+        # No grace days: the account closes now (sessions end, log-in refused); the schedule
+        # erases the rest on its next run.
+        accounts.close_access(request.account_id)
     audit.record(
         principal.account_id,
         request.insurer_id,

@@ -64,17 +64,29 @@ class Purge:
     until: str
     chunk: int = 0
     chunks: int = 1
+    category: str = ""
 
 
 def purges_for(
-    request_id: str, entry: int, context: str, ids: list[str], until: str
+    request_id: str, entry: int, context: str, ids: list[str], until: str, category: str = ""
 ) -> list[Purge]:
     """One entry's ids split into items small enough for DynamoDB."""
     parts = [ids[i : i + PURGE_CHUNK] for i in range(0, len(ids), PURGE_CHUNK)]
     return [
-        Purge(request_id, entry, context, part, until, chunk, len(parts))
+        Purge(request_id, entry, context, part, until, chunk, len(parts), category)
         for chunk, part in enumerate(parts)
     ]
+
+
+def _purge_model(purge: Purge) -> Any:
+    from chalicelib.privacy.models import PurgeModel
+
+    return PurgeModel(
+        *_purge_key(purge.request_id, purge.entry, purge.chunk),
+        gsi3pk="PURGE",
+        gsi3sk=f"{purge.until}#{purge.request_id}#{purge.entry:03d}#{purge.chunk:04d}",
+        **dynamo.attributes_of(purge, category=purge.category or None),
+    )
 
 
 def _purge_key(request_id: str, entry: int, chunk: int) -> tuple[str, str]:
@@ -150,7 +162,7 @@ def save(
     """Write the request if nobody changed it since it was read (its version); the open
     guard goes when the request closes; the emails and the due purges of what a deletion
     kept are written in the same transaction."""
-    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel, PurgeModel
+    from chalicelib.privacy.models import DataRequestModel, OpenGuardModel
 
     expected = request.version
     request.version = expected + 1
@@ -165,14 +177,7 @@ def save(
                 condition=OpenGuardModel.request_id == request.request_id,
             )
         for purge in purges or []:
-            transaction.save(
-                PurgeModel(
-                    *_purge_key(purge.request_id, purge.entry, purge.chunk),
-                    gsi3pk="PURGE",
-                    gsi3sk=f"{purge.until}#{purge.request_id}#{purge.entry:03d}#{purge.chunk:04d}",
-                    **dynamo.attributes_of(purge),
-                )
-            )
+            transaction.save(_purge_model(purge))
         staged = notifications.stage_emails(transaction, emails)
 
     try:
@@ -244,9 +249,17 @@ def due_purges(today: str, limit: int) -> list[Purge]:
             until=item.until,
             chunk=int(item.chunk),
             chunks=int(item.chunks),
+            category=item.category or "",
         )
         for item in PurgeModel.by_due.query("PURGE", PurgeModel.gsi3sk <= f"{today}#~", limit=limit)
     ]
+
+
+def postpone_purge(purge: Purge, until: str) -> None:
+    """The kept records' period now ends later (a new act): the item waits for that day."""
+    from dataclasses import replace
+
+    _purge_model(replace(purge, until=until)).save()
 
 
 def other_chunks_left(purge: Purge) -> bool:

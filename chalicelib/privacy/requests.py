@@ -60,6 +60,11 @@ def move(request: DataRequest, status: str, actor: str, note: str | None = None)
     request.updated_at = now
 
 
+def export_prefix(request_id: str) -> str:
+    """Where an export's files are written (the ZIP): one prefix per request."""
+    return f"exports/privacy/{request_id}/"
+
+
 def valid_id(value: str) -> bool:
     """Whether `value` is a request id as this context makes them (a canonical UUID)."""
     try:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -143,19 +143,11 @@ def _day(iso: str) -> date:
     return date.fromisoformat(iso[:10])
 
 
-def deletion_due(
-    approved_at: datetime, last_activity: dict[str, str], policy: RetentionPolicy
-) -> datetime:
-    """When an approved deletion may run: after the grace days and after every period of a
-    category that defers deletion (the clinical file) has run from its last record."""
-    due = approved_at + timedelta(days=policy.grace_days)
-    for name, iso in last_activity.items():
-        category = policy.categories.get(name)
-        if category is None or not category.defers_deletion or not iso:
-            continue
-        ends = datetime.combine(add_years(_day(iso), category.years), time.min, UTC)
-        due = max(due, ends)
-    return due
+def deletion_due(approved_at: datetime, policy: RetentionPolicy) -> datetime:
+    """When an approved deletion runs: once the insurer's grace days have passed. It closes
+    the account and erases what no law keeps then; what a law keeps is blocked and purged
+    when its own period ends (`retained_until`), never by waiting to delete the rest."""
+    return approved_at + timedelta(days=policy.grace_days)
 
 
 def retained_until(item: Retained, policy: RetentionPolicy, executed_at: datetime) -> date:

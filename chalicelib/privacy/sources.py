@@ -1,6 +1,7 @@
 """Where a person's records live: the contexts that hand them over for an export, erase them
-(or keep them, anonymised, while the law requires) on a deletion, and purge by id what a
-deletion kept once its period ends."""
+(or block them, anonymised, while the law requires) on a deletion, purge by id what a
+deletion kept once its period ends, and tell the last act on kept records (a later act moves
+the day they go)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,17 @@ from chalicelib.settlement import service as settlement
 Collector = Callable[[str], PersonalData]
 Eraser = Callable[[str, Retention], list[Retained]]
 Purger = Callable[[list[str]], int]
+Activity = Callable[[list[str]], str | None]
 
 
 def collectors(role: str) -> list[Collector]:
     """Which contexts hold records of a person of this role."""
     by_role: dict[str, list[Collector]] = {
-        "asegurado": [claims.personal_data],
+        "asegurado": [
+            claims.personal_data,
+            claims.policy_personal_data,
+            claims.inbox_personal_data,
+        ],
         "prestador": [providers.personal_data, settlement.personal_data],
         "afiliado": [
             payments.personal_data,
@@ -36,7 +42,7 @@ def collectors(role: str) -> list[Collector]:
 
 
 def erasers(role: str) -> list[tuple[str, Eraser]]:
-    """Which contexts erase (or keep, anonymised, while the law requires) a person's records;
+    """Which contexts erase (or block, anonymised, while the law requires) a person's records;
     the name says whose `purge_retained` deletes what they kept once its period ends."""
     by_role: dict[str, list[tuple[str, Eraser]]] = {
         "asegurado": [("claims", claims.erase_personal_data)],
@@ -63,16 +69,12 @@ def purgers() -> dict[str, Purger]:
     }
 
 
+def activity() -> dict[str, Activity]:
+    """The contexts whose kept records can still see a new act after the deletion (an
+    operator moves a kept claim): the purge asks them before deleting."""
+    return {"claims": claims.latest_activity}
+
+
 def collect(account_id: str, role: str) -> list[PersonalData]:
     """The person's records, one section per context that holds some."""
     return [collector(account_id) for collector in collectors(role)]
-
-
-def last_activity(account_id: str, role: str) -> dict[str, str]:
-    """The person's latest activity per category of data, over every context."""
-    latest: dict[str, str] = {}
-    for collector in collectors(role):
-        for category, iso in collector(account_id).last_activity.items():
-            if iso and iso > latest.get(category, ""):
-                latest[category] = iso
-    return latest

@@ -135,12 +135,12 @@ def test_rejection_needs_a_reason_and_frees_the_person_to_ask_again(world: Claim
         privacy.decide(world.operator, export.request_id, DecisionIn(decision="aprobar"), None)
 
 
-def test_approved_deletion_waits_for_retention_then_erases_every_version(
+def test_approved_deletion_closes_the_account_at_once_and_erases_every_version(
     world: ClaimsWorld,
 ) -> None:
     from chalicelib.documents import repository as documents_repository
 
-    claim_id, _ = _files(world)
+    claim_id, _ = _files(world)  # a draft: no folio, so no law keeps it
     docs = {d.name: d for d in documents_repository.list_for_owner("claim", claim_id)}
     report_key = docs["informe.pdf"].object_key
     s3 = boto3.client("s3")
@@ -153,20 +153,15 @@ def test_approved_deletion_waits_for_retention_then_erases_every_version(
         world.operator, created.request_id, DecisionIn(decision="aprobar"), None
     )
     assert approved.status == "aprobada"
-    assert approved.due_at
-    # The clinical file is kept five years from the claim's last change (NOM-004).
-    due = datetime.fromisoformat(approved.due_at)
-    assert due.date().isoformat() == "2031-11-25"
+    # No grace days at SEC: due now, and the account is closed on the approval itself.
+    assert approved.due_at == world.clock.now.isoformat(timespec="seconds")
+    with pytest.raises(accounts.InvalidCredentials):
+        accounts.login(_email(world), "una frase larga segura")
 
-    assert privacy.run_due()["deletions"] == 0
-    world.clock.now = due + timedelta(hours=1)
     assert privacy.run_due()["deletions"] == 1
-
     assert stored_versions(report_key) == []
-    assert documents_repository.get(docs["informe.pdf"].document_id) is None
-    # The CFDI's five years (CFF art. 30) ran out while the clinical file waited: it goes
-    # too, and nothing is listed as kept with a date already past.
-    assert stored_versions(docs["factura.xml"].object_key) == []
+    assert documents_repository.get(docs["informe.pdf"].document_id, include_deleted=True) is None
+    assert stored_versions(docs["factura.xml"].object_key) == []  # a draft's CFDI proves nothing
 
     done = privacy.my_request(world.ana, created.request_id)
     assert done.status == "completada"
@@ -183,13 +178,21 @@ def test_approved_deletion_waits_for_retention_then_erases_every_version(
         accounts.contact(world.ana)
     from chalicelib.claims import repository as claims_repository
 
-    assert claims_repository.get(claim_id) is None  # a draft: no law keeps it
+    assert claims_repository.get(claim_id) is None
     pool = boto3.client("cognito-idp")
-    user = pool.admin_get_user(UserPoolId=_pool_id(), Username=world.ana.account_id)
-    assert user["Enabled"] is False
+    with pytest.raises(pool.exceptions.UserNotFoundException):
+        pool.admin_get_user(UserPoolId=_pool_id(), Username=world.ana.account_id)
     assert any(
         m.subject == "Eliminamos tu cuenta y tus datos personales" for m in world.mailbox.sent()
     )
+
+
+def _email(world: ClaimsWorld) -> str:
+    from chalicelib.accounts import repository as accounts_repository
+
+    account = accounts_repository.get_account(world.ana.account_id)
+    assert account is not None
+    return account.email
 
 
 def _pool_id() -> str:

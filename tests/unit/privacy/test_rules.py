@@ -32,24 +32,17 @@ SETTINGS = {
 }
 
 
-def test_clinical_records_defer_the_deletion_five_years_from_the_last_act() -> None:
-    policy = rules.policy_from(SETTINGS, "sec")
-    due = rules.deletion_due(APPROVED, {CLINICAL: "2024-03-10T10:00:00+00:00"}, policy)
-    assert due == datetime(2029, 3, 10, tzinfo=UTC)
-
-
-def test_fiscal_records_do_not_defer_and_old_records_leave_the_grace_period() -> None:
-    policy = rules.policy_from(SETTINGS, "sec")
-    assert rules.deletion_due(APPROVED, {FISCAL: "2026-11-01"}, policy) == APPROVED
-    assert rules.deletion_due(APPROVED, {CLINICAL: "2001-01-01"}, policy) == APPROVED
-    assert rules.deletion_due(APPROVED, {CLINICAL: ""}, policy) == APPROVED
+def test_a_deletion_runs_after_the_grace_days_whatever_the_records_kept() -> None:
+    # Two stages: the account closes and what no law keeps goes once the grace days pass;
+    # the clinical file and the CFDI are blocked and purged on their own dates.
+    assert rules.deletion_due(APPROVED, rules.policy_from(SETTINGS, "sec")) == APPROVED
 
 
 def test_an_insurer_may_lengthen_the_periods_but_never_shorten_the_legal_ones() -> None:
     long = rules.policy_from(SETTINGS, "long")
     assert long.categories[CLINICAL].years == 10
     assert long.grace_days == 30
-    assert rules.deletion_due(APPROVED, {}, long) == datetime(2026, 12, 25, 17, 0, tzinfo=UTC)
+    assert rules.deletion_due(APPROVED, long) == datetime(2026, 12, 25, 17, 0, tzinfo=UTC)
     assert rules.policy_from(SETTINGS, "short").categories[CLINICAL].years == 5
 
 

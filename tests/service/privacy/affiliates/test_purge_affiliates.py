@@ -49,24 +49,35 @@ def test_kept_sick_leaves_are_purged_when_the_clinical_period_ends(world: World)
     assert prescriptions.purge_retained([f"sick_leave:{leave_id}"]) == 0
 
 
-def test_kept_appointments_are_purged_when_the_clinical_period_ends(world: World) -> None:
-    deletion = privacy.create_request(world.titular, DataRequestIn(type="deletion"))
-    approved = privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
-    assert approved.due_at
-    # Booked after the approval (the deletion waits for the file's period as it stood then).
+def test_past_appointments_are_kept_anonymised_and_purged_when_the_clinical_period_ends(
+    world: World,
+) -> None:
     agenda = world.agenda()
-    slot_id = agenda.slots[0].id
     booked = appointments.book(
-        world.titular, BookingIn(slot_id=slot_id, patient_id=world.titular_id)
+        world.titular, BookingIn(slot_id=agenda.slots[0].id, patient_id=world.titular_id)
     )
-    world.clock.now = datetime.fromisoformat(approved.due_at) + timedelta(hours=1)
+    upcoming = world.agenda(TODAY + timedelta(days=3))
+    later = appointments.book(
+        world.titular, BookingIn(slot_id=upcoming.slots[0].id, patient_id=world.titular_id)
+    )
+    # The first visit took place; the second is still to come when the deletion runs.
+    world.clock.now = booked.starts_at + timedelta(hours=2)
+    deletion = privacy.create_request(world.titular, DataRequestIn(type="deletion"))
+    privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
     assert privacy.run_due()["deletions"] == 1
+
     [clinical] = privacy.my_request(world.titular, deletion.request_id).retained
     assert "citas" in clinical.what
+    assert clinical.count == 1
     until = date.fromisoformat(clinical.until)
     kept = appointments_repository.get_appointment(booked.id)
     assert kept is not None
-    assert kept.patient_name != booked.patient_name  # anonymised while kept
+    # Anonymised, not pseudonymised: nothing links the visit back to the registry.
+    assert {kept.patient_name, kept.patient_id, kept.nucleus, kept.booked_by} == {"(eliminado)"}
+    assert appointments_repository.get_appointment(later.id) is None  # cancelled, no visit
+    agenda_after = appointments_repository.get_agenda(upcoming.id, consistent=True)
+    assert agenda_after is not None
+    assert agenda_after.internet_remaining == agenda_after.internet_quota  # the quota is back
 
     world.clock.now = datetime.combine(until, datetime.min.time(), world.clock.now.tzinfo)
     world.clock.now -= timedelta(minutes=1)
