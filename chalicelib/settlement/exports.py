@@ -6,6 +6,7 @@ header row is bold and frozen, and the last row holds the totals.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Final
 
 from chalicelib import spreadsheets
@@ -32,9 +33,17 @@ VOUCHER_COLUMNS: Final = [
 
 
 def xlsx(
-    title: str, columns: list[tuple[str, str]], rows: list[list[Any]], totals: list[Any]
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: list[list[Any]],
+    totals: list[Any],
+    preamble: list[list[Any]] | None = None,
 ) -> bytes:
-    return spreadsheets.xlsx_bytes(_table(title, columns, rows, totals))
+    """One sheet; `preamble` lines (what the file is about) go above the header."""
+    table = _table(title, columns, rows, totals)
+    if preamble:
+        table = replace(table, preamble=preamble)
+    return spreadsheets.xlsx_bytes(table)
 
 
 def csv_bytes(columns: list[tuple[str, str]], rows: list[list[Any]], totals: list[Any]) -> bytes:

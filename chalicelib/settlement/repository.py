@@ -7,12 +7,14 @@ into `False` answers or domain errors.
 The service reaches persistence here; each part lives in its own module:
 `repository_transactions` (loaded transactions, the active-provider markers, the unsettled
 index and the claims), `repository_settlements` (headers, leases, chunks, completion),
-`repository_runs` (runs and their finished providers) and `repository_records` (LME records,
-platform invoices and bank accounts).
+`repository_runs` (runs and their finished providers), `repository_checks` (a run's finished
+providers page by page, for the operators) and `repository_records` (LME records, platform
+invoices and bank accounts).
 """
 
 from __future__ import annotations
 
+from chalicelib.settlement.repository_checks import RunMarker, run_markers
 from chalicelib.settlement.repository_records import (
     bank_account,
     put_bank_account,
@@ -61,6 +63,7 @@ __all__ = [
     "LeaseLost",
     "Page",
     "Run",
+    "RunMarker",
     "StoredTransaction",
     "_instant",
     "active_marker",
@@ -86,6 +89,7 @@ __all__ = [
     "put_transaction",
     "records",
     "release_lease",
+    "run_markers",
     "take_lease",
     "transaction_from_data",
     "transaction_to_data",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalicelib.auth import Principal
 from chalicelib.documents import schemas as docs
 from chalicelib.http import Routes
+from chalicelib.schema import ListQuery
 from chalicelib.settlement import schemas as stl
+from chalicelib.settlement import schemas_views as views
 from chalicelib.settlement import service as settlement
 from chalicelib.settlement import transaction_files
 
@@ -25,6 +27,14 @@ def transaction_file_slots(principal: Principal, body: docs.TransactionFilesIn) 
 def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.LoadOut:
     """Cargar transacciones (bonos y tarjetas), hasta 1,000 por llamada"""
     return settlement.load_transactions_by_operator(principal, body.raw_items())
+
+
+@operator_routes.route("/v1/operator/transactions", tags=("operadores",))
+def operator_transactions(
+    principal: Principal, query: views.OperatorTransactionsQuery
+) -> views.OperatorTransactionsOut:
+    """Transacciones cargadas de un prestador entre dos fechas, con su liquidación o pendientes"""
+    return settlement.operator_checks.transactions(principal, query)
 
 
 @operator_routes.route("/v1/operator/lme", "POST")
@@ -51,6 +61,12 @@ def settlement_run_progress(principal: Principal, run_id: str) -> stl.RunOut:
     return settlement.run_progress(principal, run_id)
 
 
+@operator_routes.route("/v1/operator/settlements/runs/{run_id}/settlements")
+def run_settlements(principal: Principal, run_id: str, query: ListQuery) -> views.RunSettlementsOut:
+    """Liquidaciones hechas por una ejecución: folio, prestador, créditos y total"""
+    return settlement.operator_checks.run_settlements(principal, run_id, query)
+
+
 @routes.route("/v1/provider/account", errors=(404,))
 def provider_settlement_account(principal: Principal) -> stl.ProviderAccountOut:
     """Datos del prestador y cuenta bancaria de pago"""
@@ -67,6 +83,22 @@ def provider_platform_invoices(
     )
 
 
+@routes.route("/v1/provider/platform-invoices/{folio}")
+def provider_platform_invoice(
+    principal: Principal, folio: str, query: views.PlatformInvoiceQuery
+) -> views.PlatformInvoiceDetailOut:
+    """Detalle de una factura de la plataforma: pagado, saldo, vencimiento y cómo se paga"""
+    return settlement.platform_invoice(principal, folio, query.issued_on)
+
+
+@routes.route("/v1/provider/current-account", errors=(404,))
+def provider_current_account(
+    principal: Principal, query: views.CurrentAccountQuery
+) -> views.CurrentAccountOut:
+    """Cuenta corriente del año: movimientos, saldo de cierre de cada mes y lo pendiente"""
+    return settlement.current_account(principal, query.year)
+
+
 @routes.route("/v1/settlements", errors=(404,))
 def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.SettlementsOut:
     """Mis liquidaciones por año y mes"""
@@ -75,9 +107,14 @@ def list_settlements(principal: Principal, query: stl.SettlementsQuery) -> stl.S
     )
 
 
-@routes.route("/v1/settlements/{folio}")
-def settlement_detail(principal: Principal, folio: str) -> stl.SettlementDetailOut:
-    """Detalle de una liquidación: créditos por tipo y resumen"""
+@routes.route("/v1/settlements/{folio}", response=stl.SettlementDetailOut, errors=(413,))
+def settlement_detail(
+    principal: Principal, folio: str, query: views.SettlementDetailQuery
+) -> stl.SettlementDetailOut | stl.ExportOut:
+    """Detalle de una liquidación: créditos por tipo y resumen (con format=xlsx responde
+    {url, expires_at}: la liquidación con todas sus transacciones en Excel)"""
+    if query.format == "xlsx":
+        return settlement.settlement_export(principal, folio)
     return settlement.settlement_detail(principal, folio)
 
 

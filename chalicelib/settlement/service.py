@@ -5,7 +5,9 @@ stack, the bench and the tests reach its functions here. Each part lives in its 
 `loading` (transactions, LME records and platform invoices, the transactions CSV files of
 the documents pipeline), `runs` (the run and the worker that settles one provider, with how
 it is made safe to repeat), `provider_views` (the provider's account, invoices and
-settlements), `reports` and `report_exports` (the reports and their files), `local_runs`
+settlements), `account_views` (a settlement as Excel, a platform invoice's detail, the
+current account), `operator_checks` (a run's settlements, a provider's loaded transactions),
+`reports` and `report_exports` (the reports and their files), `local_runs`
 (settling in this process, for the CLI and the bench). The privacy functions stay below.
 Persistence is behind `repository`.
 """
@@ -15,6 +17,8 @@ from __future__ import annotations
 from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.personal_data import FISCAL, PersonalData
+from chalicelib.settlement import operator_checks
+from chalicelib.settlement.account_views import current_account, platform_invoice, settlement_export
 from chalicelib.settlement.loading import (
     INVOICE_TYPES,
     check_transaction,
@@ -85,6 +89,7 @@ __all__ = [
     "UnknownSettlement",
     "_row",
     "check_transaction",
+    "current_account",
     "document_hooks",
     "folio_for",
     "handle_task",
@@ -95,9 +100,11 @@ __all__ = [
     "load_transactions",
     "load_transactions_by_operator",
     "on_transaction_file_verdict",
+    "operator_checks",
     "period_export",
     "period_report",
     "personal_data",
+    "platform_invoice",
     "platform_invoices",
     "provider_account",
     "run_by_operator",
@@ -107,6 +114,7 @@ __all__ = [
     "settle_in_memory",
     "settle_provider",
     "settlement_detail",
+    "settlement_export",
     "settlement_transactions",
     "settlements",
     "start_run",

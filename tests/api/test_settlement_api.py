@@ -164,3 +164,140 @@ def test_excel_totals_match_the_api(platform: Platform, provider: dict[str, str]
     text = requests.get(vouchers["url"], timeout=10).content.decode("utf-8-sig").splitlines()
     assert len(text) == vouchers["rows"] + 2
     assert all(",Fonasa," in line for line in text[1:-1])
+
+
+def test_a_settlement_as_excel_holds_every_transaction_and_its_totals(
+    platform: Platform, provider: dict[str, str], operator: dict[str, str]
+) -> None:
+    from openpyxl import load_workbook
+
+    get = platform.get
+    [latest, *_] = (
+        get("/v1/settlements", params={"year": today().year}, headers=provider).json()["items"]
+        or get("/v1/settlements", params={"year": today().year - 1}, headers=provider).json()[
+            "items"
+        ]
+    )
+    folio = latest["folio"]
+    exported = get(f"/v1/settlements/{folio}", params={"format": "xlsx"}, headers=provider)
+    assert exported.status_code == 200, exported.text
+    assert exported.json()["rows"] == latest["transactions"]
+    sheet = load_workbook(
+        io.BytesIO(requests.get(exported.json()["url"], timeout=10).content)
+    ).active
+    assert sheet is not None
+    cells = list(sheet.iter_rows(values_only=True))
+    assert cells[0][0] == f"Liquidación {folio}"
+    header_at = next(i for i, row in enumerate(cells) if row[0] == "Transacción")
+    rows = cells[header_at + 1 : header_at + 1 + latest["transactions"]]
+    totals = cells[header_at + 1 + latest["transactions"]]
+    assert totals[0] == "Total"
+    assert totals[15] == int(latest["total"]["amount"]) == sum(int(str(r[15])) for r in rows)
+    # Someone else's settlement, or an operator: not theirs to download.
+    assert get(f"/v1/settlements/{folio}?format=xlsx", headers=operator).status_code == 403
+    bad = get(f"/v1/settlements/{folio}", params={"format": "pdf"}, headers=provider)
+    assert bad.status_code == 422
+
+
+def test_platform_invoice_detail_and_the_current_account(
+    platform: Platform, provider: dict[str, str], operator: dict[str, str]
+) -> None:
+    get = platform.get
+    year = today().year
+    invoices = get("/v1/provider/platform-invoices", params={"year": year}, headers=provider)
+    by_type = {i["type"]: i for i in invoices.json()["items"]}
+    commission = by_type["comision"]
+    detail = get(
+        f"/v1/provider/platform-invoices/{commission['folio']}",
+        params={"issued_on": commission["issued_on"]},
+        headers=provider,
+    )
+    assert detail.status_code == 200, detail.text
+    body = detail.json()
+    assert body["type_label"] == "Comisión por transacciones"
+    assert body["payable"] is False
+    assert "descuenta" in body["how_paid"]
+    assert body["paid"]["amount"] == "0"
+    wrong_day = get(
+        f"/v1/provider/platform-invoices/{commission['folio']}",
+        params={"issued_on": f"{year - 3}-01-01"},
+        headers=provider,
+    )
+    assert wrong_day.status_code == 404
+    assert (
+        get(
+            f"/v1/provider/platform-invoices/{commission['folio']}",
+            params={"issued_on": commission["issued_on"]},
+            headers=operator,
+        ).status_code
+        == 403
+    )
+
+    account = get("/v1/provider/current-account", params={"year": year}, headers=provider)
+    assert account.status_code == 200, account.text
+    current = account.json()
+    assert [m["month"] for m in current["months"]] == list(range(1, 13))
+    # Each month closes at the one before plus its credits minus its debits.
+    running = int(current["opening_balance"]["amount"])
+    for month in current["months"]:
+        running += int(month["credits"]["amount"]) - int(month["debits"]["amount"])
+        assert int(month["closing_balance"]["amount"]) == running
+    assert int(current["closing_balance"]["amount"]) == running
+    assert running == int(current["settlements_unpaid"]["amount"]) - int(
+        current["invoices_due"]["amount"]
+    )
+    # The unpaid monthly fee is owed; the commission invoice is not a debt of the account.
+    assert int(current["invoices_due"]["amount"]) == 59_500
+    assert any(m["concept"].startswith("Liquidación LQ-") for m in current["movements"])
+    assert get("/v1/provider/current-account?year=1999", headers=provider).status_code == 422
+
+
+def test_an_operator_checks_a_run_by_its_settlements_and_the_loaded_transactions(
+    platform: Platform, operator: dict[str, str], provider: dict[str, str]
+) -> None:
+    get, post = platform.get, platform.post
+    tag = uuid.uuid4().hex[:8]
+    loaded = post(
+        "/v1/operator/transactions",
+        json={
+            "items": [bono(f"K{tag}-1", days_ago(20), 4321), card(f"K{tag}-2", days_ago(20), 30000)]
+        },
+        headers=operator,
+    )
+    assert loaded.json()["accepted"] == 2, loaded.text
+    window = {"provider": "76.123.456-0", "from": str(days_ago(21)), "to": str(days_ago(19))}
+    before = get("/v1/operator/transactions", params=window, headers=operator).json()
+    mine = [t for t in before["items"] if t["id"].startswith(f"K{tag}")]
+    assert [(t["status"], t["folio"]) for t in mine] == [("pendiente", None)] * 2
+
+    started = post(
+        "/v1/operator/settlements/run", json={"period_end": str(days_ago(19))}, headers=operator
+    ).json()
+    wait_for_run(platform, operator, started["run_id"])
+    made = get(
+        f"/v1/operator/settlements/runs/{started['run_id']}/settlements", headers=operator
+    ).json()
+    [settled] = [s for s in made["items"] if s["provider_rut"] == "76.123.456-0"]
+    assert int(settled["total"]["amount"]) == int(settled["insurer_credit"]["amount"]) + int(
+        settled["card_credit"]["amount"]
+    )
+    after = get("/v1/operator/transactions", params=window, headers=operator).json()
+    assert {t["folio"] for t in after["items"] if t["id"].startswith(f"K{tag}")} == {
+        settled["folio"]
+    }
+    # Another insurer's operator sees neither the run nor these transactions.
+    norte = platform.headers("operador.norte@demo.mx")
+    assert (
+        get(
+            f"/v1/operator/settlements/runs/{started['run_id']}/settlements", headers=norte
+        ).status_code
+        == 404
+    )
+    theirs = get("/v1/operator/transactions", params=window, headers=norte).json()["items"]
+    assert not [t for t in theirs if t["id"].startswith(f"K{tag}")]
+    bad = get(
+        "/v1/operator/transactions", params={**window, "provider": "76.123.456-1"}, headers=operator
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "provider"
+    assert get("/v1/operator/transactions", params=window, headers=provider).status_code == 403

@@ -924,6 +924,16 @@ def _run(w: World) -> Case:
     return _operator_case(w.operator_sec, w.operator_adn, w.provider_cl, params, [w.run_id])
 
 
+def _platform_invoice(w: World) -> Case:
+    year = str(datetime.now(UTC).year)
+    [invoice, *_] = w.ok(
+        "GET", "/v1/provider/platform-invoices", w.provider_cl, query={"year": year}
+    )["items"]
+    case = _sec_case(w, "provider", {"folio": invoice["folio"]}, [invoice["folio"]])
+    case.query = {"issued_on": invoice["issued_on"]}
+    return case
+
+
 def _my_data_request(w: World) -> Case:
     return Case(
         insurer_operator=w.operator_adn,
@@ -1099,6 +1109,8 @@ FACTORIES: dict[tuple[str, str], Factory] = {
     ("GET", "/v1/settlements/{folio}"): _settlement,
     ("GET", "/v1/settlements/{folio}/transactions"): _settlement,
     ("GET", "/v1/operator/settlements/runs/{run_id}"): _run,
+    ("GET", "/v1/operator/settlements/runs/{run_id}/settlements"): _run,
+    ("GET", "/v1/provider/platform-invoices/{folio}"): _platform_invoice,
     ("GET", "/v1/me/data-requests/{request_id}"): _my_data_request,
     ("GET", "/v1/operator/data-requests/{request_id}"): _operator_data_request,
     ("POST", "/v1/operator/data-requests/{request_id}/decision"): _data_request_decision,
