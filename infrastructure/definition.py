@@ -139,6 +139,11 @@ QUEUES: tuple[Queue, ...] = (
         consumer="run_import",
         purpose="an import file to read, and its continuations when it outlasts one invocation",
     ),
+    Queue(
+        "sat-status",
+        consumer="check_sat_status",
+        purpose="an accepted invoice whose status SAT's service is asked (again, with a delay)",
+    ),
 )
 
 # --- S3 ------------------------------------------------------------------------------------
@@ -334,6 +339,7 @@ AWS = Parameters(
         # An import stops reading at its time budget (IMPORT_TIME_BUDGET_SECONDS, 600 s on
         # AWS) and continues in another message; the rest is the final chunk and the report.
         "run_import": 900,
+        "check_sat_status": 30,  # SAT's service: 3 tries of 4 s at most, with back-off
     }
 )
 # Locally a message that keeps failing must reach its DLQ within seconds.
@@ -346,6 +352,7 @@ LOCAL = Parameters(
         "build_data_export": 5,  # a repeated build is harmless, but wasted work
         # The local budget is 20 s: a message is redelivered only once it is well over.
         "run_import": 60,
+        "check_sat_status": 15,
     },
     visibility_factor=1,
 )

@@ -91,7 +91,8 @@ ACCESS: dict[str, Access] = {
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.DERIVED_PREFIX,),
         documents_untag=(d.UPLOADS_PREFIX,),
-        send_queues=("email-outbox", "imports"),  # an import file's verdict starts it
+        # an import file's verdict starts it; an accepted invoice's status is asked of SAT
+        send_queues=("email-outbox", "imports", "sat-status"),
         consume_queue="document-uploaded",
         data_key=True,
     ),
@@ -113,6 +114,15 @@ ACCESS: dict[str, Access] = {
         documents_write=(d.IMPORTS_PREFIX,),
         send_queues=("imports", "email-outbox"),
         consume_queue="imports",
+        data_key=True,
+    ),
+    # Asks SAT's CFDI status service (HTTPS) about one accepted invoice, keeps the answer on
+    # it and, while SAT has no final answer, queues the next check.
+    "check_sat_status": Access(
+        tables=("invoices",),
+        read_only_tables=("accounts", "policies"),
+        send_queues=("sat-status",),
+        consume_queue="sat-status",
         data_key=True,
     ),
     "weekly_settlement": Access(

@@ -11,9 +11,16 @@ Powertools read it when their modules load.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tests.fixtures.environment import use_in_process_aws
+
+if TYPE_CHECKING:
+    from infrastructure.fake_sat import FakeSatServer
 
 use_in_process_aws("test", metrics_namespace="PortalMedicoTest", log_level="WARNING")
 
@@ -42,6 +49,29 @@ pytest_plugins = [
     "tests.fixtures.stack",
     "tests.fixtures.browser",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fake_sat_service() -> Iterator[FakeSatServer]:
+    """The fake of SAT's CFDI status service (infrastructure/fake_sat.py) in this process, on a
+    free port, for every in-process test that asks SAT through the real client."""
+    from infrastructure.fake_sat import FakeSatServer
+
+    server = FakeSatServer().start()
+    os.environ["SAT_STATUS_URL"] = server.url
+    os.environ["SAT_STATUS_BACKOFF_SECONDS"] = "0.01"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_sat(fake_sat_service: FakeSatServer) -> Iterator[FakeSatServer]:
+    """The fake SAT with no answer configured, reachable; reset after the test."""
+    yield fake_sat_service
+    with fake_sat_service.state.lock:
+        fake_sat_service.state.answers.clear()
+        fake_sat_service.state.requests.clear()
+    fake_sat_service.state.unreachable = False
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,7 +17,7 @@ from chalicelib.policies import service as policies
 from chalicelib.providers import access, presentation, repository
 from chalicelib.providers import schemas as s
 from chalicelib.providers.invoices import insurer_rfc
-from chalicelib.providers.money import format_amount, label
+from chalicelib.providers.money import label
 
 if TYPE_CHECKING:
     from pynamodb.transactions import TransactWrite
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def record_payment(principal: Principal, invoice_id: str, body: s.PaymentIn) -> s.InvoiceOut:
     """An operator records the payment of an accepted invoice (SAT says it is still valid)."""
-    from chalicelib.providers.sat import CfdiQuery, status_checker
+    from chalicelib.providers.sat_checks import require_payable
 
     invoice = access.own_invoice(principal, invoice_id)
     if principal.role != "operador":
@@ -47,17 +47,7 @@ def record_payment(principal: Principal, invoice_id: str, body: s.PaymentIn) -> 
     if provider is None:
         raise errors.Conflict("La cuenta del prestador no está activa.", code="provider_inactive")
     insurer = policies.get_insurer(invoice.insurer_id)
-    insurer_rfc = insurer.rfc if insurer else ""
-    sat = status_checker().status(
-        CfdiQuery(invoice.uuid, provider.rfc, insurer_rfc, format_amount(invoice.total))
-    )
-    if sat != "vigente":
-        messages = {
-            "cancelado": "El SAT reporta la factura como cancelada; no se puede pagar.",
-            "no_encontrado": "El SAT no encuentra la factura; no se puede pagar todavía.",
-            "sin_respuesta": "El servicio de verificación del SAT no respondió. Intenta más tarde.",
-        }
-        raise errors.Conflict(messages[sat], code=f"invoice_sat_{sat}")
+    sat = require_payable(invoice).state
     orders = repository.get_orders(invoice.care_order_ids)
     paid_per_order = {o.order_id: presentation.detail_of(o).to_invoice for o in orders}
     payment = {
@@ -85,6 +75,21 @@ def record_payment(principal: Principal, invoice_id: str, body: s.PaymentIn) -> 
 
     emails = repository.record_payment(invoice, payment, paid_per_order, stage)
     notifications.dispatch(emails)
+    return presentation.invoice_out(access.own_invoice(principal, invoice_id))
+
+
+def recheck_sat_status(principal: Principal, invoice_id: str) -> s.InvoiceOut:
+    """An operator asks SAT again about an accepted invoice, now."""
+    from chalicelib.providers.sat_checks import CHECKED_STATES, ask
+
+    invoice = access.own_invoice(principal, invoice_id)
+    if principal.role != "operador":
+        raise errors.NotFound()
+    if invoice.status not in CHECKED_STATES or invoice.uuid is None:
+        raise errors.Conflict(
+            "Solo se consulta en el SAT una factura aceptada.", code="invoice_not_checkable"
+        )
+    ask(invoice)
     return presentation.invoice_out(access.own_invoice(principal, invoice_id))
 
 

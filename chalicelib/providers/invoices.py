@@ -135,13 +135,19 @@ def on_invoice_document(document: Document) -> None:
     accepted = document.status == "aceptado"
     cfdi_uuid = document.facts.get("uuid") if accepted else None
     if document.doc_type == "cfdi_invoice" and document.document_id == invoice.document_id:
+        authenticity = document.facts.get("authenticity") or {}
         repository.decide_invoice(
             invoice,
             accepted=accepted,
             reasons=list(document.reasons),
             uuid=str(cfdi_uuid) if cfdi_uuid else None,
             now=clock.iso(clock.now()),
+            seal_tail=str(authenticity.get("seal_tail") or "") or None,
         )
+        if accepted:  # again for a repeated verdict: one more check is harmless
+            from chalicelib.providers import sat_checks
+
+            sat_checks.enqueue(invoice.invoice_id)
     elif (
         document.doc_type == "cfdi_payment"
         and document.document_id == invoice.complement_document_id

@@ -102,6 +102,8 @@ class InvoiceModel(Item):
     complement_status = UnicodeAttribute(null=True)  # pendiente | aceptado | rechazado
     complement_reasons = JSONAttribute(null=True)
     complement_uuid = UnicodeAttribute(null=True)
+    seal_tail = UnicodeAttribute(null=True)  # last 8 characters of the CFDI's Sello (SAT's fe)
+    sat_status = JSONAttribute(null=True)  # the last answer of SAT's status service (sat.py)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     gsi2pk = UnicodeAttribute()

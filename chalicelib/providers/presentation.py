@@ -5,7 +5,7 @@ follows (the site's pages, short-lived download links)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Final
+from typing import Any, Final
 
 from chalicelib import aws, clock, errors
 from chalicelib.config import get_settings
@@ -107,6 +107,22 @@ def order_out(order: CareOrder) -> s.CareOrderOut:
     )
 
 
+def sat_status_out(stored: dict[str, Any] | None) -> s.SatStatusOut | None:
+    from chalicelib.providers.sat import STATE_LABELS, SatAnswer
+
+    if not stored:
+        return None
+    answer = SatAnswer.from_dict(stored)
+    return s.SatStatusOut(
+        status=answer.state,
+        label=STATE_LABELS[answer.state],
+        checked_at=answer.checked_at,
+        issuer_listed=answer.issuer_listed,
+        cancellable=answer.cancellable,
+        cancellation_status=answer.cancellation_status,
+    )
+
+
 def invoice_out(invoice: Invoice) -> s.InvoiceOut:
     payment = None
     if invoice.payment:
@@ -138,6 +154,7 @@ def invoice_out(invoice: Invoice) -> s.InvoiceOut:
         decided_at=invoice.decided_at,
         payment=payment,
         complement=complement,
+        sat=sat_status_out(invoice.sat_status),
     )
 
 

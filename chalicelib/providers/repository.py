@@ -36,6 +36,7 @@ from chalicelib.providers.repository_invoices import (
     get_invoice,
     invoices_of_insurer,
     invoices_of_provider,
+    record_sat_status,
 )
 from chalicelib.providers.repository_orders import (
     all_orders_of_provider,
@@ -86,6 +87,7 @@ __all__ = [
     "orders_of_insurer",
     "orders_of_provider",
     "record_payment",
+    "record_sat_status",
     "replace_orders",
     "set_order_format",
 ]

@@ -99,6 +99,8 @@ class Invoice:
     complement_status: str | None = None
     complement_reasons: list[dict[str, str]] = field(default_factory=list)
     complement_uuid: str | None = None
+    seal_tail: str | None = None
+    sat_status: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def _to_invoice(item: InvoiceModel) -> Invoice:
         total=int(item.total),
         reasons=list(item.reasons or []),
         payment=dict(item.payment) if item.payment else None,
+        sat_status=dict(item.sat_status) if item.sat_status else None,
         complement_reasons=list(item.complement_reasons or []),
     )
 
@@ -120,6 +121,7 @@ def decide_invoice(
     reasons: list[dict[str, str]],
     uuid: str | None,
     now: str,
+    seal_tail: str | None = None,
 ) -> bool:
     """en_validacion → aceptada (orders → factura_validada) or rechazada (orders freed)."""
     from chalicelib.providers.models import CareOrderModel, InvoiceModel
@@ -132,6 +134,8 @@ def decide_invoice(
         ]
         if uuid:
             actions.append(InvoiceModel.uuid.set(uuid))
+        if seal_tail:
+            actions.append(InvoiceModel.seal_tail.set(seal_tail))
         transaction.update(
             InvoiceModel(*invoice_key(invoice.invoice_id)),
             actions=actions,
@@ -151,6 +155,17 @@ def decide_invoice(
         return current is None or current.status != "en_validacion"
 
     return run_once(build, decided)
+
+
+def record_sat_status(invoice_id: str, answer: dict[str, str]) -> None:
+    """Keep SAT's last answer on the invoice (a later check replaces it)."""
+    from chalicelib.providers.models import InvoiceModel
+
+    dynamo.try_write(
+        InvoiceModel(*invoice_key(invoice_id)).update,
+        actions=[InvoiceModel.sat_status.set(answer)],
+        condition=InvoiceModel.pk.exists(),
+    )
 
 
 def delete_invoice(invoice: Invoice) -> None:

@@ -114,3 +114,9 @@ def record_invoice_payment(
 ) -> prov.InvoiceOut:
     """Registrar el pago de una factura (tras verificarla con el SAT)"""
     return providers.record_payment(principal, invoice_id, body)
+
+
+@operator_routes.route("/v1/operator/invoices/{invoice_id}/sat-check", "POST", errors=(409,))
+def recheck_invoice_sat_status(principal: Principal, invoice_id: str) -> prov.InvoiceOut:
+    """Consultar de nuevo en el SAT el estado de una factura aceptada"""
+    return providers.recheck_sat_status(principal, invoice_id)

@@ -233,6 +233,19 @@ class ComplementOut(Schema):
     document_id: str
 
 
+class SatStatusOut(Schema):
+    """The last answer of SAT's CFDI status service about the invoice, and when it was asked."""
+
+    status: Literal["vigente", "cancelado", "no_encontrado", "sin_respuesta"]
+    label: str
+    checked_at: str
+    issuer_listed: bool = Field(
+        description="ValidacionEFOS: the issuer is on SAT's list of article 69-B (no payment)"
+    )
+    cancellable: str
+    cancellation_status: str
+
+
 class InvoiceOut(Schema):
     id: str
     status: InvoiceStatus
@@ -247,6 +260,7 @@ class InvoiceOut(Schema):
     decided_at: str | None
     payment: PaymentOut | None
     complement: ComplementOut | None
+    sat: SatStatusOut | None = None
 
 
 class InvoicesQuery(ListQuery):

@@ -42,7 +42,11 @@ from chalicelib.providers.care_orders import (
     orders_by_account,
     provider_for_orders,
 )
-from chalicelib.providers.invoice_payments import record_payment, request_complement
+from chalicelib.providers.invoice_payments import (
+    recheck_sat_status,
+    record_payment,
+    request_complement,
+)
 from chalicelib.providers.invoices import (
     check_invoice_document,
     create_invoice,
@@ -54,6 +58,7 @@ from chalicelib.providers.invoices import (
 from chalicelib.providers.presentation import EXPORT_LIFETIME
 from chalicelib.providers.privacy import erase_personal_data, personal_data, purge_retained
 from chalicelib.providers.repository import CareOrder
+from chalicelib.providers.sat_checks import handle_check as handle_sat_check
 from chalicelib.providers.traditional_orders import (
     FORMAT_NAME,
     TRADITIONAL_PARTS,
@@ -76,6 +81,7 @@ __all__ = [
     "create_invoice",
     "document_hooks",
     "erase_personal_data",
+    "handle_sat_check",
     "import_orders",
     "imported_order",
     "invoice",
@@ -88,6 +94,7 @@ __all__ = [
     "personal_data",
     "provider_for_orders",
     "purge_retained",
+    "recheck_sat_status",
     "record_payment",
     "register_bank_account",
     "register_traditional_order",

@@ -31,6 +31,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT") or 8000))
     parser.add_argument("--site-port", type=int, default=int(os.environ.get("SITE_PORT") or 8080))
     parser.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT") or 5000))
+    parser.add_argument("--sat-port", type=int, default=int(os.environ.get("SAT_PORT") or 5010))
     parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
     parser.add_argument("--quiet", action="store_true", help="no request logs from the API")
     return parser.parse_args(argv)
@@ -43,7 +44,12 @@ def _check_ports(host: str, ports: dict[str, int]) -> None:
             try:
                 probe.bind((host, port))
             except OSError:
-                variable = {"API": "API_PORT", "site": "SITE_PORT", "moto": "MOTO_PORT"}[name]
+                variable = {
+                    "API": "API_PORT",
+                    "site": "SITE_PORT",
+                    "moto": "MOTO_PORT",
+                    "SAT": "SAT_PORT",
+                }[name]
                 sys.exit(
                     f"Port {port} ({name}) on {host} is already in use. Stop whatever uses it, "
                     f"or choose another port: make run {variable}=<port>"
@@ -84,13 +90,39 @@ def configure_environment(
     return env
 
 
+def _start_fake_sat(host: str, port: int, env: dict[str, str]) -> Any:
+    """The fake of SAT's CFDI status service, and the test authority whose CFDIs the stack
+    trusts (written to .local/sat/autoridad-de-pruebas.pem; `make cfdi-demo` seals with it)."""
+    from infrastructure.fake_sat import FakeSatServer
+    from infrastructure.local.cfdi_authority import stack_authority
+
+    sat = FakeSatServer(host, port).start()
+    _, authority_file = stack_authority()
+    extra = [part for part in os.environ.get("SAT_EXTRA_TRUSTED_CAS", "").split(os.pathsep) if part]
+    env["SAT_STATUS_URL"] = sat.url
+    env["SAT_RECHECK_SECONDS"] = "3"
+    env["SAT_EXTRA_TRUSTED_CAS"] = os.pathsep.join([str(authority_file), *extra])
+    os.environ.update({k: env[k] for k in ("SAT_STATUS_URL", "SAT_RECHECK_SECONDS")})
+    os.environ["SAT_EXTRA_TRUSTED_CAS"] = env["SAT_EXTRA_TRUSTED_CAS"]
+    return sat
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     for noisy in ("werkzeug", "botocore.credentials"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    _check_ports(args.host, {"API": args.api_port, "site": args.site_port, "moto": args.moto_port})
+    _check_ports(
+        args.host,
+        {
+            "API": args.api_port,
+            "site": args.site_port,
+            "moto": args.moto_port,
+            "SAT": args.sat_port,
+        },
+    )
     env = configure_environment(args.host, args.api_port, args.site_port, args.moto_port)
+    sat = _start_fake_sat(args.host, args.sat_port, env)
 
     # From here on Ctrl-C (or SIGTERM) asks for a clean stop, even while starting.
     stop = threading.Event()
@@ -176,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     pump.stop()
     api_server.server.shutdown()
     site_server.shutdown()
+    sat.stop()
     moto.stop()
     print("Stopped.", flush=True)
     return 0
@@ -191,6 +224,8 @@ def _print_banner(
         f"  API:     {env['API_URL']}/v1/health",
         f"  Outbox:  {env['SITE_URL']}/__local/outbox",
         f"  AWS (moto): {env['AWS_ENDPOINT_URL']}",
+        f"  SAT (fake status service): {env['SAT_STATUS_URL']}",
+        "  CFDI test authority: .local/sat/autoridad-de-pruebas.pem (make cfdi-demo seals with it)",
     ]
     if logins:
         lines.append("  Demo log-ins:")

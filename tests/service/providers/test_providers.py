@@ -13,6 +13,7 @@ from chalicelib import errors
 from chalicelib.auth import Principal
 from chalicelib.providers import schemas as s
 from chalicelib.providers import service as providers
+from infrastructure.fake_sat import FakeSatServer
 from tests.service.accounts.conftest import Clock, Mailbox
 from tests.service.documents.world import DocumentsWorld
 from tests.service.providers.world import OPERATOR_ADN, OPERATOR_SEC, ProvidersWorld
@@ -221,15 +222,13 @@ def test_ten_uploads_of_one_uuid_in_one_batch_accept_one(world: ProvidersWorld) 
     assert len([o for o in free.items if o.invoice_id is None]) == 9
 
 
-def test_sat_cancelled_invoice_is_not_paid(
-    world: ProvidersWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sat_cancelled_invoice_is_not_paid(world: ProvidersWorld, fake_sat: FakeSatServer) -> None:
     provider = world.provider()
     [order] = world.load_orders(RFC, ("D-3001", "ANA SOFIA TORRES VEGA", "1000.00"))
     invoice_id = world.invoice(
         provider, [order.id], order_invoice([("D-3001", "ANA SOFIA TORRES VEGA", "1000.00")])
     )
-    monkeypatch.setenv("SAT_FAKE_CANCELLED", INVOICE_UUID.lower())
+    fake_sat.state.answers[INVOICE_UUID] = {"estado": "Cancelado"}
     with pytest.raises(errors.Conflict) as caught:
         _record_payment(OPERATOR_SEC, invoice_id, "900.00")
     assert caught.value.error_code == "invoice_sat_cancelado"
