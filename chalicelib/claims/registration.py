@@ -26,6 +26,7 @@ from chalicelib.claims.repository import Claim
 from chalicelib.claims.schemas import FolioOut
 from chalicelib.documents import service as documents
 from chalicelib.documents.service import Document, DocumentOwner
+from chalicelib.insurers import service as insurers
 from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.policies import service as policies
@@ -131,6 +132,7 @@ def commit_folio(
                     "member": claim.member_name,
                     "files": files,
                     "link": presentation.claim_link(claim.claim_id),
+                    **insurers.email_brand(claim.insurer_id),
                 },
             )
         ]

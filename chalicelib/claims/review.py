@@ -32,6 +32,7 @@ from chalicelib.documents import service as documents
 from chalicelib.documents.schemas import DownloadOut
 from chalicelib.documents.service import DocumentOwner
 from chalicelib.errors import ErrorDetail
+from chalicelib.insurers import service as insurers
 from chalicelib.notifications.service import Email
 from chalicelib.policies import service as policies
 
@@ -268,6 +269,7 @@ def transition(
                     "note": body.note or "Sin nota adicional.",
                     "documents": kinds_text,
                     "link": presentation.claim_link(claim.claim_id),
+                    **insurers.email_brand(claim.insurer_id),
                 },
             )
         )

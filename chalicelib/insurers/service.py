@@ -51,6 +51,7 @@ __all__ = [
     "catalog_settings",
     "create",
     "document_hooks",
+    "email_brand",
     "ensure_insurer",
     "get_insurer",
     "invite_admin",
@@ -221,6 +222,18 @@ def update_own(
 
 
 # --- anyone ----------------------------------------------------------------------------------
+
+
+def email_brand(insurer_id: str | None) -> dict[str, str]:
+    """The values that put the insurer's name and colour on an email of its people
+    (`notifications.render`); none for an unknown insurer (the platform's brand stays)."""
+    insurer = repository.get(insurer_id) if insurer_id else None
+    if insurer is None:
+        return {}
+    brand = {"insurer_name": insurer.shown_name}
+    if insurer.brand_color:
+        brand["insurer_color"] = insurer.brand_color
+    return brand
 
 
 def public(insurer_id: str) -> InsurerPublicOut:

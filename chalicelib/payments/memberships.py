@@ -11,6 +11,7 @@ from typing import Any, Final
 from chalicelib import aws, clock, errors, paging
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.insurers import service as insurers
 from chalicelib.notifications.mime import Attachment
 from chalicelib.notifications.service import Email
 from chalicelib.payments import documents, money, periods, references
@@ -112,6 +113,7 @@ def enrol(principal: Principal, body: Enrolment) -> MembershipCreated:
                 "pay_link": site_link("pagos/"),
                 "card_file": card_file_name(membership),
                 "contact": contact_lines(plan.insurer_id),
+                **insurers.email_brand(plan.insurer_id),
             },
             # The virtual card travels with it: the member has it before their first log-in.
             attachments=(

@@ -2,6 +2,8 @@
 import config from "/config.js";
 
 const TOKEN_KEY = "portal.id_token";
+// Refusals that answer for the whole page rather than for one action on it.
+const WHOLE_PAGE_REFUSALS = ["forbidden", "provider_only_mexico"];
 
 export class ApiError extends Error {
   constructor(status, code, message, details = [], correlationId = null) {
@@ -87,9 +89,9 @@ export async function request(method, path, body = undefined, retried = false) {
       const next = encodeURIComponent(window.location.pathname + window.location.search);
       window.location.assign(`/entrar.html?vencida=1&siguiente=${next}`);
     }
-    if (response.status === 403 && error.code === "forbidden") {
-      // Signed in but not allowed here (an operator without the duty): layout.js shows it
-      // as the page's whole answer.
+    if (response.status === 403 && WHOLE_PAGE_REFUSALS.includes(error.code)) {
+      // Signed in but not allowed here (an operator without the duty, a Chilean provider on
+      // a page of Mexico's): layout.js shows it as the page's whole answer.
       window.dispatchEvent(new CustomEvent("portal:forbidden", { detail: error.message }));
     }
     throw new ApiError(

@@ -2,6 +2,7 @@
 // is signed in, their account and log out. A page with a header of its own (the home page
 // with the service status, the status page) keeps it and gets the session area filled in.
 import { myProfile } from "/js/api.js";
+import { applyBrand } from "/js/brand.js";
 import { el } from "/js/dom.js";
 import { currentSession, DUTY_LABELS, dutiesOf, logout, PORTALS } from "/js/session.js";
 
@@ -84,5 +85,6 @@ async function checkDuty() {
 
 renderHeader();
 renderSessionNav();
+applyBrand();
 window.addEventListener("portal:forbidden", showNoAccess);
 checkDuty();

@@ -92,12 +92,17 @@ export async function logout() {
   window.location.assign("/entrar.html?salida=1");
 }
 
-// Sends the person to log in unless a session of one of `roles` is open.
+// Sends the person to log in unless a session is open; a session of another role than
+// `roles` is told which portal the page is for (otro-portal.html), not sent to log in.
 export function requireSession(roles) {
   const session = currentSession();
-  if (!session || (roles && !roles.includes(session.role))) {
-    const next = encodeURIComponent(window.location.pathname);
-    window.location.replace(`/entrar.html?siguiente=${next}`);
+  const page = encodeURIComponent(window.location.pathname + window.location.search);
+  if (!session) {
+    window.location.replace(`/entrar.html?siguiente=${encodeURIComponent(window.location.pathname)}`);
+    return null;
+  }
+  if (roles && !roles.includes(session.role)) {
+    window.location.replace(`/otro-portal.html?pagina=${page}&para=${encodeURIComponent(roles.join(","))}`);
     return null;
   }
   return session;
