@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 8000
 SITE_PORT ?= 8080
 MOTO_PORT ?= 5000
+SAT_PORT ?= 5010
 AXE := node_modules/axe-core/axe.min.js
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -27,7 +28,13 @@ install: $(STAMP)
 
 ## make run: the whole platform on this machine (moto, API, site, event pump, demo data)
 run: $(STAMP)
-	$(BIN)/python -m infrastructure.local --api-port $(API_PORT) --site-port $(SITE_PORT) --moto-port $(MOTO_PORT)
+	$(BIN)/python -m infrastructure.local --api-port $(API_PORT) --site-port $(SITE_PORT) --moto-port $(MOTO_PORT) --sat-port $(SAT_PORT)
+
+## make cfdi-demo [ORDER=SEC-2026-000102]: a genuine CFDI of the demo provider for a demo order,
+## sealed with a CSD of the local stack's test authority (.local/sat/), and a forged copy
+.PHONY: cfdi-demo
+cfdi-demo: $(STAMP)
+	$(BIN)/python -m infrastructure.local.cfdi_demo $(if $(ORDER),--order $(ORDER))
 
 ## make test: lint, types and every test (unit, service, API, handlers, browser), the test
 ## files shared out among TEST_WORKERS processes (each e2e worker starts its own local stack).
