@@ -2,6 +2,7 @@
 // for the validation of an uploaded file.
 import { api } from "/js/api.js";
 import { el } from "/js/dom.js";
+import { dateTime } from "/js/format.js";
 
 export const ORDER_STATUS = {
   registrada: "Por facturar",
@@ -24,6 +25,22 @@ export const BANK_STATUS = {
   rechazada: "Rechazada",
 };
 export const SERVICE = { consulta: "Consulta", honorarios_quirurgicos: "Honorarios quirúrgicos" };
+
+// SAT's last answer about an invoice and when it was asked ("Vigente · consultado el …"); an
+// issuer on SAT's 69-B list is said plainly, since it blocks the payment.
+export function satStatus(invoice) {
+  const sat = invoice.sat;
+  if (!sat) {
+    return el("span", { "data-sat-status": "sin_consultar", text: invoice.status === "rechazada" ? "—" : "Aún no consultado" });
+  }
+  const tone = { vigente: "aceptada", cancelado: "rechazada" }[sat.status] || "en_validacion";
+  const parts = [el("span", { class: `prov-badge prov-${tone}`, text: sat.label }),
+    el("span", { class: "meta", text: ` · consultado el ${dateTime(sat.checked_at)}` })];
+  if (sat.issuer_listed) {
+    parts.push(el("p", { class: "alert alert-error", text: "El SAT reporta al emisor en la lista del artículo 69-B (operaciones presuntamente inexistentes): no se puede pagar." }));
+  }
+  return el("span", { "data-sat-status": sat.status }, ...parts);
+}
 
 export function badge(status, labels) {
   return el("span", { class: `prov-badge prov-${status}`, text: labels[status] || status });

@@ -4,7 +4,7 @@ import { api, myProfile, showError } from "/js/api.js";
 import { dataParts, el } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { INVOICE_STATUS, ORDER_STATUS, badge, careOrderFields } from "/js/providers.js";
+import { INVOICE_STATUS, ORDER_STATUS, badge, careOrderFields, satStatus } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
 if (requireSession(["operador"])) {
@@ -36,6 +36,29 @@ if (requireSession(["operador"])) {
     }, amount, paidOn, button, message);
   }
 
+  // SAT's status with a button to ask again now (the payment asks again by itself too).
+  function satCell(invoice) {
+    const cell = el("td", { "data-sat": "" }, satStatus(invoice));
+    if (["aceptada", "pagada", "complemento_recibido"].includes(invoice.status)) {
+      const message = el("div", { hidden: true });
+      const button = el("button", {
+        type: "button", text: "Consultar en el SAT",
+        onclick: async () => {
+          button.disabled = true;
+          try {
+            await api.post(`/v1/operator/invoices/${invoice.id}/sat-check`, {});
+            await show();
+          } catch (error) {
+            showError(message, error);
+            button.disabled = false;
+          }
+        },
+      });
+      cell.append(" ", button, message);
+    }
+    return cell;
+  }
+
   async function showInvoices() {
     const page = await api.get(`/v1/operator/invoices?insurer_id=${encodeURIComponent(insurer.value)}`);
     if (!page.items.length) {
@@ -43,13 +66,14 @@ if (requireSession(["operador"])) {
       return;
     }
     invoicesHolder.replaceChildren(el("table", { class: "prov-table" },
-      el("thead", {}, el("tr", {}, ...["Folio fiscal", "Subida", "Órdenes", "Total", "Estado", "Pago"].map((h) => el("th", { scope: "col", text: h })))),
+      el("thead", {}, el("tr", {}, ...["Folio fiscal", "Subida", "Órdenes", "Total", "Estado", "SAT", "Pago"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, ...page.items.map((invoice) => el("tr", { "data-invoice": invoice.id },
         el("td", { text: invoice.uuid || "—" }),
         el("td", { text: mediumDate(invoice.created_at) }),
         el("td", { class: "num", text: String(invoice.care_order_ids.length) }),
         el("td", { class: "num", text: money(invoice.total) }),
         el("td", {}, badge(invoice.status, INVOICE_STATUS)),
+        satCell(invoice),
         el("td", {}, invoice.status === "aceptada" ? payForm(invoice)
           : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${mediumDate(invoice.payment.paid_on)}` }) : el("span", { text: "—" })))))));
   }

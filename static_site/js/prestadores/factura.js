@@ -5,7 +5,7 @@ import { dataParts, el, uploadToSlot } from "/js/dom.js";
 import { mediumDate, money } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
 import {
-  INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, showRejection, waitFor,
+  INVOICE_STATUS, badge, fileSpec, pageId, progressIn, reasonList, satStatus, showRejection, waitFor,
 } from "/js/providers.js";
 import { requireSession } from "/js/session.js";
 
@@ -22,6 +22,7 @@ if (requireSession(["prestador"])) {
       const parts = [el("dl", { class: "data card" },
         el("dt", { text: "Estado" }), el("dd", { "data-status": invoice.status }, badge(invoice.status, INVOICE_STATUS)),
         el("dt", { text: "Folio fiscal (UUID)" }), el("dd", { text: invoice.uuid || "—" }),
+        el("dt", { text: "Estado en el SAT" }), el("dd", { "data-sat": "" }, satStatus(invoice)),
         el("dt", { text: "SubTotal esperado" }), el("dd", { text: money(invoice.subtotal) }),
         el("dt", { text: "Total esperado" }), el("dd", { text: money(invoice.total) }),
         el("dt", { text: "Órdenes" }), el("dd", {}, ...invoice.care_order_ids.map((orderId, index) =>
