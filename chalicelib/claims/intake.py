@@ -296,4 +296,10 @@ def _delete_guard(document: Document) -> str | None:
 
 def document_hooks() -> dict[DocumentOwner, documents.DocumentHooks]:
     """What the documents pipeline asks this context (chalicelib/wiring.py registers it)."""
-    return {DocumentOwner.CLAIM: documents.DocumentHooks(guard=_delete_guard)}
+    from chalicelib.claims.expense_invoices import check_expense_invoice
+
+    return {
+        DocumentOwner.CLAIM: documents.DocumentHooks(
+            guard=_delete_guard, check=check_expense_invoice
+        )
+    }

@@ -24,6 +24,13 @@ MEXICO_CITY: Final = ZoneInfo("America/Mexico_City")
 CFDI_KINDS: Final = frozenset({"cfdi_invoice", "cfdi_expense", "cfdi_payment"})
 
 
+def _reservation(facts: dict[str, Any]) -> str:
+    """What an accepted CFDI reserves: its UUID for its issuer and its receiver. Only a CFDI
+    whose seal verified is accepted, so nobody else's CFDI can take (or squat) it; a CFDI
+    sealed by another issuer that copies the UUID into its stamp reserves its own triple."""
+    return f"{facts['uuid']}#{facts.get('issuer_rfc', '')}#{facts.get('receiver_rfc', '')}"
+
+
 def handle_upload_notification(body: str) -> None:
     """Validate every object an S3 notification (an SQS record's body) reports."""
     for created in created_objects(body):
@@ -209,13 +216,15 @@ def validate_created_object(created: CreatedObject) -> None:
         validated_content_type=validated_content_type,
         derived_key=derived_key,
         validated_at=clock.iso(clock.now()),
-        reserve_uuid=str(cfdi_uuid) if isinstance(cfdi_uuid, str) else None,
+        reserve_uuid=_reservation(facts) if isinstance(cfdi_uuid, str) else None,
     )
     outcome = repository.store_verdict(document.document_id, stored)
     if outcome is VerdictOutcome.UUID_TAKEN:
+        # Says nothing of who presented it, nor where.
         duplicate = Reason(
             "cfdi_uuid_duplicate",
-            f"El CFDI con folio fiscal {cfdi_uuid} ya se presentó en otro documento.",
+            "Este CFDI ya se presentó antes y no puede presentarse otra vez. Si no lo "
+            "presentaste tú, comunícate con la aseguradora.",
         )
         # The same reading of the file, rejected: nothing derived from it is kept.
         stored = replace(

@@ -43,6 +43,7 @@ def check_identity(
             "issuer_name": issuer.get("Nombre") if issuer is not None else None,
             "issuer_regime": issuer.get("RegimenFiscal") if issuer is not None else None,
             "receiver_rfc": receiver_rfc,
+            "receiver_name": receiver.get("Nombre") if receiver is not None else None,
             "currency": root.get("Moneda"),
             "payment_method": root.get("MetodoPago"),
             "payment_form": root.get("FormaPago"),

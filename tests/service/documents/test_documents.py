@@ -156,11 +156,28 @@ def test_an_expense_invoice_is_accepted_once_across_documents(world: DocumentsWo
     again = documents.read_document(LUIS, second.document_id)
     assert again.status == "rechazado"
     assert again.reasons[0].code == "cfdi_uuid_duplicate"
+    assert builders.INVOICE_UUID not in again.reasons[0].message, "it reveals nothing"
     documents.delete_document(ANA, first.document_id)  # frees the UUID
     third = world.slot(LUIS, "factura.xml", xml, doc_type="factura")
     world.upload(third, xml)
     validate_pending(world)
     assert documents.read_document(LUIS, third.document_id).status == "aceptado"
+
+
+def test_a_uuid_is_reserved_for_its_issuer_and_receiver_only(world: DocumentsWorld) -> None:
+    from infrastructure.local.cfdi_authority import seal
+
+    genuine = builders.cfdi_expense()
+    # Another issuer with a CSD of its own copies the UUID into its stamp: SAT's seal on a
+    # stamp is not always verifiable offline, so the copy must not squat the genuine one.
+    squatter = seal(genuine.replace(b'Rfc="FAR0101017Z5"', b'Rfc="OTR0101017Z5"'))
+    first = world.slot(LUIS, "factura.xml", squatter, doc_type="factura")
+    world.upload(first, squatter)
+    second = world.slot(ANA, "factura.xml", genuine, doc_type="factura")
+    world.upload(second, genuine)
+    validate_pending(world)
+    assert documents.read_document(LUIS, first.document_id).status == "aceptado"
+    assert documents.read_document(ANA, second.document_id).status == "aceptado"
 
 
 # --- reading and ownership -----------------------------------------------------------------------
