@@ -13,6 +13,7 @@ from chalicelib.accounts.repository import Account, OneTimeToken
 from chalicelib.accounts.schemas import Accepted
 from chalicelib.accounts.tokens import new_token
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
 
@@ -116,7 +117,7 @@ def secondary_email_token(account: Account, address: str) -> tuple[OneTimeToken,
 
 
 def notice(account: Account, change: str, sentence: str, to: list[str] | None = None) -> Email:
-    when = clock.now().astimezone(_MEXICO_CITY).strftime("%d/%m/%Y a las %H:%M")
+    when = formats.moment(clock.now(), _MEXICO_CITY)
     return Email(
         to or account.addresses,
         "security_notice",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib import clock, errors
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.notifications import service as notifications
 from chalicelib.payments import money
 from chalicelib.payments import repository as repo
@@ -44,7 +45,8 @@ def as_money(cents: int) -> Money:
 
 
 def long_date(day: date) -> str:
-    return f"{day.day} de {MONTH_NAMES[day.month - 1]} de {day.year}"
+    """`7 dic 2026`: the platform's one way of writing a day (chalicelib/kernel/formats.py)."""
+    return formats.day(day)
 
 
 def site_link(page: str) -> str:

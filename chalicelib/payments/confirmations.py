@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib import clock, errors, json_body
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
 from chalicelib.payments import money, periods, references, signatures
@@ -47,7 +48,7 @@ def _receipt(found: Membership, payment: Payment) -> Email:
             "member_number": found.member_number,
             "plan": found.plan_name,
             "paid_through": long_date(payment.paid_through),
-            "paid_at": payment.paid_at.astimezone(MEXICO_CITY).strftime("%d/%m/%Y %H:%M"),
+            "paid_at": formats.moment(payment.paid_at, MEXICO_CITY),
             "link": site_link(f"afiliados/membresia.html#id={found.membership_id}"),
         },
     )

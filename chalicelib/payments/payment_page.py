@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 
 from chalicelib import clock, errors
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.payments import documents, instructions, money, periods, references
 from chalicelib.payments import repository as repo
-from chalicelib.payments.common import MEXICO_CITY, as_money, limit_requests, local_today, long_date
+from chalicelib.payments.common import MEXICO_CITY, as_money, limit_requests, local_today
 from chalicelib.payments.memberships import existing_membership
 from chalicelib.payments.repository import ConditionFailed, Reference
 from chalicelib.payments.schemas import DueItem, LookupOut, ReferenceOut, ReferenceRequest
@@ -52,8 +53,7 @@ def lookup(rfc: str, source_ip: str) -> LookupOut:
 
 def _reference_out(reference: Reference) -> ReferenceOut:
     amount = money.display(reference.amount_cents)
-    expires_local = reference.expires_at.astimezone(MEXICO_CITY)
-    expires_on = f"{long_date(expires_local.date())} a las {expires_local:%H:%M} h"
+    expires_on = formats.moment(reference.expires_at, MEXICO_CITY)
     return ReferenceOut(
         reference=reference.reference,
         reference_display=references.grouped(reference.reference),

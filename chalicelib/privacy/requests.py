@@ -11,6 +11,7 @@ from chalicelib import aws, clock, dynamo, errors
 from chalicelib.accounts import service as accounts
 from chalicelib.auth import Principal, require_owner
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.observability import logger
 from chalicelib.privacy import repository, rules
 from chalicelib.privacy.repository import DataRequest
@@ -45,8 +46,8 @@ def link() -> str:
 
 
 def when(iso: str) -> str:
-    """A moment as the emails write it."""
-    return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M UTC")
+    """A moment as the emails write it: `7 dic 2026, 14:48 h (hora del centro de México)`."""
+    return f"{formats.moment(iso)} (hora del centro de México)"
 
 
 def move(request: DataRequest, status: str, actor: str, note: str | None = None) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from chalicelib import spreadsheets
+from chalicelib.kernel import formats
 from chalicelib.providers.money import to_pesos
 from chalicelib.providers.statement import STATUS_LABELS, Row, Totals
 
@@ -76,13 +77,9 @@ def statement_workbook(
 
 
 def local_moment(instant: str) -> str:
-    """`2026-11-25T17:05:00+00:00` → `25/11/2026 11:05 (hora del centro de México)`; an
+    """`2026-11-25T17:05:00+00:00` → `25 nov 2026, 11:05 h (hora del centro de México)`; an
     instant without offset is UTC."""
-    moment = datetime.fromisoformat(instant)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(MEXICO_CITY)
-    return f"{local:%d/%m/%Y %H:%M} (hora del centro de México)"
+    return f"{formats.moment(instant, MEXICO_CITY)} (hora del centro de México)"
 
 
 def _number(centavos: int) -> Decimal:

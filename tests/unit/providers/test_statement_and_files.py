@@ -83,7 +83,7 @@ def test_the_workbook_holds_every_order_and_the_totals_as_numbers() -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     # When it was made, in Mexico City's time and in words a person reads, not UTC's ISO.
-    assert sheet["A2"].value == "Generado: 25/11/2026 11:05 (hora del centro de México)"
+    assert sheet["A2"].value == "Generado: 25 nov 2026, 11:05 h (hora del centro de México)"
     values = [list(row) for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert values[0][:6] == ["A-1", "ANA", "Consulta", datetime(2026, 11, 1), "Por facturar", 1000]
     assert sheet["D5"].number_format == "dd/mm/yyyy"
