@@ -110,6 +110,49 @@ export async function showPreview(container, linkPath, document) {
   container.hidden = false;
 }
 
+// "2026-06-02T12:00:00" (a CFDI's own date, written without a zone) → "02/06/2026 12:00".
+function cfdiDate(text) {
+  const found = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(text || "");
+  return found ? `${found[3]}/${found[2]}/${found[1]} ${found[4]}:${found[5]}` : "—";
+}
+
+// "1234.5" → "$1,234.50": a CFDI amount as its facts keep it (a decimal string).
+function cfdiMoney(text, currency) {
+  if (!text) return "—";
+  const [whole, cents = "00"] = String(text).split(".");
+  return `$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${cents.padEnd(2, "0")} ${currency || ""}`.trim();
+}
+
+function isCfdi(document) {
+  return Boolean(document.facts && document.facts.uuid && document.facts.issuer_rfc);
+}
+
+// The fiscal data of an accepted XML invoice (CFDI), readable: who issued it to whom, its
+// fiscal folio, date, concepts and totals, from what the validation read of it.
+export function fiscalData(document) {
+  const f = document.facts;
+  const party = (name, rfc) => (name ? `${name} (RFC ${rfc})` : `RFC ${rfc}`);
+  const rows = [
+    ["Emisor", party(f.issuer_name, f.issuer_rfc)],
+    ["Receptor", party(f.receiver_name, f.receiver_rfc)],
+    ["Folio fiscal (UUID)", f.uuid],
+    ["Fecha de emisión", cfdiDate(f.issued_at)],
+    ["Subtotal", cfdiMoney(f.subtotal, f.currency)],
+  ];
+  if (f.discount && Number(f.discount)) rows.push(["Descuento", cfdiMoney(f.discount, f.currency)]);
+  if (f.transferred_taxes && Number(f.transferred_taxes)) rows.push(["Impuestos trasladados", cfdiMoney(f.transferred_taxes, f.currency)]);
+  if (f.withheld_taxes && Number(f.withheld_taxes)) rows.push(["Impuestos retenidos", cfdiMoney(f.withheld_taxes, f.currency)]);
+  rows.push(["Total", cfdiMoney(f.total, f.currency)]);
+  const facts = el("dl", { class: "data" });
+  for (const [term, value] of rows) facts.append(el("dt", { text: term }), el("dd", { text: value }));
+  const concepts = el("ul", { class: "cfdi-concepts" });
+  for (const line of f.concept_lines || []) {
+    concepts.append(el("li", { text: `${line.description} · ${cfdiMoney(line.amount, f.currency)}` }));
+  }
+  return el("section", { class: "cfdi-data", "aria-label": `Datos fiscales de ${document.name}`, "data-cfdi": true },
+    facts, el("p", { class: "meta", text: "Conceptos:" }), concepts);
+}
+
 export async function download(linkPath) {
   const link = await api.get(linkPath);
   window.location.assign(link.url);
@@ -145,6 +188,25 @@ export function documentItem(document, { onDelete, previewPath, downloadPath, fr
       }),
     }));
   }
+  let cfdiPanel = null;
+  if (document.status === "aceptado" && isCfdi(document)) {
+    const panel = fiscalData(document);
+    cfdiPanel = panel;
+    panel.hidden = true;
+    panel.id = `cfdi-${document.id}`;
+    buttons.append(el("button", {
+      type: "button",
+      class: "secondary small-button",
+      text: "Ver datos fiscales",
+      "aria-expanded": "false",
+      "aria-controls": panel.id,
+      "aria-label": `Ver datos fiscales de ${document.name}`,
+      onclick: (event) => {
+        panel.hidden = !panel.hidden;
+        event.currentTarget.setAttribute("aria-expanded", String(!panel.hidden));
+      },
+    }));
+  }
   if (downloadPath && document.status !== "pendiente") {
     buttons.append(el("button", { type: "button", class: "secondary small-button", text: "Descargar", onclick: () => download(downloadPath) }));
   }
@@ -158,6 +220,7 @@ export function documentItem(document, { onDelete, previewPath, downloadPath, fr
     }));
   }
   item.append(buttons, preview);
+  if (cfdiPanel) item.append(cfdiPanel);
   return item;
 }
 

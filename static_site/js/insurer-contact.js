@@ -63,6 +63,30 @@ export function logoImage(url, name) {
   return url ? el("img", { class: "insurer-logo", src: url, alt: `Logotipo de ${name}`, "data-insurer-logo": true }) : null;
 }
 
+// The platform's own channels, for pages opened without an insurer (the welcome email of a
+// membership says the same when the plan's insurer gave none).
+export const PLATFORM_CONTACT = {
+  phone: "800 123 4567",
+  email: "ayuda@portal-medico.mx",
+  hours: "Lunes a sábado, de 8:00 a 20:00 h (hora del centro de México)",
+};
+
+// Fills `box` with the platform's "Contáctanos".
+export function showPlatformContact(box) {
+  if (!box) return null;
+  const titleId = "contactanos-title";
+  box.replaceChildren(
+    el("h2", { id: titleId, text: "Contáctanos" }),
+    el("p", { text: "¿Problemas para entrar o dudas sobre el portal? Escríbenos o llámanos:" }),
+    contactChannels(PLATFORM_CONTACT),
+  );
+  box.classList.add("insurer-contact", "card");
+  box.setAttribute("aria-labelledby", titleId);
+  box.dataset.platformContact = "";
+  box.hidden = false;
+  return PLATFORM_CONTACT;
+}
+
 // Fills `box` with the insurer's logo, name and contact channels and marks the page with its
 // colour; answers the insurer's public data, or null when there is nothing to show.
 export async function showInsurerContact(box, insurerId, { heading = "Contáctanos" } = {}) {

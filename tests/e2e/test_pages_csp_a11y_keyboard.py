@@ -42,6 +42,7 @@ PORTAL_ROLES = {
     "plataforma": "plataforma",
 }
 CHILEAN_PAGES = {
+    "prestadores/cuenta-corriente.html",
     "prestadores/datos-liquidacion.html",
     "prestadores/liquidacion.html",
     "prestadores/liquidaciones.html",

@@ -3,6 +3,7 @@ import { api, showError } from "/js/api.js";
 import { el } from "/js/dom.js";
 import { longDate, moneyWithCurrency, shortDate } from "/js/format.js";
 import { bindForm, showSuccess } from "/js/forms.js";
+import { insurerOfPage, showInsurerContact, showPlatformContact } from "/js/insurer-contact.js";
 import { badge } from "/js/payment-slip.js";
 import { requireSession } from "/js/session.js";
 
@@ -10,6 +11,14 @@ const session = requireSession(["afiliado"]);
 const notice = document.querySelector("[data-notice]");
 const container = document.querySelector("[data-memberships]");
 const CHANNELS = { tienda: "Tienda", banco: "Banco", tarjeta: "Tarjeta" };
+
+// Where to ask about the plan: the insurer's channels, else the platform's.
+if (session) {
+  const contactBox = document.querySelector("[data-insurer-contact]");
+  insurerOfPage()
+    .then((id) => showInsurerContact(contactBox, id))
+    .then((insurer) => insurer || showPlatformContact(contactBox));
+}
 
 function paymentsTable(payments) {
   if (!payments.length) return el("p", { text: "Aún no hay pagos registrados.", class: "hint" });

@@ -1,10 +1,10 @@
 // Operadores: load a transactions CSV in batches of 1,000 and run the settlement by hand.
 import { api } from "/js/api.js";
 import { dataParts, el } from "/js/dom.js";
-import { numericDate } from "/js/format.js";
+import { clp, dateTime, numericDate } from "/js/format.js";
 import { clearFormErrors, fieldError, showFormErrors } from "/js/forms.js";
 import { requireSession } from "/js/session.js";
-import { table } from "/js/settlement.js";
+import { empty, pagedTable, table } from "/js/settlement.js";
 
 const BATCH = 1000;
 
@@ -112,10 +112,92 @@ if (requireSession(["operador"])) {
           el("ul", { "data-not-settled": true }, ...run.not_settled.map((provider) =>
             el("li", { "data-rut": provider.rut }, el("strong", { text: `RUT ${provider.rut}` }), `: ${provider.message}`))));
       }
-      if (run.finished) return;
+      if (run.finished) {
+        await showRunSettlements(runId);
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+
+  // The settlements the run made, to check it against the loaded transactions.
+  async function showRunSettlements(runId) {
+    const holder = document.querySelector("[data-run-settlements]");
+    const answer = await api.get(`/v1/operator/settlements/runs/${encodeURIComponent(runId)}/settlements?limit=100`);
+    holder.replaceChildren(el("h3", { text: "Liquidaciones de esta ejecución" }), answer.items.length ? table([
+      { label: "Folio", value: (s) => s.folio },
+      { label: "RUT prestador", value: (s) => s.provider_rut },
+      { label: "Transacciones", value: (s) => String(s.transactions), num: true },
+      { label: "Seguros", value: (s) => clp(s.insurer_credit), num: true },
+      { label: "Tarjetas", value: (s) => clp(s.card_credit), num: true },
+      { label: "Total", value: (s) => clp(s.total), num: true },
+      { label: "Fecha de pago", value: (s) => numericDate(s.paid_on) },
+    ], answer.items) : empty("Esta ejecución no hizo liquidaciones."));
+  }
+
+  // The transactions CSV template: the imports' template of the same columns.
+  const templateStatus = document.querySelector("[data-template-link]");
+  for (const button of document.querySelectorAll("[data-template]")) {
+    button.addEventListener("click", async () => {
+      const format = button.dataset.template;
+      try {
+        const file = await api.get(`/v1/operator/imports/templates/transacciones?format=${format}`);
+        templateStatus.replaceChildren(
+          el("span", { text: `Plantilla lista; descárgala antes del ${dateTime(file.expires_at)}: ` }),
+          el("a", { href: file.url, rel: "noopener", "data-template-file": format, text: `plantilla-transacciones.${format}` }),
+        );
+      } catch (error) {
+        showFormErrors(loadForm, error);
+      }
+    });
+  }
+
+  // A provider's loaded transactions between two days, page by page.
+  const txForm = document.getElementById("transactions-form");
+  const txHolder = document.querySelector("[data-transactions]");
+  const txMore = document.querySelector("[data-more-transactions]");
+  const txTable = pagedTable(txHolder, [
+    { label: "Transacción", value: (t) => t.id },
+    { label: "Tipo", value: (t) => (t.kind === "bono" ? "Bono" : "Tarjeta") },
+    { label: "Fecha", value: (t) => numericDate(t.occurred_on) },
+    { label: "Lugar", value: (t) => t.place || "—" },
+    { label: "Monto", value: (t) => clp(t.amount), num: true },
+    { label: "Crédito", value: (t) => clp(t.credit), num: true },
+    { label: "Estado", value: (t) => (t.status === "liquidada" ? `Liquidada (${t.folio})` : "Pendiente") },
+  ], "No hay transacciones de ese prestador en esas fechas.");
+  const today = new Date();
+  txForm.to.value = today.toISOString().slice(0, 10);
+  txForm.from.value = new Date(today.getTime() - 30 * 86400000).toISOString().slice(0, 10);
+  let txCursor = null;
+
+  async function loadTransactions(first) {
+    if (first) {
+      txCursor = null;
+      txTable.restart();
+    }
+    const params = new URLSearchParams({ provider: txForm.provider.value.trim(), from: txForm.from.value, to: txForm.to.value, limit: "200" });
+    if (txCursor) params.set("cursor", txCursor);
+    const page = await api.get(`/v1/operator/transactions?${params}`);
+    txTable.append(page.items);
+    txCursor = page.next_cursor;
+    txMore.hidden = !txCursor;
+  }
+
+  txForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearFormErrors(txForm);
+    if (!txForm.provider.value.trim()) {
+      showFormErrors(txForm, fieldError("provider", "Escribe el RUT del prestador."));
+      return;
+    }
+    try {
+      await loadTransactions(true);
+    } catch (error) {
+      txHolder.replaceChildren();
+      showFormErrors(txForm, error);
+    }
+  });
+  txMore.addEventListener("click", () => loadTransactions(false).catch((error) => showFormErrors(txForm, error)));
 
   runForm.addEventListener("submit", async (event) => {
     event.preventDefault();

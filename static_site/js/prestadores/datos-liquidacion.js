@@ -48,7 +48,41 @@ if (requireSession(["prestador"])) {
         { label: "Saldo", value: (i) => clp(i.balance), num: true },
         { label: "Estado", value: (i) => (i.status === "pagada" ? "Pagada" : "Pendiente") },
         { label: "Pagable", value: (i) => (i.payable ? "Sí" : "No (se descuenta)") },
+        {
+          label: "Detalle",
+          value: (i) => el("button", {
+            type: "button", class: "secondary small-button", text: "Ver detalle",
+            "aria-label": `Ver detalle de la factura ${i.folio}`, onclick: () => showInvoice(i),
+          }),
+        },
       ], result.items) : empty("No hay facturas en este año."));
+    } catch (error) {
+      showError(alert, error);
+    }
+  }
+
+  // One invoice's detail below the table: paid, balance, due date and how it is paid.
+  async function showInvoice(invoice) {
+    const box = document.querySelector("[data-invoice-detail]");
+    try {
+      const params = new URLSearchParams({ issued_on: invoice.issued_on });
+      const d = await api.get(`/v1/provider/platform-invoices/${encodeURIComponent(invoice.folio)}?${params}`);
+      const facts = document.querySelector("[data-invoice-facts]");
+      facts.replaceChildren();
+      const status = d.status === "pagada" ? "Pagada" : (d.overdue ? `Vencida hace ${d.days_overdue} días` : "Pendiente");
+      for (const [term, value] of [
+        ["Folio", d.folio],
+        ["Concepto", d.type_label],
+        ["Emisión", numericDate(d.issued_on)],
+        ["Vencimiento", numericDate(d.due_on)],
+        ["Total", clp(d.total)],
+        ["Pagado", clp(d.paid)],
+        ["Saldo", clp(d.balance)],
+        ["Estado", status],
+        ["Cómo se paga", d.how_paid],
+      ]) facts.append(el("dt", { text: term }), el("dd", { text: value }));
+      box.hidden = false;
+      box.focus();
     } catch (error) {
       showError(alert, error);
     }

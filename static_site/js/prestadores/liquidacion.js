@@ -1,9 +1,10 @@
 // Detalle de liquidación: credits by type, the provider summary and the settled transactions.
 import { api, showError } from "/js/api.js";
+import { barChart } from "/js/charts.js";
 import { el } from "/js/dom.js";
 import { clp, numericDate } from "/js/format.js";
 import { requireSession } from "/js/session.js";
-import { STATUS, empty, pagedTable } from "/js/settlement.js";
+import { STATUS, download, empty, pagedTable } from "/js/settlement.js";
 
 const COLUMNS = [
   { label: "Transacción", value: (t) => t.id },
@@ -57,6 +58,22 @@ if (requireSession(["prestador"])) {
       figure("Total de la liquidación", clp(s.total)),
     );
     const m = s.summary;
+    const credit = (type) => s.credits.find((c) => c.type === type)?.amount || { amount: "0", currency: "CLP" };
+    const bars = [
+      ["Aporte seguro (bonos)", "Seguros", credit("seguros"), 1],
+      ["Tarjetas, neto pagado", "Tarjetas", credit("tarjetas"), 1],
+      ["Comisión del emisor (descontada)", "Com. emisor", m.issuer_commission, -1],
+      ["Comisión de la plataforma (descontada)", "Com. plataforma", m.platform_commission, -1],
+      ["Costo de transacción (descontado)", "Costo", m.transaction_cost, -1],
+    ];
+    document.querySelector("[data-chart]").replaceChildren(barChart({
+      title: "Composición de la liquidación",
+      description: `Créditos que suman el total de ${clp(s.total)} y lo que se descontó de las transacciones con tarjeta.`,
+      labelHeading: "Concepto",
+      bars: bars.map(([label, short, amount, sign]) => ({
+        label, short, value: sign * Number(amount.amount), text: sign < 0 ? `−${clp(amount)}` : clp(amount),
+      })),
+    }));
     document.querySelector("[data-summary]").replaceChildren(el("div", { class: "figures" }));
     document.querySelector("[data-summary] .figures").append(
       figure("RUT prestador", m.provider_rut),
@@ -95,6 +112,22 @@ if (requireSession(["prestador"])) {
       showError(alert, error);
     }
   }
+
+  const excelStatus = document.querySelector("[data-excel-status]");
+  document.querySelector("[data-excel]").addEventListener("click", async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    excelStatus.textContent = "Preparando el archivo…";
+    try {
+      const file = await download(`/v1/settlements/${encodeURIComponent(folio)}?format=xlsx`);
+      excelStatus.textContent = `Listo: ${file.rows} transacciones en el archivo.`;
+    } catch (error) {
+      excelStatus.textContent = "";
+      showError(alert, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
 
   typeSelect.addEventListener("change", () => loadTransactions(true).catch((e) => showError(alert, e)));
   more.addEventListener("click", () => loadTransactions(false).catch((e) => showError(alert, e)));

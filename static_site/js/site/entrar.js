@@ -1,6 +1,6 @@
 import { api } from "/js/api.js";
 import { bindForm, showSuccess } from "/js/forms.js";
-import { insurerFromAddress, showInsurerContact } from "/js/insurer-contact.js";
+import { insurerFromAddress, showInsurerContact, showPlatformContact } from "/js/insurer-contact.js";
 import { afterLogin, startSession } from "/js/session.js";
 
 const loginForm = document.getElementById("login-form");
@@ -16,8 +16,11 @@ if (params.get("contrasena")) {
   showSuccess(notice, "Tu contraseña se cambió y cerramos todas tus sesiones. Inicia sesión con la nueva.");
 }
 
-// Opened for an insurer (`?aseguradora=sec`): its logo, colour and contact channels.
-showInsurerContact(document.querySelector("[data-insurer-contact]"), insurerFromAddress());
+// Opened for an insurer (`?aseguradora=sec`): its logo, colour and contact channels; else
+// (or when it cannot be shown) the platform's own "Contáctanos".
+const contactBox = document.querySelector("[data-insurer-contact]");
+showInsurerContact(contactBox, insurerFromAddress())
+  .then((insurer) => insurer || showPlatformContact(contactBox));
 
 function finish(result) {
   startSession(result);
