@@ -1,4 +1,5 @@
-"""Serves `static_site/`, its generated `config.js` and the local outbox pages."""
+"""Serves `static_site/`, its generated `config.js`, the local outbox pages and the moved
+clock (`/__local/clock`, see `clock_control`)."""
 
 from __future__ import annotations
 
@@ -76,8 +77,33 @@ class SiteHandler(SimpleHTTPRequestHandler):
             self._send(200, body, "application/json; charset=utf-8")
         elif path in {"/__local/outbox", "/__local/outbox/"}:
             self._send(200, outbox_page(self.outbox.messages()), "text/html; charset=utf-8")
+        elif path == "/__local/clock":
+            from infrastructure.local import clock_control
+
+            self._send(200, json.dumps(clock_control.status()), "application/json; charset=utf-8")
         else:
             super().do_GET()
+
+    def do_POST(self) -> None:
+        """`/__local/clock`: move the platform's clock and run a schedule (clock_control)."""
+        if self.path.split("?", 1)[0] != "/__local/clock":
+            self.send_error(404)
+            return
+        from infrastructure.local import clock_control
+
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if not isinstance(body, dict):
+                raise ValueError("El cuerpo es un objeto JSON.")
+            answer = clock_control.handle(body)
+        except ValueError as exc:
+            error = {"error": {"code": "invalid_input", "message": str(exc), "details": []}}
+            self._send(
+                422, json.dumps(error, ensure_ascii=False), "application/json; charset=utf-8"
+            )
+            return
+        self._send(200, json.dumps(answer, default=str), "application/json; charset=utf-8")
 
     def send_head(self) -> io.BytesIO | BinaryIO | None:
         """A page is rendered through the layout, as the deployment builds it; a folder asked

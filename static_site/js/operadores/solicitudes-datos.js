@@ -35,7 +35,7 @@ function decisionForm(request) {
     }),
     async (answer) => {
       showSuccess(notice, answer.status === "aprobada"
-        ? `Eliminación aprobada. Se ejecutará el ${dateTime(answer.due_at, READER_ZONE)}, cuando termine el plazo legal de conservación.`
+        ? `Eliminación aprobada. El ${dateTime(answer.due_at, READER_ZONE)} se cierra la cuenta y se borran sus datos; lo que la ley obliga a conservar queda bloqueado hasta su fecha.`
         : "Solicitud rechazada. Avisamos a la persona por correo.");
       await load();
     },
