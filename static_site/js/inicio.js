@@ -25,12 +25,20 @@ function link(href, text) {
 
 // --- insured ------------------------------------------------------------------------------
 
+// What the insured has to do for a claim, when it waits on them.
+const PENDING_ACTIONS = {
+  borrador: "Continúa tu trámite: sube tus documentos y genera el folio.",
+  pendiente_documentos: "Te pedimos documentos: envíalos desde el detalle del trámite.",
+};
+
 function claimLine(claim) {
   const name = claim.folio ? `Folio ${claim.folio}` : "Trámite en borrador";
+  const action = PENDING_ACTIONS[claim.status];
   return el("li", { class: "home-item", "data-claim": claim.id },
     el("p", {}, link(`/asegurados/tramite.html?id=${encodeURIComponent(claim.id)}`, name), " ",
       statusBadge(claim.status)),
-    el("p", { class: "meta", text: `${claim.type_label} · ${claim.member_name} · actualizado ${dateTime(claim.updated_at)}` }));
+    el("p", { class: "meta", text: `${claim.type_label} · ${claim.member_name} · actualizado ${dateTime(claim.updated_at)}` }),
+    action ? el("p", { class: "home-action", "data-pending-action": claim.status, text: action }) : null);
 }
 
 function insured(home) {

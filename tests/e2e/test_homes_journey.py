@@ -87,9 +87,9 @@ def test_each_portal_home_shows_what_matters_to_its_person(
     insured = _signed_in(browser, local_stack, insured_tokens, "asegurado")
     board = _board(insured, local_stack, "asegurados")
     board.get_by_role("heading", name="Trámites actuales").wait_for()
-    board.locator(f"[data-claim='{draft.json()['id']}']").get_by_text(
-        "Trámite en borrador"
-    ).wait_for()
+    line = board.locator(f"[data-claim='{draft.json()['id']}']")
+    line.get_by_text("Trámite en borrador").wait_for()
+    assert "genera el folio" in line.locator("[data-pending-action=borrador]").inner_text()
     unread = board.locator("[data-unread]")
     assert unread.inner_text().startswith(("Tienes", "No tienes notificaciones"))
     # Signed in, the brand is the account's insurer's.
