@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # local stack, moto server and synthesis is a new Python process, and where bytecode is not
 # written on import (PYTHONDONTWRITEBYTECODE) each would compile its imports again.
 UV_VERSION := 0.13.8
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-documents.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt
@@ -91,7 +91,8 @@ synth: $(STAMP)
 	  CDK_DISABLE_CLI_TELEMETRY=true $(BIN)/python infrastructure/cdk_app.py --outdir infrastructure/cdk.out
 	$(BIN)/cfn-lint --non-zero-exit-code error infrastructure/cdk.out/*.template.json
 
-## make package-size: the Lambda deployment package, zipped and unzipped, and what fills it
+## make package-size: each distinct function package (Chalice's zip plus the function's layers),
+## zipped and unzipped, and what fills it (one JSON line)
 package-size: $(STAMP)
 	$(BIN)/python bench/package_size.py
 

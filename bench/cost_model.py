@@ -45,6 +45,8 @@ PRICES_REGION: str = _PRICE_DATA["region"]
 PRICE_NOTES: dict[str, str] = _PRICE_DATA["notes"]
 
 LAMBDA_MEMORY_GB = Decimal(512) / Decimal(1024)
+# The stack's (infrastructure/packaging.py ARCHITECTURE): its GB-second price is used.
+LAMBDA_ARCHITECTURE = "arm64"
 LAMBDA_PLATFORM_LOG_BYTES = 300
 CENT = Decimal("0.000001")
 S3_WRITE_OPERATIONS = {
@@ -144,7 +146,7 @@ def price(quantities: dict[str, Decimal]) -> dict[str, Decimal]:
     p = PRICES
     return {
         "lambda": quantities["lambda_requests"] * p["lambda_request"]
-        + quantities["lambda_gb_seconds"] * p["lambda_gb_second"],
+        + quantities["lambda_gb_seconds"] * p[f"lambda_gb_second_{LAMBDA_ARCHITECTURE}"],
         "apigateway": quantities["apigateway_requests"] * p["apigateway_rest_request"],
         "dynamodb": quantities["dynamodb_wru"] * p["dynamodb_wru"]
         + quantities["dynamodb_rru"] * p["dynamodb_rru"],

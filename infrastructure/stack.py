@@ -17,16 +17,17 @@ from typing import Any
 
 import aws_cdk as cdk
 from chalice.app import Chalice as ChaliceApp
-from chalice.cdk import Chalice
 from constructs import Construct
 
 from infrastructure import definition as d
+from infrastructure import packaging
 from infrastructure.components import (
     edge,
     functions,
     identity,
     messaging,
     monitoring,
+    packages,
     site,
     storage,
 )
@@ -74,7 +75,7 @@ class PortalStack(cdk.Stack):
         self.mail = identity.mail(self, settings, self.keys.topic)
         self.secrets = storage.secrets(self, self.keys.data)
 
-        self.chalice = Chalice(
+        self.chalice = packages.LeanChalice(
             self,
             "App",
             source_dir=str(source_dir),
@@ -84,6 +85,7 @@ class PortalStack(cdk.Stack):
                 "manage_iam_role": False,
                 "iam_role_arn": PLACEHOLDER_ROLE_ARN,
                 "api_gateway_endpoint_type": "REGIONAL",
+                **packaging.chalice_config(),
                 "lambda_functions": {
                     name: {"lambda_timeout": seconds}
                     for name, seconds in parameters.consumer_timeout_seconds.items()
@@ -107,6 +109,7 @@ class PortalStack(cdk.Stack):
                 mail_configuration_set=self.mail.configuration_set,
             ),
         )
+        self.layers = packages.attach_layers(self, self.functions)
         messaging.wire_queue_consumers(self.app, self.functions, self.queues.queues, parameters)
         messaging.wire_schedules(self, self.app, self.functions)
         with_api = API_HANDLER in self.functions

@@ -116,8 +116,8 @@ def test_prices_are_exact_decimals(cost: ModuleType) -> None:
     assert costs["dynamodb"] == Decimal("0.0625") + Decimal("0.0013125")
     assert costs["s3_requests"] == Decimal("0.05") + Decimal("0.008")
     assert costs["sqs"] == Decimal("0.004")
-    # 50,000 invocations; 2,000 s x 0.5 GB = 1,000 GB-s.
-    assert costs["lambda"] == Decimal("0.01") + Decimal("0.0166667")
+    # 50,000 invocations; 2,000 s x 0.5 GB = 1,000 GB-s on arm64.
+    assert costs["lambda"] == Decimal("0.01") + Decimal("0.0133334")
     assert cost.money(Decimal("0.0000005")) == "0.000001"  # half-up, in one place
     assert cost.money(Decimal("0.00000049")) == "0.000000"
 
@@ -127,4 +127,15 @@ def test_the_prices_are_data_with_the_date_they_were_read(cost: ModuleType) -> N
     assert cost.PRICES_REGION == "us-east-1"
     assert all(isinstance(v, Decimal) and v > 0 for v in cost.PRICES.values())
     assert cost.PRICES["apigateway_rest_request"] == Decimal("3.50") / 1_000_000
-    assert cost.PRICES["lambda_gb_second"] == Decimal("0.0000166667")
+    assert cost.PRICES["lambda_gb_second_x86_64"] == Decimal("0.0000166667")
+    assert cost.PRICES["lambda_gb_second_arm64"] == Decimal("0.0000133334")
+
+
+def test_lambda_is_priced_for_the_stacks_architecture(cost: ModuleType) -> None:
+    from infrastructure import packaging
+
+    assert cost.LAMBDA_ARCHITECTURE == packaging.ARCHITECTURE
+    gb_seconds = {k: Decimal(0) for k in cost.Usage().scaled(Decimal(1))}
+    gb_seconds["lambda_gb_seconds"] = Decimal(1000)
+    expected = 1000 * cost.PRICES[f"lambda_gb_second_{packaging.ARCHITECTURE}"]
+    assert cost.price(gb_seconds)["lambda"] == expected
