@@ -1,15 +1,21 @@
 // Shared helpers of the settlement pages: tables and downloads (pesos and dates: format.js).
 import { api } from "/js/api.js";
 import { el } from "/js/dom.js";
+import { useCountryClock } from "/js/format.js";
+
+// The settlement pages are of Chilean providers and their operator: moments on Santiago's clock.
+useCountryClock("CL");
 
 export const MONTHS = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
   "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
 
 export const STATUS = { pendiente: "Pendiente de pago", pagado: "Pagada" };
 
-// Builds a table: `columns` are [{label, value(row) → string | Node, num?}].
+// Builds a table: `columns` are [{label, value(row) → string | Node, num?}]. A table of many
+// columns is set denser; on a phone every table stacks each row as label–value lines (each
+// cell carries its column's label).
 export function table(columns, rows, footer = null) {
-  const element = el("table", { class: "data-table" });
+  const element = el("table", { class: `data-table stack${columns.length > 7 ? " dense" : ""}` });
   const head = element.createTHead().insertRow();
   for (const column of columns) {
     head.append(el("th", { scope: "col", text: column.label, class: column.num ? "num" : null }));
@@ -22,7 +28,9 @@ export function table(columns, rows, footer = null) {
       const cell = foot.insertCell();
       const value = footer[index] ?? "";
       cell.textContent = value;
+      cell.dataset.label = column.label;
       if (column.num) cell.className = "num";
+      if (value === "") cell.classList.add("empty");
     }
   }
   // A wide table scrolls sideways: the keyboard reaches it to scroll with the arrows.
@@ -38,6 +46,7 @@ function appendRow(body, columns, row) {
   const tr = body.insertRow();
   for (const column of columns) {
     const cell = tr.insertCell();
+    cell.dataset.label = column.label;
     const value = column.value(row);
     if (value instanceof Node) cell.append(value);
     else cell.textContent = value ?? "—";
