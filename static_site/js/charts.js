@@ -54,6 +54,15 @@ export function barChart({ title, description, bars, valueLabel = "Monto", label
     drawing.append(svg("text", {
       x: x + slot * 0.35, y: height - bottom + 16, "text-anchor": "middle", "font-size": 12, fill: INK,
     }, bar.short || bar.label));
+    if (bars.length <= 12 && bar.value) {
+      // The amount over a bar (under one that hangs below zero), while they fit.
+      const inside = bar.value < 0 && size > 20; // a bar hanging low: its amount inside it
+      drawing.append(svg("text", {
+        x: x + slot * 0.35,
+        y: bar.value >= 0 ? y - 6 : (inside ? y + size - 6 : y + size + 12),
+        "text-anchor": "middle", "font-size": bars.length > 6 ? 10 : 12, fill: inside ? "#ffffff" : INK,
+      }, bar.text));
+    }
   });
   drawing.append(svg("line", { x1: side, y1: zero, x2: width - side, y2: zero, stroke: "#8c959f" }));
 
@@ -68,6 +77,6 @@ export function barChart({ title, description, bars, valueLabel = "Monto", label
     el("tbody", {}, ...rows));
   return el("figure", { class: "chart", "data-chart": "" },
     drawing,
-    el("figcaption", { class: "meta", text: description }),
+    el("figcaption", { class: "meta" }, el("strong", { text: title }), ` · ${description}`),
     el("details", {}, el("summary", { text: "Ver los datos del gráfico" }), data));
 }
