@@ -120,21 +120,20 @@ def test_each_portal_home_shows_what_matters_to_its_person(
     chilean.context.close()
 
     # The Mexican provider without a bank account is asked for its CLABE; orders to invoice.
-    mexican = _signed_in(
-        browser, local_stack, password_log_in(local_stack, "prestador@demo.mx"), "prestador"
-    )
+    mexican_tokens = password_log_in(local_stack, "prestador@demo.mx")
+    mexican = _signed_in(browser, local_stack, mexican_tokens, "prestador")
     board = _board(mexican, local_stack, "prestadores")
     board.locator("[data-orders-to-invoice]").wait_for()
     assert not mexican.locator("[data-country=CL]").is_visible()
     account = requests.get(
-        f"{api}/v1/provider/bank-account",
-        headers=bearer(password_log_in(local_stack, "prestador@demo.mx")),
-        timeout=10,
+        f"{api}/v1/provider/bank-account", headers=bearer(mexican_tokens), timeout=10
     ).json()
     if account["status"] != "activa":
         prompt = board.locator("[data-clabe-prompt]")
         assert "CLABE" in prompt.inner_text()
         prompt.get_by_role("link").wait_for()
+    else:
+        assert board.locator("[data-clabe-prompt]").count() == 0
     screenshot(mexican, "inicio-prestador-mexico")
     mexican.context.close()
 
