@@ -22,7 +22,7 @@ from chalicelib.accounts.schemas import (
 )
 from chalicelib.accounts.tokens import new_token
 from chalicelib.auth import DUTIES
-from chalicelib.kernel.text import name_key
+from chalicelib.kernel.text import display_name, name_key
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
 from chalicelib.registry import service as registry
@@ -167,7 +167,7 @@ def register_provider(body: ProviderRegistration) -> Accepted:
         unique = [("email", email), ("rut", data.rut)]
         taken = "El RUT ya tiene una cuenta registrada."
     account = _new_account(
-        "prestador", email, name_key(data.full_name), phone=data.phone, details=details
+        "prestador", email, display_name(data.full_name), phone=data.phone, details=details
     )
     _register(account, unique, taken)
     return messages.ACCEPTED
@@ -250,7 +250,7 @@ def create_operator(
     account = _new_account(
         "operador",
         email,
-        name_key(full_name),
+        display_name(full_name),
         insurer_ids=insurer_ids,
         details={"duties": [d for d in DUTIES if d in chosen]},
     )
@@ -285,7 +285,7 @@ def create_platform_admin(email: str, full_name: str) -> StaffInvitation:
     email = normalize_email(email)
     if repository.find_account("email", email) is not None:
         raise errors.Conflict("Ese correo ya tiene una cuenta.", code="email_taken")
-    account = _new_account("plataforma", email, name_key(full_name))
+    account = _new_account("plataforma", email, display_name(full_name))
     token, hashed = new_token()
     try:
         ids = repository.create_account(
@@ -322,7 +322,7 @@ def seed_active_account(
     account = _new_account(
         role,
         email,
-        name_key(full_name),
+        display_name(full_name),
         phone=phone,
         insurer_ids=list(insurer_ids or []),
         details=details,

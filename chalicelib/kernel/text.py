@@ -2,9 +2,10 @@
 
 Two foldings, because two different questions are asked of text:
 
-- `name_key`: is this the same person's name? Upper case, no accents, single spaces. It is
-  also the form a name is stored in (certificates and bank statements write names that way),
-  so it must stay readable: it keeps letters that have no accent to drop (`ß`, `Ø`).
+- `name_key`: is this the same person's name? Upper case, no accents, single spaces. Names are
+  compared in that form and never stored in it: a name is kept and shown as the person wrote
+  it (`display_name`: single spaces, accents and case kept), so "Núñez" never becomes "NUNEZ".
+  It keeps letters that have no accent to drop (`ß`, `Ø`).
 - `search_fold`: does this text contain that word? Case-folded, no accents, spacing kept as
   it is, for substring and pattern searches over free text (hospital directory, statements).
 """
@@ -18,6 +19,11 @@ def strip_accents(text: str) -> str:
     """`Núñez` → `Nunez`: compatibility-decomposed (NFKD), with the combining marks dropped."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def display_name(text: str) -> str:
+    """`  José   Núñez ` → `José Núñez`: how a name is stored and shown."""
+    return " ".join(text.split())
 
 
 def name_key(text: str) -> str:

@@ -157,6 +157,7 @@ def test_mexican_and_chilean_providers(accounts_world: Mailbox) -> None:
     assert profile.rfc_check_digit_warning is True
     assert profile.fiscal_regime == "626"
     assert profile.jalisco_cedular is True
+    assert profile.full_name == "Jorge Ramírez"  # as written, accent kept
 
     accounts.register_provider(
         ProviderRegistration.model_validate(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.kernel.text import mask_nss, name_key, search_fold, strip_accents
+from chalicelib.kernel.text import display_name, mask_nss, name_key, search_fold, strip_accents
 
 
 @pytest.mark.parametrize(
@@ -26,8 +26,10 @@ def test_different_names_stay_different() -> None:
     assert name_key("Ana Torres") != name_key("Ana Torre")
 
 
-def test_name_key_is_the_stored_form() -> None:
+def test_name_key_is_the_compared_form_and_display_name_the_stored_one() -> None:
     assert name_key(" Iñaki  Peña ") == "INAKI PENA"
+    # A name keeps its accents and case where it is kept and shown ("NUNEZ" was a bug).
+    assert display_name(" José   Núñez\tPeña ") == "José Núñez Peña"
 
 
 def test_search_fold_ignores_case_and_accents_and_keeps_spacing() -> None:
