@@ -1,8 +1,8 @@
 """What the portals this platform replaces had, walked briefly in the browser: "Contáctanos"
 on the log-in page, an uploaded XML invoice's fiscal data, a history of finished claims only
-(Lockton); the virtual card attached to the welcome email (Prosesol); a settlement's Excel,
-charts, a platform invoice's detail and the current account (I-Med); the operators' folio
-search, the transactions template and the check of loaded transactions."""
+(Lockton), and the operators' folio search; the virtual card attached to the welcome email
+(Prosesol); a settlement's Excel, charts, a platform invoice's detail and the current account
+(I-Med); the operators' transactions template and check of loaded transactions."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _session(page: Any, stack: LocalStack, identifier: str, role: str) -> dict[s
     return bearer(tokens)
 
 
-def test_lockton_contact_fiscal_data_and_a_history_of_finished_claims(
+def test_lockton_contact_fiscal_data_history_and_the_operators_folio_search(
     page: Any, local_stack: LocalStack
 ) -> None:
     site, api = local_stack.site_url, local_stack.api_url
@@ -46,23 +46,12 @@ def test_lockton_contact_fiscal_data_and_a_history_of_finished_claims(
     assert page.locator("[data-insurer-contact][data-platform-contact]").count() == 0
 
     insured = _session(page, local_stack, "asegurado@demo.mx", "asegurado")
-    operator = bearer(operator_tokens(local_stack))
-    # A claim finished (rejected) and one still current.
-    finished = accepted_reimbursement(local_stack, insured, "ANA SOFIA TORRES VEGA")
-    folio = requests.post(f"{api}/v1/claims/{finished}/folio", headers=insured, timeout=10)
-    assert folio.status_code == 200, folio.text
-    for target in ("en_revision", "rechazado"):
-        moved = requests.post(
-            f"{api}/v1/operator/claims/{finished}/transitions",
-            json={"to": target, "note": "No procede por falta de cobertura."},
-            headers=operator,
-            timeout=10,
-        )
-        assert moved.status_code == 200, moved.text
-    current = accepted_reimbursement(local_stack, insured, "ANA SOFIA TORRES VEGA")
+    operator_session = operator_tokens(local_stack)
+    operator = bearer(operator_session)
+    claim = accepted_reimbursement(local_stack, insured, "ANA SOFIA TORRES VEGA")
 
     # The XML invoice's fiscal data on the page it was uploaded to.
-    page.goto(f"{site}/asegurados/tramite-nuevo.html?id={current}")
+    page.goto(f"{site}/asegurados/tramite-nuevo.html?id={claim}")
     show = page.get_by_role("button", name="Ver datos fiscales de factura.xml")
     show.click(timeout=TIMEOUT)
     data = page.locator("[data-cfdi]")
@@ -73,14 +62,35 @@ def test_lockton_contact_fiscal_data_and_a_history_of_finished_claims(
     assert show.get_attribute("aria-expanded") == "true"
     screenshot(page, "paridad-2-datos-fiscales-xml")
 
-    # Historial: the finished claim, not the current one.
+    # Its folio, then the insurer rejects it: the history holds it, and only finished claims.
+    answer = requests.post(f"{api}/v1/claims/{claim}/folio", headers=insured, timeout=10)
+    assert answer.status_code == 200, answer.text
+    folio = answer.json()["folio"]
+    for target in ("en_revision", "rechazado"):
+        moved = requests.post(
+            f"{api}/v1/operator/claims/{claim}/transitions",
+            json={"to": target, "note": "No procede por falta de cobertura."},
+            headers=operator,
+            timeout=10,
+        )
+        assert moved.status_code == 200, moved.text
     page.goto(f"{site}/asegurados/tramites.html")
     page.get_by_role("button", name="Mostrar más trámites").click(timeout=TIMEOUT)
     page.get_by_role("tab", name="Historial").click()
     history = page.locator("[data-history]")
-    history.locator(f"[data-claim='{finished}']").wait_for(timeout=TIMEOUT)
-    assert history.locator(f"[data-claim='{current}']").count() == 0
+    history.locator(f"[data-claim='{claim}']").wait_for(timeout=TIMEOUT)
+    badges = set(history.locator(".badge").all_inner_texts())
+    assert badges <= {"Rechazado", "Pagado", "Autorizado"}, badges
     screenshot(page, "paridad-3-historial-terminados")
+
+    # The operator finds it by its folio in the claims queue, whatever its status.
+    open_session(page, local_stack, operator_session, "operador")
+    page.goto(f"{site}/operadores/tramites.html")
+    page.get_by_role("textbox", name="Folio").fill(folio)
+    page.get_by_role("button", name="Buscar folio").click()
+    page.locator(f"[data-queue] [data-claim='{claim}']").wait_for(timeout=TIMEOUT)
+    assert page.locator("[data-queue] [data-claim]").count() == 1
+    screenshot(page, "paridad-9-operador-busqueda-folio")
 
 
 def test_prosesol_welcome_email_carries_the_card(browser: Any, local_stack: LocalStack) -> None:
@@ -163,24 +173,9 @@ def test_imed_charts_excel_invoice_detail_and_current_account(
     screenshot(page, "paridad-8-cuenta-corriente")
 
 
-def test_operator_folio_search_template_and_loaded_transactions(
-    page: Any, local_stack: LocalStack
-) -> None:
-    site, api = local_stack.site_url, local_stack.api_url
-    insured = bearer(password_log_in(local_stack, "asegurado@demo.mx"))
-    claim = accepted_reimbursement(local_stack, insured, "ANA SOFIA TORRES VEGA")
-    folio = requests.post(f"{api}/v1/claims/{claim}/folio", headers=insured, timeout=10).json()[
-        "folio"
-    ]
+def test_operator_template_and_loaded_transactions(page: Any, local_stack: LocalStack) -> None:
+    site = local_stack.site_url
     open_session(page, local_stack, operator_tokens(local_stack), "operador")
-
-    page.goto(f"{site}/operadores/tramites.html")
-    page.get_by_role("textbox", name="Folio").fill(folio)
-    page.get_by_role("button", name="Buscar folio").click()
-    page.locator(f"[data-queue] [data-claim='{claim}']").wait_for(timeout=TIMEOUT)
-    assert page.locator("[data-queue] [data-claim]").count() == 1
-    screenshot(page, "paridad-9-operador-busqueda-folio")
-
     page.goto(f"{site}/operadores/liquidaciones.html")
     page.get_by_role("button", name="Descargar plantilla CSV").click()
     template = page.locator("[data-template-file=csv]")
