@@ -52,7 +52,10 @@ async function searchHistory() {
     const answer = await api.get(query({
       view: "historial", folio: form.folio.value.trim(), member_id: form.folio.value.trim() ? "" : form.member_id.value,
     }));
-    fill(document.querySelector("[data-history]"), answer.items, "No encontramos trámites con esa búsqueda.");
+    const searched = form.folio.value.trim() || form.member_id.value;
+    fill(document.querySelector("[data-history]"), answer.items, searched
+      ? "No encontramos trámites con esa búsqueda."
+      : "Aún no tienes trámites terminados.");
   } catch (error) {
     // The message already says what is wrong with the folio; no field list under it.
     showError(alert, error instanceof ApiError
