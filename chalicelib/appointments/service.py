@@ -48,6 +48,7 @@ from chalicelib.appointments.schemas import (
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
+from chalicelib.kernel import formats
 from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
 from chalicelib.notifications.service import Email
@@ -57,10 +58,6 @@ from chalicelib.registry.service import Booker, Member
 from chalicelib.schema import ListQuery
 
 _WEEKDAYS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
-_MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
 
 
 # --- who books: the affiliate and their family nucleus ---------------------------------------
@@ -233,7 +230,8 @@ def _window() -> BookingWindow:
 
 
 def _long_date(day: date) -> str:
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+    """`jueves 5 mar 2026`: the platform's way of writing a day, with its weekday."""
+    return f"{_WEEKDAYS[day.weekday()]} {formats.day(day)}"
 
 
 def _email(who: Booker, template: str, appointment: Appointment) -> Email:
@@ -243,7 +241,7 @@ def _email(who: Booker, template: str, appointment: Appointment) -> Email:
         values={
             "patient": appointment.patient_name,
             "date": _long_date(date.fromisoformat(appointment.date)),
-            "time": appointment.slot_time,
+            "time": f"{appointment.slot_time} h",
             "clinic": appointment.clinic_name,
             "doctor": appointment.doctor,
             "service": GENERAL_MEDICINE_LABEL,
