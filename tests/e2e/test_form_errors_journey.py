@@ -6,7 +6,8 @@ does), submits each visible form twice, and fails on validator jargon or an inte
 among the errors shown, and on an error message that no `aria-invalid` control points to. The
 cases the portals got wrong are then checked one by one: Mi cuenta's contact data, the claim's
 upload step with a badly named file, claim step 1, the empty log-in and RFC, the card form,
-the bank account form and the password change.
+the bank account form and the password change. Last, the settlement detail's twelve columns
+are all in view at 1280 px and on a phone, dates written the site's one way (docs/forms.md).
 """
 
 from __future__ import annotations
@@ -375,3 +376,39 @@ def test_bank_account_and_password_errors_are_said_once(local_stack: LocalStack,
     said = page.locator("#new_password-error").inner_text()
     shown = " ".join(page.evaluate(SHOWN_ERRORS))
     assert shown.count(said) == 1, shown
+
+
+def test_the_settlement_detail_shows_every_column_at_1280_px_and_on_a_phone(
+    local_stack: LocalStack, browser: Any
+) -> None:
+    tokens = _tokens(local_stack, "prestador-cl")
+    headers = {"Authorization": f"Bearer {tokens['id_token']}"}
+    year = time.gmtime().tm_year
+    settlements = requests.get(
+        f"{local_stack.api_url}/v1/settlements?year={year}", headers=headers, timeout=10
+    ).json()["items"]
+    folio = settlements[0]["folio"]
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(locale="es-MX", viewport={"width": width, "height": height})
+        try:
+            page = context.new_page()
+            open_session(page, local_stack, tokens, "prestador")
+            page.goto(f"{local_stack.site_url}/prestadores/liquidacion.html?folio={folio}")
+            page.locator("[data-transactions] table").wait_for()
+            # Nothing of a table hides to the right of its box (no sideways scrolling).
+            hidden = page.evaluate(
+                "() => [...document.querySelectorAll('.table-wrap')]"
+                ".filter((w) => w.scrollWidth > w.clientWidth + 1).length"
+            )
+            assert hidden == 0, f"a table scrolls sideways at {width} px"
+            credit = page.locator("[data-transactions] tbody tr").first.locator("td").last
+            assert credit.is_visible()
+            assert credit.get_attribute("data-label") == "Crédito"
+            # Days as the whole site writes them.
+            assert re.fullmatch(
+                r"\d{1,2} [a-z]{3} \d{4}",
+                page.locator("[data-transactions] tbody td[data-label=Fecha]").first.inner_text(),
+            )
+            screenshot(page, f"liquidacion-{width}px")
+        finally:
+            context.close()
