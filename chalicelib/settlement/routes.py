@@ -29,7 +29,7 @@ def load_settlement_transactions(principal: Principal, body: stl.LoadIn) -> stl.
     return settlement.load_transactions_by_operator(principal, body.raw_items())
 
 
-@operator_routes.route("/v1/operator/transactions", tags=("operadores",))
+@operator_routes.route("/v1/operator/transactions", errors=(404,), tags=("operadores",))
 def operator_transactions(
     principal: Principal, query: views.OperatorTransactionsQuery
 ) -> views.OperatorTransactionsOut:
