@@ -22,7 +22,9 @@ def _reject(world: ClaimsWorld, claim_id: str) -> None:
         )
 
 
-def test_the_history_lists_only_finished_claims(world: ClaimsWorld) -> None:
+def test_the_history_lists_only_finished_claims_and_an_operator_finds_one_by_folio(
+    world: ClaimsWorld,
+) -> None:
     current_id, current_folio = _registered(world)
     finished_id, _ = _registered(world)
     _reject(world, finished_id)
@@ -46,11 +48,10 @@ def test_the_history_lists_only_finished_claims(world: ClaimsWorld) -> None:
     found = claims.list_claims(world.ana, ClaimListQuery(view="historial", folio=current_folio))
     assert [c.id for c in found.items] == [current_id]
 
-
-def test_an_operator_finds_a_claim_of_its_insurer_by_folio(world: ClaimsWorld) -> None:
-    claim_id, folio = _registered(world)
-    _reject(world, claim_id)
-
+    # An operator finds a claim of its insurer by folio, whatever its status.
+    claim_id = finished_id
+    folio = history.items[0].folio
+    assert folio is not None
     found = claims.operator_queue(world.operator, OperatorQueueQuery(folio=folio.lower()), None)
     assert [(c.id, c.status) for c in found.items] == [(claim_id, "rechazado")]
     # Another insurer's operator gets nothing, as for a folio that does not exist.
