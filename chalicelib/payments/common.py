@@ -5,6 +5,7 @@ of the anonymous routes.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -58,7 +59,9 @@ def limit_requests(scope: str, key: str) -> None:
     start = datetime.fromtimestamp(
         now.timestamp() // LIMIT_WINDOW.total_seconds() * LIMIT_WINDOW.total_seconds(), UTC
     )
-    if repo.count_request(scope, key, start) > LIMITS[scope]:
+    # Hashed: an RFC or an address typed by anyone is not kept in a key in clear.
+    hashed = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    if repo.count_request(scope, hashed, start) > LIMITS[scope]:
         raise errors.TooManyAttempts(
             "Hiciste muchas consultas seguidas. Espera unos minutos y vuelve a intentarlo."
         )
