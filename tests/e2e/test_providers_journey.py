@@ -168,7 +168,8 @@ def test_provider_invoices_a_digital_order_and_completes_it(
                     paid="1350.00",
                     balance="0.00",
                     uuid=unique_uuid(),
-                ).replace(b"RASJ750312H42", rfc.encode()),
+                    issuer_rfc=rfc,
+                ),
             )
         ],
     )

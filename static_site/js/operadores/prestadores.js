@@ -13,7 +13,13 @@ if (requireSession(["operador"])) {
   const { error: alert, loaded, invoices: invoicesHolder, orders: ordersHolder } = dataParts();
   form.date.value = new Date().toISOString().slice(0, 10);
 
-  function payForm(invoice) {
+  // SAT's answer shown in the row's SAT cell, asked again by a refused payment.
+  async function refreshSat(invoice, cell) {
+    const fresh = await api.get(`/v1/invoices/${encodeURIComponent(invoice.id)}`);
+    cell.firstChild.replaceWith(satStatus(fresh));
+  }
+
+  function payForm(invoice, satHolder) {
     const amount = el("input", { name: "amount", value: invoice.total.amount, inputmode: "decimal", "aria-label": "Monto pagado", size: "10" });
     const paidOn = el("input", { name: "paid_on", type: "date", value: new Date().toISOString().slice(0, 10), "aria-label": "Fecha de pago" });
     const message = el("div", { hidden: true });
@@ -31,6 +37,9 @@ if (requireSession(["operador"])) {
         } catch (error) {
           showError(message, error);
           button.disabled = false;
+          if (String(error.code || "").startsWith("invoice_sat_")) {
+            await refreshSat(invoice, satHolder).catch(() => {});
+          }
         }
       },
     }, amount, paidOn, button, message);
@@ -67,15 +76,18 @@ if (requireSession(["operador"])) {
     }
     invoicesHolder.replaceChildren(el("table", { class: "prov-table" },
       el("thead", {}, el("tr", {}, ...["Folio fiscal", "Subida", "Órdenes", "Total", "Estado", "SAT", "Pago"].map((h) => el("th", { scope: "col", text: h })))),
-      el("tbody", {}, ...page.items.map((invoice) => el("tr", { "data-invoice": invoice.id },
+      el("tbody", {}, ...page.items.map((invoice) => {
+        const sat = satCell(invoice);
+        return el("tr", { "data-invoice": invoice.id },
         el("td", { text: invoice.uuid || "—" }),
         el("td", { text: mediumDate(invoice.created_at) }),
         el("td", { class: "num", text: String(invoice.care_order_ids.length) }),
         el("td", { class: "num", text: money(invoice.total) }),
         el("td", {}, badge(invoice.status, INVOICE_STATUS)),
-        satCell(invoice),
-        el("td", {}, invoice.status === "aceptada" ? payForm(invoice)
-          : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${mediumDate(invoice.payment.paid_on)}` }) : el("span", { text: "—" })))))));
+        sat,
+        el("td", {}, invoice.status === "aceptada" ? payForm(invoice, sat)
+          : invoice.payment ? el("span", { text: `${money(invoice.payment.amount)} el ${mediumDate(invoice.payment.paid_on)}` }) : el("span", { text: "—" })));
+      }))));
   }
 
   async function showOrders() {

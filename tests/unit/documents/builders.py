@@ -393,6 +393,7 @@ def cfdi_payment(
     total: str | None = None,
     uuid: str | None = "7A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D",
     pagos: bool = True,
+    issuer_rfc: str = ISSUER_RFC,
     sealed: bool = True,
 ) -> bytes:
     """A payment complement (type P, Pagos 2.0) paying one related invoice."""
@@ -416,7 +417,7 @@ def cfdi_payment(
         'Fecha="2026-06-21T09:00:00" Sello="c2VsbG8=" NoCertificado="30001000000500003416" '
         'Certificado="Y2VydA==" SubTotal="0" Moneda="XXX" Total="0" TipoDeComprobante="P" '
         'Exportacion="01" LugarExpedicion="44100">'
-        f'<cfdi:Emisor Rfc="{ISSUER_RFC}" Nombre="JORGE ALBERTO RAMIREZ SOTO" RegimenFiscal="612"/>'
+        f'<cfdi:Emisor Rfc="{issuer_rfc}" Nombre="JORGE ALBERTO RAMIREZ SOTO" RegimenFiscal="612"/>'
         f'<cfdi:Receptor Rfc="{RECEIVER_RFC}" Nombre="SEGUROS EJEMPLO DEL CENTRO" '
         'DomicilioFiscalReceptor="06600" RegimenFiscalReceptor="601" UsoCFDI="CP01"/>'
         '<cfdi:Conceptos><cfdi:Concepto ClaveProdServ="84111506" Cantidad="1" ClaveUnidad="ACT" '
