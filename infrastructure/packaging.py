@@ -132,14 +132,18 @@ RUNTIME_PROVIDED = ("botocore", "urllib3")
 
 
 def strip_runtime_provided(deployment_zip: Path) -> None:
-    """Rewrite Chalice's zip without the distributions of `RUNTIME_PROVIDED`."""
+    """Rewrite Chalice's zip without the distributions of `RUNTIME_PROVIDED`, nor the
+    `__pycache__` folders Chalice copies from the work tree (whatever bytecode the last local
+    run left there: not the deployed code's business)."""
     kept = deployment_zip.with_suffix(".kept.zip")
     with (
         zipfile.ZipFile(deployment_zip) as source,
         zipfile.ZipFile(kept, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for entry in source.infolist():
-            if distribution(entry.filename) not in RUNTIME_PROVIDED:
+            if distribution(
+                entry.filename
+            ) not in RUNTIME_PROVIDED and "__pycache__" not in entry.filename.split("/"):
                 target.writestr(entry, source.read(entry), compress_type=entry.compress_type)
     kept.replace(deployment_zip)
 

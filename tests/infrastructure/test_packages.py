@@ -73,9 +73,11 @@ def test_the_zip_leaves_the_runtimes_sdk_out_and_targets_arm64(
     codes = {props["CodeUri"]["Key"] for props in inv.functions(template).values()}
     (code,) = codes  # Chalice's one zip for every function
     with zipfile.ZipFile(assets[code]) as archive:
-        shipped = {packaging.distribution(name) for name in archive.namelist()}
+        names = archive.namelist()
+    shipped = {packaging.distribution(name) for name in names}
     assert {"app.py", "chalicelib", "pynamodb", "pydantic"} <= shipped
     assert not shipped & set(packaging.RUNTIME_PROVIDED)
+    assert not [name for name in names if "__pycache__" in name.split("/")]
     for props in inv.functions(template).values():
         assert props["Architectures"] == [packaging.ARCHITECTURE]
     purposes = {layer.purpose for layer in packaging.LAYERS}

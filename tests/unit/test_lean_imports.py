@@ -65,7 +65,11 @@ def test_the_api_imports_and_runs_every_service_without_the_documents_layer() ->
             ",".join(NOT_AT_IMPORT),
         ],
         cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         capture_output=True,
         text=True,
         timeout=120,
