@@ -152,10 +152,16 @@ def on_invoice_document(document: Document) -> None:
         document.doc_type == "cfdi_payment"
         and document.document_id == invoice.complement_document_id
     ):
+        authenticity = document.facts.get("authenticity") or {}
         repository.decide_complement(
             invoice,
             document.document_id,
             accepted=accepted,
             reasons=list(document.reasons),
             uuid=str(cfdi_uuid) if cfdi_uuid else None,
+            seal_tail=str(authenticity.get("seal_tail") or "") or None,
         )
+        if accepted:
+            from chalicelib.providers import sat_checks
+
+            sat_checks.enqueue(invoice.invoice_id, complement=True)

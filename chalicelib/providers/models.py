@@ -104,6 +104,8 @@ class InvoiceModel(Item):
     complement_uuid = UnicodeAttribute(null=True)
     seal_tail = UnicodeAttribute(null=True)  # last 8 characters of the CFDI's Sello (SAT's fe)
     sat_status = JSONAttribute(null=True)  # the last answer of SAT's status service (sat.py)
+    complement_seal_tail = UnicodeAttribute(null=True)
+    complement_sat_status = JSONAttribute(null=True)  # the same, about the payment complement
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     gsi2pk = UnicodeAttribute()

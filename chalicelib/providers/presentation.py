@@ -139,6 +139,7 @@ def invoice_out(invoice: Invoice) -> s.InvoiceOut:
             reasons=reasons(invoice.complement_reasons),
             uuid=invoice.complement_uuid,
             document_id=invoice.complement_document_id,
+            sat=sat_status_out(invoice.complement_sat_status),
         )
     return s.InvoiceOut(
         id=invoice.invoice_id,

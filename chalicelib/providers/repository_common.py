@@ -101,6 +101,8 @@ class Invoice:
     complement_uuid: str | None = None
     seal_tail: str | None = None
     sat_status: dict[str, Any] | None = None
+    complement_seal_tail: str | None = None
+    complement_sat_status: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ def _to_invoice(item: InvoiceModel) -> Invoice:
         reasons=list(item.reasons or []),
         payment=dict(item.payment) if item.payment else None,
         sat_status=dict(item.sat_status) if item.sat_status else None,
+        complement_sat_status=(
+            dict(item.complement_sat_status) if item.complement_sat_status else None
+        ),
         complement_reasons=list(item.complement_reasons or []),
     )
 
@@ -157,13 +160,15 @@ def decide_invoice(
     return run_once(build, decided)
 
 
-def record_sat_status(invoice_id: str, answer: dict[str, str]) -> None:
-    """Keep SAT's last answer on the invoice (a later check replaces it)."""
+def record_sat_status(invoice_id: str, answer: dict[str, str], *, complement: bool = False) -> None:
+    """Keep SAT's last answer about the invoice (or its payment complement) on the invoice;
+    a later check replaces it."""
     from chalicelib.providers.models import InvoiceModel
 
+    attribute = InvoiceModel.complement_sat_status if complement else InvoiceModel.sat_status
     dynamo.try_write(
         InvoiceModel(*invoice_key(invoice_id)).update,
-        actions=[InvoiceModel.sat_status.set(answer)],
+        actions=[attribute.set(answer)],
         condition=InvoiceModel.pk.exists(),
     )
 

@@ -80,6 +80,7 @@ def decide_complement(
     accepted: bool,
     reasons: list[dict[str, str]],
     uuid: str | None,
+    seal_tail: str | None = None,
 ) -> bool:
     """The complement's verdict; accepted: invoice and orders → complemento_recibido."""
     from chalicelib.providers.models import CareOrderModel, InvoiceModel
@@ -93,6 +94,8 @@ def decide_complement(
             actions.append(InvoiceModel.status.set("complemento_recibido"))
             if uuid:
                 actions.append(InvoiceModel.complement_uuid.set(uuid))
+            if seal_tail:
+                actions.append(InvoiceModel.complement_seal_tail.set(seal_tail))
         transaction.update(
             InvoiceModel(*invoice_key(invoice.invoice_id)),
             actions=actions,

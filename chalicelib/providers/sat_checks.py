@@ -42,41 +42,46 @@ def _first_delay() -> int:
     return int(os.environ.get("SAT_RECHECK_SECONDS") or 60)
 
 
-def enqueue(invoice_id: str, attempt: int = 0) -> None:
-    """Ask the worker to check the invoice (now for the first attempt, later for the next)."""
+def enqueue(invoice_id: str, attempt: int = 0, *, complement: bool = False) -> None:
+    """Ask the worker to check the invoice, or its payment complement (now for the first
+    attempt, later for the next)."""
     delay = 0 if attempt == 0 else min(MAX_DELAY_SECONDS, _first_delay() * 2 ** (attempt - 1))
     sqs = aws.sqs()
     url = sqs.get_queue_url(QueueName=get_settings().queue_name(QUEUE))["QueueUrl"]
     sqs.send_message(
         QueueUrl=url,
-        MessageBody=json.dumps({"invoice_id": invoice_id, "attempt": attempt}),
+        MessageBody=json.dumps(
+            {"invoice_id": invoice_id, "attempt": attempt, "complement": complement}
+        ),
         DelaySeconds=delay,
     )
 
 
-def query_of(invoice: Invoice) -> CfdiQuery | None:
-    """The expression SAT is asked with; None for an invoice without an accepted CFDI."""
+def query_of(invoice: Invoice, *, complement: bool = False) -> CfdiQuery | None:
+    """The expression SAT is asked with (a payment complement's total is 0); None without an
+    accepted CFDI."""
     provider = accounts.provider_facts(invoice.provider_id)
     insurer = policies.get_insurer(invoice.insurer_id)
-    if invoice.uuid is None or provider is None or insurer is None:
+    uuid = invoice.complement_uuid if complement else invoice.uuid
+    if uuid is None or provider is None or insurer is None:
         return None
     return CfdiQuery(
-        uuid=invoice.uuid,
+        uuid=uuid,
         issuer_rfc=provider.rfc,
         receiver_rfc=insurer.rfc,
-        total=format_amount(invoice.total),
-        seal_tail=invoice.seal_tail or "",
+        total="0" if complement else format_amount(invoice.total),
+        seal_tail=(invoice.complement_seal_tail if complement else invoice.seal_tail) or "",
     )
 
 
-def ask(invoice: Invoice) -> SatAnswer:
-    """Ask SAT about the invoice now and keep the answer on it."""
-    query = query_of(invoice)
+def ask(invoice: Invoice, *, complement: bool = False) -> SatAnswer:
+    """Ask SAT about the invoice (or its payment complement) now and keep the answer on it."""
+    query = query_of(invoice, complement=complement)
     if query is None:
         answer = SatAnswer(state="sin_respuesta", checked_at=clock.iso(clock.now()))
     else:
         answer = status_checker().status(query)
-    repository.record_sat_status(invoice.invoice_id, answer.as_dict())
+    repository.record_sat_status(invoice.invoice_id, answer.as_dict(), complement=complement)
     return answer
 
 
@@ -85,15 +90,23 @@ def handle_check(body: str) -> None:
     message = json.loads(body)
     invoice = repository.get_invoice(str(message["invoice_id"]))
     attempt = int(message.get("attempt", 0))
+    complement = bool(message.get("complement", False))
     if invoice is None or invoice.status not in CHECKED_STATES:
         return
-    answer = ask(invoice)
+    if complement and invoice.status != "complemento_recibido":
+        return
+    answer = ask(invoice, complement=complement)
     logger.info(
         "sat status",
-        extra={"invoice_id": invoice.invoice_id, "state": answer.state, "attempt": attempt},
+        extra={
+            "invoice_id": invoice.invoice_id,
+            "complement": complement,
+            "state": answer.state,
+            "attempt": attempt,
+        },
     )
     if answer.state in {"no_encontrado", "sin_respuesta"} and attempt + 1 < MAX_ATTEMPTS:
-        enqueue(invoice.invoice_id, attempt + 1)
+        enqueue(invoice.invoice_id, attempt + 1, complement=complement)
 
 
 def _fresh_vigente(stored: dict[str, str] | None) -> SatAnswer | None:

@@ -226,13 +226,6 @@ class PaymentOut(Schema):
     recorded_at: str
 
 
-class ComplementOut(Schema):
-    status: Literal["pendiente", "aceptado", "rechazado"]
-    reasons: list[ReasonOut]
-    uuid: str | None
-    document_id: str
-
-
 class SatStatusOut(Schema):
     """The last answer of SAT's CFDI status service about the invoice, and when it was asked."""
 
@@ -244,6 +237,14 @@ class SatStatusOut(Schema):
     )
     cancellable: str
     cancellation_status: str
+
+
+class ComplementOut(Schema):
+    status: Literal["pendiente", "aceptado", "rechazado"]
+    reasons: list[ReasonOut]
+    uuid: str | None
+    document_id: str
+    sat: SatStatusOut | None = None
 
 
 class InvoiceOut(Schema):

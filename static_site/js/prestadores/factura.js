@@ -40,7 +40,9 @@ if (requireSession(["prestador"])) {
       if (invoice.complement) {
         const labels = { pendiente: "En revisión", aceptado: "Aceptado", rechazado: "Rechazado" };
         const box = el("section", { class: "card", "data-complement": invoice.complement.status },
-          el("h2", { text: "Tu complemento de pago" }), el("p", {}, badge(invoice.complement.status, labels)));
+          el("h2", { text: "Tu complemento de pago" }), el("p", {}, badge(invoice.complement.status, labels)),
+          ...(invoice.complement.status === "aceptado"
+            ? [el("p", { "data-complement-sat": "" }, "Estado en el SAT: ", satStatus(invoice.complement))] : []));
         if (invoice.complement.reasons.length) box.append(reasonList(invoice.complement.reasons));
         parts.push(box);
       }

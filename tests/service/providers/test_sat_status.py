@@ -16,7 +16,7 @@ from chalicelib.providers import service as providers
 from infrastructure.fake_sat import FakeSatServer
 from tests.service.accounts.conftest import Clock
 from tests.service.providers.world import OPERATOR_SEC, ProvidersWorld
-from tests.unit.providers.cfdi import INVOICE_UUID, order_invoice
+from tests.unit.providers.cfdi import INVOICE_UUID, cfdi_payment, order_invoice
 
 RFC = "RASJ750312H42"
 ORDER = ("S-5001", "ANA SOFIA TORRES VEGA", "1000.00")
@@ -37,8 +37,14 @@ def _pay(invoice_id: str) -> s.InvoiceOut:
 
 @pytest.fixture
 def requeued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """The checks handed to the worker: (invoice, attempt), (invoice, -1 - attempt) for its
+    payment complement."""
     calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(sat_checks, "enqueue", lambda i, attempt=0: calls.append((i, attempt)))
+
+    def enqueue(invoice_id: str, attempt: int = 0, *, complement: bool = False) -> None:
+        calls.append((invoice_id, -1 - attempt if complement else attempt))
+
+    monkeypatch.setattr(sat_checks, "enqueue", enqueue)
     return calls
 
 
@@ -140,3 +146,34 @@ def test_a_cancelled_invoice_is_shown_cancelled_and_not_paid(
     seen = providers.invoice(provider, invoice_id)
     assert seen.sat is not None
     assert seen.sat.status == "cancelado"
+
+
+def test_an_accepted_payment_complement_gets_its_own_sat_status(
+    world: ProvidersWorld, fake_sat: FakeSatServer, requeued: list[tuple[str, int]]
+) -> None:
+    provider, invoice_id = _accepted_invoice(world)
+    _pay(invoice_id)
+    complement_uuid = "7A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"
+    data = cfdi_payment(previous="900.00", paid="900.00", balance="0.00", uuid=complement_uuid)
+    slot = providers.request_complement(
+        provider,
+        invoice_id,
+        s.ComplementIn(file=s.UploadFile(name="complemento.xml", size=len(data))),
+    ).slot
+    world.upload(slot, data)
+    assert requeued[-1] == (invoice_id, -1), "an accepted complement is handed to the worker"
+    fake_sat.state.answers[complement_uuid] = {"estado": "No Encontrado"}
+    sat_checks.handle_check(json.dumps({"invoice_id": invoice_id, "complement": True}))
+    assert requeued[-1] == (invoice_id, -2)
+    assert fake_sat.state.requests[-1].startswith(f"?id={complement_uuid}&")
+    assert "&tt=0&fe=" in fake_sat.state.requests[-1]
+    fake_sat.state.answers[complement_uuid] = {"estado": "Vigente"}
+    sat_checks.handle_check(
+        json.dumps({"invoice_id": invoice_id, "complement": True, "attempt": 1})
+    )
+    seen = providers.invoice(provider, invoice_id)
+    assert seen.complement is not None
+    assert seen.complement.sat is not None
+    assert seen.complement.sat.status == "vigente"
+    assert seen.sat is not None
+    assert seen.sat.status == "vigente", "the invoice's own status is kept apart"
