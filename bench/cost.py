@@ -13,7 +13,8 @@ user session here), one per SQS batch (each upload and each email arrives on its
 message per batch: the worst case), one per settlement task and one for the schedule. GB-s use
 the memory of `.chalice/config.json` (512 MB for every function) and the durations measured
 here, each rounded up to the millisecond: the handler's own time plus moto's in-process time
-for every AWS call, which stands in for the network round trips on AWS.
+for every AWS call, which stands in for the network round trips on AWS; priced for the stack's
+architecture (arm64, infrastructure/packaging.py).
 
 CloudWatch Logs: the bytes the app writes to stdout during each invocation (Powertools JSON
 logs at INFO, EMF metrics) plus ~300 bytes of Lambda's START/END/REPORT lines.
@@ -50,6 +51,7 @@ from cost_journeys import (
     settlement_run,
 )
 from cost_model import (
+    LAMBDA_ARCHITECTURE,
     LAMBDA_PLATFORM_LOG_BYTES,
     PRICE_NOTES,
     PRICES,
@@ -70,8 +72,10 @@ def _environment() -> None:
     sys.path.insert(0, str(ROOT))
     from tests.fixtures.environment import use_in_process_aws
 
-    # Production's log level, so the log bytes are production's.
-    use_in_process_aws("bench", metrics_namespace="PortalMedico", log_level="INFO")
+    # Production's log level, so the log bytes are production's. The tests' stand-in stage:
+    # the journeys' CFDIs are sealed by the process's test authority, which only the local and
+    # test stages trust (chalicelib/documents/validators/cfdi_trust.py).
+    use_in_process_aws("test", metrics_namespace="PortalMedico", log_level="INFO")
     sys.path.insert(0, str(ROOT / "bench"))
 
 
@@ -216,6 +220,7 @@ def main() -> int:
         "price_notes": PRICE_NOTES,
         "assumptions": {
             "lambda_memory_mb": 512,
+            "lambda_architecture": LAMBDA_ARCHITECTURE,
             "lambda_duration": "measured here per invocation (handler + moto in-process), "
             "rounded up to 1 ms; warm containers (a warm-up journey runs first)",
             "authorizer": "one invocation per token per operation (API Gateway caches 300 s)",

@@ -388,10 +388,11 @@ def claim_journey(platform: Platform, email: str, operator: str) -> dict[str, An
             token=op,
         )
         platform.download(link["url"])
+    # An approval names the approved amount, the deductible and the coinsurance (pesos).
+    approval = {"approved_amount": "15000.00", "deductible": "1000.00", "coinsurance": "1400.00"}
     for status in ("en_revision", "aprobado", "pagado"):
-        platform.call(
-            "POST", f"/v1/operator/claims/{claim['id']}/transitions", {"to": status}, token=op
-        )
+        body = {"to": status, **(approval if status == "aprobado" else {})}
+        platform.call("POST", f"/v1/operator/claims/{claim['id']}/transitions", body, token=op)
         platform.emails()
 
     # The insured sees the outcome.
