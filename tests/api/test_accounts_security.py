@@ -266,3 +266,37 @@ def test_operator_needs_totp_and_its_token_carries_the_insurer(platform: Platfor
     me = platform.get("/v1/me", headers={"Authorization": f"Bearer {done['id_token']}"}).json()
     assert me["role"] == "operador"
     assert me["insurers"] == ["adn"]
+
+
+def test_an_approved_deletion_refuses_every_token_issued_before_on_every_route(
+    platform: Platform,
+) -> None:
+    from chalicelib.accounts import service as accounts
+
+    email = f"borrar-{uuid.uuid4().hex[:8]}@example.mx"
+    accounts.seed_active_account("prestador", email, "PERSONA QUE SE VA", NEW_PASSWORD)
+    session = login(platform, email, NEW_PASSWORD)
+    token = session["id_token"]
+    asked = post(platform, "/v1/me/data-requests", {"type": "deletion"}, token)
+    assert asked.status_code == 202, asked.text
+    operator = platform.operator_tokens()["id_token"]
+    decided = post(
+        platform,
+        f"/v1/operator/data-requests/{asked.json()['request_id']}/decision",
+        {"decision": "aprobar", "reason": ""},
+        operator,
+    )
+    assert decided.status_code == 200, decided.text
+    # SEC has no grace days: the account closes with the approval, before the schedule runs.
+    for method, path in [
+        ("GET", f"/v1/me/data-requests/{asked.json()['request_id']}"),
+        *protected_operations(platform),
+    ]:
+        answer = platform.request(
+            method, path, headers={"Authorization": f"Bearer {token}"}, json={}
+        )
+        assert answer.status_code == 401, (method, path, answer.text)
+    refreshed = post(platform, "/v1/auth/refresh", {"refresh_token": session["refresh_token"]})
+    assert refreshed.status_code == 401
+    again = post(platform, "/v1/auth/login", {"identifier": email, "password": NEW_PASSWORD})
+    assert again.status_code == 401
