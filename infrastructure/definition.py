@@ -160,8 +160,11 @@ EXPORTS_PREFIX = "exports/"
 # Blank forms the insured download by claim type and stage (the insurer uploads them; the
 # API only signs links to them).
 FORMS_PREFIX = "forms/"
-# Imports' error reports (CSV), kept with the import's history; never validated.
+# Imports' error reports (CSV), kept with the import's history; never validated. On AWS a
+# lifecycle rule removes them after IMPORTS_RETENTION_DAYS (the history still lists the
+# import and its summary; the report file is gone).
 IMPORTS_PREFIX = "imports/"
+IMPORTS_RETENTION_DAYS = 90
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,63 @@ def get_import(principal: Principal, import_id: str) -> ImportOut:
     return to_out(_reachable(principal, import_id, "GET /v1/operator/imports/{import_id}"))
 
 
+def import_held_file(
+    principal: Principal,
+    kind_name: str,
+    name: str,
+    data: bytes,
+    *,
+    insurer_id: str | None = None,
+    mode: str = "aplicar",
+) -> ImportOut:
+    """Import a file this process holds (the local stack's demo data): the file is stored in
+    the documents bucket (under `imports/`, where no upload notification fires), the import
+    is recorded with that object version and the worker reads it, here rather than from the
+    queue. Duties, scope, the worker, the report, the email and the audit are an upload's."""
+    from chalicelib import aws
+    from chalicelib.config import get_settings
+
+    kind = kinds.kind(kind_name)
+    audit.require_duty_logged(principal, kind.duty, "POST /v1/operator/imports")
+    insurer = operator_insurer(principal, insurer_id)
+    requester = accounts.contact(principal)
+    import_id = str(uuid.uuid4())
+    key = f"imports/{insurer}/{import_id}/{name}"
+    stored = aws.s3().put_object(Bucket=get_settings().documents_bucket, Key=key, Body=data)
+    now = clock.iso(clock.now())
+    repository.create(
+        ImportRecord(
+            import_id=import_id,
+            insurer_id=insurer,
+            kind=kind.name,
+            mode=mode,
+            status="pendiente",
+            file_name=name,
+            file_type=readers.file_type(name),
+            document_id="",
+            object_key=key,
+            requested_by=principal.account_id,
+            requester_email=requester.email,
+            requester_name=requester.full_name,
+            created_at=now,
+            updated_at=now,
+            version_id=stored.get("VersionId") or "null",
+        )
+    )
+    audit.record(
+        principal.account_id,
+        insurer,
+        "import.requested",
+        import_id,
+        detail={"kind": kind.name, "mode": mode, "file": name},
+    )
+    handle_message(json.dumps({"import_id": import_id, "position": 0}), 3600.0)
+    record = repository.get(import_id, consistent=True)
+    if record is None:  # pragma: no cover - just created
+        raise errors.NotFound()
+    return to_out(record)
+
+
 # --- the pipeline and the worker ----------------------------------------------------------------
 
 

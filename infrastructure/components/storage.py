@@ -170,6 +170,15 @@ def _bucket(
                 expiration=cdk.Duration.days(1),
             )
         )
+        # Imports' error reports (and files the local demo imports) outlive the link that
+        # fetches them while the history shows the import; three months later they go.
+        lifecycle.append(
+            s3.LifecycleRule(
+                id="expire-import-reports",
+                prefix=d.IMPORTS_PREFIX,
+                expiration=cdk.Duration.days(d.IMPORTS_RETENTION_DAYS),
+            )
+        )
     resource = s3.Bucket(
         stack,
         f"Bucket{to_cfn_resource_name(bucket.name)}",

@@ -24,6 +24,7 @@ DEMO_PASSWORD = "Demo-Portal-2026"  # noqa: S105 - documented local-only demo pa
 # "package.module:function" of each context's demo loader, in the order they must run.
 LOADERS: tuple[str, ...] = (
     "infrastructure.local.demo_accounts:load",
+    "infrastructure.local.demo_imports:load",
     "infrastructure.local.demo_payments:load",
     "infrastructure.local.demo_settlement:load",
     "infrastructure.local.demo_affiliates:load",

@@ -1,35 +1,17 @@
-"""Demo insurers, policies, affiliate registry and accounts (API.md "Local stack only")."""
+"""Demo insurers and accounts (API.md "Local stack only"); their rosters and registry are
+imported from files afterwards (`demo_imports`)."""
 
 from __future__ import annotations
-
-import uuid
-
-from stdnum import luhn
 
 from chalicelib.accounts import service as accounts
 from chalicelib.insurers import service as insurers
 from chalicelib.insurers.schemas import InsurerIn
-from chalicelib.policies import service as policies
-from chalicelib.policies.service import Insurer, Member, Policy
-from chalicelib.registry import service as registry
-from chalicelib.registry.service import AffiliateRecord
+from chalicelib.policies.service import Insurer
 from infrastructure.local.demo import DEMO_PASSWORD, DemoLogin
 
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - documented demo secret
 SEC = Insurer("sec", "SEGUROS EJEMPLO DEL CENTRO", "SEC0104236T8")
 ADN = Insurer("adn", "ASEGURADORA DEMO DEL NORTE", "ADN050101AA4")
-BOTH = ["gmm_mayores", "gmm_menores"]
-
-
-def _member(name: str, relationship: str) -> Member:
-    return Member(id=str(uuid.uuid4()), full_name=name, relationship=relationship)
-
-
-def _policy(
-    insurer: Insurer, number: str, titular: str, coverages: list[str], *dependents: tuple[str, str]
-) -> Policy:
-    members = [_member(titular, "titular"), *(_member(n, r) for n, r in dependents)]
-    return Policy(insurer.insurer_id, number, titular, members, coverages)
 
 
 def _insurers() -> None:
@@ -79,63 +61,8 @@ def _insurers() -> None:
 
 
 def load() -> list[DemoLogin]:
+    # Their rosters and affiliate registry are imported from files (demo_imports).
     _insurers()
-    sec_policies = [
-        _policy(
-            SEC,
-            "GMM-2026-0000001",
-            "ANA SOFIA TORRES VEGA",
-            BOTH,
-            ("LUIS TORRES VEGA", "hijo"),
-            ("CARLOS MENDEZ RUIZ", "conyuge"),
-        ),
-        _policy(
-            SEC,
-            "GMM-2026-0048213",
-            "MARIA FERNANDA LOPEZ HERNANDEZ",
-            ["gmm_mayores"],
-            ("SANTIAGO RAMOS LOPEZ", "hijo"),
-        ),
-        *(
-            _policy(SEC, f"GMM-2026-{90000 + n:07d}", f"ASEGURADO PRUEBA {n:03d}", ["gmm_mayores"])
-            for n in range(1, 101)
-        ),
-    ]
-    adn_policies = [
-        _policy(ADN, f"NTE-2026-{n:07d}", f"ASEGURADO NORTE {n:02d}", BOTH) for n in range(1, 21)
-    ]
-    policies.load_roster(SEC, sec_policies)
-    policies.load_roster(ADN, adn_policies)
-
-    registry.load(
-        [
-            AffiliateRecord(
-                str(uuid.uuid4()),
-                "01234567897",
-                "SERIE-0001",
-                "MARIA GUADALUPE HERNANDEZ RUIZ",
-                SEC.insurer_id,
-            ),
-            AffiliateRecord(
-                str(uuid.uuid4()),
-                "12345678903",
-                "SERIE-0001",
-                "JOSE LUIS HERNANDEZ RUIZ",
-                SEC.insurer_id,
-            ),
-            *(
-                AffiliateRecord(
-                    str(uuid.uuid4()),
-                    f"{base}{luhn.calc_check_digit(str(base))}",
-                    f"S{base}",
-                    f"AFILIADO PRUEBA {base - 9000000000:03d}",
-                    SEC.insurer_id,
-                )
-                for base in range(9000000000, 9000000100)
-            ),
-        ]
-    )
-
     accounts.seed_active_account(
         "operador",
         "operador@demo.mx",

@@ -1,7 +1,8 @@
-"""Demo clinic, agendas, prescriptions and sealed sick leaves (API.md "Local stack only").
+"""Demo agendas, prescriptions and sealed sick leaves (API.md "Local stack only").
 
-Runs after `demo_accounts`: the affiliate registry, `afiliado@demo.mx` and the operators
-exist. Everything is created through the contexts' services, as an operator would.
+Runs after `demo_accounts` and `demo_imports`: the operators, `afiliado@demo.mx`, the
+affiliate registry and its clinic (UMF-020, imported) exist. Everything is created through
+the contexts' services, as an operator would.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from chalicelib import clock
 from chalicelib.accounts import service as accounts
 from chalicelib.appointments import service as appointments
-from chalicelib.appointments.schemas import AgendaIn, ClinicIn
+from chalicelib.appointments.schemas import AgendaIn
 from chalicelib.auth import Principal
 from chalicelib.prescriptions import service as prescriptions
 from chalicelib.prescriptions.schemas import MedicineIn, PrescriptionIn, SickLeaveIn
@@ -21,6 +22,7 @@ from infrastructure.local.demo import DemoLogin
 AFFILIATE_NSS = "01234567897"
 RELATIVE_NSS = "12345678903"
 CLINIC = "UMF 20 Vallejo"
+CLINIC_CODE = "UMF-020"
 DOCTORS = (
     (
         "DRA. LAURA MEDINA SOTO",
@@ -48,9 +50,7 @@ def load() -> list[DemoLogin]:
     operator = _operator()
     today = clock.now().astimezone(ZoneInfo("America/Mexico_City")).date()
 
-    clinic = appointments.create_clinic(
-        operator, ClinicIn(name=CLINIC, address="Calzada Vallejo 675, Ciudad de México")
-    )
+    clinic = appointments.clinics_by_code("sec", [CLINIC_CODE])[CLINIC_CODE]  # demo_imports
     for offset in range(DAYS_AHEAD + 1):
         day = today + timedelta(days=offset)
         if day.weekday() >= 5:  # family medicine units book weekdays on line
@@ -59,7 +59,7 @@ def load() -> list[DemoLogin]:
             appointments.create_agenda(
                 operator,
                 AgendaIn(
-                    clinic_id=clinic.id,
+                    clinic_id=clinic.clinic_id,
                     doctor=doctor,
                     date=day,
                     shift=shift,  # type: ignore[arg-type]

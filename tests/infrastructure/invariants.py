@@ -304,6 +304,12 @@ def documents_bucket_problems(template: Template, parameters: d.Parameters = d.A
         for rule in lifecycle
     ):
         problems.append("no lifecycle rule removes abandoned uploads")
+    if not any(
+        rule.get("Prefix") == d.IMPORTS_PREFIX
+        and rule.get("ExpirationInDays") == d.IMPORTS_RETENTION_DAYS
+        for rule in lifecycle
+    ):
+        problems.append("no lifecycle rule expires the imports' reports")
     cors = props.get("CorsConfiguration", {}).get("CorsRules", [])
     if not cors:
         problems.append("documents bucket has no CORS for the site")
