@@ -13,7 +13,6 @@ reads its transactions in one batch and each provider's RUT once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Final
 
 from chalicelib.accounts import service as accounts
@@ -82,7 +81,7 @@ def parse(row: Row) -> tuple[Transaction | None, RowErrors]:
     item = settlement.transactions_csv_format().row_to_item(values)
     replaced = False
     for _ in range(_MAX_PASSES):
-        judged = check(item)
+        judged = settlement.check_transaction(item)
         if isinstance(judged, Transaction):
             return (None, errors) if errors else (judged, errors)
         field = _field(judged.code, judged.message, str(item["kind"]))
@@ -97,10 +96,6 @@ def parse(row: Row) -> tuple[Transaction | None, RowErrors]:
     if not errors:  # only a problem the rules did not tie to a column
         errors.add("tipo", values["tipo"], "La transacción no es válida.")
     return None, errors
-
-
-def check(item: Mapping[str, object]) -> Transaction | settlement.Rejected:
-    return settlement.check_transaction(item)
 
 
 def chunk(context: ChunkContext, rows: list[Row]) -> ChunkResult:
