@@ -405,34 +405,6 @@ def erase_personal_fields(claim: Claim) -> None:
     )
 
 
-def erase_messages(account_id: str) -> tuple[int, int]:
-    """Delete the account's in-app notifications (they repeat claim data, no law keeps them)
-    and anonymise its contact messages (the ticket and its date stay, the text goes).
-    Queries on the account's partition; repeatable. Answers (deleted, anonymised)."""
-    from chalicelib.claims.models import ContactModel, NotificationModel
-
-    deleted = 0
-    for notification in NotificationModel.query(
-        f"ACCOUNT#{account_id}", NotificationModel.sk.startswith("NOTIF#")
-    ):
-        notification.delete()
-        deleted += 1
-    anonymised = 0
-    for contact in ContactModel.query(
-        f"ACCOUNT#{account_id}", ContactModel.sk.startswith("CONTACT#")
-    ):
-        if contact.subject == "(eliminado)" and contact.message == "(eliminado)":
-            continue
-        contact.update(
-            actions=[
-                ContactModel.subject.set("(eliminado)"),
-                ContactModel.message.set("(eliminado)"),
-            ]
-        )
-        anonymised += 1
-    return deleted, anonymised
-
-
 def delete_claim(claim: Claim) -> None:
     """A claim past its period (or a draft): its folio guard, holding only ids, stays so the
     folio is never given again."""

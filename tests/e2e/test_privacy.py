@@ -22,7 +22,7 @@ import requests
 from tests.e2e.providers_helpers import open_session, register_provider, shared_operator_session
 from tests.fixtures.browser import screenshot
 from tests.fixtures.operators import password_log_in
-from tests.fixtures.personal_traces import find_traces
+from tests.fixtures.personal_traces import find_traces, table_traces
 from tests.fixtures.stack import ROOT, LocalStack
 
 pytestmark = pytest.mark.e2e
@@ -222,17 +222,14 @@ def pool_id(stack: LocalStack) -> str:
 
 def traces_of(stack: LocalStack, values: list[str], seconds: float = 20) -> list[Any]:
     """What the stores still hold of `values`, once the last emails went (they are deleted
-    from the outbox once sent): polled until the outbox holds none of them."""
+    from the outbox once sent): the outbox alone is polled until it holds none of them, then
+    every store is walked once."""
     deadline = time.monotonic() + seconds
-    while True:
-        found = find_traces(
-            moto_clients(stack), prefix=PREFIX, pool_id=pool_id(stack), values=values
-        )
-        if time.monotonic() > deadline or not any(
-            t.store == "dynamodb:email_outbox" for t in found
-        ):
-            return found
+    while table_traces(moto_clients(stack), PREFIX, values, ["email_outbox"]):
+        if time.monotonic() > deadline:
+            break
         time.sleep(1)
+    return find_traces(moto_clients(stack), prefix=PREFIX, pool_id=pool_id(stack), values=values)
 
 
 def accepted_reimbursement(
