@@ -225,12 +225,19 @@ def member_sick_leaves(
 
 
 def anonymise_prescription(prescription: Prescription, erased: str) -> None:
+    """The prescription's date, doctor, clinic and medicines stay; the name, the registry id
+    and the family's credential serial go (nothing links it back to the person)."""
     from chalicelib.prescriptions.models import PrescriptionModel
 
     dynamo.update_existing(
         PrescriptionModel,
         _rx_key(prescription.prescription_id),
-        [PrescriptionModel.patient_name.set(erased)],
+        [
+            PrescriptionModel.patient_name.set(erased),
+            PrescriptionModel.patient_id.set(erased),
+            PrescriptionModel.nucleus.set(erased),
+            PrescriptionModel.gsi1pk.set(f"ERASED#RX#{prescription.prescription_id}"),
+        ],
     )
 
 
@@ -251,14 +258,20 @@ def delete_prescription_id(prescription_id: str) -> bool:
 
 
 def anonymise_sick_leave(sick_leave: SickLeave, erased: str) -> None:
-    """The certificate's dates, kind, doctor and clinic stay; the name and NSS go (its seal
-    then no longer verifies, which is right: nobody should present it any more)."""
+    """The certificate's dates, kind, doctor and clinic stay; the name, NSS and registry id
+    go (its seal then no longer verifies, which is right: nobody should present it any
+    more)."""
     from chalicelib.prescriptions.models import SickLeaveModel
 
     dynamo.update_existing(
         SickLeaveModel,
         _sl_key(sick_leave.sick_leave_id),
-        [SickLeaveModel.patient_name.set(erased), SickLeaveModel.nss.set(erased)],
+        [
+            SickLeaveModel.patient_name.set(erased),
+            SickLeaveModel.nss.set(erased),
+            SickLeaveModel.patient_id.set(erased),
+            SickLeaveModel.gsi1pk.set(f"ERASED#SL#{sick_leave.sick_leave_id}"),
+        ],
     )
 
 

@@ -60,3 +60,34 @@ def test_export_has_every_sick_leave_and_deletion_keeps_the_file_anonymised(
     assert MARIA_NSS not in kept.nss
     answer = prescriptions.verify(recent, kept.seal or "")
     assert not answer.valid  # the certificate no longer matches: nobody should present it
+
+
+def test_an_affiliate_deletion_leaves_nothing_that_names_or_links_them(world: World) -> None:
+    from chalicelib.appointments import service as appointments
+    from chalicelib.appointments.schemas import BookingIn
+    from chalicelib.config import get_settings
+    from tests.fixtures.personal_traces import find_traces, in_process_client
+    from tests.service.prescriptions.builders import prescription_in
+
+    notifications._queue_url.cache_clear()
+    agenda = world.agenda()
+    booked = appointments.book(
+        world.titular, BookingIn(slot_id=agenda.slots[0].id, patient_id=world.titular_id)
+    )
+    prescriptions.issue_prescription(world.operator, prescription_in(MARIA_NSS))
+    issue_sick_leave(world, TODAY)
+    world.clock.now = booked.starts_at + timedelta(hours=1)  # the visit took place
+    deletion = privacy.create_request(world.titular, DataRequestIn(type="deletion"))
+    privacy.decide(OPERATOR, deletion.request_id, DecisionIn(decision="aprobar"), None)
+    assert privacy.run_due()["deletions"] == 1
+    world.mail.deliver()
+
+    kept = privacy.my_request(world.titular, deletion.request_id).retained
+    assert sorted((r.what.split()[1], r.count) for r in kept) == [("citas", 1), ("recetas", 2)]
+    left = find_traces(
+        in_process_client,
+        prefix="portal-test-",
+        pool_id=get_settings().user_pool_id,
+        values=[MARIA_NSS, "SERIE-0001", "MARIA GUADALUPE", "maria@example.mx", world.titular_id],
+    )
+    assert left == [], left
