@@ -18,8 +18,7 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import Any, TypeVar, cast, get_args, get_type_hints
+from typing import Any, TypeVar
 
 from chalice.app import AuthRequest, AuthResponse, Blueprint, Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, RootModel, ValidationError
@@ -52,6 +51,7 @@ from chalicelib.auth import (
     require_duty,
     require_role,
 )
+from chalicelib.route_models import RouteModels, answers_nothing
 
 __all__ = [
     "ANSWER_HEADERS",
@@ -146,14 +146,24 @@ class Endpoint:
     name: str
     summary: str
     tags: tuple[str, ...]
-    body: type[BaseModel] | None
-    query: type[BaseModel] | None
-    response: type[BaseModel] | None
+    models: RouteModels  # body, query and answer: read on first use (route_models.py)
     status: int
     authenticated: bool
     errors: tuple[int, ...]
     roles: tuple[str, ...] = ()
     duty: DutyNeed | None = None  # what an operator calling it must be able to do (auth.DUTIES)
+
+    @property
+    def body(self) -> type[BaseModel] | None:
+        return self.models.body
+
+    @property
+    def query(self) -> type[BaseModel] | None:
+        return self.models.query
+
+    @property
+    def response(self) -> type[BaseModel] | None:
+        return self.models.response
 
     @property
     def path_params(self) -> list[str]:
@@ -217,10 +227,8 @@ class RouteDeclarer:
                 name=view.__name__,
                 summary=summary or _summary(view),
                 tags=self.default_tags if tags is None else tags,
-                body=body or _parameter_model(view, "body"),
-                query=query or _parameter_model(view, "query"),
-                response=response or _answer_model(view),
-                status=status or (204 if _answers_nothing(view) else 200),
+                models=RouteModels(view, body=body, query=query, response=response),
+                status=status or (204 if answers_nothing(view) else 200),
                 authenticated=bool(chosen_roles),
                 errors=errors,
                 roles=chosen_roles,
@@ -232,53 +240,12 @@ class RouteDeclarer:
         return decorate
 
 
-_UNANNOTATED = object()
-
-
-def _annotation(view: View, name: str) -> Any:
-    """What `view` annotates `name` with ("return": its answer), resolved in its module."""
-    annotations = getattr(view, "__annotations__", {})
-    if name not in annotations:
-        return _UNANNOTATED
-    # Only this one: another annotation may name what the view imports in its own body.
-    only = SimpleNamespace(__annotations__={name: annotations[name]})
-    return get_type_hints(only, globalns=getattr(view, "__globals__", None))[name]
-
-
 def _summary(view: View) -> str:
     """The view's docstring, on one line."""
     docstring = inspect.getdoc(view)
     if not docstring:
         raise TypeError(f"{view.__name__}: give the view a docstring (its summary) or `summary=`")
     return " ".join(docstring.split())
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
-def _parameter_model(view: View, name: str) -> type[BaseModel] | None:
-    """The model of the view's `body` or `query` parameter (None when it has no such one)."""
-    if name not in inspect.signature(view).parameters:
-        return None
-    annotation = _annotation(view, name)
-    if not _is_model(annotation):
-        raise TypeError(f"{view.__name__}: annotate `{name}` with a model or give `{name}=`")
-    return cast("type[BaseModel]", annotation)
-
-
-def _answer_model(view: View) -> type[BaseModel] | None:
-    """The model the view is annotated to answer; None for a dict, None or a Response."""
-    annotation = _annotation(view, "return")
-    if _is_model(annotation):
-        return cast("type[BaseModel]", annotation)
-    if any(_is_model(arg) for arg in get_args(annotation)):
-        raise TypeError(f"{view.__name__} answers several models: document one with `response=`")
-    return None
-
-
-def _answers_nothing(view: View) -> bool:
-    return _annotation(view, "return") in (None, type(None))
 
 
 class Routes(RouteDeclarer):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.auth import Principal
+from chalicelib.homes import schemas as home
 from chalicelib.homes import service as homes
-from chalicelib.homes.schemas import HomeOut
 from chalicelib.http import Routes
 
 routes = Routes(
@@ -13,6 +13,6 @@ routes = Routes(
 
 
 @routes.route("/v1/me/home")
-def my_home(principal: Principal) -> HomeOut:
+def my_home(principal: Principal) -> home.HomeOut:
     """Lo que muestra el inicio de mi portal (trámites, avisos, citas, cuotas, bandejas)"""
     return homes.home(principal)

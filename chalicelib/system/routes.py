@@ -6,8 +6,8 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.http import Routes
+from chalicelib.system import schemas as sys_schemas
 from chalicelib.system import service as system
-from chalicelib.system.schemas import HealthOut
 
 routes = Routes(__name__, tags=("sistema",))
 
@@ -18,7 +18,7 @@ def _document() -> dict[str, Any]:
 
 
 @routes.route("/v1/health")
-def health() -> HealthOut:
+def health() -> sys_schemas.HealthOut:
     """Estado del servicio"""
     return system.health()
 
