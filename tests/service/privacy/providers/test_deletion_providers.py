@@ -41,3 +41,29 @@ def test_provider_deletion_keeps_invoices_in_period_and_erases_bank_accounts(
     assert providers.erase_personal_data(provider.account_id, later) == []
     assert providers_repository.get_invoice(invoice_id) is None
     assert providers_repository.get_order(order_id) is None
+
+
+def test_a_provider_deletion_leaves_their_name_only_in_the_kept_cfdi(
+    world: ProvidersWorld, mailbox: Mailbox, moved_clock: Clock
+) -> None:
+    from chalicelib.accounts import service as accounts
+    from chalicelib.config import get_settings
+    from tests.fixtures.personal_traces import find_traces, in_process_client
+
+    provider, _, _ = invoiced_provider(world)
+    profile = accounts.personal_data(provider.account_id).records
+    run_approved_deletion(provider, moved_clock)
+    mailbox.deliver()  # the last email is sent, then forgotten
+    left = find_traces(
+        in_process_client,
+        prefix="portal-test-",
+        pool_id=get_settings().user_pool_id,
+        values=[profile["correo"], profile["nombre"]],
+    )
+    # The invoice's XML names its issuer, and its record the facts read from it: both are
+    # the CFDI the tax law keeps (CFF art. 30), blocked until their date. Nothing else.
+    assert {(t.store.split(":")[0], t.value) for t in left} == {
+        ("dynamodb", profile["nombre"]),
+        ("s3", profile["nombre"]),
+    }, left
+    assert all(t.where.startswith(("DOC#", "uploads/invoice/")) for t in left), left
