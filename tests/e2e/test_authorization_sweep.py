@@ -464,7 +464,8 @@ class World:
 
     def invoice_view(self) -> Any:
         invoice = self.ok("GET", f"/v1/invoices/{self.invoice['id']}", self.provider_a[0])
-        return {k: v for k, v in invoice.items() if k != "reasons"}
+        # SAT's status is asked by the worker whenever it likes: not a change anyone made.
+        return {k: v for k, v in invoice.items() if k not in {"reasons", "sat"}}
 
     # --- memberships --------------------------------------------------------------------------
 
@@ -822,6 +823,16 @@ def _invoice(w: World) -> Case:
     return case
 
 
+def _invoice_sat_check(w: World) -> Case:
+    # Only an operator of the invoice's insurer asks SAT again; its provider cannot.
+    params = {"invoice_id": w.invoice["id"]}
+    case = _operator_case(
+        w.operator_sec, w.operator_adn, w.provider_a[0], params, w.invoice_secrets()
+    )
+    case.snapshot = w.invoice_view
+    return case
+
+
 def _invoice_payment(w: World) -> Case:
     invoice = w.invoice
     # Even the invoice's own provider cannot record a payment.
@@ -1097,6 +1108,7 @@ FACTORIES: dict[tuple[str, str], Factory] = {
     ("GET", "/v1/care-orders/{order_id}/format"): _care_order_format,
     ("GET", "/v1/invoices/{invoice_id}"): _invoice,
     ("POST", "/v1/operator/invoices/{invoice_id}/payments"): _invoice_payment,
+    ("POST", "/v1/operator/invoices/{invoice_id}/sat-check"): _invoice_sat_check,
     ("POST", "/v1/invoices/{invoice_id}/payment-complement"): _payment_complement,
     ("GET", "/v1/memberships/{membership_id}"): _membership,
     ("GET", "/v1/memberships/{membership_id}/card"): _membership,

@@ -39,8 +39,10 @@ def statement(holder: str) -> bytes:
     return builders.statement_pdf(clabe=CLABE, holder=holder, period=period)
 
 
-def expense() -> bytes:
-    return builders.cfdi_expense(uuid=str(uuid.uuid4()).upper())
+def expense(receiver: str = "ANA SOFIA TORRES VEGA") -> bytes:
+    """A pharmacy's invoice addressed to `receiver` (a claim takes only the titular's or the
+    affected person's)."""
+    return builders.cfdi_expense(uuid=str(uuid.uuid4()).upper(), receiver_name=receiver)
 
 
 def report() -> bytes:
@@ -51,7 +53,7 @@ def reimbursement_files(holder: str) -> list[tuple[str, str, bytes, str]]:
     """The three documents a reimbursement needs: (name, doc_type, data, content type)."""
     return [
         ("informe.pdf", "informe_medico", report(), "application/pdf"),
-        ("factura.xml", "cfdi_expense", expense(), "application/xml"),
+        ("factura.xml", "cfdi_expense", expense(holder), "application/xml"),
         ("estado.pdf", "bank_statement", statement(holder), "application/pdf"),
     ]
 
@@ -189,7 +191,7 @@ def test_insured_claim_journey(local_stack: LocalStack, page: Any, browser: Any)
     page.locator("[data-kind=informe_medico] iframe.preview-frame").wait_for()
     page.get_by_role("button", name="Generar folio").click()
     page.get_by_text("Faltan documentos o alguno fue rechazado").wait_for()
-    upload(page, "cfdi_expense", "FAR0101017Z5_F123.xml", expense(), "application/xml")
+    upload(page, "cfdi_expense", "FAR0101017Z5_F123.xml", expense(holder), "application/xml")
     page.locator("[data-kind=cfdi_expense]").get_by_text(
         "¡Documento cargado correctamente!"
     ).wait_for(timeout=60_000)
