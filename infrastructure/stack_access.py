@@ -157,19 +157,29 @@ ACCESS: dict[str, Access] = {
     # writes the ZIP under exports/ and the "ready" email.
     "build_data_export": Access(
         tables=("data_requests", "email_outbox"),
-        read_only_tables=(*PERSONAL_RECORD_TABLES, "affiliates"),
+        # The policy (people, coverages, validity) and the insurer's settings live in
+        # policies; an affiliate's payments and a Chilean provider's settlements too.
+        read_only_tables=(
+            *PERSONAL_RECORD_TABLES,
+            "affiliates",
+            "policies",
+            "payment_references",
+            "transactions",
+            "settlements",
+        ),
         documents_read=(d.UPLOADS_PREFIX,),
         documents_write=(d.EXPORTS_PREFIX,),
         send_queues=("email-outbox",),
         consume_queue="data-requests",
     ),
-    # Executes due deletions: erases files (every version), anonymises the records the law
-    # keeps and deletes the rest in each context, disables the log-in; re-enqueues exports
+    # Executes due deletions: ends the sessions and deletes the Cognito user, erases files
+    # and export files (every version), the outbox's emails to or about the person, blocks
+    # the records the law keeps and deletes the rest in each context; re-enqueues exports
     # whose message was lost; purges by id (records and every file version) what deletions
-    # kept once its retention period ends.
+    # kept once its retention period ends (the insurer's settings are read from policies).
     "run_data_requests": Access(
-        tables=("data_requests", "email_outbox", *PERSONAL_RECORD_TABLES),
-        read_only_tables=("affiliates",),
+        tables=("data_requests", "email_outbox", "payment_references", *PERSONAL_RECORD_TABLES),
+        read_only_tables=("affiliates", "policies"),
         documents_delete_versions=True,
         send_queues=("email-outbox", "data-requests"),
         user_pool_admin=True,
