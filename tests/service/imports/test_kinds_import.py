@@ -94,15 +94,12 @@ def test_hospitals_validate_apply_and_reimport(
         ("H-2", "Puebla"),
         ("H-1", "León"),
     ]
-    again = world.import_file(
-        kind_csv(kinds.HOSPITALES, HOSPITALS[:2]), kind="hospitales", mode="aplicar"
-    )
-    assert summary(world, again) == (0, 0, 2, 0)
-    moved = [HOSPITALS[0] | {"ciudad": "Silao"}]
+    # Again, with one hospital moved: the other is unchanged.
+    moved = [HOSPITALS[0] | {"ciudad": "Silao"}, HOSPITALS[1]]
     changed = world.import_file(
         kind_csv(kinds.HOSPITALES, moved), kind="hospitales", mode="aplicar"
     )
-    assert summary(world, changed) == (0, 1, 0, 0)
+    assert summary(world, changed) == (0, 1, 1, 0)
     assert policies.hospitals_by_id("sec", ["H-1"])["H-1"].city == "Silao"
     assert policies.hospitals("adn") == []
 
@@ -161,17 +158,18 @@ def test_clinics_then_the_registry_that_names_them(
     validated = world.import_file(kind_csv(kinds.CLINICAS, CLINICS), kind="clinicas")
     assert summary(world, validated) == (2, 0, 0, 0)
     assert appointments.clinics_by_code("sec", ["UMF-020", "UMF-007"]) == {}
-    affiliates_first = world.import_file(kind_csv(kinds.AFILIADOS, AFFILIATES), kind="afiliados")
-    assert summary(world, affiliates_first) == (0, 0, 0, 3)  # no clinic yet
-
     clinics = world.import_file(kind_csv(kinds.CLINICAS, CLINICS), kind="clinicas", mode="aplicar")
     assert summary(world, clinics) == (2, 0, 0, 0)
     stored = appointments.clinics_by_code("sec", ["UMF-020", "UMF-007"])
     assert stored["UMF-007"].time_zone == "America/Tijuana"
     assert stored["UMF-020"].clinic_id == appointments.clinic_id_for("sec", "UMF-020")
     assert appointments.clinics_by_code("adn", ["UMF-020"]) == {}
-    again = world.import_file(kind_csv(kinds.CLINICAS, CLINICS), kind="clinicas", mode="aplicar")
-    assert summary(world, again) == (0, 0, 2, 0)
+    renamed = [CLINICS[0], CLINICS[1] | {"nombre": "UMF 7 Tlalpan Centro"}]
+    again = world.import_file(kind_csv(kinds.CLINICAS, renamed), kind="clinicas", mode="aplicar")
+    assert summary(world, again) == (0, 1, 1, 0)
+    assert appointments.clinics_by_code("sec", ["UMF-007"])["UMF-007"] == replace(
+        stored["UMF-007"], name="UMF 7 Tlalpan Centro"
+    )
 
     # Someone else's affiliate: the registry is keyed by NSS alone.
     registry.load([AffiliateRecord("m-adn", "90000000001", "S-9", "AJENA", "adn")])
