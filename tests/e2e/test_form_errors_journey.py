@@ -139,8 +139,7 @@ class FormSweep:
 
 
 def _check(page: Any, where: str, result: FormSweep) -> None:
-    page.wait_for_timeout(150)
-    _settle(page)
+    _settle(page)  # the submission's fetch starts within requestSubmit: settling waits for it
     shown = page.evaluate(SHOWN_ERRORS)
     result.messages += len(shown)
     for text in shown:
@@ -174,10 +173,11 @@ def form_sweep(local_stack: LocalStack, browser: Any) -> FormSweep:
                 url = f"{local_stack.site_url}/{name}{queries.get(name, '')}"
                 page.goto(url)
                 _settle(page)
+                # Each form in turn on the one page: a submission leaves the others as they were.
                 for index, form in enumerate(page.evaluate(FORMS)):
                     if (name, form) in NEVER_SUBMIT:
                         continue
-                    if index:  # the page as it opens, for each of its forms
+                    if index and page.url != url:  # a submission went elsewhere: back
                         page.goto(url)
                         _settle(page)
                     where = f"{name} {form}"
