@@ -58,6 +58,8 @@ def move(*, days: float | None = None, to: str | None = None) -> dict[str, Any]:
 
 def run(names: list[str]) -> dict[str, Any]:
     """Run `app.py`'s scheduled handlers once, in this process, as EventBridge would."""
+    if not names:
+        return {}
     app_module = sys.modules.get("app")
     if app_module is None:
         raise RuntimeError("the app is not loaded in this process")
