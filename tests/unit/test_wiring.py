@@ -12,7 +12,7 @@ from chalicelib.documents.rules import DocumentOwner
 
 # owner kind → the hooks its context registers (a kind without a guard keeps its documents)
 EXPECTED = {
-    DocumentOwner.CLAIM: {"guard"},
+    DocumentOwner.CLAIM: {"guard", "check"},  # the check: expense invoices to the insured
     DocumentOwner.BANK_ACCOUNT: {"listener"},
     DocumentOwner.CARE_ORDER: {"listener"},
     DocumentOwner.INVOICE: {"listener", "check"},
