@@ -12,6 +12,7 @@ from chalicelib import aws, clock, errors, paging
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
 from chalicelib.insurers import service as insurers
+from chalicelib.kernel import formats
 from chalicelib.notifications.mime import Attachment
 from chalicelib.notifications.service import Email
 from chalicelib.payments import documents, money, periods, references
@@ -228,11 +229,7 @@ def contact_lines(insurer_id: str | None) -> str:
 
 
 def _card(found: Membership) -> documents.CardData:
-    valid = (
-        found.paid_through.strftime("%d/%m/%Y")
-        if found.paid_through
-        else "Pendiente del primer pago"
-    )
+    valid = formats.day(found.paid_through) if found.paid_through else "Pendiente del primer pago"
     return documents.CardData(
         plan_name=found.plan_name,
         member_number=found.member_number,

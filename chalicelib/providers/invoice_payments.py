@@ -12,6 +12,7 @@ from chalicelib.auth import Principal
 from chalicelib.documents import service as documents
 from chalicelib.documents.service import Declared, DocumentOwner, FileSpec, Owner
 from chalicelib.errors import ErrorDetail
+from chalicelib.kernel import formats
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
 from chalicelib.providers import access, presentation, repository
@@ -64,7 +65,7 @@ def record_payment(principal: Principal, invoice_id: str, body: s.PaymentIn) -> 
             "insurer": insurer.name if insurer else "La aseguradora",
             "uuid": invoice.uuid or "",
             "amount": label(amount),
-            "paid_on": body.paid_on.strftime("%d/%m/%Y"),
+            "paid_on": formats.day(body.paid_on),
             "link": presentation.link(f"factura.html#id={invoice.invoice_id}"),
         }
         return [
