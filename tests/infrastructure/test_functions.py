@@ -33,6 +33,7 @@ FUNCTIONS = {
     "BuildDataExport": "app.build_data_export",
     "RunDataRequests": "app.run_data_requests",
     "RunImport": "app.run_import",
+    "CheckSatStatus": "app.check_sat_status",
 }
 
 # function → (queue name, batch size)
@@ -43,6 +44,7 @@ QUEUE_CONSUMERS = {
     "SettleProvider": ("settlement-tasks", 1),
     "BuildDataExport": ("data-requests", 1),
     "RunImport": ("imports", 1),
+    "CheckSatStatus": ("sat-status", 1),
 }
 
 # function → schedule expression (UTC)
