@@ -21,15 +21,12 @@ function storage(kind) {
   }
 }
 
-// The insurer this browser was sent to by its link, remembered across visits.
+// The insurer this browser was sent to: its link's, else the one an earlier link named
+// (remembered only once the API knew it, see applyBrand).
 export function rememberedInsurer() {
   const fromAddress = insurerFromAddress();
-  const local = storage("local");
-  if (fromAddress) {
-    local?.setItem(REMEMBERED, fromAddress);
-    return fromAddress;
-  }
-  const kept = local?.getItem(REMEMBERED) || "";
+  if (fromAddress) return fromAddress;
+  const kept = storage("local")?.getItem(REMEMBERED) || "";
   return INSURER_ID.test(kept) ? kept : null;
 }
 
@@ -91,12 +88,17 @@ function contactFooter(insurer) {
 export async function applyBrand() {
   const id = await brandedInsurer();
   if (!id) return null;
+  const local = storage("local");
   let insurer;
   try {
     insurer = await publicData(id);
-  } catch {
-    return null; // an unknown insurer or an API that cannot answer: the neutral brand stays
+  } catch (error) {
+    // An unknown insurer (a mistyped link, one removed since) is not remembered, nor kept
+    // once remembered; an API that cannot answer forgets nothing. The neutral brand stays.
+    if (error?.status === 404 && local?.getItem(REMEMBERED) === id) local.removeItem(REMEMBERED);
+    return null;
   }
+  if (!currentSession() && insurerFromAddress() === insurer.id) local?.setItem(REMEMBERED, insurer.id);
   document.documentElement.dataset.brand = insurer.id;
   brandHeader(insurer);
   contactFooter(insurer);

@@ -2,7 +2,8 @@
 from its portal, with a refused field's message beside it, sees it listed, edits its contact,
 sees the change as a new version in the history, is told to reload when someone else changed
 it meanwhile, and invites its administrator; SEC's administrator edits the contact on Mi
-aseguradora; the log-in page opened for SEC shows its contact channels."""
+aseguradora; the log-in page opened for SEC shows its contact channels, and opened for an
+unknown insurer the platform's own (the unknown id is not remembered by the browser)."""
 
 from __future__ import annotations
 
@@ -239,9 +240,24 @@ def test_the_log_in_page_opened_for_an_insurer_shows_its_contact(
     assert accent.lower() == public["brand_color"].lower()
     screenshot(page, "entrar-aseguradora")
 
-    # An unknown insurer: the log-in page as always, nothing else and no error.
+    # The browser remembers the insurer of the link once the API knows it.
+    remembered = "() => window.localStorage.getItem('portal.aseguradora')"
+    assert page.evaluate(remembered) == "sec"
+
+    # An unknown insurer: the log-in page with the platform's own "Contáctanos", no insurer's
+    # name, colour or brand, no error, and the unknown id is not remembered.
     page.goto(f"{site}/entrar.html?aseguradora=no-existe")
     page.locator("#login-form").wait_for()
     page.wait_for_load_state("networkidle")
-    assert page.locator("[data-insurer-contact]").is_hidden()
+    contact = page.get_by_role("region", name="Contáctanos")
+    expect(contact).to_be_visible()
+    expect(contact).to_have_attribute("data-platform-contact", "")
+    assert contact.locator("[data-channel='email']").get_attribute("href") == (
+        "mailto:ayuda@portal-medico.mx"
+    )
+    assert public["display_name"] not in contact.inner_text()
+    assert contact.locator("img[data-insurer-logo]").count() == 0
+    assert page.locator("main").get_attribute("data-insurer") is None
+    assert page.locator("html").get_attribute("data-brand") is None
     assert page.get_by_role("alert").count() == 0
+    assert page.evaluate(remembered) == "sec"
