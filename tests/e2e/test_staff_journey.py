@@ -35,7 +35,12 @@ def test_the_administrator_invites_an_operator_with_only_dictamen(
     page.get_by_label("Nombre completo").fill("Lucía Fernández Ortiz")
     page.get_by_role("button", name="Enviar invitación").click()
     # No duty chosen: the API's refusal lands beside the duties.
-    page.locator("#duties .field-error").wait_for()
+    error = page.locator("#duties .field-error")
+    error.wait_for()
+    error_id = error.get_attribute("id") or ""
+    for box in page.locator("#duties input[name=duty]").all():
+        assert box.get_attribute("aria-invalid") == "true"
+        assert error_id in (box.get_attribute("aria-describedby") or "").split()
 
     invite = page.get_by_role("region", name="Invitar a una persona")
     invite.get_by_label("Dictamen: dictamen de trámites").focus()

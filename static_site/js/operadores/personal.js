@@ -17,7 +17,8 @@ const DUTY_NAMES = { dictamen: "Dictamen", finanzas: "Finanzas", servicios: "Ser
 let myId = null;
 let cursor = null;
 
-// One checkbox per duty, labelled; `prefix` keeps ids unique on the page.
+// One checkbox per duty, labelled; `prefix` keeps ids unique on the page. The group holds the
+// API's `duties` (its boxes are each `duty`), so a refusal of it is said inside the group.
 function dutyBoxes(container, prefix, checked = []) {
   for (const [duty, name] of Object.entries(DUTY_NAMES)) {
     const id = `${prefix}-${duty}`;
@@ -69,7 +70,7 @@ function row(person) {
   const own = person.id === myId;
   const item = el("li", { class: "card", "data-person": person.email });
   const dutiesForm = el("form", { class: "form", novalidate: true });
-  const boxes = el("fieldset", { class: "field", id: `duties-${person.id}` },
+  const boxes = el("fieldset", { class: "field", id: `duties-${person.id}`, "data-error-for": "duties" },
     el("legend", { text: `Funciones de ${person.full_name}` }));
   dutyBoxes(boxes, `d-${person.id}`, person.duties);
   if (own) {
