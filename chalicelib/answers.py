@@ -68,8 +68,9 @@ _AWS_BUSY_CODES = frozenset(
 )
 
 # On every answer of the API, errors included: what it says is personal or depends on who
-# asks, so no browser or proxy keeps a copy; and no browser reads it as another type than the
-# one declared (a JSON error echoing input is never run as HTML or script).
+# asks, so no browser or proxy keeps a copy (unless a view sets its own Cache-Control on a
+# successful answer: only public, impersonal ones do); and no browser reads it as another
+# type than the one declared (a JSON error echoing input is never run as HTML or script).
 ANSWER_HEADERS: Mapping[str, str] = MappingProxyType(
     {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 )
@@ -292,7 +293,11 @@ def every_answer(event: Any, get_response: Callable[[Any], Response]) -> Respons
             error_body(*_CHALICE_ERRORS["ChaliceViewError"], correlation_id=str(uuid.uuid4())),
             500,
         )
+    own_cache = response.headers.get("Cache-Control") if response.status_code < 400 else None
     response.headers.update(ANSWER_HEADERS)
+    if own_cache:
+        # A view that sets its own caching (the insurer's public logo) keeps it.
+        response.headers["Cache-Control"] = own_cache
     return response
 
 

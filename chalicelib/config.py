@@ -66,6 +66,9 @@ class Settings:
     jwks_url: str
     cognito_revoke_tokens: bool
     payments_webhook_secret: str = ""
+    # The API's public base URL (API Gateway's or a custom domain): emails link the insurer's
+    # logo through it (`/v1/insurers/{id}/logo`). Empty: emails carry no logo.
+    public_api_url: str = ""
     payments_simulator: bool = False
     store_reference_days: int = 3
     bank_reference_days: int = 5
@@ -99,6 +102,7 @@ class Settings:
             # refresh-token denylist applies everywhere).
             cognito_revoke_tokens=values.get("COGNITO_REVOKE_TOKENS", "true") == "true",
             payments_webhook_secret=payments_webhook_secret,
+            public_api_url=values.get("PUBLIC_API_URL", "").rstrip("/"),
             # The operators' "simulate a payment" page signs webhooks itself: local stack only.
             payments_simulator=values.get(
                 "PAYMENTS_SIMULATOR", "true" if stage == "local" else "false"

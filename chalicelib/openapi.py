@@ -21,6 +21,7 @@ _DESCRIPTIONS = {
     201: "Creado",
     202: "Aceptado",
     204: "Sin contenido",
+    302: "Redirige a la dirección de `Location`",
     400: "Solicitud mal formada (`bad_request`)",
     401: "Falta la sesión o no es válida (`unauthorized`)",
     403: "El rol no permite esta acción (`forbidden`)",

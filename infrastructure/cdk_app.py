@@ -45,6 +45,7 @@ def build(outdir: Path, *, source_dir: Path = ROOT, context: dict[str, str] | No
         stage=value("stage") or "prod",
         alarm_email=value("alarm_email"),
         rate_limit_per_5_minutes=int(value("rate_limit") or 100),
+        public_api_url=value("public_api_url"),
     )
     # app.py reads SITE_URL at import for its CORS answers; the stack replaces the marker.
     os.environ["SITE_URL"] = SITE_ORIGIN_MARKER

@@ -129,6 +129,8 @@ class PortalStack(cdk.Stack):
             with_api=with_api,
         )
         cdk.CfnOutput(self, "SiteUrl", value=self.site.url)
+        if with_api:
+            cdk.CfnOutput(self, "ApiUrl", value=edge.api_url())
         cdk.CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         cdk.CfnOutput(self, "DocumentsBucket", value=self.buckets["documents"].bucket_name)
 
@@ -147,6 +149,12 @@ class PortalStack(cdk.Stack):
             # Resolved by CloudFormation at deploy time; the template holds only a reference.
             "CURSOR_SECRET": self.secrets.cursor.secret_value.unsafe_unwrap(),
             "PAYMENTS_WEBHOOK_SECRET": self.secrets.payments_webhook.secret_value.unsafe_unwrap(),
+            # Emails link insurers' logos through it (`-c public_api_url=…`; see settings.py).
+            **(
+                {"PUBLIC_API_URL": self.settings.public_api_url}
+                if self.settings.public_api_url
+                else {}
+            ),
         }
 
 

@@ -15,8 +15,11 @@ from __future__ import annotations
 import uuid
 from typing import Final
 
+from chalice.app import Response
+
 from chalicelib import errors
 from chalicelib.auth import Principal
+from chalicelib.config import get_settings
 from chalicelib.documents import service as documents
 from chalicelib.documents.rules import DocumentOwner, FileSpec
 from chalicelib.documents.schemas import ReasonOut
@@ -28,6 +31,9 @@ from chalicelib.observability import logger
 LOGO_DOC_TYPE: Final = "insurer_logo"
 # Another change of the insurer between reading and writing it: read again and repeat.
 _ATTEMPTS: Final = 5
+# How long a mail client or proxy may keep the logo route's redirect: well within the
+# presigned link's hour (`documents.IMAGE_LINK_LIFETIME`), so a kept redirect still loads.
+LOGO_REDIRECT_MAX_AGE: Final = 600
 
 
 def _insurer(insurer_id: str) -> Insurer:
@@ -83,6 +89,29 @@ def logo_url(insurer: Insurer) -> str | None:
         return None
     document = _logo_document(insurer, document_id)
     return documents.image_link(document) if document is not None else None
+
+
+def logo_address(insurer: Insurer) -> str | None:
+    """The logo's stable address for emails (the public route below, on the API's public base
+    URL); None without an accepted logo or without `PUBLIC_API_URL`."""
+    own = insurer.logo or {}
+    base = get_settings().public_api_url
+    if own.get("status") != "aceptado" or not base:
+        return None
+    return f"{base}/v1/insurers/{insurer.insurer_id}/logo"
+
+
+def public_logo(insurer_id: str) -> Response:
+    """The insurer's current logo for anyone: a 302 to a fresh presigned link, cacheable for
+    a few minutes (404 for an unknown insurer or one without a logo)."""
+    url = logo_url(_insurer(insurer_id))
+    if url is None:
+        raise errors.NotFound("Esta aseguradora no tiene logotipo.")
+    return Response(
+        body="",
+        status_code=302,
+        headers={"Location": url, "Cache-Control": f"public, max-age={LOGO_REDIRECT_MAX_AGE}"},
+    )
 
 
 def on_logo_verdict(document: documents.Document) -> None:

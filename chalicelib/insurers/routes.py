@@ -3,6 +3,8 @@ its own presentation and service levels, and anyone reads what the log-in pages 
 
 from __future__ import annotations
 
+from chalice.app import Response
+
 from chalicelib.auth import Principal
 from chalicelib.http import PUBLIC, Routes
 from chalicelib.insurers import schemas as ins
@@ -83,3 +85,9 @@ def update_own_insurer(
 def public_insurer(insurer_id: str) -> ins.InsurerPublicOut:
     """Lo que las páginas de acceso y ayuda muestran de una aseguradora"""
     return insurers.public(insurer_id)
+
+
+@public_routes.route("/v1/insurers/{insurer_id}/logo", status=302, errors=(404,))
+def public_insurer_logo(insurer_id: str) -> Response:
+    """Logotipo vigente de una aseguradora (redirige a la imagen; dirección estable para correos)"""
+    return insurers.public_logo(insurer_id)

@@ -23,7 +23,14 @@ from chalicelib.auth import Principal, viewed_insurer
 from chalicelib.documents.rules import DocumentOwner
 from chalicelib.documents.service import DocumentHooks
 from chalicelib.insurers import repository, versions
-from chalicelib.insurers.logo import logo_upload, logo_url, on_logo_verdict, request_logo_upload
+from chalicelib.insurers.logo import (
+    logo_address,
+    logo_upload,
+    logo_url,
+    on_logo_verdict,
+    public_logo,
+    request_logo_upload,
+)
 from chalicelib.insurers.repository import Insurer, Version
 from chalicelib.insurers.schemas import (
     AdminInvitationIn,
@@ -58,6 +65,7 @@ __all__ = [
     "list_insurers",
     "logo_upload",
     "public",
+    "public_logo",
     "read",
     "read_own",
     "request_logo_upload",
@@ -225,14 +233,18 @@ def update_own(
 
 
 def email_brand(insurer_id: str | None) -> dict[str, str]:
-    """The values that put the insurer's name and colour on an email of its people
-    (`notifications.render`); none for an unknown insurer (the platform's brand stays)."""
+    """The values that put the insurer's name, colour and logo (its stable public address) on
+    an email of its people (`notifications.render`); none for an unknown insurer (the
+    platform's brand stays)."""
     insurer = repository.get(insurer_id) if insurer_id else None
     if insurer is None:
         return {}
     brand = {"insurer_name": insurer.shown_name}
     if insurer.brand_color:
         brand["insurer_color"] = insurer.brand_color
+    logo = logo_address(insurer)
+    if logo:
+        brand["insurer_logo"] = logo
     return brand
 
 

@@ -5,9 +5,9 @@ and `templates/<name>.html`: the HTML body, placed inside `templates/_layout.htm
 are substituted with `string.Template` (`$name`) and HTML-escaped in the HTML version.
 
 An email of an insurer's people wears its brand: the values `insurer_name` (and
-`insurer_color`, `#RRGGBB`, as the header's accent line) put the insurer's name in the
-layout's header (`insurers.service.email_brand` gives them); without them the header says
-"Portal Médico".
+`insurer_color`, `#RRGGBB`, as the header's accent line, and `insurer_logo`, an https or http
+address of its logo, shown before the name) put the insurer in the layout's header
+(`insurers.service.email_brand` gives them); without them the header says "Portal Médico".
 """
 
 from __future__ import annotations
@@ -40,14 +40,25 @@ def _read(name: str) -> str:
 PLATFORM_NAME = "Portal Médico"
 PLATFORM_COLOR = "#0b4f8a"
 _COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_LOGO_STYLE = "display:block;max-height:48px;max-width:200px;margin:0 0 8px 0;border:0"
 
 
-def _header(values: dict[str, str]) -> dict[str, str]:
+def branded_header(values: dict[str, str]) -> dict[str, str]:
+    """The layout header's values: the insurer's name (escaped), accent colour and logo, or
+    the platform's brand when the email is not an insurer's."""
     name = values.get("insurer_name") or PLATFORM_NAME
     color = values.get("insurer_color") or ""
+    logo = values.get("insurer_logo") or ""
+    shown_logo = name != PLATFORM_NAME and logo.startswith(("https://", "http://"))
     return {
         "brand_name": html.escape(name),
         "brand_color": color if _COLOR.fullmatch(color) else PLATFORM_COLOR,
+        "brand_logo": (
+            f'<img alt="{html.escape(name, quote=True)}" src="{html.escape(logo, quote=True)}"'
+            f' height="48" style="{_LOGO_STYLE}">'
+            if shown_logo
+            else ""
+        ),
         "platform_line": "" if name == PLATFORM_NAME else f" · {PLATFORM_NAME}",
     }
 
@@ -62,6 +73,6 @@ def render(name: str, values: dict[str, str]) -> RenderedEmail:
     escaped = {key: html.escape(value, quote=True) for key, value in values.items()}
     content = Template(_read(f"{name}.html")).substitute(escaped)
     page = Template(_read("_layout.html")).substitute(
-        subject=html.escape(subject), content=content, **_header(values)
+        subject=html.escape(subject), content=content, **branded_header(values)
     )
     return RenderedEmail(subject=subject, text=text, html=page)

@@ -20,6 +20,11 @@ class DeploySettings:
     account_concurrency: int = 1000
     # API Gateway's default account throttle (requests per second, steady state).
     api_requests_per_second: int = 10_000
+    # The API's public base URL (a custom domain, or the execute-api URL of the stack's
+    # `ApiUrl` output after a first deploy): emails link insurers' logos through it. The
+    # functions cannot be handed the API's own URL (they are part of that API: a cycle), so
+    # without it emails carry no logo.
+    public_api_url: str | None = None
 
     @property
     def resource_prefix(self) -> str:

@@ -81,6 +81,7 @@ def configure_environment(
         "RESOURCE_PREFIX": PREFIX,
         "SITE_URL": f"http://{host}:{site_port}",
         "API_URL": f"http://{host}:{api_port}",
+        "PUBLIC_API_URL": f"http://{host}:{api_port}",
         "PAYMENTS_WEBHOOK_SECRET": "whsec_local_demo",
         "CURSOR_SECRET": "local-cursor-secret",
         # Cognito's JWKS as the local endpoint serves it; RevokeToken is not offered there.

@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 import uuid
 
+import pytest
 import requests
 from PIL import Image
 
-from tests.fixtures.platform import Platform, wait_until
+from tests.fixtures.platform import Platform, bearer, wait_until
 from tests.fixtures.uploads import post_file
 
 PLATFORM_ADMIN = "plataforma@demo.mx"
@@ -64,7 +65,7 @@ def _upload(
 def test_the_platform_administrator_uploads_a_logo_that_every_page_shows(
     platform: Platform,
 ) -> None:
-    admin = platform.headers(PLATFORM_ADMIN)
+    admin = _shared_admin(platform)
     insurer_id = _new_insurer(platform, admin)
     public = f"/v1/insurers/{insurer_id}/public"
     assert platform.get(public).json()["logo_url"] is None
@@ -86,9 +87,18 @@ def test_the_platform_administrator_uploads_a_logo_that_every_page_shows(
     assert image.headers["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(image.content)).size == (200, 60)
 
+    # The stable address emails use: anyone, no token, a cacheable redirect to a fresh link.
+    stable = platform.get(f"/v1/insurers/{insurer_id}/logo")
+    assert stable.status_code == 302, stable.text
+    assert stable.headers["Cache-Control"] == "public, max-age=600"
+    redirected = requests.get(stable.headers["Location"], timeout=10)
+    assert redirected.status_code == 200
+    assert redirected.headers["Content-Type"] == "image/png"
+    assert redirected.content == image.content
+
 
 def test_a_refused_file_is_explained_and_the_logo_stays(platform: Platform) -> None:
-    admin = platform.headers(PLATFORM_ADMIN)
+    admin = _shared_admin(platform)
     insurer_id = _new_insurer(platform, admin)
     pdf = b"\x89PNG\r\n\x1a\n%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n"
     upload = _upload(platform, admin, insurer_id, "logo.png", pdf)
@@ -103,7 +113,7 @@ def test_a_refused_file_is_explained_and_the_logo_stays(platform: Platform) -> N
 
 
 def test_the_slot_is_refused_to_anyone_else_and_above_512_kb(platform: Platform) -> None:
-    admin = platform.headers(PLATFORM_ADMIN)
+    admin = _shared_admin(platform)
     insurer_id = _new_insurer(platform, admin)
     path = f"/v1/platform/insurers/{insurer_id}/logo"
     file = {"name": "logo.png", "size": 2048, "content_type": "image/png"}
@@ -119,3 +129,44 @@ def test_the_slot_is_refused_to_anyone_else_and_above_512_kb(platform: Platform)
     assert gif.status_code == 422
     unknown = "/v1/platform/insurers/no-existe/logo"
     assert platform.post(unknown, json={"file": file}, headers=admin).status_code == 404
+
+
+def _shared_admin(platform: Platform) -> dict[str, str]:
+    """The administrator's session shared by the module (a new log-in waits for a TOTP step)."""
+    return bearer(platform.operator_tokens(PLATFORM_ADMIN))
+
+
+def test_the_logo_route_answers_404_in_spanish_without_an_insurer_or_a_logo(
+    platform: Platform,
+) -> None:
+    unknown = platform.get("/v1/insurers/no-existe/logo")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["message"] == "No existe esa aseguradora."
+    insurer_id = _new_insurer(platform, _shared_admin(platform))
+    without = platform.get(f"/v1/insurers/{insurer_id}/logo")
+    assert without.status_code == 404
+    assert without.json()["error"]["message"] == "Esta aseguradora no tiene logotipo."
+
+
+def test_emails_link_the_logo_through_the_public_api_url(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import get_settings
+    from chalicelib.insurers import service as insurers
+
+    admin = _shared_admin(platform)
+    insurer_id = _new_insurer(platform, admin)
+    assert "insurer_logo" not in insurers.email_brand(insurer_id)  # no logo yet
+    _upload(platform, admin, insurer_id, "logo.png", _png())
+    monkeypatch.setenv("PUBLIC_API_URL", "https://api.portal.example/")
+    get_settings.cache_clear()
+    try:
+        brand = insurers.email_brand(insurer_id)
+        monkeypatch.delenv("PUBLIC_API_URL")
+        get_settings.cache_clear()
+        unset = insurers.email_brand(insurer_id)
+    finally:
+        get_settings.cache_clear()
+    address = f"https://api.portal.example/v1/insurers/{insurer_id}/logo"
+    assert brand == {"insurer_name": "Con Logo", "insurer_logo": address}
+    assert unset == {"insurer_name": "Con Logo"}  # without a public URL: no logo

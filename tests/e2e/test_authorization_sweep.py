@@ -1046,6 +1046,15 @@ def _public_insurer(w: World) -> Case:
     return case
 
 
+def _public_insurer_logo(w: World) -> Case:
+    # The sweep's insurer has no logo: everyone gets the same 404 (an image or its redirect
+    # once it has one); never its legal name or RFC.
+    case = _public_insurer(w)
+    case.public_statuses = (200, 302, 404)
+    case.owner_status = (200, 302, 404)
+    return case
+
+
 def _staff_member(w: World) -> Case:
     params = {"account_id": w.staff_member}
     secrets = [f"personal-{w.tag.lower()}@example.mx"]
@@ -1140,6 +1149,7 @@ FACTORIES: dict[tuple[str, str], Factory] = {
         _platform_insurer_logo_upload
     ),
     ("GET", "/v1/insurers/{insurer_id}/public"): _public_insurer,
+    ("GET", "/v1/insurers/{insurer_id}/logo"): _public_insurer_logo,
 }
 
 METHODS = ("get", "put", "post", "patch", "delete")
