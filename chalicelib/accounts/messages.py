@@ -44,6 +44,16 @@ def link(page: str, token: str | None = None) -> str:
     return f"{base}#token={token}" if token else base
 
 
+def brand(account: Account) -> dict[str, str]:
+    """The insurer's brand for an email to `account` (`insurers.service.email_brand`) when the
+    account belongs to exactly one insurer; the platform's otherwise (no values)."""
+    if len(account.insurer_ids) != 1:
+        return {}
+    from chalicelib.insurers import service as insurers
+
+    return insurers.email_brand(account.insurer_ids[0])
+
+
 def send(emails: list[Email]) -> None:
     """Stage the emails in the outbox and send them."""
     notifications.dispatch(repository.stage_emails(emails))
@@ -55,7 +65,12 @@ def activation_email(account: Account, token: str) -> Email:
     return Email(
         [account.email],
         "activation",
-        {"name": account.full_name, "portal": portal, "link": link("activar.html", token)},
+        {
+            "name": account.full_name,
+            "portal": portal,
+            "link": link("activar.html", token),
+            **brand(account),
+        },
     )
 
 
@@ -69,6 +84,7 @@ def staff_invitation_email(account: Account, token: str, inviter: str, insurer: 
             "inviter": inviter,
             "insurer": insurer,
             "link": link("activar.html", token),
+            **brand(account),
         },
     )
 
@@ -111,7 +127,11 @@ def secondary_email_token(account: Account, address: str) -> tuple[OneTimeToken,
         Email(
             [address],
             "secondary_email",
-            {"name": account.full_name, "link": link("confirmar-correo.html", token)},
+            {
+                "name": account.full_name,
+                "link": link("confirmar-correo.html", token),
+                **brand(account),
+            },
         ),
     )
 
@@ -127,5 +147,6 @@ def notice(account: Account, change: str, sentence: str, to: list[str] | None = 
             "change_sentence": sentence,
             "when": when,
             "link": link("recuperar.html"),
+            **brand(account),
         },
     )

@@ -172,7 +172,11 @@ def request_email_change(principal: Principal, body: EmailChange) -> Accepted:
             Email(
                 [new_email],
                 "email_change",
-                {"name": account.full_name, "link": messages.link("confirmar-correo.html", token)},
+                {
+                    "name": account.full_name,
+                    "link": messages.link("confirmar-correo.html", token),
+                    **messages.brand(account),
+                },
             ),
             messages.notice(
                 account,

@@ -113,7 +113,7 @@ def _password_reset_now(identifier: str) -> None:
             Email(
                 [account.email],
                 "password_reset",
-                {"link": messages.link("restablecer.html", token)},
+                {"link": messages.link("restablecer.html", token), **messages.brand(account)},
             )
         ],
     )

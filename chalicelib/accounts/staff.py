@@ -232,7 +232,11 @@ def reset_totp(
     email = Email(
         [target.email],
         "totp_reset",
-        {"name": target.full_name, "link": messages.link("reenrolar.html", token)},
+        {
+            "name": target.full_name,
+            "link": messages.link("reenrolar.html", token),
+            **messages.brand(target),
+        },
     )
     ids = repository.reset_totp(
         target.account_id,

@@ -48,6 +48,7 @@ from chalicelib.appointments.schemas import (
 from chalicelib.auth import Principal, operator_insurer
 from chalicelib.clock import iso
 from chalicelib.config import get_settings
+from chalicelib.insurers import service as insurers
 from chalicelib.kernel import formats
 from chalicelib.kernel.text import mask_nss
 from chalicelib.notifications import service as notifications
@@ -246,6 +247,7 @@ def _email(who: Booker, template: str, appointment: Appointment) -> Email:
             "doctor": appointment.doctor,
             "service": GENERAL_MEDICINE_LABEL,
             "link": f"{get_settings().site_url}/afiliados/citas.html",
+            **insurers.email_brand(who.insurer_id),
         },
     )
 

@@ -16,6 +16,7 @@ from chalicelib.claims.schemas import (
     NotificationListOut,
     NotificationOut,
 )
+from chalicelib.insurers import service as insurers
 from chalicelib.notifications.service import Email
 from chalicelib.schema import ListQuery
 
@@ -76,7 +77,11 @@ def contact(principal: Principal, body: ContactIn) -> ContactOut:
         body.message,
         changes.now_iso(),
         [
-            Email(person.addresses, "contact_received", values),
+            Email(
+                person.addresses,
+                "contact_received",
+                {**values, **insurers.email_brand(person.insurer_id)},
+            ),
             Email([COMPLAINTS_ADDRESS], "contact_forward", values, about=tuple(person.addresses)),
         ],
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib import clock, errors, json_body
 from chalicelib.auth import Principal
 from chalicelib.config import get_settings
+from chalicelib.insurers import service as insurers
 from chalicelib.kernel import formats
 from chalicelib.notifications.service import Email
 from chalicelib.observability import logger
@@ -50,6 +51,7 @@ def _receipt(found: Membership, payment: Payment) -> Email:
             "paid_through": long_date(payment.paid_through),
             "paid_at": formats.moment(payment.paid_at, MEXICO_CITY),
             "link": site_link(f"afiliados/membresia.html#id={found.membership_id}"),
+            **insurers.email_brand(found.insurer_id),
         },
     )
 

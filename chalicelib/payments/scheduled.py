@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import clock
+from chalicelib.insurers import service as insurers
 from chalicelib.notifications.service import Email
 from chalicelib.payments import money
 from chalicelib.payments import repository as repo
@@ -42,6 +43,7 @@ def remind_due() -> int:
                 "paid_through": long_date(day),
                 "fee": money.display(found.monthly_fee_cents),
                 "pay_link": site_link("pagos/"),
+                **insurers.email_brand(found.insurer_id),
             },
         )
         ids = repo.mark_reminded(found, [email])

@@ -12,6 +12,7 @@ from chalicelib.auth import Principal
 from chalicelib.documents import service as documents
 from chalicelib.documents.service import Declared, DocumentOwner, FileSpec, Owner
 from chalicelib.errors import ErrorDetail
+from chalicelib.insurers import service as insurers
 from chalicelib.kernel import formats
 from chalicelib.notifications import service as notifications
 from chalicelib.policies import service as policies
@@ -67,6 +68,7 @@ def record_payment(principal: Principal, invoice_id: str, body: s.PaymentIn) -> 
             "amount": label(amount),
             "paid_on": formats.day(body.paid_on),
             "link": presentation.link(f"factura.html#id={invoice.invoice_id}"),
+            **insurers.email_brand(invoice.insurer_id),
         }
         return [
             notifications.stage_email(
