@@ -26,6 +26,8 @@ from infrastructure.stack_access import ACCESS, API_HANDLER, AUTHORIZER, Access
 # Variables of chalicelib/config.py that the functions do not get from the stack, and why.
 ENVIRONMENT_DEFAULTS_ON_AWS: dict[str, str] = {
     "APP_VERSION": "the version the code declares",
+    "PUBLIC_API_URL": "unset until the CDK option public_api_url names the API's public address "
+    "(a custom domain, or the ApiUrl output of a first deploy); until then emails show no logo",
     "AWS_REGION": "set by Lambda",
     "AWS_DEFAULT_REGION": "set by Lambda",
     "AWS_ENDPOINT_URL": "must stay unset on AWS: it points boto3 at moto locally",
